@@ -1,0 +1,60 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Flags shared by every target: Swift 6 strict concurrency plus the upcoming features
+/// swift-log enables, so the code base stays explicit about existentials and imports.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Vigil",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Vigil", targets: ["Vigil"]),
+        .library(name: "JSONSchema", targets: ["JSONSchema"]),
+        .executable(name: "vigil", targets: ["VigilCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // A draft 2020-12 JSON Schema validator with its own exact JSON value type.
+        // Standalone: it depends on nothing else in Vigil and on no package.
+        .target(
+            name: "JSONSchema",
+            swiftSettings: swiftSettings
+        ),
+        // The library that does Vigil's work; the CLI is a thin layer over it.
+        .target(
+            name: "Vigil",
+            dependencies: [
+                "JSONSchema",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "VigilCLI",
+            dependencies: [
+                "Vigil",
+                "JSONSchema",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "JSONSchemaTests",
+            dependencies: ["JSONSchema"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VigilTests",
+            dependencies: ["Vigil", "JSONSchema", "VigilCLI"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

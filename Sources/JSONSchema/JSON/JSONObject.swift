@@ -1,0 +1,57 @@
+/// A JSON object that keeps its keys in the order they were written (for messages and
+/// output) and finds a key by hash. Equality ignores order, as JSON does.
+public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
+    public typealias Element = (key: String, value: JSONValue)
+
+    private var entries: [Element] = []
+    private var positions: [String: Int] = [:]
+
+    public init() {}
+
+    public init(minimumCapacity: Int) {
+        entries.reserveCapacity(minimumCapacity)
+        positions.reserveCapacity(minimumCapacity)
+    }
+
+    public var startIndex: Int { entries.startIndex }
+    public var endIndex: Int { entries.endIndex }
+    public subscript(position: Int) -> Element { entries[position] }
+
+    public var keys: [String] { entries.map(\.key) }
+
+    public subscript(key: String) -> JSONValue? {
+        get { positions[key].map { entries[$0].value } }
+        set {
+            if let newValue {
+                if let position = positions[key] {
+                    entries[position].value = newValue
+                } else {
+                    positions[key] = entries.count
+                    entries.append((key, newValue))
+                }
+            } else if let position = positions.removeValue(forKey: key) {
+                entries.remove(at: position)
+                for index in position..<entries.count { positions[entries[index].key] = index }
+            }
+        }
+    }
+
+    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        for (key, value) in lhs.entries where rhs[key] != value { return false }
+        return true
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        // Order-independent: equal objects written in different orders hash alike.
+        var sum = 0
+        for (key, value) in entries {
+            var entryHasher = Hasher()
+            entryHasher.combine(key)
+            entryHasher.combine(value)
+            sum &+= entryHasher.finalize()
+        }
+        hasher.combine(entries.count)
+        hasher.combine(sum)
+    }
+}
