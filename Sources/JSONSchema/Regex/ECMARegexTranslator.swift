@@ -114,6 +114,14 @@ enum ECMARegexTranslator {
                 output += inClass ? "\\]" : "]"
             case "$":
                 output += inClass ? "\\$" : #"(?!(?s:.))"#
+            case "(" where !inClass && index < characters.count && characters[index] == "?":
+                // ECMA-262 groups: (?:...), (?=...), (?!...), (?<=...), (?<!...), (?<name>...).
+                // Inline flags "(?i)" and comments "(?#...)" are other dialects.
+                let next = index + 1 < characters.count ? characters[index + 1] : " "
+                let afterNext = index + 2 < characters.count ? characters[index + 2] : " "
+                let isGroup = ":=!".contains(next) || (next == "<" && (afterNext == "=" || afterNext == "!" || afterNext.isLetter || afterNext == "_" || afterNext == "$"))
+                guard isGroup else { throw fail("'(?\(next)' is not an ECMA-262 group") }
+                output.append(c)
             case "&", "~":
                 // ICU gives "&&" and "~~" set-operation meanings inside classes.
                 output += inClass ? "\\\(c)" : String(c)
