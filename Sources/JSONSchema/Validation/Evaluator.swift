@@ -103,14 +103,19 @@ struct Evaluator {
         return found
     }
 
-    /// Records the errors of the alternative that came closest (fewest errors).
+    /// Records the errors of the alternative that came closest: one whose type fits the
+    /// value beats one that wants another type, then the fewest errors wins.
     mutating func explainClosest(_ nodes: [Int], _ instance: JSONValue, _ path: InstancePath) {
         guard collectsErrors else { return }
-        var best: [ValidationError]? = nil
+        let here = path.pointer
+        var best: (rank: (Int, Int), errors: [ValidationError])? = nil
         for node in nodes {
             let found = errors(of: node, instance, path)
-            if !found.isEmpty, best == nil || found.count < best!.count { best = found }
+            guard !found.isEmpty else { continue }
+            let wrongType = found.contains { $0.keyword == "type" && $0.instanceLocation == here } ? 1 : 0
+            let rank = (wrongType, found.count)
+            if best == nil || rank < best!.rank { best = (rank, found) }
         }
-        errors.append(contentsOf: best ?? [])
+        errors.append(contentsOf: best?.errors ?? [])
     }
 }
