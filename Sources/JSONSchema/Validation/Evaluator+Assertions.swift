@@ -50,14 +50,14 @@ extension Evaluator {
             // Lengths count Unicode code points, as JSON Schema specifies.
             let length = string.unicodeScalars.count
             if length <= limit { return true }
-            fail(node, name, path, "string is \(length) characters long; at most \(limit) allowed")
+            fail(node, name, path, "string is \(length) characters long; at most \(Self.plural(limit, "character")) allowed")
             return false
 
         case .minLength(let limit):
             guard case .string(let string) = instance else { return true }
             let length = string.unicodeScalars.count
             if length >= limit { return true }
-            fail(node, name, path, length == 0 ? "string is empty; at least \(limit) characters required" : "string is \(length) characters long; at least \(limit) required")
+            fail(node, name, path, length == 0 ? "string is empty; at least \(Self.plural(limit, "character")) required" : "string is \(Self.plural(length, "character")) long; at least \(limit) required")
             return false
 
         case .pattern(let regex):
@@ -67,12 +67,12 @@ extension Evaluator {
 
         case .maxItems(let limit):
             guard case .array(let items) = instance, items.count > limit else { return true }
-            fail(node, name, path, "array has \(items.count) items; at most \(limit) allowed")
+            fail(node, name, path, "array has \(Self.plural(items.count, "item")); at most \(limit) allowed")
             return false
 
         case .minItems(let limit):
             guard case .array(let items) = instance, items.count < limit else { return true }
-            fail(node, name, path, "array has \(items.count) items; at least \(limit) required")
+            fail(node, name, path, "array has \(Self.plural(items.count, "item")); at least \(limit) required")
             return false
 
         case .uniqueItems:
@@ -82,12 +82,12 @@ extension Evaluator {
 
         case .maxProperties(let limit):
             guard case .object(let object) = instance, object.count > limit else { return true }
-            fail(node, name, path, "object has \(object.count) properties; at most \(limit) allowed")
+            fail(node, name, path, "object has \(Self.plural(object.count, "property", "properties")); at most \(limit) allowed")
             return false
 
         case .minProperties(let limit):
             guard case .object(let object) = instance, object.count < limit else { return true }
-            fail(node, name, path, "object has \(object.count) properties; at least \(limit) required")
+            fail(node, name, path, "object has \(Self.plural(object.count, "property", "properties")); at least \(limit) required")
             return false
 
         case .required(let names):
@@ -120,6 +120,11 @@ extension Evaluator {
         default:
             preconditionFailure("applicator \(name) reached applyAssertion")
         }
+    }
+
+    /// "1 item", "3 items".
+    static func plural(_ count: Int, _ singular: String, _ pluralForm: String? = nil) -> String {
+        "\(count) \(count == 1 ? singular : pluralForm ?? singular + "s")"
     }
 
     /// Positions of the first two equal items, if any (JSON equality: 1 == 1.0).

@@ -1,0 +1,27 @@
+import Foundation
+public import JSONSchema
+
+/// Schemas kept in files (`success.schema`, `vigil schema validate --schema`): JSON or YAML,
+/// compiled with the file's own URL as base, so a `$ref` to a sibling file resolves
+/// (from disk; nothing is fetched from the network).
+public enum SchemaFile {
+    /// Reads and compiles the schema at `path`. Diagnostics point into the file.
+    public static func load(_ path: String, displayName: String? = nil, options: SchemaOptions = SchemaOptions()) throws(Diagnostic) -> Schema {
+        let name = displayName ?? path
+        let document = try JSONDocument.load(path, displayName: name)
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        var registry = SchemaRegistry()
+        registry.loader = { uri in
+            guard uri.scheme == "file" else { return nil }
+            return try? JSONDocument.load(URIReference.percentDecoded(uri.path), displayName: uri.path).value
+        }
+        do {
+            return try Schema(document.value, baseURI: url.absoluteString, registry: registry, options: options)
+        } catch {
+            let located = error.location.hasPrefix("#")
+                ? document.location(ofPointer: URIReference.percentDecoded(String(error.location.dropFirst())))
+                : SourceLocation(file: name, line: 1, column: 1)
+            throw Diagnostic(.schemaInvalid, error.message, at: located, note: error.location.hasPrefix("#") ? nil : "in \(error.location)")
+        }
+    }
+}

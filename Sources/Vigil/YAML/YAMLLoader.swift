@@ -1,0 +1,44 @@
+import Foundation
+import JSONSchema
+import Yams
+
+/// Reads one YAML document into a `LocatedValue`, refusing quickly and with a location
+/// anything a job file must not be: not UTF-8, empty, several documents, a repeated key,
+/// an alias bomb, or a value JSON cannot hold.
+public struct YAMLLoader: Sendable {
+    /// Largest file accepted, in bytes.
+    public var maximumFileSize: Int
+
+    public init(maximumFileSize: Int = 8 << 20) {
+        self.maximumFileSize = maximumFileSize
+    }
+
+    /// Loads the file at `path`; diagnostics name it as `displayName` (default: `path`).
+    public func load(contentsOf path: String, displayName: String? = nil) throws(Diagnostic) -> LocatedValue {
+        let name = displayName ?? path
+        let start = SourceLocation(file: name, line: 1, column: 1)
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        if let size = attributes?[.size] as? Int, size > maximumFileSize {
+            throw Diagnostic(.yamlTooLarge, "file is \(size) bytes; the limit is \(maximumFileSize)", at: start)
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw Diagnostic(.fileUnreadable, "cannot read the file (missing, a folder, or no permission)", at: start)
+        }
+        return try load(bytes: Array(data), file: name)
+    }
+
+    public func load(bytes: [UInt8], file: String) throws(Diagnostic) -> LocatedValue {
+        let text = try TextDecoding.utf8Text(bytes, file: file, maximumSize: maximumFileSize)
+        let root: Node?
+        do {
+            root = try Parser(yaml: text, resolver: .basic).singleRoot()
+        } catch {
+            throw YAMLErrorTranslation.diagnostic(for: error, text: text, file: file)
+        }
+        guard let root else {
+            throw Diagnostic(.yamlEmpty, "the file holds no YAML document", at: SourceLocation(file: file, line: 1, column: 1))
+        }
+        var converter = YAMLNodeConverter(file: file, nodeBudget: max(10_000, bytes.count))
+        return try converter.convert(root)
+    }
+}

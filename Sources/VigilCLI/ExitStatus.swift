@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// Vigil's exit codes; part of the contract, documented in the README.
+enum ExitStatus: Int32 {
+    /// The command did what was asked and everything checked was valid.
+    case success = 0
+    /// `vigil schema validate`: at least one instance did not validate (or was not JSON).
+    case invalidInstances = 1
+    /// The job, a schema, or the command line is wrong; nothing was run.
+    case invalidJobOrUsage = 2
+
+    var exitCode: ExitCode { ExitCode(rawValue) }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import Vigil
+
+/// `vigil`: the command line over the Vigil library.
+@main
+struct VigilCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vigil",
+        abstract: "Run long, expensive per-item jobs safely: refuse a wrong job up front, stop a failing run early, leave a reproducible manifest.",
+        version: VigilVersion.current,
+        subcommands: [SchemaCommand.self]
+    )
+
+    /// Parses and runs, mapping a usage error to exit code 2 (the documented code for
+    /// "invalid job or usage") instead of ArgumentParser's 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                Console.error(fullMessage(for: error))
+                Foundation.exit(ExitStatus.invalidJobOrUsage.rawValue)
+            }
+            exit(withError: error)
+        }
+    }
+}
