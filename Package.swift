@@ -54,6 +54,7 @@ let package = Package(
         .testTarget(
             name: "VigilTests",
             dependencies: ["Vigil", "JSONSchema", "VigilCLI"],
+            exclude: ["Schemas/crosscheck_corpus.py"],
             swiftSettings: swiftSettings
         ),
     ]

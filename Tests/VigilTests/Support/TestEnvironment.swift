@@ -1,0 +1,64 @@
+import Foundation
+
+/// Paths and processes the tests share: the repository, the built `vigil` binary, temporary
+/// folders, and running a real program to completion.
+enum TestEnvironment {
+    static let repository: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The `vigil` executable SwiftPM built beside the test bundle.
+    static let vigil: URL = {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [bundle, bundle.deletingLastPathComponent()] {
+            let url = candidate.appendingPathComponent("vigil")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        return repository.appendingPathComponent(".build/debug/vigil")
+    }()
+
+    /// A new empty folder under the system's temporary directory.
+    static func temporaryFolder(_ label: String = "vigil-test") throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    struct Outcome {
+        var status: Int32
+        var standardOutput: String
+        var standardError: String
+    }
+
+    /// Runs `executable` with `arguments` and waits; output is collected while it runs (so a
+    /// chatty program cannot block on a full pipe).
+    static func run(_ executable: URL, _ arguments: [String], currentDirectory: URL? = nil) throws -> Outcome {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
+        let output = Pipe()
+        let error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        final class Collected: @unchecked Sendable { var data = Data() }  // written before group.leave, read after wait
+        let errorData = Collected()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            errorData.data = error.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return Outcome(
+            status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
+            standardError: String(decoding: errorData.data, as: UTF8.self))
+    }
+
+    /// Runs a program found on PATH (`python3`, ...).
+    static func run(program: String, _ arguments: [String]) throws -> Outcome {
+        try run(URL(fileURLWithPath: "/usr/bin/env"), [program] + arguments)
+    }
+}
