@@ -35,7 +35,7 @@ extension Evaluator {
                 }
             }
             if !matched {
-                fail(node, "anyOf", path, "\(instance.typeName) value does not match any of the \(nodes.count) alternatives in anyOf; the closest one says:")
+                fail(node, "anyOf", path, "\(instance.typeName) value matches none of the \(nodes.count) alternatives of anyOf (the closest one's errors follow)")
                 explainClosest(nodes, instance, path)
             }
             return matched
@@ -51,7 +51,7 @@ extension Evaluator {
                 }
             }
             if matches.isEmpty {
-                fail(node, "oneOf", path, "\(instance.typeName) value does not match any of the \(nodes.count) alternatives in oneOf; the closest one says:")
+                fail(node, "oneOf", path, "\(instance.typeName) value matches none of the \(nodes.count) alternatives of oneOf (the closest one's errors follow)")
                 explainClosest(nodes, instance, path)
             } else if matches.count > 1 {
                 fail(node, "oneOf", path, "value matches more than one alternative in oneOf (alternatives \(matches[0]) and \(matches[1])); exactly one must match")

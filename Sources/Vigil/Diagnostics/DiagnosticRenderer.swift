@@ -20,7 +20,10 @@ public struct DiagnosticRenderer {
 
     /// All diagnostics, sorted by location, in the chosen format.
     public func render(_ diagnostics: [Diagnostic]) -> String {
-        let sorted = diagnostics.sorted { ($0.location, $0.code.rawValue) < ($1.location, $1.code.rawValue) }
+        // Stable: diagnostics at one location keep their order (an explanation follows its summary).
+        let sorted = diagnostics.enumerated()
+            .sorted { ($0.element.location, $0.offset) < ($1.element.location, $1.offset) }
+            .map(\.element)
         switch format {
         case .text:
             return sorted.map(text).joined()

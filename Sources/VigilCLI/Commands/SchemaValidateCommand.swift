@@ -59,7 +59,7 @@ struct SchemaValidateCommand: AsyncParsableCommand {
         Console.output(renderer.render(diagnostics))
         if format == .text {
             let files = files.count == 1 ? "1 file" : "\(files.count) files"
-            Console.error(invalid == 0 ? "all \(checked) instances in \(files) are valid" : "\(invalid) of \(checked) instances in \(files) are invalid")
+            Console.error(invalid == 0 ? "all \(checked) instances in \(files) are valid" : "invalid: \(invalid) of \(checked) instances in \(files)")
         }
         if invalid > 0 { throw ExitStatus.invalidInstances.exitCode }
     }

@@ -16,13 +16,20 @@ enum OfficialTestSuite {
         var name: String { "\(file) | \(group) | \(description)" }
     }
 
+    /// `$JSON_SCHEMA_TEST_SUITE`, else `shared/testdata/json-schema-test-suite` in the
+    /// nearest folder above the repository that has one (the workspace keeps it there).
     static let root: URL = {
         if let override = ProcessInfo.processInfo.environment["JSON_SCHEMA_TEST_SUITE"] {
             return URL(fileURLWithPath: override)
         }
-        let repository = URL(fileURLWithPath: #filePath)
+        var folder = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return repository.deletingLastPathComponent().appendingPathComponent("shared/testdata/json-schema-test-suite")
+        while folder.path != "/" {
+            folder = folder.deletingLastPathComponent()
+            let candidate = folder.appendingPathComponent("shared/testdata/json-schema-test-suite")
+            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("tests").path) { return candidate }
+        }
+        return URL(fileURLWithPath: "/work/shared/testdata/json-schema-test-suite")
     }()
 
     static var draftFolder: URL { root.appendingPathComponent("tests/draft2020-12") }
