@@ -45,10 +45,14 @@ extension SchemaCompiler {
 
     private func nonNegativeInteger(_ object: JSONObject, _ keyword: String, at location: Location) throws(SchemaError) -> Int? {
         guard let value = object[keyword] else { return nil }
-        guard case .number(let number) = value, number.isInteger, !number.isNegative else {
+        // (Written as a switch: a guard-case form of this crashed the 6.3.1 optimizer.)
+        switch value {
+        case .number(let number) where number.isInteger && !number.isNegative:
+            if let exact = number.int64Value { return Int(clamping: exact) }
+            return Int.max
+        default:
             throw malformed(keyword, at: location, "must be a non-negative integer")
         }
-        return number.int64Value.map { Int(clamping: $0) } ?? Int.max
     }
 
     private func number(_ object: JSONObject, _ keyword: String, at location: Location) throws(SchemaError) -> JSONNumber? {

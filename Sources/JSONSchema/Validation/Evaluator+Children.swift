@@ -51,8 +51,9 @@ extension Evaluator {
         case .properties(let schemas):
             guard case .object(let object) = instance else { return true }
             var valid = true
-            // Walk the smaller side: a big schema rarely meets a big instance.
-            if schemas.count < object.count {
+            // Walk the smaller side on the fast path; when reporting, walk the instance so
+            // errors come in the order the instance was written.
+            if !collectsErrors && schemas.count < object.count {
                 for (name, subschema) in schemas {
                     guard let value = object[name] else { continue }
                     annotations?.properties.insert(name)

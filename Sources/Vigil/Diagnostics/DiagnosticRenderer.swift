@@ -20,6 +20,19 @@ public struct DiagnosticRenderer {
 
     /// All diagnostics, sorted by location, in the chosen format.
     public func render(_ diagnostics: [Diagnostic]) -> String {
+        // Each file is read once however many diagnostics point into it.
+        var cache: [String: [Substring]?] = [:]
+        let readLines = sourceLines
+        let cached = DiagnosticRenderer(format: format) { file in
+            if let lines = cache[file] { return lines }
+            let lines = readLines(file)
+            cache[file] = lines
+            return lines
+        }
+        return cached.renderSorted(diagnostics)
+    }
+
+    private func renderSorted(_ diagnostics: [Diagnostic]) -> String {
         // Stable: diagnostics at one location keep their order (an explanation follows its summary).
         let sorted = diagnostics.enumerated()
             .sorted { ($0.element.location, $0.offset) < ($1.element.location, $1.offset) }
