@@ -23,6 +23,8 @@ public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
     public var hint: String?
     /// Supporting detail (where in the data, which schema keyword).
     public var note: String?
+    /// The source line must not be printed (it holds a secret).
+    public var hidesSourceLine = false
 
     public init(_ code: Code, _ message: String, at location: SourceLocation, severity: Severity = .error, hint: String? = nil, note: String? = nil) {
         self.code = code

@@ -49,7 +49,9 @@ public struct DiagnosticRenderer {
 
     private func text(_ diagnostic: Diagnostic) -> String {
         var output = "\(diagnostic.location): \(diagnostic.severity.rawValue): \(diagnostic.message) [\(diagnostic.code)]\n"
-        if let lines = sourceLines(diagnostic.location.file), diagnostic.location.line <= lines.count, diagnostic.location.line >= 1 {
+        if diagnostic.hidesSourceLine {
+            output += "    (line not shown: it holds a secret)\n"
+        } else if let lines = sourceLines(diagnostic.location.file), diagnostic.location.line <= lines.count, diagnostic.location.line >= 1 {
             let line = lines[diagnostic.location.line - 1]
             let excerpt = line.count > 200 ? String(line.prefix(200)) + "..." : String(line)
             // The caret goes under the column, counted in Unicode scalars; tabs are kept so it lines up.

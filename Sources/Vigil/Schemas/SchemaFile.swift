@@ -15,6 +15,18 @@ public enum SchemaFile {
             guard uri.scheme == "file" else { return nil }
             return try? JSONDocument.load(URIReference.percentDecoded(uri.path), displayName: uri.path).value
         }
+        // Against the meta-schema first (a 2020-12 schema, or one that does not say), so a
+        // misspelt type or a negative minLength is reported where it is written.
+        let dialect = document.value["$schema"]?.stringValue
+        if dialect == nil || dialect?.hasPrefix("https://json-schema.org/draft/2020-12/schema") == true {
+            let errors = Schema.metaschema.validate(document.value)
+            if let error = errors.first(where: { $0.keyword != "anyOf" && $0.keyword != "oneOf" }) ?? errors.first {
+                let place = error.instanceLocation.isEmpty ? "the schema" : error.instanceLocation
+                throw Diagnostic(
+                    .schemaInvalid, "not a valid JSON Schema at \(place): \(error.message)", at: document.location(ofPointer: error.instanceLocation),
+                    note: "meta-schema keyword \(error.keywordLocation)")
+            }
+        }
         do {
             return try Schema(document.value, baseURI: url.absoluteString, registry: registry, options: options)
         } catch {

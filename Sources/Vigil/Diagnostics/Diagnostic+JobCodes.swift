@@ -1,0 +1,45 @@
+extension Diagnostic.Code {
+    // Shape (from the job schema)
+    /// A key the job format does not have (with "did you mean" the nearest allowed key).
+    public static let unknownKey = Diagnostic.Code("V001")
+    /// A required key is missing.
+    public static let missingKey = Diagnostic.Code("V002")
+    /// A value of the wrong type.
+    public static let wrongType = Diagnostic.Code("V003")
+    /// A value outside a closed set (enum or const).
+    public static let notAllowedValue = Diagnostic.Code("V004")
+    /// A value in the wrong form (pattern: name, duration, sha256, environment variable).
+    public static let malformedValue = Diagnostic.Code("V005")
+    /// A number out of range, or a list or text too short or long.
+    public static let outOfRange = Diagnostic.Code("V006")
+    /// A key that does not go with the others (e.g. `command` with `provider: openai`).
+    public static let conflictingKey = Diagnostic.Code("V007")
+    /// Any other violation of the job schema.
+    public static let schemaMismatch = Diagnostic.Code("V008")
+
+    // Meaning (semantic checks)
+    /// The prompt file does not exist.
+    public static let promptMissing = Diagnostic.Code("V010")
+    /// The prompt file's sha256 is not the pinned one: the wrong or an edited prompt.
+    public static let promptMismatch = Diagnostic.Code("V011")
+    /// The prompt is not pinned (no `prompt.sha256`).
+    public static let promptNotPinned = Diagnostic.Code("V012")
+    /// An input resolves to no items.
+    public static let inputEmpty = Diagnostic.Code("V013")
+    /// An input file or folder does not exist, or a JSON Lines input has a bad record.
+    public static let inputInvalid = Diagnostic.Code("V014")
+    /// `success.schema` does not exist.
+    public static let successSchemaMissing = Diagnostic.Code("V015")
+    /// `success.schema` is not a valid JSON Schema.
+    public static let successSchemaInvalid = Diagnostic.Code("V016")
+    /// An environment variable the job names (`api_key_env`, `url_env`) is not set.
+    public static let environmentUnset = Diagnostic.Code("V017")
+    /// A secret (API key, token, webhook URL) written into the job.
+    public static let secretInJob = Diagnostic.Code("V018")
+    /// Settings that contradict each other (e.g. `initial_delay` above `max_delay`).
+    public static let incoherentSettings = Diagnostic.Code("V019")
+    /// A threshold that can never fire with this many items, or no early threshold at all.
+    public static let thresholdIneffective = Diagnostic.Code("V020")
+    /// The command provider's program cannot be found.
+    public static let programNotFound = Diagnostic.Code("V021")
+}

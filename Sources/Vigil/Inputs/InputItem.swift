@@ -1,0 +1,12 @@
+public import JSONSchema
+
+/// One unit of work: a file (from a glob) or a record (from a JSON Lines file).
+public struct InputItem: Sendable, Equatable {
+    /// Unique within the job: the file's path relative to the job folder, or the record's
+    /// `id_field` value (or `line-N` without one).
+    public var id: String
+    /// The file, relative to the job folder (for file items).
+    public var path: String?
+    /// The record (for JSON Lines items).
+    public var record: JSONValue?
+}

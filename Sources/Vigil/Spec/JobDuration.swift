@@ -1,0 +1,26 @@
+/// A duration written in a job file: a number and a unit (`500ms`, `90s`, `2m`, `1h`).
+public struct JobDuration: Sendable, Hashable, CustomStringConvertible {
+    public var seconds: Double
+    /// As written, for messages and manifests.
+    public var text: String
+
+    public init?(_ text: String) {
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        for (suffix, scale) in units where text.hasSuffix(suffix) {
+            let number = text.dropLast(suffix.count)
+            guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), let value = Double(number) else { return nil }
+            self.seconds = value * scale
+            self.text = text
+            return
+        }
+        return nil
+    }
+
+    public init(seconds: Double) {
+        self.seconds = seconds
+        self.text = "\(seconds)s"
+    }
+
+    public var duration: Duration { .milliseconds(Int64((seconds * 1000).rounded())) }
+    public var description: String { text }
+}

@@ -1,0 +1,64 @@
+public import Foundation
+import JSONSchema
+
+/// Loads and checks a job file in one pipeline, collecting every problem before
+/// reporting: YAML (a syntax error stops here) -> the job schema -> semantic checks
+/// (prompt pin, inputs, success schema, secrets, environment, settings, program).
+public struct JobLoader: Sendable {
+    public enum Purpose: Sendable {
+        /// `vigil validate`: an unset API-key variable is a warning.
+        case validate
+        /// `vigil run`: everything must be ready.
+        case run
+    }
+
+    public var purpose: Purpose
+    public var environment: [String: String]
+
+    public init(purpose: Purpose = .validate, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.purpose = purpose
+        self.environment = environment
+    }
+
+    /// Validates the job at `path`; diagnostics name the file as `displayName` (default: `path`).
+    public func load(_ path: String, displayName: String? = nil) -> JobValidation {
+        let tree: LocatedValue
+        do {
+            tree = try YAMLLoader(maximumFileSize: 1 << 20).load(contentsOf: path, displayName: displayName ?? path)
+        } catch {
+            return JobValidation(job: nil, diagnostics: [error], items: nil, source: nil)
+        }
+        let file = URL(fileURLWithPath: path).standardizedFileURL
+        var context = JobCheckContext(tree: tree, folder: file.deletingLastPathComponent(), environment: environment, purpose: purpose)
+        context.diagnostics = JobSchemaDiagnostics.diagnostics(for: JobSchema.compiled.validate(tree.json), in: tree)
+        SecretCheck.run(&context)
+        // A key flagged as a secret is also an unknown key; the secret is what matters.
+        let secretLocations = Set(context.diagnostics.filter { $0.code == .secretInJob }.map(\.location.line))
+        context.diagnostics.removeAll { $0.code == .unknownKey && secretLocations.contains($0.location.line) }
+        PromptCheck.run(&context)
+        InputsCheck.run(&context)
+        SuccessSchemaCheck.run(&context)
+        EnvironmentCheck.run(&context)
+        ProgramCheck.run(&context)
+        SettingsCheck.run(&context)
+
+        let diagnostics = context.diagnostics.sorted { $0.location < $1.location }
+        let valid = !diagnostics.contains { $0.severity == .error }
+        return JobValidation(
+            job: valid ? JobSpec(validated: tree.json, file: file) : nil, diagnostics: diagnostics, items: context.items, source: tree)
+    }
+}
+
+/// The outcome of loading a job: the spec when it is valid, and everything found.
+public struct JobValidation: Sendable {
+    /// The job, when no diagnostic is an error.
+    public var job: JobSpec?
+    public var diagnostics: [Diagnostic]
+    /// The items the inputs resolve to (nil when an input failed or was not checked).
+    public var items: [InputItem]?
+    /// The located document (nil when the file is not YAML).
+    public var source: LocatedValue?
+
+    public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
+    public var isValid: Bool { job != nil }
+}

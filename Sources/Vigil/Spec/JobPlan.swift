@@ -1,0 +1,70 @@
+import Foundation
+public import JSONSchema
+
+/// What a run of a job would do, for `vigil plan`: items, model, prompt, checks, output.
+public struct JobPlan: Sendable {
+    public var job: JobSpec
+    public var items: [InputItem]
+
+    public init(job: JobSpec, items: [InputItem]) {
+        self.job = job
+        self.items = items
+    }
+
+    var modelDescription: String {
+        switch job.model.provider {
+        case .openAI(let baseURL, let name, let keyVariable):
+            return "openai \(name) at \(baseURL) (key from $\(keyVariable))"
+        case .command(let arguments, let mode, _):
+            return "command [\(arguments.joined(separator: " "))] (\(mode.rawValue))"
+        }
+    }
+
+    var thresholdLines: [String] {
+        func check(_ name: String, _ check: ThresholdSpec.Check?, _ unit: String) -> String? {
+            check.map { "\(name): \(unit) \($0.count) items, at least \(Int(($0.minimumSuccessRate * 100).rounded()))% success, else \($0.action.rawValue)" }
+        }
+        var lines = [
+            check("early", job.thresholds.early, "after"), check("progressive", job.thresholds.progressive, "every"),
+            check("window", job.thresholds.window, "over the last"),
+        ].compactMap { $0 }
+        if let limit = job.thresholds.maximumConsecutiveFailures { lines.append("max consecutive failures: \(limit), else abort") }
+        return lines.isEmpty ? ["none"] : lines
+    }
+
+    public func text(firstItems: Int) -> String {
+        var lines = ["job: \(job.name)" + (job.description.map { " — \($0)" } ?? ""), "items: \(items.count)"]
+        for item in items.prefix(firstItems) { lines.append("  \(item.path ?? item.id)") }
+        if items.count > firstItems { lines.append("  ... and \(items.count - firstItems) more") }
+        lines.append("model: \(modelDescription)" + (job.model.timeout.map { ", timeout \($0)" } ?? ""))
+        if !job.model.parameters.isEmpty { lines.append("parameters: \(JSONValue.object(job.model.parameters).jsonText())") }
+        lines.append("prompt: \(job.prompt.file) (sha256 \(job.prompt.sha256))")
+        var success: [String] = []
+        if let schema = job.success.schema { success.append("validates against \(schema)") }
+        if !job.success.requiredFields.isEmpty { success.append("has \(job.success.requiredFields.joined(separator: ", "))") }
+        lines.append("success: \(success.joined(separator: " and "))")
+        lines.append("thresholds:")
+        lines += thresholdLines.map { "  \($0)" }
+        let execution = job.execution
+        lines.append(
+            "execution: concurrency \(execution.concurrency), up to \(execution.retries.maximumAttempts) attempts (\(execution.retries.initialDelay)..\(execution.retries.maximumDelay))"
+                + (execution.rateLimit.map { ", at most \($0.requests) requests per \($0.per)" } ?? ""))
+        lines.append("checkpoint: every \(job.checkpointEvery) items")
+        lines.append("output: \(job.outputDirectory.path)/\(job.name)/<run-id>/")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    public func json(firstItems: Int) -> JSONValue {
+        var object = JSONObject()
+        object["name"] = .string(job.name)
+        object["items"] = .number(JSONNumber(items.count))
+        object["first_items"] = .array(items.prefix(firstItems).map { .string($0.path ?? $0.id) })
+        object["model"] = .string(modelDescription)
+        object["parameters"] = .object(job.model.parameters)
+        object["prompt"] = ["file": .string(job.prompt.file), "sha256": .string(job.prompt.sha256)]
+        object["thresholds"] = .array(thresholdLines.map { .string($0) })
+        object["concurrency"] = .number(JSONNumber(job.execution.concurrency))
+        object["output"] = .string(job.outputDirectory.path + "/" + job.name)
+        return .object(object)
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import JSONSchema
+
+extension JobSpec {
+    /// Defaults for what a job file may leave out (documented in the README).
+    public enum Defaults {
+        public static let concurrency = 1
+        public static let checkpointEvery = 25
+        public static let outputDirectory = "runs"
+        public static let retries = ExecutionSpec.Retries(maximumAttempts: 3, initialDelay: JobDuration("2s")!, maximumDelay: JobDuration("60s")!)
+        public static let breaker = ExecutionSpec.Breaker(openAfter: 5, coolDown: JobDuration("30s")!, giveUpAfter: JobDuration("2h")!)
+    }
+
+    /// Builds the spec from a document that already passed the job schema (so shapes and
+    /// types are known to be right; anything absent takes its default).
+    init(validated document: JSONValue, file: URL) {
+        let folder = file.deletingLastPathComponent()
+        version = 1
+        name = document["name"]?.stringValue ?? ""
+        description = document["description"]?.stringValue
+        inputs = (document["inputs"]?.arrayValue ?? []).map(Self.input)
+        model = Self.model(document["model"] ?? .null)
+        prompt = PromptSpec(file: document["prompt"]?["file"]?.stringValue ?? "", sha256: document["prompt"]?["sha256"]?.stringValue ?? "")
+        success = SuccessSpec(
+            schema: document["success"]?["schema"]?.stringValue,
+            requiredFields: document["success"]?["required_fields"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+        thresholds = Self.thresholds(document["thresholds"] ?? .null)
+        execution = Self.execution(document["execution"] ?? .null)
+        checkpointEvery = Self.int(document["checkpoint"]?["every"]) ?? Defaults.checkpointEvery
+        outputDirectory = folder.appendingPathComponent(document["output"]?["dir"]?.stringValue ?? Defaults.outputDirectory).standardizedFileURL
+        consumers = (document["consumers"]?.arrayValue ?? []).map(Self.consumer)
+        self.file = file
+    }
+
+    static func int(_ value: JSONValue?) -> Int? {
+        value?.numberValue?.int64Value.map { Int(clamping: $0) }
+    }
+
+    static func duration(_ value: JSONValue?) -> JobDuration? {
+        value?.stringValue.flatMap(JobDuration.init)
+    }
+
+    private static func input(_ value: JSONValue) -> InputSpec {
+        if let pattern = value["glob"]?.stringValue {
+            return .glob(pattern: pattern, exclude: value["exclude"]?.arrayValue?.compactMap(\.stringValue) ?? [], limit: int(value["limit"]))
+        }
+        return .jsonl(path: value["jsonl"]?.stringValue ?? "", idField: value["id_field"]?.stringValue, limit: int(value["limit"]))
+    }
+
+    private static func model(_ value: JSONValue) -> ModelSpec {
+        let provider: ModelSpec.Provider
+        if value["provider"] == "command" {
+            var environment: [String: String] = [:]
+            for (key, entry) in value["env"]?.objectValue ?? JSONObject() { environment[key] = entry.stringValue }
+            provider = .command(
+                arguments: value["command"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+                mode: ModelSpec.CommandMode(rawValue: value["mode"]?.stringValue ?? "") ?? .perItem,
+                environment: environment)
+        } else {
+            provider = .openAI(
+                baseURL: value["base_url"]?.stringValue ?? "", name: value["name"]?.stringValue ?? "",
+                apiKeyEnvironment: value["api_key_env"]?.stringValue ?? "")
+        }
+        return ModelSpec(provider: provider, parameters: value["parameters"]?.objectValue ?? JSONObject(), timeout: duration(value["timeout"]))
+    }
+
+    private static func check(_ value: JSONValue?, countKey: String, defaultAction: ThresholdSpec.Action) -> ThresholdSpec.Check? {
+        guard let value, let count = int(value[countKey]), let rate = value["min_success_rate"]?.numberValue?.doubleValue else { return nil }
+        return ThresholdSpec.Check(
+            count: count, minimumSuccessRate: rate,
+            action: ThresholdSpec.Action(rawValue: value["action"]?.stringValue ?? "") ?? defaultAction)
+    }
+
+    private static func thresholds(_ value: JSONValue) -> ThresholdSpec {
+        ThresholdSpec(
+            early: check(value["early"], countKey: "after", defaultAction: .abort),
+            progressive: check(value["progressive"], countKey: "every", defaultAction: .warn),
+            window: check(value["window"], countKey: "size", defaultAction: .abort),
+            maximumConsecutiveFailures: int(value["max_consecutive_failures"]))
+    }
+
+    private static func execution(_ value: JSONValue) -> ExecutionSpec {
+        let rateLimit = int(value["rate_limit"]?["requests"]).flatMap { requests in
+            duration(value["rate_limit"]?["per"]).map { ExecutionSpec.RateLimit(requests: requests, per: $0) }
+        }
+        let retries = value["retries"]
+        let breaker = value["breaker"]
+        return ExecutionSpec(
+            concurrency: int(value["concurrency"]) ?? Defaults.concurrency,
+            rateLimit: rateLimit,
+            retries: ExecutionSpec.Retries(
+                maximumAttempts: int(retries?["max_attempts"]) ?? Defaults.retries.maximumAttempts,
+                initialDelay: duration(retries?["initial_delay"]) ?? Defaults.retries.initialDelay,
+                maximumDelay: duration(retries?["max_delay"]) ?? Defaults.retries.maximumDelay),
+            breaker: ExecutionSpec.Breaker(
+                openAfter: int(breaker?["open_after"]) ?? Defaults.breaker.openAfter,
+                coolDown: duration(breaker?["cool_down"]) ?? Defaults.breaker.coolDown,
+                giveUpAfter: duration(breaker?["give_up_after"]) ?? Defaults.breaker.giveUpAfter))
+    }
+
+    private static func consumer(_ value: JSONValue) -> ConsumerSpec {
+        if let name = value.stringValue {
+            return ConsumerSpec(kind: ConsumerSpec.Kind(rawValue: name) ?? .progress)
+        }
+        return ConsumerSpec(
+            kind: ConsumerSpec.Kind(rawValue: value["type"]?.stringValue ?? "") ?? .progress,
+            events: value["events"]?.arrayValue?.compactMap(\.stringValue),
+            logLevel: value["level"]?.stringValue,
+            urlEnvironment: value["url_env"]?.stringValue,
+            webhookFormat: value["format"]?.stringValue,
+            command: value["command"]?.arrayValue?.compactMap(\.stringValue))
+    }
+}

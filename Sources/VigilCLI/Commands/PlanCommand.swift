@@ -1,0 +1,39 @@
+import ArgumentParser
+import JSONSchema
+import Vigil
+
+/// `vigil plan JOB`: validate, resolve inputs, and show what a run would do.
+struct PlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Validate a job, resolve its inputs and show what would run: item count, first items, model, thresholds."
+    )
+
+    @Argument(help: ArgumentHelp("The job file.", valueName: "job"))
+    var job: String
+
+    @Option(help: "Output format: text or json.")
+    var format: PlanFormat = .text
+
+    @Option(help: "How many of the first items to list.")
+    var items = 5
+
+    enum PlanFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    func run() async throws {
+        let validation = JobLoader(purpose: .validate).load(job)
+        let renderer = DiagnosticRenderer(format: .text)
+        guard let spec = validation.job, let resolved = validation.items else {
+            Console.output(renderer.render(validation.diagnostics))
+            throw ExitStatus.invalidJobOrUsage.exitCode
+        }
+        if !validation.diagnostics.isEmpty { Console.error(renderer.render(validation.diagnostics)) }
+        let plan = JobPlan(job: spec, items: resolved)
+        switch format {
+        case .json: Console.output(plan.json(firstItems: items).jsonText() + "\n")
+        case .text: Console.output(plan.text(firstItems: items))
+        }
+    }
+}
