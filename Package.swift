@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(
             name: "VigilTests",
             dependencies: ["Vigil", "JSONSchema", "VigilCLI"],
-            exclude: ["Schemas/crosscheck_corpus.py"],
+            exclude: ["Schemas/crosscheck_corpus.py", "Fixtures"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -103,8 +103,8 @@ struct Evaluator {
         return found
     }
 
-    /// Records the errors of the alternative that came closest: one whose type fits the
-    /// value beats one that wants another type, then the fewest errors wins.
+    /// Records the errors of the alternative that came closest: one that accepts the value's
+    /// shape beats one that wants another type or value, then the fewest errors wins.
     mutating func explainClosest(_ nodes: [Int], _ instance: JSONValue, _ path: InstancePath) {
         guard collectsErrors else { return }
         let here = path.pointer
@@ -112,7 +112,9 @@ struct Evaluator {
         for node in nodes {
             let found = errors(of: node, instance, path)
             guard !found.isEmpty else { continue }
-            let wrongType = found.contains { $0.keyword == "type" && $0.instanceLocation == here } ? 1 : 0
+            // An alternative that rejects the value as a whole (wrong type, not in its enum)
+            // explains less than one that accepts its shape and objects to a part of it.
+            let wrongType = found.contains { ["type", "enum", "const"].contains($0.keyword) && $0.instanceLocation == here } ? 1 : 0
             let rank = (wrongType, found.count)
             if best == nil || rank < best!.rank { best = (rank, found) }
         }

@@ -25,7 +25,10 @@ enum YAMLErrorTranslation {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
             let detail = context.map { " (\($0.text) at line \($0.mark.line), column \($0.mark.column))" } ?? ""
-            return Diagnostic(.yamlSyntax, "\(problem)\(detail)", at: at(mark))
+            let line = text.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(mark.line - 1).first
+            let hint = line.map { Array($0.unicodeScalars).dropFirst(mark.column - 1).first == "\t" } == true
+                ? "YAML does not allow tabs for indentation; indent with spaces" : nil
+            return Diagnostic(.yamlSyntax, "\(problem)\(detail)", at: at(mark), hint: hint)
         case .reader(let problem, let offset, _, _):
             let location = offset.map { TextDecoding.location(ofByte: $0, in: Array(text.utf8)[...], file: file) } ?? start
             return Diagnostic(.yamlEncoding, problem, at: location)

@@ -3,7 +3,7 @@ import JSONSchema
 /// Every input resolves to at least one item, and item ids are unique across inputs.
 enum InputsCheck {
     static func run(_ context: inout JobCheckContext) {
-        guard let inputs = context.value("inputs"), case .sequence(let entries) = inputs.content else { return }
+        guard let inputs = context.value("inputs"), case .sequence(let entries) = inputs.content, !entries.isEmpty else { return }
         let resolver = InputResolver(folder: context.folder)
         var items: [InputItem] = []
         var failed = false
@@ -37,7 +37,8 @@ enum InputsCheck {
 
     /// The spec of an input entry whose shape is right (else the schema has reported it).
     static func spec(_ value: JSONValue) -> InputSpec? {
-        let limit = value["limit"]?.numberValue?.int64Value.map { Int(clamping: $0) }
+        // A limit below 1 is the schema's to report; here it is ignored.
+        let limit = value["limit"]?.numberValue?.int64Value.map { Int(clamping: $0) }.flatMap { $0 >= 1 ? $0 : nil }
         if case .string(let pattern)? = value["glob"], value["jsonl"] == nil {
             return .glob(pattern: pattern, exclude: value["exclude"]?.arrayValue?.compactMap(\.stringValue) ?? [], limit: limit)
         }

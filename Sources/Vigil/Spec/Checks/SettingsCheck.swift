@@ -10,7 +10,7 @@ enum SettingsCheck {
         }
 
         let thresholds = context.value("thresholds")
-        if thresholds?.member("early") == nil {
+        if case .mapping = context.tree.content, thresholds?.member("early") == nil {
             context.report(
                 Diagnostic(
                     .thresholdIneffective, "no early threshold: a run that fails on every item is only stopped at its end",
