@@ -1,4 +1,5 @@
 import Foundation
+import JSONSchema
 
 /// `vigil pin`: writes the prompt file's sha256 into the job by editing the text at the
 /// value's position, so comments, quoting and formatting survive.
@@ -22,7 +23,13 @@ public enum PromptPinner {
             throw Diagnostic(.promptMissing, "prompt file \(relative) does not exist or cannot be read", at: file.value.location)
         }
         let existing = prompt.value.member("sha256")
-        let previous = existing?.value.stringValue
+        let previous = existing.flatMap { member -> String? in
+            switch member.value.content {
+            case .string(let text): text
+            case .number(let number): number.description
+            default: nil
+            }
+        }
         if previous == digest { return .alreadyPinned(sha256: digest) }
         if checkOnly { return .outOfDate(previous: previous, sha256: digest) }
 
@@ -30,19 +37,24 @@ public enum PromptPinner {
             throw Diagnostic(.fileUnreadable, "cannot read the job file", at: tree.location)
         }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // A hash of digits only would read back as a number: quote it then.
+        let written: String
+        if case .string = YAMLScalar.resolvePlain(digest) { written = digest } else { written = "\"\(digest)\"" }
         if let existing {
-            guard existing.value.stringValue != nil || isNull(existing.value) else {
-                throw Diagnostic(.wrongType, "prompt.sha256 is not a text value; fix it by hand", at: existing.value.location)
+            // A plain scalar of digits reads as a number; it is still the text to replace.
+            switch existing.value.content {
+            case .string, .null, .number: break
+            default: throw Diagnostic(.wrongType, "prompt.sha256 is not a text value; fix it by hand", at: existing.value.location)
             }
             let location = existing.value.location
-            lines[location.line - 1] = replacingScalar(in: lines[location.line - 1], at: location.column, with: digest, nullAtKey: isNull(existing.value) ? existing.keyLocation.column : nil)
+            lines[location.line - 1] = replacingScalar(in: lines[location.line - 1], at: location.column, with: written, nullAtKey: isNull(existing.value) ? existing.keyLocation.column : nil)
         } else if file.keyLocation.line != prompt.keyLocation.line || prompt.value.location.line != prompt.keyLocation.line {
             // Block mapping: a new line under `file:`, at its indentation.
             let indent = String(repeating: " ", count: file.keyLocation.column - 1)
-            lines.insert("\(indent)sha256: \(digest)", at: file.value.location.line)
+            lines.insert("\(indent)sha256: \(written)", at: file.value.location.line)
         } else if let close = lines[file.value.location.line - 1].lastIndex(of: "}") {
             // Flow mapping on one line: `prompt: {file: x}` -> `prompt: {file: x, sha256: ...}`.
-            lines[file.value.location.line - 1].insert(contentsOf: ", sha256: \(digest)", at: close)
+            lines[file.value.location.line - 1].insert(contentsOf: ", sha256: \(written)", at: close)
         } else {
             throw Diagnostic(.promptNotPinned, "cannot place prompt.sha256 in this layout; add `sha256: \(digest)` by hand", at: prompt.keyLocation)
         }
