@@ -1,0 +1,147 @@
+public import Foundation
+import JSONSchema
+import Synchronization
+
+/// The run's event bus: in-memory publish/subscribe plus the persistent JSONL log.
+///
+/// `publish` numbers the event, appends its line to the log buffer, and calls the inline
+/// consumers, all under one lock, so every consumer and the log see one total order.
+/// Asynchronous consumers get the event through their bounded buffers. Log lines are
+/// grouped for speed and reach the file on `flush()` (the engine flushes before it reports
+/// an item done, so the log is never behind the results) or when 64 KiB are waiting.
+public final class EventBus: Sendable {
+    public let run: String
+    private let log: LogFileHandle?
+    private let state: Mutex<State>
+
+    private struct State: ~Copyable {
+        var sequence: Int
+        var writer = JSONWriter(capacity: 1 << 17)
+        var inline: [any EventConsumer] = []
+        var buffered: [BufferedConsumer] = []
+        var closed = false
+    }
+
+    struct BufferedConsumer: Sendable {
+        let consumer: any AsyncEventConsumer
+        let continuation: AsyncStream<RunEvent>.Continuation
+        let stream: AsyncStream<RunEvent>
+        let dropped: DropCounter
+    }
+
+    /// Events dropped for a slow consumer; shared with the consumer's draining task.
+    final class DropCounter: Sendable {
+        let count = Atomic<Int>(0)
+    }
+
+    static let flushThreshold = 1 << 16
+
+    /// - Parameters:
+    ///   - logURL: the `events.jsonl` to append to (nil: no log).
+    ///   - startingSequence: the last sequence number already in the log (resume).
+    public init(run: String, logURL: URL?, startingSequence: Int = 0) throws {
+        self.run = run
+        self.log = try logURL.map { try LogFileHandle(appendingTo: $0) }
+        self.state = Mutex(State(sequence: startingSequence))
+    }
+
+    public func add(_ consumer: any EventConsumer) {
+        state.withLock { $0.inline.append(consumer) }
+    }
+
+    public func add(_ consumer: any AsyncEventConsumer) {
+        let (stream, continuation) = AsyncStream<RunEvent>.makeStream(bufferingPolicy: .bufferingOldest(max(1, consumer.bufferCapacity)))
+        state.withLock { $0.buffered.append(BufferedConsumer(consumer: consumer, continuation: continuation, stream: stream, dropped: DropCounter())) }
+    }
+
+    /// Publishes an event now; returns the first abort an inline consumer asked for.
+    @discardableResult
+    public func publish(_ kind: RunEvent.Kind) -> ConsumerDecision {
+        let time = Timestamp.now()
+        var pending: [UInt8]? = nil
+        let decision = state.withLock { state -> ConsumerDecision in
+            guard !state.closed else { return .proceed }
+            state.sequence += 1
+            let event = RunEvent(sequence: state.sequence, time: time, run: run, kind: kind)
+            if log != nil {
+                event.write(into: &state.writer)
+                state.writer.newline()
+                if state.writer.bytes.count >= Self.flushThreshold {
+                    pending = state.writer.bytes
+                    state.writer.removeAll()
+                }
+            }
+            var decision = ConsumerDecision.proceed
+            for consumer in state.inline {
+                let verdict = consumer.consume(event)
+                if case .proceed = decision { decision = verdict }
+            }
+            for buffered in state.buffered where buffered.consumer.eventTypes?.contains(event.type) ?? true {
+                if case .dropped = buffered.continuation.yield(event) {
+                    buffered.dropped.count.add(1, ordering: .relaxed)
+                }
+            }
+            return decision
+        }
+        if let pending { try? log?.write(pending) }
+        return decision
+    }
+
+    /// Writes every waiting log line to the file (visible to `tail -f` and to a crash).
+    public func flush() throws {
+        let bytes = state.withLock { state -> [UInt8] in
+            let bytes = state.writer.bytes
+            state.writer.removeAll()
+            return bytes
+        }
+        if !bytes.isEmpty { try log?.write(bytes) }
+    }
+
+    /// The last sequence number used.
+    public var lastSequence: Int { state.withLock { $0.sequence } }
+
+    /// Delivers events to the asynchronous consumers until `close()`; run it as a child
+    /// task of the run.
+    public func deliver() async {
+        let consumers = state.withLock { $0.buffered }
+        await withTaskGroup(of: Void.self) { group in
+            for buffered in consumers {
+                group.addTask {
+                    for await event in buffered.stream { await buffered.consumer.consume(event) }
+                    await buffered.consumer.finish()
+                }
+            }
+        }
+    }
+
+    /// Stops publication, flushes the log, and ends the asynchronous consumers' streams
+    /// (they finish what is buffered). Returns the events dropped per slow consumer.
+    @discardableResult
+    public func close() throws -> [String: Int] {
+        let consumers = state.withLock { state -> [BufferedConsumer] in
+            state.closed = true
+            return state.buffered
+        }
+        try flush()
+        try log?.sync()
+        var dropped: [String: Int] = [:]
+        for buffered in consumers {
+            buffered.continuation.finish()
+            let count = buffered.dropped.count.load(ordering: .relaxed)
+            if count > 0 { dropped[buffered.consumer.name, default: 0] += count }
+        }
+        return dropped
+    }
+
+    /// Events dropped so far for each slow consumer.
+    public var droppedEvents: [String: Int] {
+        state.withLock { state in
+            var dropped: [String: Int] = [:]
+            for buffered in state.buffered {
+                let count = buffered.dropped.count.load(ordering: .relaxed)
+                if count > 0 { dropped[buffered.consumer.name, default: 0] += count }
+            }
+            return dropped
+        }
+    }
+}

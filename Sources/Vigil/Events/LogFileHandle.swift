@@ -1,0 +1,39 @@
+import Foundation
+
+/// An append-only file written with `write(2)`: each call reaches the file (the OS's page
+/// cache) at once, so another process reading it sees whole lines.
+final class LogFileHandle: Sendable {
+    let path: String
+    private let descriptor: Int32
+
+    init(appendingTo url: URL) throws {
+        path = url.path
+        descriptor = open(url.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path, NSLocalizedDescriptionKey: String(cString: strerror(errno))])
+        }
+    }
+
+    deinit { close(descriptor) }
+
+    func write(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path, NSLocalizedDescriptionKey: String(cString: strerror(errno))])
+                }
+                offset += written
+            }
+        }
+    }
+
+    /// Forces the data to the disk (at the end of a run, and at checkpoints).
+    func sync() throws {
+        if fsync(descriptor) != 0 {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        }
+    }
+}

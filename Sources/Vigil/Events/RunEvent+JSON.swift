@@ -1,0 +1,165 @@
+public import JSONSchema
+
+extension RunEvent {
+    /// Writes the event as one JSON object (no newline), the form `events.jsonl` holds.
+    public func write(into writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("v")
+        writer.int(Self.formatVersion)
+        writer.key("seq")
+        writer.int(sequence)
+        writer.key("ts")
+        writer.string(Timestamp.iso8601(time))
+        writer.key("run")
+        writer.string(run)
+        writer.key("type")
+        writer.string(type)
+        switch kind {
+        case .runStarted(let started):
+            writer.key("job"); writer.string(started.job)
+            writer.key("total"); writer.int(started.total)
+            writer.key("concurrency"); writer.int(started.concurrency)
+            writer.key("provider"); writer.string(started.provider)
+        case .runCompleted(let counts), .runResumed(let counts):
+            write(counts, into: &writer)
+        case .runAborted(let verdict, let counts):
+            writer.key("reason"); writer.string(verdict.message)
+            if let check = verdict.check { write(check, into: &writer) }
+            write(counts, into: &writer)
+        case .runFailed(let message, let counts):
+            writer.key("reason"); writer.string(message)
+            write(counts, into: &writer)
+        case .runInterrupted(let reason, let counts):
+            writer.key("reason"); writer.string(reason)
+            write(counts, into: &writer)
+        case .itemStarted(let item, let attempt):
+            writer.key("item"); writer.string(item)
+            writer.key("attempt"); writer.int(attempt)
+        case .itemCompleted(let item, let attempt, let latency, let result):
+            writer.key("item"); writer.string(item)
+            writer.key("attempt"); writer.int(attempt)
+            writer.key("latency_ms"); writer.double(Self.rounded(latency))
+            writer.key("result"); writer.value(result)
+        case .itemFailed(let item, let attempt, let latency, let failure):
+            writer.key("item"); writer.string(item)
+            writer.key("attempt"); writer.int(attempt)
+            writer.key("latency_ms"); writer.double(Self.rounded(latency))
+            writer.key("error"); writer.string(failure.kind.rawValue)
+            writer.key("message"); writer.string(failure.message)
+            if let detail = failure.detail { writer.key("detail"); writer.value(detail) }
+        case .itemRetrying(let item, let attempt, let delay, let reason):
+            writer.key("item"); writer.string(item)
+            writer.key("attempt"); writer.int(attempt)
+            writer.key("delay_ms"); writer.double(Self.rounded(delay))
+            writer.key("reason"); writer.string(reason)
+        case .validationCheckpoint(let check), .validationWarning(let check), .validationFailed(let check):
+            write(check, into: &writer)
+            writer.key("message"); writer.string(check.sentence)
+        case .checkpointSaved(let completed):
+            writer.key("completed"); writer.int(completed)
+        case .progress(let progress):
+            write(progress.counts, into: &writer)
+            writer.key("in_flight"); writer.int(progress.inFlight)
+            writer.key("items_per_second"); writer.double(Self.rounded(progress.itemsPerSecond))
+            writer.key("eta_seconds"); progress.etaSeconds.map { writer.double(Self.rounded($0)) } ?? writer.null()
+            for (name, value) in [("latency_p50_ms", progress.latencyP50), ("latency_p95_ms", progress.latencyP95), ("latency_p99_ms", progress.latencyP99)] {
+                writer.key(name)
+                value.map { writer.double(Self.rounded($0)) } ?? writer.null()
+            }
+        }
+        writer.endObject()
+    }
+
+    public var jsonText: String {
+        var writer = JSONWriter()
+        write(into: &writer)
+        return writer.text
+    }
+
+    /// Milliseconds to a tenth: enough for people, stable in logs.
+    static func rounded(_ value: Double) -> Double { (value * 10).rounded() / 10 }
+
+    private func write(_ counts: RunCounts, into writer: inout JSONWriter) {
+        writer.key("total"); writer.int(counts.total)
+        writer.key("completed"); writer.int(counts.completed)
+        writer.key("succeeded"); writer.int(counts.succeeded)
+        writer.key("failed"); writer.int(counts.failed)
+        writer.key("success_rate"); writer.double((counts.successRate * 10_000).rounded() / 10_000)
+    }
+
+    private func write(_ check: ThresholdCheck, into writer: inout JSONWriter) {
+        writer.key("check"); writer.string(check.check)
+        writer.key("at"); writer.int(check.completed)
+        writer.key("value"); writer.double((check.value * 10_000).rounded() / 10_000)
+        writer.key("limit"); writer.double(check.limit)
+        writer.key("passed"); writer.bool(check.passed)
+        writer.key("action"); writer.string(check.action)
+    }
+}
+
+extension RunEvent {
+    /// Reads an event back from its log line (the replay that rebuilds counts and resume
+    /// state). Unknown types and missing fields are errors naming what is wrong.
+    public init(json: JSONValue) throws(EventDecodingError) {
+        func string(_ key: String) throws(EventDecodingError) -> String {
+            guard case .string(let text)? = json[key] else { throw EventDecodingError("missing \"\(key)\"") }
+            return text
+        }
+        func int(_ key: String) throws(EventDecodingError) -> Int {
+            guard let value = json[key]?.numberValue?.int64Value else { throw EventDecodingError("missing integer \"\(key)\"") }
+            return Int(value)
+        }
+        func double(_ key: String) -> Double? { json[key]?.numberValue?.doubleValue }
+        func counts() throws(EventDecodingError) -> RunCounts {
+            RunCounts(total: try int("total"), succeeded: try int("succeeded"), failed: try int("failed"))
+        }
+        func check() throws(EventDecodingError) -> ThresholdCheck {
+            ThresholdCheck(
+                check: try string("check"), completed: try int("at"), value: double("value") ?? 0, limit: double("limit") ?? 0,
+                passed: json["passed"] == .bool(true), action: (try? string("action")) ?? "abort")
+        }
+        guard json["v"] == .number(JSONNumber(Self.formatVersion)) else { throw EventDecodingError("unsupported event version") }
+        let type = try string("type")
+        let kind: Kind
+        switch type {
+        case "run.started":
+            kind = .runStarted(RunStarted(job: try string("job"), total: try int("total"), concurrency: try int("concurrency"), provider: try string("provider")))
+        case "run.completed": kind = .runCompleted(try counts())
+        case "run.resumed": kind = .runResumed(try counts())
+        case "run.aborted":
+            kind = .runAborted(Verdict(check: json["check"] == nil ? nil : try check(), message: try string("reason")), try counts())
+        case "run.failed": kind = .runFailed(message: try string("reason"), try counts())
+        case "run.interrupted": kind = .runInterrupted(reason: try string("reason"), try counts())
+        case "item.started": kind = .itemStarted(item: try string("item"), attempt: try int("attempt"))
+        case "item.completed":
+            kind = .itemCompleted(item: try string("item"), attempt: try int("attempt"), latencyMilliseconds: double("latency_ms") ?? 0, result: json["result"] ?? .null)
+        case "item.failed":
+            guard let failureKind = ItemFailure.Kind(rawValue: try string("error")) else { throw EventDecodingError("unknown error kind") }
+            kind = .itemFailed(
+                item: try string("item"), attempt: try int("attempt"), latencyMilliseconds: double("latency_ms") ?? 0,
+                failure: ItemFailure(failureKind, try string("message"), detail: json["detail"]))
+        case "item.retrying":
+            kind = .itemRetrying(item: try string("item"), attempt: try int("attempt"), delayMilliseconds: double("delay_ms") ?? 0, reason: try string("reason"))
+        case "validation.checkpoint": kind = .validationCheckpoint(try check())
+        case "validation.warning": kind = .validationWarning(try check())
+        case "validation.failed": kind = .validationFailed(try check())
+        case "checkpoint.saved": kind = .checkpointSaved(completed: try int("completed"))
+        case "progress":
+            kind = .progress(
+                Progress(
+                    counts: try counts(), inFlight: try int("in_flight"), itemsPerSecond: double("items_per_second") ?? 0,
+                    etaSeconds: double("eta_seconds"), latencyP50: double("latency_p50_ms"), latencyP95: double("latency_p95_ms"),
+                    latencyP99: double("latency_p99_ms")))
+        default:
+            throw EventDecodingError("unknown event type \"\(type)\"")
+        }
+        guard let time = Timestamp.parse(try string("ts")) else { throw EventDecodingError("bad timestamp") }
+        self.init(sequence: try int("seq"), time: time, run: try string("run"), kind: kind)
+    }
+}
+
+public struct EventDecodingError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
