@@ -8,6 +8,14 @@ enum ExitStatus: Int32 {
     case invalidInstances = 1
     /// The job, a schema, or the command line is wrong; nothing was run.
     case invalidJobOrUsage = 2
+    /// `vigil run`: a threshold (or a consumer) aborted the run.
+    case aborted = 3
+    /// `vigil run`: stopped by a signal or an outage; resumable.
+    case interrupted = 4
+    /// `vigil run`: every item was tried and none succeeded.
+    case noSuccess = 5
+    /// Vigil itself failed (cannot write the run folder, a bug).
+    case internalError = 6
 
     var exitCode: ExitCode { ExitCode(rawValue) }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import Vigil
 
 /// `vigil`: the command line over the Vigil library.
@@ -9,12 +10,13 @@ struct VigilCommand: AsyncParsableCommand {
         commandName: "vigil",
         abstract: "Run long, expensive per-item jobs safely: refuse a wrong job up front, stop a failing run early, leave a reproducible manifest.",
         version: VigilVersion.current,
-        subcommands: [ValidateCommand.self, PinCommand.self, PlanCommand.self, SchemaCommand.self]
+        subcommands: [RunCommand.self, ValidateCommand.self, PinCommand.self, PlanCommand.self, SchemaCommand.self]
     )
 
     /// Parses and runs, mapping a usage error to exit code 2 (the documented code for
     /// "invalid job or usage") instead of ArgumentParser's 64.
     static func main() async {
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

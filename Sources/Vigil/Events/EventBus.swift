@@ -11,7 +11,7 @@ import Synchronization
 /// an item done, so the log is never behind the results) or when 64 KiB are waiting.
 public final class EventBus: Sendable {
     public let run: String
-    private let log: LogFileHandle?
+    private let log: AppendOnlyFile?
     private let state: Mutex<State>
 
     private struct State: ~Copyable {
@@ -41,7 +41,7 @@ public final class EventBus: Sendable {
     ///   - startingSequence: the last sequence number already in the log (resume).
     public init(run: String, logURL: URL?, startingSequence: Int = 0) throws {
         self.run = run
-        self.log = try logURL.map { try LogFileHandle(appendingTo: $0) }
+        self.log = try logURL.map { try AppendOnlyFile(appendingTo: $0) }
         self.state = Mutex(State(sequence: startingSequence))
     }
 

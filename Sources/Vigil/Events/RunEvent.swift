@@ -117,9 +117,13 @@ public struct ItemFailure: Sendable, Equatable, Error {
         /// The provider itself failed (a program exited non-zero, crashed, said nothing).
         case provider
 
-        /// Quality failures say the job is wrong and count against the thresholds;
-        /// availability failures say the model is unwell and are retried.
-        public var isQuality: Bool { self == .parse || self == .schema }
+        /// Quality failures say the job (its prompt, its model, its program) is wrong:
+        /// they count against the thresholds. A program that exits non-zero counts too, since
+        /// a broken extractor fails every item just like a wrong prompt.
+        public var isQuality: Bool { self == .parse || self == .schema || self == .provider }
+
+        /// Worth another attempt: the model or program may answer next time.
+        public var isRetryable: Bool { self == .transport || self == .http || self == .timeout || self == .provider }
     }
 
     public var kind: Kind
@@ -164,7 +168,7 @@ public struct ThresholdCheck: Sendable, Equatable {
         return "success rate \(Self.percent(value)) \(scope) is below the \(check) threshold of \(Self.percent(limit))"
     }
 
-    static func percent(_ rate: Double) -> String {
+    public static func percent(_ rate: Double) -> String {
         let percent = rate * 100
         return percent == percent.rounded() ? "\(Int(percent))%" : String(format: "%.1f%%", percent)
     }

@@ -1,5 +1,27 @@
 import Foundation
-import JSONSchema
+public import JSONSchema
+
+extension ModelSpec {
+    /// The model as the manifest records it: provider, name, URL or program, parameters;
+    /// the key only by its variable's name.
+    public var manifestDescription: JSONValue {
+        var object = JSONObject()
+        switch provider {
+        case .openAI(let baseURL, let name, let keyVariable):
+            object["provider"] = "openai"
+            object["name"] = .string(name)
+            object["base_url"] = .string(baseURL)
+            object["api_key_env"] = .string(keyVariable)
+        case .command(let arguments, let mode, _):
+            object["provider"] = "command"
+            object["command"] = .array(arguments.map { .string($0) })
+            object["mode"] = .string(mode.rawValue)
+        }
+        object["parameters"] = .object(parameters)
+        object["timeout"] = timeout.map { .string($0.text) } ?? .null
+        return .object(object)
+    }
+}
 
 extension JobSpec {
     /// Defaults for what a job file may leave out (documented in the README).
@@ -30,6 +52,7 @@ extension JobSpec {
         outputDirectory = folder.appendingPathComponent(document["output"]?["dir"]?.stringValue ?? Defaults.outputDirectory).standardizedFileURL
         consumers = (document["consumers"]?.arrayValue ?? []).map(Self.consumer)
         self.file = file
+        self.document = document
     }
 
     static func int(_ value: JSONValue?) -> Int? {

@@ -1,12 +1,13 @@
-import Foundation
+public import Foundation
 
 /// An append-only file written with `write(2)`: each call reaches the file (the OS's page
-/// cache) at once, so another process reading it sees whole lines.
-final class LogFileHandle: Sendable {
-    let path: String
+/// cache) at once, so another process reading it sees whole lines, and a crash of Vigil
+/// loses nothing already written. Used for events.jsonl, results.jsonl and failed.jsonl.
+public final class AppendOnlyFile: Sendable {
+    public let path: String
     private let descriptor: Int32
 
-    init(appendingTo url: URL) throws {
+    public init(appendingTo url: URL) throws {
         path = url.path
         descriptor = open(url.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
@@ -16,7 +17,7 @@ final class LogFileHandle: Sendable {
 
     deinit { close(descriptor) }
 
-    func write(_ bytes: [UInt8]) throws {
+    public func write(_ bytes: [UInt8]) throws {
         try bytes.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
@@ -31,7 +32,7 @@ final class LogFileHandle: Sendable {
     }
 
     /// Forces the data to the disk (at the end of a run, and at checkpoints).
-    func sync() throws {
+    public func sync() throws {
         if fsync(descriptor) != 0 {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
         }

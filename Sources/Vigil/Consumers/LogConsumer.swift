@@ -1,0 +1,34 @@
+public import Logging
+
+/// `log`: every event through swift-log (items at debug, the run's course at info,
+/// thresholds at warning and error). The CLI decides where the log goes.
+public struct LogConsumer: AsyncEventConsumer {
+    public let logger: Logger
+    public var name: String { "log" }
+
+    public init(logger: Logger) {
+        self.logger = logger
+    }
+
+    public func consume(_ event: RunEvent) async {
+        let metadata: Logger.Metadata = ["run": "\(event.run)", "seq": "\(event.sequence)", "type": "\(event.type)"]
+        switch event.kind {
+        case .itemStarted(let item, _), .itemCompleted(let item, _, _, _):
+            logger.debug("\(event.type) \(item)", metadata: metadata)
+        case .itemFailed(let item, _, _, let failure):
+            logger.info("item failed \(item): \(failure.kind.rawValue): \(failure.message)", metadata: metadata)
+        case .itemRetrying(let item, let attempt, let delay, let reason):
+            logger.notice("retrying \(item) (attempt \(attempt)) in \(Int(delay)) ms: \(reason)", metadata: metadata)
+        case .validationWarning(let check):
+            logger.warning("\(check.sentence)", metadata: metadata)
+        case .validationFailed(let check):
+            logger.error("\(check.sentence)", metadata: metadata)
+        case .runAborted(let verdict, _):
+            logger.error("run aborted: \(verdict.message)", metadata: metadata)
+        case .progress, .checkpointSaved, .validationCheckpoint:
+            logger.debug("\(event.jsonText)", metadata: metadata)
+        default:
+            logger.info("\(event.jsonText)", metadata: metadata)
+        }
+    }
+}

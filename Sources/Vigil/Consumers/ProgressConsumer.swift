@@ -1,0 +1,85 @@
+public import Foundation
+
+/// `progress`: one live line on a terminal (done/total, rate, ETA, success rate), redrawn
+/// in place; on anything else, a plain line every few seconds. Honours NO_COLOR.
+public final class ProgressConsumer: AsyncEventConsumer, @unchecked Sendable {
+    // Only ever touched from the consumer's own delivery task.
+    private var counts = RunCounts(total: 0, succeeded: 0, failed: 0)
+    private var inFlight = 0
+    private var itemsPerSecond = 0.0
+    private var eta: Double?
+    private var lastDraw = 0.0
+    private var drewLine = false
+    private let isTerminal: Bool
+    private let usesColor: Bool
+    private let plainInterval: Double
+    private let write: @Sendable (String) -> Void
+
+    public var name: String { "progress" }
+
+    public init(
+        isTerminal: Bool = isatty(STDERR_FILENO) == 1, environment: [String: String] = ProcessInfo.processInfo.environment,
+        plainInterval: Double = 5, write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
+    ) {
+        self.isTerminal = isTerminal
+        self.usesColor = isTerminal && environment["NO_COLOR"].map(\.isEmpty) != false && environment["TERM"] != "dumb"
+        self.plainInterval = plainInterval
+        self.write = write
+    }
+
+    public func consume(_ event: RunEvent) async {
+        switch event.kind {
+        case .runStarted(let started):
+            counts.total = started.total
+        case .itemCompleted:
+            counts.succeeded += 1
+        case .itemFailed:
+            counts.failed += 1
+        case .progress(let progress):
+            counts = progress.counts
+            inFlight = progress.inFlight
+            itemsPerSecond = progress.itemsPerSecond
+            eta = progress.etaSeconds
+        case .validationWarning(let check):
+            clear()
+            write("warning: \(check.sentence)\n")
+        case .runCompleted, .runAborted, .runFailed, .runInterrupted:
+            draw(force: true)
+            if isTerminal && drewLine { write("\n") }
+            return
+        default:
+            return
+        }
+        draw(force: false)
+    }
+
+    private func clear() {
+        if isTerminal && drewLine { write("\r\u{1B}[K") }
+    }
+
+    private func draw(force: Bool) {
+        let now = Timestamp.now()
+        let interval = isTerminal ? 0.1 : plainInterval
+        guard force || now - lastDraw >= interval else { return }
+        lastDraw = now
+        let percent = counts.total == 0 ? 0 : Int(Double(counts.completed) / Double(counts.total) * 100)
+        var rate = ThresholdCheck.percent(counts.successRate)
+        if usesColor && counts.completed > 0 {
+            let color = counts.successRate >= 0.8 ? "32" : counts.successRate >= 0.5 ? "33" : "31"
+            rate = "\u{1B}[\(color)m\(rate)\u{1B}[0m"
+        }
+        let etaText = eta.map { " · ETA \(Self.clock($0))" } ?? ""
+        let line = "[\(counts.completed)/\(counts.total)] \(percent)% · \(String(format: "%.1f", itemsPerSecond)) items/s\(etaText) · success \(counts.completed == 0 ? "-" : rate) · in flight \(inFlight)"
+        if isTerminal {
+            write("\r\u{1B}[K" + line)
+            drewLine = true
+        } else {
+            write(line + "\n")
+        }
+    }
+
+    static func clock(_ seconds: Double) -> String {
+        let total = Int(seconds.rounded())
+        return total >= 3600 ? String(format: "%d:%02d:%02d", total / 3600, total / 60 % 60, total % 60) : String(format: "%d:%02d", total / 60, total % 60)
+    }
+}

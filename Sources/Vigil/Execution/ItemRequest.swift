@@ -1,0 +1,44 @@
+public import Foundation
+public import JSONSchema
+
+/// What a provider receives for one item.
+public struct ItemRequest: Sendable {
+    public var item: InputItem
+    /// The item's file, absolute (file items).
+    public var fileURL: URL?
+    /// The prompt file's text, as pinned.
+    public var prompt: String
+    /// 1 for the first attempt.
+    public var attempt: Int
+
+    public init(item: InputItem, fileURL: URL?, prompt: String, attempt: Int) {
+        self.item = item
+        self.fileURL = fileURL
+        self.prompt = prompt
+        self.attempt = attempt
+    }
+
+    /// The request as the command provider sends it: `{"id", "path" | "record", "prompt", "attempt"}`.
+    public var json: JSONValue {
+        var object = JSONObject()
+        object["id"] = .string(item.id)
+        if let fileURL { object["path"] = .string(fileURL.path) }
+        if let record = item.record { object["record"] = record }
+        object["prompt"] = .string(prompt)
+        object["attempt"] = .number(JSONNumber(attempt))
+        return .object(object)
+    }
+}
+
+/// A provider's raw answer: the text the model produced, and what it cost.
+public struct ProviderAnswer: Sendable {
+    public var text: String
+    public var promptTokens: Int?
+    public var completionTokens: Int?
+
+    public init(text: String, promptTokens: Int? = nil, completionTokens: Int? = nil) {
+        self.text = text
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import JSONSchema
+import Logging
+import Synchronization
+
+extension RunEngine {
+    func currentProgress() -> Progress {
+        let (counts, inFlight, latency) = snapshot.withLock { ($0.counts, $0.inFlight, $0.latency) }
+        let elapsed = max(0.001, Timestamp.now() - started)
+        let rate = Double(counts.completed) / elapsed
+        let remaining = counts.total - counts.completed
+        return Progress(
+            counts: counts, inFlight: inFlight, itemsPerSecond: rate, etaSeconds: rate > 0 ? Double(remaining) / rate : nil,
+            latencyP50: latency.percentile(0.5), latencyP95: latency.percentile(0.95), latencyP99: latency.percentile(0.99))
+    }
+
+    /// A `progress` event every `progressInterval` until cancelled.
+    func publishProgressPeriodically() async {
+        while true {
+            do {
+                try await Task.sleep(for: options.progressInterval)
+            } catch {
+                return
+            }
+            bus.publish(.progress(currentProgress()))
+            try? bus.flush()
+        }
+    }
+
+    /// Decides how the run ended and publishes it: aborted (with the verdict), failed (no
+    /// item succeeded), interrupted, or completed.
+    func finish(_ progress: inout RunProgress) {
+        bus.publish(.progress(currentProgress()))
+        if let verdict = progress.verdict {
+            progress.status = .aborted
+            bus.publish(.runAborted(verdict, progress.counts))
+        } else if progress.status == .interrupted {
+            bus.publish(.runInterrupted(reason: "interrupted", progress.counts))
+        } else if progress.counts.succeeded == 0 {
+            progress.status = .failed
+            let message = progress.counts.completed == 0 ? "no item was processed" : "no item succeeded (\(progress.counts.failed) failed)"
+            progress.failureMessage = message
+            bus.publish(.runFailed(message: message, progress.counts))
+        } else {
+            progress.status = .completed
+            bus.publish(.runCompleted(progress.counts))
+        }
+        saveCheckpoint(progress)
+        outputs.sync()
+    }
+
+    func writeFinalManifest(_ progress: RunProgress, dropped: [String: Int]) -> RunSummary {
+        var manifest = manifestBase
+        manifest.status = progress.status.rawValue
+        manifest.endedAt = Timestamp.now()
+        manifest.counts = progress.counts
+        manifest.verdict = progress.verdict?.message ?? progress.failureMessage
+        manifest.droppedEvents = dropped
+        for url in [folder.results, folder.failed, folder.events, folder.inputs, folder.checkpoint] {
+            manifest.outputs[url.lastPathComponent] = FileDigest.sha256(of: url)
+        }
+        do {
+            try manifest.write(to: folder.manifest)
+        } catch {
+            options.logger.critical("cannot write the manifest: \(error)")
+        }
+        return RunSummary(
+            status: progress.status, counts: progress.counts, verdict: progress.verdict, folder: folder, droppedEvents: dropped,
+            progress: currentProgress(), duration: manifest.endedAt! - started)
+    }
+}

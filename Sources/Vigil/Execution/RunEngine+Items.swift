@@ -1,0 +1,163 @@
+import Foundation
+import JSONSchema
+import Logging
+import Synchronization
+
+extension RunEngine {
+    /// The item loop: keeps `concurrency` items in flight, handles each outcome in this one
+    /// task (so counts and thresholds need no locks), and stops launching on an abort.
+    func processItems(_ start: RunProgress) async -> RunProgress {
+        var progress = start
+        let concurrency = max(1, job.execution.concurrency)
+        var pending = items.makeIterator()
+        var stopping = false
+        await withTaskGroup(of: ItemOutcome.self) { group in
+            var inFlight = 0
+            func launch() {
+                while !stopping, inFlight < concurrency, let item = pending.next() {
+                    inFlight += 1
+                    group.addTask { await self.process(item) }
+                }
+                snapshot.withLock { $0.inFlight = inFlight }
+            }
+            launch()
+            while let outcome = await group.next() {
+                inFlight -= 1
+                if Task.isCancelled && progress.status == .running {
+                    progress.status = .interrupted
+                    stopping = true
+                    group.cancelAll()
+                }
+                // After an abort, what is still in flight was cancelled: it stays to do.
+                if !stopping { handle(outcome, &progress) }
+                if progress.verdict != nil && !stopping {
+                    stopping = true
+                    group.cancelAll()
+                }
+                launch()
+            }
+        }
+        return progress
+    }
+
+    /// One item, with retries of availability failures (exponential backoff with jitter).
+    func process(_ item: InputItem) async -> ItemOutcome {
+        let retries = job.execution.retries
+        let fileURL = item.path.map { job.folder.appendingPathComponent($0) }
+        let clock = ContinuousClock()
+        let begin = clock.now
+        var attempt = 1
+        bus.publish(.itemStarted(item: item.id, attempt: 1))
+        while true {
+            if Task.isCancelled { return .cancelled(item) }
+            let request = ItemRequest(item: item, fileURL: fileURL, prompt: prompt, attempt: attempt)
+            let failure: ItemFailure
+            do {
+                let answer = try await provider.answer(request)
+                if Task.isCancelled { return .cancelled(item) }
+                switch criteria.judge(answer) {
+                case .success(let result):
+                    return .success(item, attempts: attempt, latency: Self.milliseconds(clock.now - begin), result: JSONValueBox(value: result))
+                case .failure(let judged):
+                    failure = judged
+                }
+            } catch {
+                if Task.isCancelled { return .cancelled(item) }
+                failure = error
+            }
+            guard failure.kind.isRetryable, attempt < retries.maximumAttempts else {
+                return .failure(item, attempts: attempt, latency: Self.milliseconds(clock.now - begin), failure)
+            }
+            let ceiling = min(retries.maximumDelay.seconds, retries.initialDelay.seconds * pow(2, Double(attempt - 1)))
+            let delay = ceiling * Double.random(in: 0.5...1.0)
+            bus.publish(.itemRetrying(item: item.id, attempt: attempt + 1, delayMilliseconds: delay * 1000, reason: failure.message))
+            do {
+                try await Task.sleep(for: .milliseconds(Int64(delay * 1000)))
+            } catch {
+                return .cancelled(item)
+            }
+            attempt += 1
+        }
+    }
+
+    static func milliseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+    }
+
+    /// Records one ended item: event first (flushed to the log), then its line in
+    /// results.jsonl or failed.jsonl, then the thresholds.
+    func handle(_ outcome: ItemOutcome, _ progress: inout RunProgress) {
+        var decision = ConsumerDecision.proceed
+        var judged: Bool? = nil
+        switch outcome {
+        case .cancelled:
+            return
+        case .success(let item, let attempts, let latency, let box):
+            progress.counts.succeeded += 1
+            progress.latency.record(milliseconds: latency)
+            decision = bus.publish(.itemCompleted(item: item.id, attempt: attempts, latencyMilliseconds: latency, result: box.value))
+            try? bus.flush()
+            record { try outputs.recordSuccess(item, attempts: attempts, latency: latency, result: box.value) }
+            judged = true
+        case .failure(let item, let attempts, let latency, let failure):
+            progress.counts.failed += 1
+            progress.latency.record(milliseconds: latency)
+            decision = bus.publish(.itemFailed(item: item.id, attempt: attempts, latencyMilliseconds: latency, failure: failure))
+            try? bus.flush()
+            record { try outputs.recordFailure(item, attempts: attempts, latency: latency, failure: failure) }
+            if failure.kind.isQuality { judged = false }
+        }
+        snapshot.withLock {
+            $0.counts = progress.counts
+            $0.latency = progress.latency
+        }
+        if case .abort(let reason) = decision, progress.verdict == nil {
+            progress.verdict = Verdict(check: nil, message: reason)
+        }
+        if let judged {
+            for finding in progress.monitor.record(success: judged) {
+                switch finding {
+                case .passed(let check):
+                    bus.publish(.validationCheckpoint(check))
+                case .warning(let check):
+                    bus.publish(.validationWarning(check))
+                    options.logger.warning("\(check.sentence); continuing (action: warn)")
+                case .failed(let check):
+                    bus.publish(.validationFailed(check))
+                    if progress.verdict == nil { progress.verdict = Verdict(check: check, message: check.sentence) }
+                }
+            }
+        }
+        if progress.counts.completed % max(1, job.checkpointEvery) == 0 {
+            saveCheckpoint(progress)
+        }
+    }
+
+    /// An output that cannot be written ends the run: results must never be lost silently.
+    func record(_ write: () throws -> Void) {
+        do {
+            try write()
+        } catch {
+            options.logger.critical("cannot write to the run folder: \(error)")
+        }
+    }
+
+    func saveCheckpoint(_ progress: RunProgress) {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.key("run"); writer.string(folder.runID)
+        writer.key("completed"); writer.int(progress.counts.completed)
+        writer.key("succeeded"); writer.int(progress.counts.succeeded)
+        writer.key("failed"); writer.int(progress.counts.failed)
+        writer.key("last_sequence"); writer.int(bus.lastSequence)
+        writer.key("saved_at"); writer.string(Timestamp.iso8601(Timestamp.now()))
+        writer.endObject()
+        writer.newline()
+        do {
+            try AtomicFile.write(Data(writer.bytes), to: folder.checkpoint)
+            bus.publish(.checkpointSaved(completed: progress.counts.completed))
+        } catch {
+            options.logger.error("cannot save the checkpoint: \(error)")
+        }
+    }
+}

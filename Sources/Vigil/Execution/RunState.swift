@@ -1,0 +1,21 @@
+/// The run's counts as the item loop sees them; only the loop mutates it.
+struct RunProgress {
+    var counts: RunCounts
+    var monitor: ThresholdMonitor
+    var latency = LatencyHistogram()
+    var verdict: Verdict?
+    var status = RunStatus.running
+    var failureMessage: String?
+
+    init(total: Int, monitor: ThresholdMonitor) {
+        counts = RunCounts(total: total, succeeded: 0, failed: 0)
+        self.monitor = monitor
+    }
+}
+
+/// What the progress ticker reads (the loop publishes it after each item).
+struct RunSnapshot: Sendable {
+    var counts = RunCounts(total: 0, succeeded: 0, failed: 0)
+    var inFlight = 0
+    var latency = LatencyHistogram()
+}

@@ -1,0 +1,78 @@
+/// Watches the outcomes that say something about the job (successes and quality
+/// failures; not availability failures) and applies the job's thresholds: the early
+/// checkpoint, progressive checks, the sliding window, and consecutive failures.
+public struct ThresholdMonitor: Sendable {
+    public let spec: ThresholdSpec
+    public private(set) var judged = 0
+    public private(set) var succeeded = 0
+    public private(set) var consecutiveFailures = 0
+    private var window: [Bool] = []
+    private var windowNext = 0
+    private var windowSuccesses = 0
+    /// A window warning is raised once per breach, again only after recovery.
+    private var windowBreached = false
+
+    public init(spec: ThresholdSpec) {
+        self.spec = spec
+    }
+
+    /// What happened at one check.
+    public enum Finding: Sendable, Equatable {
+        /// The check ran and passed (`validation.checkpoint`).
+        case passed(ThresholdCheck)
+        /// The check failed with action warn (`validation.warning`).
+        case warning(ThresholdCheck)
+        /// The check failed with action abort (`validation.failed`, then `run.aborted`).
+        case failed(ThresholdCheck)
+    }
+
+    /// Records one judged outcome and returns what the checks found.
+    public mutating func record(success: Bool) -> [Finding] {
+        judged += 1
+        if success {
+            succeeded += 1
+            consecutiveFailures = 0
+        } else {
+            consecutiveFailures += 1
+        }
+        var findings: [Finding] = []
+        let rate = Double(succeeded) / Double(judged)
+        if let early = spec.early, judged == early.count {
+            findings.append(finding("early", value: rate, check: early))
+        }
+        if let progressive = spec.progressive, judged % progressive.count == 0 {
+            findings.append(finding("progressive", value: rate, check: progressive))
+        }
+        if let windowSpec = spec.window {
+            if window.count < windowSpec.count {
+                window.append(success)
+            } else {
+                if window[windowNext] { windowSuccesses -= 1 }
+                window[windowNext] = success
+                windowNext = (windowNext + 1) % windowSpec.count
+            }
+            if success { windowSuccesses += 1 }
+            if window.count == windowSpec.count {
+                let windowRate = Double(windowSuccesses) / Double(windowSpec.count)
+                let breached = windowRate < windowSpec.minimumSuccessRate
+                if breached && !windowBreached {
+                    findings.append(finding("window", value: windowRate, check: windowSpec, at: windowSpec.count))
+                }
+                windowBreached = breached
+            }
+        }
+        if let limit = spec.maximumConsecutiveFailures, !success, consecutiveFailures == limit {
+            let check = ThresholdCheck(check: "max_consecutive_failures", completed: judged, value: Double(consecutiveFailures), limit: Double(limit), passed: false, action: "abort")
+            findings.append(.failed(check))
+        }
+        return findings
+    }
+
+    private func finding(_ name: String, value: Double, check: ThresholdSpec.Check, at: Int? = nil) -> Finding {
+        let passed = value >= check.minimumSuccessRate
+        let result = ThresholdCheck(
+            check: name, completed: at ?? judged, value: value, limit: check.minimumSuccessRate, passed: passed, action: check.action.rawValue)
+        if passed { return .passed(result) }
+        return check.action == .abort ? .failed(result) : .warning(result)
+    }
+}

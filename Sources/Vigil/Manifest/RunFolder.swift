@@ -1,0 +1,40 @@
+public import Foundation
+
+/// `runs/<name>/<run-id>/`: everything one run leaves behind.
+public struct RunFolder: Sendable {
+    public let url: URL
+    public let runID: String
+
+    public var results: URL { url.appendingPathComponent("results.jsonl") }
+    public var failed: URL { url.appendingPathComponent("failed.jsonl") }
+    public var events: URL { url.appendingPathComponent("events.jsonl") }
+    public var manifest: URL { url.appendingPathComponent("manifest.json") }
+    public var checkpoint: URL { url.appendingPathComponent("checkpoint.json") }
+    public var inputs: URL { url.appendingPathComponent("inputs.jsonl") }
+    public var jobCopy: URL { url.appendingPathComponent("job.yaml") }
+    public func promptCopy(named name: String) -> URL { url.appendingPathComponent("prompt" + Self.fileExtension(name)) }
+
+    public init(url: URL, runID: String) {
+        self.url = url
+        self.runID = runID
+    }
+
+    /// A new, empty run folder for `job`, named by the start time and a random suffix
+    /// (`20261123-180000-4f2a`) so runs sort by time and never collide.
+    public static func create(under output: URL, jobName: String, at date: Date = Date()) throws -> RunFolder {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        let suffix = String(UInt16.random(in: 0...UInt16.max), radix: 16)
+        let runID = formatter.string(from: date) + "-" + String(repeating: "0", count: 4 - suffix.count) + suffix
+        let url = output.appendingPathComponent(jobName).appendingPathComponent(runID)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return RunFolder(url: url, runID: runID)
+    }
+
+    static func fileExtension(_ name: String) -> String {
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "" }
+        return String(name[dot...])
+    }
+}

@@ -1,0 +1,118 @@
+public import Foundation
+import JSONSchema
+import Subprocess
+import Synchronization
+#if canImport(System)
+import System
+#else
+import SystemPackage
+#endif
+
+/// `provider: command, mode: persistent`: one long-lived program speaking JSON lines.
+/// Each request is a line `{"id", "path" | "record", "prompt", "attempt"}`; each answer a
+/// line `{"id", "result"}` (or `{"id", "error"}`), in any order. If the program dies it is
+/// started again, and the items it held fail as `provider` failures, which are retried.
+public final class PersistentCommandProvider: ModelProvider {
+    public let arguments: [String]
+    public let environment: [String: String]
+    public let folder: URL
+    public let timeout: Duration
+    private let state = Mutex(State())
+
+    private struct State: ~Copyable {
+        var pending: [String: CheckedContinuation<ProviderAnswer, any Error>] = [:]
+        /// Lines for the current worker; nil between workers (lines wait in `queued`).
+        var outgoing: AsyncStream<String>.Continuation?
+        var queued: [String] = []
+        var restarts = 0
+    }
+
+    public init(arguments: [String], environment: [String: String], folder: URL, timeout: Duration) {
+        self.arguments = arguments
+        self.environment = environment
+        self.folder = folder
+        self.timeout = timeout
+    }
+
+    public var description: String { "command [\(arguments.joined(separator: " "))] (persistent)" }
+
+    /// Keeps a worker running until cancelled, restarting it when it exits.
+    public func run() async throws {
+        let program = arguments.first ?? ""
+        while !Task.isCancelled {
+            let (lines, continuation) = AsyncStream<String>.makeStream()
+            state.withLock { state in
+                state.outgoing = continuation
+                for line in state.queued { continuation.yield(line) }
+                state.queued = []
+            }
+            _ = try? await Subprocess.run(
+                CommandProvider.executable(program, folder: folder), arguments: Arguments(Array(arguments.dropFirst())),
+                environment: CommandProvider.environmentUpdates(environment), workingDirectory: FilePath(folder.path),
+                platformOptions: CommandProvider.teardown, input: .inputWriter, output: .sequence, error: .discarded
+            ) { execution in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        for await line in lines { _ = try await execution.standardInputWriter.write(line) }
+                        try await execution.standardInputWriter.finish()
+                    }
+                    group.addTask {
+                        for try await line in execution.standardOutput.strings() { self.receive(line) }
+                    }
+                    // The reader ends when the worker closes its output (it exited).
+                    _ = try await group.next()
+                    group.cancelAll()
+                }
+            }
+            let orphans = state.withLock { state -> [CheckedContinuation<ProviderAnswer, any Error>] in
+                state.outgoing = nil
+                state.restarts += 1
+                let orphans = Array(state.pending.values)
+                state.pending = [:]
+                return orphans
+            }
+            continuation.finish()
+            for orphan in orphans { orphan.resume(throwing: ItemFailure(.provider, "the worker \(program) exited while answering; it was restarted")) }
+            if Task.isCancelled { break }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+    }
+
+    private func receive(_ line: String) {
+        guard let value = try? JSONParser().parse(line), let id = value["id"]?.stringValue else { return }
+        guard let continuation = state.withLock({ $0.pending.removeValue(forKey: id) }) else { return }
+        if case .string(let message)? = value["error"] {
+            continuation.resume(throwing: ItemFailure(.provider, "the worker reported: \(message)"))
+        } else if case .string(let text)? = value["result"] {
+            continuation.resume(returning: ProviderAnswer(text: text))
+        } else {
+            continuation.resume(returning: ProviderAnswer(text: (value["result"] ?? .null).jsonText()))
+        }
+    }
+
+    public func answer(_ request: ItemRequest) async throws(ItemFailure) -> ProviderAnswer {
+        let id = request.item.id
+        let line = request.json.jsonText() + "\n"
+        do {
+            return try await Deadline.run(within: timeout) {
+                try await withTaskCancellationHandler {
+                    try await withCheckedThrowingContinuation { continuation in
+                        self.state.withLock { state in
+                            state.pending[id] = continuation
+                            if let outgoing = state.outgoing { outgoing.yield(line) } else { state.queued.append(line) }
+                        }
+                    }
+                } onCancel: {
+                    self.state.withLock { $0.pending.removeValue(forKey: id) }?.resume(throwing: CancellationError())
+                }
+            }
+        } catch let failure as ItemFailure {
+            throw failure
+        } catch is DeadlineExceeded {
+            state.withLock { $0.pending.removeValue(forKey: id) }?.resume(throwing: CancellationError())
+            throw ItemFailure(.timeout, "the worker gave no answer within \(timeout)")
+        } catch {
+            throw ItemFailure(.provider, "\(error)")
+        }
+    }
+}
