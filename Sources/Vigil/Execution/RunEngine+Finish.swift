@@ -31,6 +31,8 @@ extension RunEngine {
     /// item succeeded), interrupted, or completed.
     func finish(_ progress: inout RunProgress) {
         bus.publish(.progress(currentProgress()))
+        // The run's last event is how it ended; the final checkpoint comes before it.
+        saveCheckpoint(progress)
         if let verdict = progress.verdict {
             progress.status = .aborted
             bus.publish(.runAborted(verdict, progress.counts))
@@ -45,7 +47,6 @@ extension RunEngine {
             progress.status = .completed
             bus.publish(.runCompleted(progress.counts))
         }
-        saveCheckpoint(progress)
         outputs.sync()
     }
 

@@ -1,0 +1,80 @@
+import Foundation
+import JSONSchema
+import Testing
+
+/// `vigil run` as a user runs it: the demo, the broken demo, exit codes, a live event log.
+@Suite struct RunCommandTests {
+    /// A copy of jobs/ in a temporary folder, so runs do not write into the repository.
+    func jobsCopy() throws -> URL {
+        let folder = try TestEnvironment.temporaryFolder("vigil-jobs")
+        let copy = folder.appendingPathComponent("jobs")
+        try FileManager.default.copyItem(at: TestEnvironment.repository.appendingPathComponent("jobs"), to: copy)
+        return copy
+    }
+
+    @Test func theDemoRunsOfflineAndCompletes() throws {
+        let jobs = try jobsCopy()
+        let outcome = try TestEnvironment.run(TestEnvironment.vigil, ["run", "demo.yaml"], currentDirectory: jobs)
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        #expect(outcome.standardError.contains("completed: 21 of 24 items succeeded (87.5%), 3 failed"))
+        let runs = jobs.deletingLastPathComponent().appendingPathComponent("runs/demo-dwc")
+        let folders = try FileManager.default.contentsOfDirectory(atPath: runs.path)
+        #expect(folders.count == 1)
+        let run = runs.appendingPathComponent(folders[0])
+        for name in ["results.jsonl", "failed.jsonl", "events.jsonl", "manifest.json", "inputs.jsonl", "checkpoint.json", "job.yaml", "prompt.md"] {
+            #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent(name).path), "\(name)")
+        }
+    }
+
+    @Test func theBrokenDemoIsAbortedAtItsEarlyCheckpoint() throws {
+        let jobs = try jobsCopy()
+        let outcome = try TestEnvironment.run(TestEnvironment.vigil, ["run", "examples/broken-extractor.yaml"], currentDirectory: jobs)
+        #expect(outcome.status == 3)
+        #expect(outcome.standardError.contains("ABORTED: success rate 0% after 5 items is below the early threshold of 50%. 5 of 24 items were processed; the rest were not sent."))
+    }
+
+    @Test func anInvalidJobIsNotRun() throws {
+        let outcome = try TestEnvironment.run(TestEnvironment.vigil, ["run", "jobs/examples/wrong-prompt.yaml"], currentDirectory: TestEnvironment.repository)
+        #expect(outcome.status == 2)
+        #expect(outcome.standardError.contains("invalid; nothing was run"))
+    }
+
+    @Test func theCanaryRunsOnlyTheFirstItems() throws {
+        let jobs = try jobsCopy()
+        let outcome = try TestEnvironment.run(TestEnvironment.vigil, ["run", "demo.yaml", "--canary", "3", "--quiet"], currentDirectory: jobs)
+        #expect(outcome.status == 0)
+        #expect(outcome.standardError.contains("completed: 3 of 3 items succeeded"))
+    }
+
+    /// Another process (this test) reads events.jsonl while the run goes on: every line it
+    /// sees is a whole JSON event, and events appear before the run ends.
+    @Test func theEventLogIsReadableWhileTheRunGoesOn() async throws {
+        let job = try TemporaryJob(items: 8, extractor: TemporaryJob.extractor("time.sleep(0.25)\nanswer = {\"n\": n}"), thresholds: "", concurrency: 1)
+        let process = Process()
+        process.executableURL = TestEnvironment.vigil
+        process.arguments = ["run", job.path, "--quiet"]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let runs = job.folder.appendingPathComponent("runs/test-job")
+        var sawWhileRunning = 0
+        var parsedLines = 0
+        while process.isRunning {
+            try await Task.sleep(for: .milliseconds(100))
+            guard let folder = try? FileManager.default.contentsOfDirectory(atPath: runs.path).first,
+                let data = FileManager.default.contents(atPath: runs.appendingPathComponent(folder).appendingPathComponent("events.jsonl").path)
+            else { continue }
+            let text = String(decoding: data, as: UTF8.self)
+            // Only whole lines count: a line is complete once its newline is written.
+            let complete = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+            for line in complete {
+                _ = try JSONParser().parse(String(line))
+                parsedLines += 1
+            }
+            if complete.contains(where: { $0.contains("\"item.completed\"") }) && process.isRunning { sawWhileRunning += 1 }
+        }
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(sawWhileRunning > 0, "no item.completed event was visible before the run ended")
+        #expect(parsedLines > 0)
+    }
+}
