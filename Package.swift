@@ -53,6 +53,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // In-process benchmarks, run by Benchmarks/compare.sh; never by `swift test`.
+        .executableTarget(
+            name: "vigil-bench",
+            dependencies: ["Vigil", "JSONSchema"],
+            path: "Benchmarks/VigilBench",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "JSONSchemaTests",
             dependencies: ["JSONSchema"],

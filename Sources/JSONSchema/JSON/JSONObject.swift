@@ -4,13 +4,14 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
     public typealias Element = (key: String, value: JSONValue)
 
     private var entries: [Element] = []
-    private var positions: [String: Int] = [:]
+    /// Built only past `indexThreshold` keys: a short object is faster to scan than to hash.
+    private var positions: [String: Int]? = nil
+    private static let indexThreshold = 12
 
     public init() {}
 
     public init(minimumCapacity: Int) {
         entries.reserveCapacity(minimumCapacity)
-        positions.reserveCapacity(minimumCapacity)
     }
 
     public var startIndex: Int { entries.startIndex }
@@ -19,19 +20,30 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
 
     public var keys: [String] { entries.map(\.key) }
 
+    private func position(of key: String) -> Int? {
+        if let positions { return positions[key] }
+        return entries.firstIndex { $0.key == key }
+    }
+
     public subscript(key: String) -> JSONValue? {
-        get { positions[key].map { entries[$0].value } }
+        get { position(of: key).map { entries[$0].value } }
         set {
             if let newValue {
-                if let position = positions[key] {
+                if let position = position(of: key) {
                     entries[position].value = newValue
                 } else {
-                    positions[key] = entries.count
+                    positions?[key] = entries.count
                     entries.append((key, newValue))
+                    if positions == nil && entries.count > Self.indexThreshold {
+                        positions = Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($0.element.key, $0.offset) })
+                    }
                 }
-            } else if let position = positions.removeValue(forKey: key) {
+            } else if let position = position(of: key) {
                 entries.remove(at: position)
-                for index in position..<entries.count { positions[entries[index].key] = index }
+                if positions != nil {
+                    positions!.removeValue(forKey: key)
+                    for index in position..<entries.count { positions![entries[index].key] = index }
+                }
             }
         }
     }

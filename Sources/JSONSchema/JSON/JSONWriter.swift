@@ -52,14 +52,43 @@ public struct JSONWriter: Sendable {
         needsComma = true
     }
 
+    /// A string whose bytes need no escaping (ASCII letters, digits, punctuation): the
+    /// caller guarantees it. Used for timestamps on the hot path.
+    public mutating func plainString(_ utf8: some Collection<UInt8>) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: utf8)
+        bytes.append(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
     public mutating func int(_ value: Int) {
         separate()
-        if value >= 0 && value < 10 {
-            bytes.append(UInt8(48 + value))
-        } else {
-            bytes.append(contentsOf: String(value).utf8)
-        }
+        appendDigits(value)
         needsComma = true
+    }
+
+    /// Decimal digits without an intermediate String.
+    private mutating func appendDigits(_ value: Int) {
+        if value < 0 {
+            bytes.append(UInt8(ascii: "-"))
+            if value == .min {
+                bytes.append(contentsOf: "9223372036854775808".utf8)
+                return
+            }
+        }
+        var magnitude = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[19 - count] = UInt8(48 + magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(20 - count)...]))
+        }
     }
 
     /// A finite double in its shortest form (`null` for NaN and infinities, which JSON lacks).
@@ -68,7 +97,7 @@ public struct JSONWriter: Sendable {
         if !value.isFinite {
             bytes.append(contentsOf: "null".utf8)
         } else if let exact = Int(exactly: value), abs(exact) < 1 << 53 {
-            bytes.append(contentsOf: String(exact).utf8)
+            appendDigits(exact)
         } else {
             bytes.append(contentsOf: "\(value)".utf8)
         }
@@ -106,10 +135,16 @@ public struct JSONWriter: Sendable {
             endArray()
         case .object(let object):
             beginObject()
-            let entries = sortedKeys ? object.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) } : Array(object)
-            for (name, member) in entries {
-                key(name)
-                self.value(member, sortedKeys: sortedKeys)
+            if sortedKeys {
+                for (name, member) in object.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+                    key(name)
+                    self.value(member, sortedKeys: true)
+                }
+            } else {
+                for (name, member) in object {
+                    key(name)
+                    self.value(member, sortedKeys: false)
+                }
             }
             endObject()
         }
@@ -128,18 +163,41 @@ public struct JSONWriter: Sendable {
 
     private mutating func writeString(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0..<0x20:
-                bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 0xF)]])
-            default: bytes.append(byte)
-            }
+        if value.utf8.withContiguousStorageIfAvailable({ appendEscaped($0) }) == nil {
+            Array(value.utf8).withUnsafeBufferPointer { appendEscaped($0) }
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Most strings need no escaping: runs of plain bytes are copied whole.
+    private mutating func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+        var start = 0
+        var index = 0
+        let count = utf8.count
+        while index < count {
+            let byte = utf8[index]
+            if byte >= 0x20 && byte != 0x22 && byte != 0x5C {
+                index += 1
+                continue
+            }
+            if index > start { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index])) }
+            bytes.append(0x5C)
+            switch byte {
+            case 0x22: bytes.append(0x22)
+            case 0x5C: bytes.append(0x5C)
+            case 0x0A: bytes.append(UInt8(ascii: "n"))
+            case 0x0D: bytes.append(UInt8(ascii: "r"))
+            case 0x09: bytes.append(UInt8(ascii: "t"))
+            default:
+                bytes.append(UInt8(ascii: "u"))
+                bytes.append(0x30)
+                bytes.append(0x30)
+                bytes.append(Self.hex[Int(byte >> 4)])
+                bytes.append(Self.hex[Int(byte & 0xF)])
+            }
+            index += 1
+            start = index
+        }
+        if start < count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<count])) }
     }
 }

@@ -17,6 +17,7 @@ public final class EventBus: Sendable {
     private struct State: ~Copyable {
         var sequence: Int
         var writer = JSONWriter(capacity: 1 << 17)
+        var timestamps = TimestampFormatter()
         var inline: [any EventConsumer] = []
         var buffered: [BufferedConsumer] = []
         var closed = false
@@ -64,7 +65,7 @@ public final class EventBus: Sendable {
             state.sequence += 1
             let event = RunEvent(sequence: state.sequence, time: time, run: run, kind: kind)
             if log != nil {
-                event.write(into: &state.writer)
+                event.write(into: &state.writer, timestamps: &state.timestamps)
                 state.writer.newline()
                 if state.writer.bytes.count >= Self.flushThreshold {
                     pending = state.writer.bytes

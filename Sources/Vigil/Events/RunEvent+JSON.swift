@@ -3,13 +3,19 @@ public import JSONSchema
 extension RunEvent {
     /// Writes the event as one JSON object (no newline), the form `events.jsonl` holds.
     public func write(into writer: inout JSONWriter) {
+        var timestamps = TimestampFormatter()
+        write(into: &writer, timestamps: &timestamps)
+    }
+
+    /// The same, reusing a formatter across events (the bus's hot path).
+    public func write(into writer: inout JSONWriter, timestamps: inout TimestampFormatter) {
         writer.beginObject()
         writer.key("v")
         writer.int(Self.formatVersion)
         writer.key("seq")
         writer.int(sequence)
         writer.key("ts")
-        writer.string(Timestamp.iso8601(time))
+        writer.plainString(timestamps.bytes(time))
         writer.key("run")
         writer.string(run)
         writer.key("type")

@@ -6,6 +6,21 @@ public enum Timestamp {
     public static func now() -> Double { Date().timeIntervalSince1970 }
 
     public static func iso8601(_ time: Double) -> String {
+        var formatter = TimestampFormatter()
+        return String(decoding: formatter.bytes(time), as: UTF8.self)
+    }
+}
+
+/// Formats timestamps, reusing the date and time of the last second formatted (events
+/// come many to a second), so one costs a few stores.
+public struct TimestampFormatter: Sendable {
+    private var second = Int.min
+    private var text = [UInt8](repeating: 0, count: 24)
+
+    public init() {}
+
+    /// `2026-11-23T18:00:00.123Z` as bytes.
+    public mutating func bytes(_ time: Double) -> [UInt8] {
         let totalMilliseconds = Int((time * 1000).rounded(.down))
         var seconds = totalMilliseconds / 1000
         var millis = totalMilliseconds % 1000
@@ -13,28 +28,31 @@ public enum Timestamp {
             millis += 1000
             seconds -= 1
         }
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
-        let (year, month, day) = civil(fromDays: days)
-        var text = [UInt8]()
-        text.reserveCapacity(24)
-        func digits(_ value: Int, _ count: Int) {
-            var divisor = 1
-            for _ in 1..<count { divisor *= 10 }
-            var rest = value
-            while divisor > 0 {
-                text.append(UInt8(48 + rest / divisor))
-                rest %= divisor
-                divisor /= 10
+        if seconds != second {
+            second = seconds
+            let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+            let secondOfDay = seconds - days * 86_400
+            let (year, month, day) = Timestamp.civil(fromDays: days)
+            func put(_ value: Int, _ count: Int, at offset: Int) {
+                var rest = value
+                for position in stride(from: offset + count - 1, through: offset, by: -1) {
+                    text[position] = UInt8(48 + rest % 10)
+                    rest /= 10
+                }
             }
+            put(year, 4, at: 0); text[4] = UInt8(ascii: "-"); put(month, 2, at: 5); text[7] = UInt8(ascii: "-"); put(day, 2, at: 8)
+            text[10] = UInt8(ascii: "T"); put(secondOfDay / 3600, 2, at: 11); text[13] = UInt8(ascii: ":")
+            put(secondOfDay / 60 % 60, 2, at: 14); text[16] = UInt8(ascii: ":"); put(secondOfDay % 60, 2, at: 17)
+            text[19] = UInt8(ascii: "."); text[23] = UInt8(ascii: "Z")
         }
-        digits(year, 4); text.append(UInt8(ascii: "-")); digits(month, 2); text.append(UInt8(ascii: "-")); digits(day, 2)
-        text.append(UInt8(ascii: "T"))
-        digits(secondOfDay / 3600, 2); text.append(UInt8(ascii: ":")); digits(secondOfDay / 60 % 60, 2); text.append(UInt8(ascii: ":"))
-        digits(secondOfDay % 60, 2); text.append(UInt8(ascii: ".")); digits(millis, 3); text.append(UInt8(ascii: "Z"))
-        return String(decoding: text, as: UTF8.self)
+        text[20] = UInt8(48 + millis / 100)
+        text[21] = UInt8(48 + millis / 10 % 10)
+        text[22] = UInt8(48 + millis % 10)
+        return text
     }
+}
 
+extension Timestamp {
     /// Howard Hinnant's days-to-civil algorithm.
     static func civil(fromDays days: Int) -> (Int, Int, Int) {
         let z = days + 719_468
