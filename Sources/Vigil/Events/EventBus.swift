@@ -8,7 +8,8 @@ import Synchronization
 /// consumers, all under one lock, so every consumer and the log see one total order.
 /// Asynchronous consumers get the event through their bounded buffers. Log lines are
 /// grouped for speed and reach the file on `flush()` (the engine flushes before it reports
-/// an item done, so the log is never behind the results) or when 64 KiB are waiting.
+/// an item done, so the log is never behind the results) or when 64 KiB are waiting;
+/// writes happen under the lock, so the file is always in sequence order.
 public final class EventBus: Sendable {
     public let run: String
     private let log: AppendOnlyFile?
@@ -59,8 +60,7 @@ public final class EventBus: Sendable {
     @discardableResult
     public func publish(_ kind: RunEvent.Kind) -> ConsumerDecision {
         let time = Timestamp.now()
-        var pending: [UInt8]? = nil
-        let decision = state.withLock { state -> ConsumerDecision in
+        return state.withLock { state -> ConsumerDecision in
             guard !state.closed else { return .proceed }
             state.sequence += 1
             let event = RunEvent(sequence: state.sequence, time: time, run: run, kind: kind)
@@ -68,7 +68,8 @@ public final class EventBus: Sendable {
                 event.write(into: &state.writer, timestamps: &state.timestamps)
                 state.writer.newline()
                 if state.writer.bytes.count >= Self.flushThreshold {
-                    pending = state.writer.bytes
+                    // Written under the lock, so chunks reach the file in sequence order.
+                    try? log?.write(state.writer.bytes)
                     state.writer.removeAll()
                 }
             }
@@ -84,18 +85,15 @@ public final class EventBus: Sendable {
             }
             return decision
         }
-        if let pending { try? log?.write(pending) }
-        return decision
     }
 
     /// Writes every waiting log line to the file (visible to `tail -f` and to a crash).
     public func flush() throws {
-        let bytes = state.withLock { state -> [UInt8] in
-            let bytes = state.writer.bytes
-            state.writer.removeAll()
-            return bytes
+        try state.withLock { state in
+            guard !state.writer.bytes.isEmpty else { return }
+            defer { state.writer.removeAll() }
+            try log?.write(state.writer.bytes)
         }
-        if !bytes.isEmpty { try log?.write(bytes) }
     }
 
     /// The last sequence number used.

@@ -1,0 +1,97 @@
+import Foundation
+import JSONSchema
+import Testing
+import Vigil
+
+@Suite struct EventBusTests {
+    static let allKinds: [RunEvent.Kind] = [
+        .runStarted(RunStarted(job: "j", total: 3, concurrency: 2, provider: "command [x]")),
+        .runCompleted(RunCounts(total: 3, succeeded: 2, failed: 1)),
+        .runAborted(Verdict(check: ThresholdCheck(check: "early", completed: 5, value: 0, limit: 0.5, passed: false, action: "abort"), message: "m"), RunCounts(total: 9, succeeded: 0, failed: 5)),
+        .runFailed(message: "none", RunCounts(total: 1, succeeded: 0, failed: 1)),
+        .runInterrupted(reason: "SIGINT", RunCounts(total: 4, succeeded: 1, failed: 0)),
+        .runResumed(RunCounts(total: 4, succeeded: 1, failed: 0)),
+        .itemStarted(item: "a\"b\n", attempt: 1),
+        .itemCompleted(item: "a", attempt: 2, latencyMilliseconds: 12.5, result: ["x": [1, 2.5, "é"], "y": nil]),
+        .itemFailed(item: "b", attempt: 1, latencyMilliseconds: 3, failure: ItemFailure(.schema, "bad", detail: ["errors": []])),
+        .itemRetrying(item: "c", attempt: 2, delayMilliseconds: 100, reason: "timeout"),
+        .validationCheckpoint(ThresholdCheck(check: "early", completed: 5, value: 1, limit: 0.5, passed: true, action: "abort")),
+        .validationWarning(ThresholdCheck(check: "progressive", completed: 50, value: 0.6, limit: 0.7, passed: false, action: "warn")),
+        .validationFailed(ThresholdCheck(check: "window", completed: 100, value: 0.5, limit: 0.6, passed: false, action: "abort")),
+        .checkpointSaved(completed: 25),
+        .progress(Progress(counts: RunCounts(total: 10, succeeded: 4, failed: 1), inFlight: 2, itemsPerSecond: 1.5, etaSeconds: 3.3, latencyP50: 100, latencyP95: 200, latencyP99: 300)),
+    ]
+
+    @Test func everyEventKindSurvivesItsLogLine() throws {
+        #expect(Self.allKinds.map { RunEvent(sequence: 1, time: 0, run: "r", kind: $0).type }.sorted() == RunEvent.allTypes.sorted())
+        for (index, kind) in Self.allKinds.enumerated() {
+            let event = RunEvent(sequence: index + 1, time: 1_763_920_800.123, run: "r", kind: kind)
+            let line = event.jsonText
+            #expect(!line.contains("\n"))
+            let decoded = try RunEvent(json: JSONParser().parse(line))
+            #expect(decoded.type == event.type)
+            #expect(decoded.sequence == event.sequence)
+            #expect(Timestamp.iso8601(decoded.time) == "2025-11-23T18:00:00.123Z")
+            if case .itemCompleted(_, _, _, let result) = decoded.kind { #expect(result == ["x": [1, 2.5, "é"], "y": nil]) }
+        }
+    }
+
+    @Test func concurrentPublishersGiveAGaplessOrderedLog() async throws {
+        let folder = try TestEnvironment.temporaryFolder()
+        let log = folder.appendingPathComponent("events.jsonl")
+        let bus = try EventBus(run: "r", logURL: log)
+        await withTaskGroup(of: Void.self) { group in
+            for task in 0..<8 {
+                group.addTask {
+                    for index in 0..<2_000 { bus.publish(.itemStarted(item: "t\(task)-\(index)", attempt: 1)) }
+                }
+            }
+        }
+        try bus.close()
+        let lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 16_000)
+        let sequences = try lines.map { try RunEvent(json: JSONParser().parse(String($0))).sequence }
+        #expect(sequences == Array(1...16_000))
+    }
+
+    struct Aborter: EventConsumer {
+        func consume(_ event: RunEvent) -> ConsumerDecision {
+            if case .itemFailed = event.kind { return .abort("too many failures") }
+            return .proceed
+        }
+    }
+
+    @Test func anInlineConsumerCanStopTheRun() throws {
+        let bus = try EventBus(run: "r", logURL: nil)
+        bus.add(Aborter())
+        #expect(bus.publish(.itemStarted(item: "a", attempt: 1)) == .proceed)
+        #expect(bus.publish(.itemFailed(item: "a", attempt: 1, latencyMilliseconds: 1, failure: ItemFailure(.parse, "x"))) == .abort("too many failures"))
+    }
+
+    actor Slow: AsyncEventConsumer {
+        nonisolated var name: String { "slow" }
+        nonisolated var bufferCapacity: Int { 10 }
+        var received = 0
+        func consume(_ event: RunEvent) async {
+            try? await Task.sleep(for: .milliseconds(5))
+            received += 1
+        }
+    }
+
+    @Test func aSlowConsumerDropsAndCountsInsteadOfStallingTheRun() async throws {
+        let bus = try EventBus(run: "r", logURL: nil)
+        let slow = Slow()
+        bus.add(slow)
+        let clock = ContinuousClock()
+        let start = clock.now
+        async let delivery: Void = bus.deliver()
+        for index in 0..<1_000 { bus.publish(.itemStarted(item: "\(index)", attempt: 1)) }
+        // Publishing 1,000 events did not wait for a consumer that takes 5 ms each.
+        #expect(clock.now - start < .seconds(2))
+        let dropped = try bus.close()
+        await delivery
+        let received = await slow.received
+        #expect(dropped["slow", default: 0] > 0)
+        #expect(received + dropped["slow", default: 0] == 1_000)
+    }
+}
