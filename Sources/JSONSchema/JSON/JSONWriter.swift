@@ -38,6 +38,16 @@ public struct JSONWriter: Sendable {
         needsComma = true
     }
 
+    /// A member name known at compile time (ASCII, nothing to escape): the hot path.
+    public mutating func field(_ name: StaticString) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
     /// A member name; the value written next belongs to it.
     public mutating func key(_ name: String) {
         separate()
@@ -169,12 +179,32 @@ public struct JSONWriter: Sendable {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highs: UInt64 = 0x8080_8080_8080_8080
+
+    /// Whether any byte of `word` is below 0x20, a quote or a backslash (SWAR tests).
+    @inline(__always)
+    private static func needsEscape(_ word: UInt64) -> Bool {
+        func hasZero(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+        let below = (word &- ones &* 0x20) & ~word & highs
+        return below != 0 || hasZero(word ^ (ones &* 0x22)) || hasZero(word ^ (ones &* 0x5C))
+    }
+
     /// Most strings need no escaping: runs of plain bytes are copied whole.
     private mutating func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
         var start = 0
         var index = 0
         let count = utf8.count
+        let base = UnsafeRawPointer(utf8.baseAddress)
         while index < count {
+            // Eight bytes at a time: skip words with no control byte, quote or backslash.
+            if let base, count - index >= 8 {
+                let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                if !Self.needsEscape(word) {
+                    index += 8
+                    continue
+                }
+            }
             let byte = utf8[index]
             if byte >= 0x20 && byte != 0x22 && byte != 0x5C {
                 index += 1

@@ -10,64 +10,64 @@ extension RunEvent {
     /// The same, reusing a formatter across events (the bus's hot path).
     public func write(into writer: inout JSONWriter, timestamps: inout TimestampFormatter) {
         writer.beginObject()
-        writer.key("v")
+        writer.field("v")
         writer.int(Self.formatVersion)
-        writer.key("seq")
+        writer.field("seq")
         writer.int(sequence)
-        writer.key("ts")
+        writer.field("ts")
         writer.plainString(timestamps.bytes(time))
-        writer.key("run")
+        writer.field("run")
         writer.string(run)
-        writer.key("type")
+        writer.field("type")
         writer.string(type)
         switch kind {
         case .runStarted(let started):
-            writer.key("job"); writer.string(started.job)
-            writer.key("total"); writer.int(started.total)
-            writer.key("concurrency"); writer.int(started.concurrency)
-            writer.key("provider"); writer.string(started.provider)
+            writer.field("job"); writer.string(started.job)
+            writer.field("total"); writer.int(started.total)
+            writer.field("concurrency"); writer.int(started.concurrency)
+            writer.field("provider"); writer.string(started.provider)
         case .runCompleted(let counts), .runResumed(let counts):
             write(counts, into: &writer)
         case .runAborted(let verdict, let counts):
-            writer.key("reason"); writer.string(verdict.message)
+            writer.field("reason"); writer.string(verdict.message)
             if let check = verdict.check { write(check, into: &writer) }
             write(counts, into: &writer)
         case .runFailed(let message, let counts):
-            writer.key("reason"); writer.string(message)
+            writer.field("reason"); writer.string(message)
             write(counts, into: &writer)
         case .runInterrupted(let reason, let counts):
-            writer.key("reason"); writer.string(reason)
+            writer.field("reason"); writer.string(reason)
             write(counts, into: &writer)
         case .itemStarted(let item, let attempt):
-            writer.key("item"); writer.string(item)
-            writer.key("attempt"); writer.int(attempt)
+            writer.field("item"); writer.string(item)
+            writer.field("attempt"); writer.int(attempt)
         case .itemCompleted(let item, let attempt, let latency, let result):
-            writer.key("item"); writer.string(item)
-            writer.key("attempt"); writer.int(attempt)
-            writer.key("latency_ms"); writer.double(Self.rounded(latency))
-            writer.key("result"); writer.value(result)
+            writer.field("item"); writer.string(item)
+            writer.field("attempt"); writer.int(attempt)
+            writer.field("latency_ms"); writer.double(Self.rounded(latency))
+            writer.field("result"); writer.value(result)
         case .itemFailed(let item, let attempt, let latency, let failure):
-            writer.key("item"); writer.string(item)
-            writer.key("attempt"); writer.int(attempt)
-            writer.key("latency_ms"); writer.double(Self.rounded(latency))
-            writer.key("error"); writer.string(failure.kind.rawValue)
-            writer.key("message"); writer.string(failure.message)
-            if let detail = failure.detail { writer.key("detail"); writer.value(detail) }
+            writer.field("item"); writer.string(item)
+            writer.field("attempt"); writer.int(attempt)
+            writer.field("latency_ms"); writer.double(Self.rounded(latency))
+            writer.field("error"); writer.string(failure.kind.rawValue)
+            writer.field("message"); writer.string(failure.message)
+            if let detail = failure.detail { writer.field("detail"); writer.value(detail) }
         case .itemRetrying(let item, let attempt, let delay, let reason):
-            writer.key("item"); writer.string(item)
-            writer.key("attempt"); writer.int(attempt)
-            writer.key("delay_ms"); writer.double(Self.rounded(delay))
-            writer.key("reason"); writer.string(reason)
+            writer.field("item"); writer.string(item)
+            writer.field("attempt"); writer.int(attempt)
+            writer.field("delay_ms"); writer.double(Self.rounded(delay))
+            writer.field("reason"); writer.string(reason)
         case .validationCheckpoint(let check), .validationWarning(let check), .validationFailed(let check):
             write(check, into: &writer)
-            writer.key("message"); writer.string(check.sentence)
+            writer.field("message"); writer.string(check.sentence)
         case .checkpointSaved(let completed):
-            writer.key("completed"); writer.int(completed)
+            writer.field("completed"); writer.int(completed)
         case .progress(let progress):
             write(progress.counts, into: &writer)
-            writer.key("in_flight"); writer.int(progress.inFlight)
-            writer.key("items_per_second"); writer.double(Self.rounded(progress.itemsPerSecond))
-            writer.key("eta_seconds"); progress.etaSeconds.map { writer.double(Self.rounded($0)) } ?? writer.null()
+            writer.field("in_flight"); writer.int(progress.inFlight)
+            writer.field("items_per_second"); writer.double(Self.rounded(progress.itemsPerSecond))
+            writer.field("eta_seconds"); progress.etaSeconds.map { writer.double(Self.rounded($0)) } ?? writer.null()
             for (name, value) in [("latency_p50_ms", progress.latencyP50), ("latency_p95_ms", progress.latencyP95), ("latency_p99_ms", progress.latencyP99)] {
                 writer.key(name)
                 value.map { writer.double(Self.rounded($0)) } ?? writer.null()
@@ -86,20 +86,20 @@ extension RunEvent {
     static func rounded(_ value: Double) -> Double { (value * 10).rounded() / 10 }
 
     private func write(_ counts: RunCounts, into writer: inout JSONWriter) {
-        writer.key("total"); writer.int(counts.total)
-        writer.key("completed"); writer.int(counts.completed)
-        writer.key("succeeded"); writer.int(counts.succeeded)
-        writer.key("failed"); writer.int(counts.failed)
-        writer.key("success_rate"); writer.double((counts.successRate * 10_000).rounded() / 10_000)
+        writer.field("total"); writer.int(counts.total)
+        writer.field("completed"); writer.int(counts.completed)
+        writer.field("succeeded"); writer.int(counts.succeeded)
+        writer.field("failed"); writer.int(counts.failed)
+        writer.field("success_rate"); writer.double((counts.successRate * 10_000).rounded() / 10_000)
     }
 
     private func write(_ check: ThresholdCheck, into writer: inout JSONWriter) {
-        writer.key("check"); writer.string(check.check)
-        writer.key("at"); writer.int(check.completed)
-        writer.key("value"); writer.double((check.value * 10_000).rounded() / 10_000)
-        writer.key("limit"); writer.double(check.limit)
-        writer.key("passed"); writer.bool(check.passed)
-        writer.key("action"); writer.string(check.action)
+        writer.field("check"); writer.string(check.check)
+        writer.field("at"); writer.int(check.completed)
+        writer.field("value"); writer.double((check.value * 10_000).rounded() / 10_000)
+        writer.field("limit"); writer.double(check.limit)
+        writer.field("passed"); writer.bool(check.passed)
+        writer.field("action"); writer.string(check.action)
     }
 }
 

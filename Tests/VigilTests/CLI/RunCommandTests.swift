@@ -47,33 +47,39 @@ import Testing
     }
 
     /// Another process (this test) reads events.jsonl while the run goes on: every line it
-    /// sees is a whole JSON event, and events appear before the run ends.
+    /// sees is a whole JSON event, and events appear before the run ends. The watching runs
+    /// on a GCD thread, so a busy Swift concurrency pool (other tests) cannot delay it.
     @Test func theEventLogIsReadableWhileTheRunGoesOn() async throws {
-        let job = try TemporaryJob(items: 8, extractor: TemporaryJob.extractor("time.sleep(0.25)\nanswer = {\"n\": n}"), thresholds: "", concurrency: 1)
+        let job = try TemporaryJob(items: 10, extractor: TemporaryJob.extractor("time.sleep(0.3)\nanswer = {\"n\": n}"), thresholds: "", concurrency: 1)
         let process = Process()
         process.executableURL = TestEnvironment.vigil
         process.arguments = ["run", job.path, "--quiet"]
         process.standardError = FileHandle.nullDevice
         try process.run()
         let runs = job.folder.appendingPathComponent("runs/test-job")
-        var sawWhileRunning = 0
-        var parsedLines = 0
-        while process.isRunning {
-            try await Task.sleep(for: .milliseconds(100))
-            guard let folder = try? FileManager.default.contentsOfDirectory(atPath: runs.path).first,
-                let data = FileManager.default.contents(atPath: runs.appendingPathComponent(folder).appendingPathComponent("events.jsonl").path)
-            else { continue }
-            let text = String(decoding: data, as: UTF8.self)
-            // Only whole lines count: a line is complete once its newline is written.
-            let complete = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
-            for line in complete {
-                _ = try JSONParser().parse(String(line))
-                parsedLines += 1
+        let (sawWhileRunning, parsedLines, badLine) = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                var saw = 0
+                var parsed = 0
+                var bad: String? = nil
+                while process.isRunning {
+                    usleep(50_000)
+                    guard let folder = try? FileManager.default.contentsOfDirectory(atPath: runs.path).first,
+                        let data = FileManager.default.contents(atPath: runs.appendingPathComponent(folder).appendingPathComponent("events.jsonl").path)
+                    else { continue }
+                    // Only whole lines count: a line is complete once its newline is written.
+                    let complete = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+                    for line in complete {
+                        if (try? JSONParser().parse(String(line))) == nil { bad = String(line) } else { parsed += 1 }
+                    }
+                    if complete.contains(where: { $0.contains("\"item.completed\"") }) && process.isRunning { saw += 1 }
+                }
+                continuation.resume(returning: (saw, parsed, bad))
             }
-            if complete.contains(where: { $0.contains("\"item.completed\"") }) && process.isRunning { sawWhileRunning += 1 }
         }
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
+        #expect(badLine == nil, "a line that is not JSON: \(badLine ?? "")")
         #expect(sawWhileRunning > 0, "no item.completed event was visible before the run ended")
         #expect(parsedLines > 0)
     }
