@@ -36,6 +36,9 @@ extension RunEngine {
         if let verdict = progress.verdict {
             progress.status = .aborted
             bus.publish(.runAborted(verdict, progress.counts))
+        } else if let message = progress.failureMessage {
+            progress.status = .failed
+            bus.publish(.runFailed(message: message, progress.counts))
         } else if progress.status == .interrupted {
             bus.publish(.runInterrupted(reason: "interrupted", progress.counts))
         } else if progress.counts.succeeded == 0 {

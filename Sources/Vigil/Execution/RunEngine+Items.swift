@@ -9,14 +9,22 @@ extension RunEngine {
     func processItems(_ start: RunProgress) async -> RunProgress {
         var progress = start
         let concurrency = max(1, job.execution.concurrency)
-        var pending = items.makeIterator()
+        var pending = source.makeIterator()
         var stopping = false
         await withTaskGroup(of: ItemOutcome.self) { group in
             var inFlight = 0
             func launch() {
-                while !stopping, inFlight < concurrency, let item = pending.next() {
-                    inFlight += 1
-                    group.addTask { await self.process(item) }
+                while !stopping, inFlight < concurrency {
+                    do {
+                        guard let item = try pending.next() else { break }
+                        inFlight += 1
+                        group.addTask { await self.process(item) }
+                    } catch {
+                        // An input changed since validation: stop taking items, finish the others.
+                        options.logger.error("inputs[\(pending.currentInput)]: \(error.message)")
+                        progress.failureMessage = "inputs[\(pending.currentInput)]: \(error.message)"
+                        stopping = true
+                    }
                 }
                 snapshot.withLock { $0.inFlight = inFlight }
             }
@@ -28,8 +36,9 @@ extension RunEngine {
                     stopping = true
                     group.cancelAll()
                 }
-                // After an abort, what is still in flight was cancelled: it stays to do.
-                if !stopping { handle(outcome, &progress) }
+                // After an abort, what is still in flight was cancelled: it stays to do. After
+                // an input error the items in flight finish normally.
+                if !stopping || (progress.failureMessage != nil && progress.verdict == nil) { handle(outcome, &progress) }
                 if progress.verdict != nil && !stopping {
                     stopping = true
                     group.cancelAll()

@@ -10,7 +10,9 @@ public final class RunEngine: Sendable {
     public let job: JobSpec
     public let folder: RunFolder
     public let bus: EventBus
-    let items: [InputItem]
+    /// The items, enumerated lazily (again) by the item loop.
+    let source: InputSource
+    let total: Int
     let provider: any ModelProvider
     let criteria: SuccessCriteria
     let prompt: String
@@ -22,11 +24,11 @@ public final class RunEngine: Sendable {
 
     /// Creates the run folder (copies of the job and prompt, `inputs.jsonl`, a `running`
     /// manifest) and the bus; nothing is sent to the model until `run()`.
-    public init(job: JobSpec, items: [InputItem], provider: (any ModelProvider)? = nil, options: RunOptions = RunOptions()) async throws {
+    public init(job: JobSpec, provider: (any ModelProvider)? = nil, options: RunOptions = RunOptions()) async throws {
         self.job = job
         self.options = options
-        let selected = options.canary.map { Array(items.prefix($0)) } ?? items
-        self.items = selected
+        let source = InputSource(folder: job.folder, specs: job.inputs, limit: options.canary)
+        self.source = source
         let promptURL = job.prompt.file.hasPrefix("/") ? URL(fileURLWithPath: job.prompt.file) : job.folder.appendingPathComponent(job.prompt.file)
         let promptData = try Data(contentsOf: promptURL)
         self.prompt = String(decoding: promptData, as: UTF8.self)
@@ -37,15 +39,16 @@ public final class RunEngine: Sendable {
         let jobData = try Data(contentsOf: job.file)
         try AtomicFile.write(jobData, to: folder.jobCopy)
         try AtomicFile.write(promptData, to: folder.promptCopy(named: promptURL.lastPathComponent))
-        let inputsDigest = try InputsList.write(selected, folder: job.folder, to: folder.inputs)
+        let (total, inputsDigest) = try InputsList.write(source, to: folder.inputs)
+        self.total = total
         self.outputs = try RunOutputs(folder: folder)
         self.bus = try EventBus(run: folder.runID, logURL: folder.events)
         self.started = Timestamp.now()
         self.manifestBase = RunManifest(
             runID: folder.runID, status: RunStatus.running.rawValue, jobPath: job.file.path, jobSHA256: FileDigest.sha256(of: jobData),
             git: await GitInfo.state(of: job.file), spec: job.document, promptPath: promptURL.path,
-            promptSHA256: FileDigest.sha256(of: promptData), model: job.model.manifestDescription, inputCount: selected.count,
-            inputsSHA256: inputsDigest, startedAt: started, endedAt: nil, counts: RunCounts(total: selected.count, succeeded: 0, failed: 0),
+            promptSHA256: FileDigest.sha256(of: promptData), model: job.model.manifestDescription, inputCount: total,
+            inputsSHA256: inputsDigest, startedAt: started, endedAt: nil, counts: RunCounts(total: total, succeeded: 0, failed: 0),
             verdict: nil)
         try manifestBase.write(to: folder.manifest)
     }
@@ -73,9 +76,9 @@ public final class RunEngine: Sendable {
 
     /// Runs to the end and returns the summary (the eager form of `events()`).
     public func run() async -> RunSummary {
-        bus.publish(.runStarted(RunStarted(job: job.name, total: items.count, concurrency: job.execution.concurrency, provider: provider.description)))
+        bus.publish(.runStarted(RunStarted(job: job.name, total: total, concurrency: job.execution.concurrency, provider: provider.description)))
         try? bus.flush()
-        var outcome = RunProgress(total: items.count, monitor: ThresholdMonitor(spec: job.thresholds))
+        var outcome = RunProgress(total: total, monitor: ThresholdMonitor(spec: job.thresholds))
         var dropped: [String: Int] = [:]
         await withTaskGroup(of: Void.self) { delivery in
             delivery.addTask { await self.bus.deliver() }

@@ -49,11 +49,16 @@ struct RunOutputs: Sendable {
 /// `inputs.jsonl`: every item of the run with its path, size and sha256 (records: of their
 /// canonical JSON), so a rerun can tell exactly which inputs changed.
 enum InputsList {
-    /// Writes the list and returns its own sha256 (the manifest's input digest).
-    static func write(_ items: [InputItem], folder: URL, to url: URL) throws -> String {
+    /// Writes the list (streaming) and returns the item count and the list's own sha256
+    /// (the manifest's input digest).
+    static func write(_ source: InputSource, to url: URL) throws -> (count: Int, sha256: String) {
+        let folder = source.folder
         let file = try AppendOnlyFile(appendingTo: url)
         var writer = JSONWriter(capacity: 1 << 16)
-        for item in items {
+        var items = source.makeIterator()
+        var count = 0
+        while let item = try items.next() {
+            count += 1
             writer.beginObject()
             writer.key("id"); writer.string(item.id)
             if let path = item.path {
@@ -76,6 +81,6 @@ enum InputsList {
         }
         try file.write(writer.bytes)
         try file.sync()
-        return FileDigest.sha256(of: url) ?? ""
+        return (count, FileDigest.sha256(of: url) ?? "")
     }
 }

@@ -26,7 +26,7 @@ public struct JobLoader: Sendable {
         do {
             tree = try YAMLLoader(maximumFileSize: 1 << 20).load(contentsOf: path, displayName: displayName ?? path)
         } catch {
-            return JobValidation(job: nil, diagnostics: [error], items: nil, source: nil)
+            return JobValidation(job: nil, diagnostics: [error], itemCount: nil, firstItems: [], source: nil)
         }
         let file = URL(fileURLWithPath: path).standardizedFileURL
         var context = JobCheckContext(tree: tree, folder: file.deletingLastPathComponent(), environment: environment, purpose: purpose)
@@ -45,7 +45,8 @@ public struct JobLoader: Sendable {
         let diagnostics = context.diagnostics.sorted { $0.location < $1.location }
         let valid = !diagnostics.contains { $0.severity == .error }
         return JobValidation(
-            job: valid ? JobSpec(validated: tree.json, file: file) : nil, diagnostics: diagnostics, items: context.items, source: tree)
+            job: valid ? JobSpec(validated: tree.json, file: file) : nil, diagnostics: diagnostics, itemCount: context.itemCount,
+            firstItems: context.firstItems, source: tree)
     }
 }
 
@@ -54,8 +55,10 @@ public struct JobValidation: Sendable {
     /// The job, when no diagnostic is an error.
     public var job: JobSpec?
     public var diagnostics: [Diagnostic]
-    /// The items the inputs resolve to (nil when an input failed or was not checked).
-    public var items: [InputItem]?
+    /// How many items the inputs resolve to (nil when an input failed or was not checked).
+    public var itemCount: Int?
+    /// The first items (up to 20), in run order.
+    public var firstItems: [InputItem]
     /// The located document (nil when the file is not YAML).
     public var source: LocatedValue?
 

@@ -4,11 +4,13 @@ public import JSONSchema
 /// What a run of a job would do, for `vigil plan`: items, model, prompt, checks, output.
 public struct JobPlan: Sendable {
     public var job: JobSpec
-    public var items: [InputItem]
+    public var itemCount: Int
+    public var firstItems: [InputItem]
 
-    public init(job: JobSpec, items: [InputItem]) {
+    public init(job: JobSpec, itemCount: Int, firstItems: [InputItem]) {
         self.job = job
-        self.items = items
+        self.itemCount = itemCount
+        self.firstItems = firstItems
     }
 
     var modelDescription: String {
@@ -33,9 +35,10 @@ public struct JobPlan: Sendable {
     }
 
     public func text(firstItems: Int) -> String {
-        var lines = ["job: \(job.name)" + (job.description.map { " — \($0)" } ?? ""), "items: \(items.count)"]
-        for item in items.prefix(firstItems) { lines.append("  \(item.path ?? item.id)") }
-        if items.count > firstItems { lines.append("  ... and \(items.count - firstItems) more") }
+        var lines = ["job: \(job.name)" + (job.description.map { " — \($0)" } ?? ""), "items: \(itemCount)"]
+        let shown = self.firstItems.prefix(firstItems)
+        for item in shown { lines.append("  \(item.path ?? item.id)") }
+        if itemCount > shown.count { lines.append("  ... and \(itemCount - shown.count) more") }
         lines.append("model: \(modelDescription)" + (job.model.timeout.map { ", timeout \($0)" } ?? ""))
         if !job.model.parameters.isEmpty { lines.append("parameters: \(JSONValue.object(job.model.parameters).jsonText())") }
         lines.append("prompt: \(job.prompt.file) (sha256 \(job.prompt.sha256))")
@@ -57,8 +60,8 @@ public struct JobPlan: Sendable {
     public func json(firstItems: Int) -> JSONValue {
         var object = JSONObject()
         object["name"] = .string(job.name)
-        object["items"] = .number(JSONNumber(items.count))
-        object["first_items"] = .array(items.prefix(firstItems).map { .string($0.path ?? $0.id) })
+        object["items"] = .number(JSONNumber(itemCount))
+        object["first_items"] = .array(self.firstItems.prefix(firstItems).map { .string($0.path ?? $0.id) })
         object["model"] = .string(modelDescription)
         object["parameters"] = .object(job.model.parameters)
         object["prompt"] = ["file": .string(job.prompt.file), "sha256": .string(job.prompt.sha256)]

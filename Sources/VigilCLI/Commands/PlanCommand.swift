@@ -25,12 +25,12 @@ struct PlanCommand: AsyncParsableCommand {
     func run() async throws {
         let validation = JobLoader(purpose: .validate).load(job)
         let renderer = DiagnosticRenderer(format: .text)
-        guard let spec = validation.job, let resolved = validation.items else {
+        guard let spec = validation.job, let count = validation.itemCount else {
             Console.output(renderer.render(validation.diagnostics))
             throw ExitStatus.invalidJobOrUsage.exitCode
         }
         if !validation.diagnostics.isEmpty { Console.error(renderer.render(validation.diagnostics)) }
-        let plan = JobPlan(job: spec, items: resolved)
+        let plan = JobPlan(job: spec, itemCount: count, firstItems: validation.firstItems)
         switch format {
         case .json: Console.output(plan.json(firstItems: items).jsonText() + "\n")
         case .text: Console.output(plan.text(firstItems: items))

@@ -30,7 +30,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let validation = JobLoader(purpose: .run).load(job)
         let renderer = DiagnosticRenderer(format: .text)
-        guard let spec = validation.job, let items = validation.items else {
+        guard let spec = validation.job, let count = validation.itemCount else {
             Console.output(renderer.render(validation.diagnostics))
             Console.error("\(job): invalid; nothing was run")
             throw ExitStatus.invalidJobOrUsage.exitCode
@@ -42,7 +42,7 @@ struct RunCommand: AsyncParsableCommand {
         logger.logLevel = logConsumer.flatMap { $0.logLevel.flatMap(Logger.Level.init(rawValue:)) } ?? .warning
         let engine: RunEngine
         do {
-            engine = try await RunEngine(job: spec, items: items, options: RunOptions(canary: canary, logger: logger))
+            engine = try await RunEngine(job: spec, options: RunOptions(canary: canary, logger: logger))
         } catch {
             Console.error("error: cannot start the run: \(error)")
             throw ExitStatus.internalError.exitCode
@@ -61,7 +61,7 @@ struct RunCommand: AsyncParsableCommand {
                 break
             }
         }
-        Console.error("run \(engine.folder.runID): \(items.count) items" + (canary.map { " (canary: the first \(min($0, items.count)))" } ?? "") + " -> \(engine.folder.url.path)")
+        Console.error("run \(engine.folder.runID): \(count) items" + (canary.map { " (canary: the first \(min($0, count)))" } ?? "") + " -> \(engine.folder.url.path)")
         let summary = await engine.run()
         Console.error(RunReport.lines(summary, metrics: spec.consumers.contains { $0.kind == .metrics }).joined(separator: "\n"))
         switch summary.status {

@@ -102,6 +102,7 @@ import Vigil
         #expect(job.thresholds.early?.count == 1)
         #expect(job.thresholds.early?.minimumSuccessRate == 0.5)
         #expect(job.thresholds.early?.action == .abort)
-        #expect(validation.items?.map(\.id) == ["../files/data/a.txt", "../files/data/b.txt"])
+        #expect(validation.itemCount == 2)
+        #expect(validation.firstItems.map(\.id) == ["../files/data/a.txt", "../files/data/b.txt"])
     }
 }

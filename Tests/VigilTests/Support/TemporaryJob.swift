@@ -69,10 +69,10 @@ struct TemporaryJob {
     /// Loads the job (it must be valid) and prepares an engine.
     func engine(options: RunOptions = RunOptions(progressInterval: .milliseconds(200))) async throws -> RunEngine {
         let validation = JobLoader(purpose: .run).load(path)
-        guard let job = validation.job, let items = validation.items else {
+        guard let job = validation.job else {
             throw TestFailure("the test job is invalid: \(validation.diagnostics)")
         }
-        return try await RunEngine(job: job, items: items, options: options)
+        return try await RunEngine(job: job, options: options)
     }
 
     func lines(_ url: URL) throws -> [String] {

@@ -1,38 +1,57 @@
 import JSONSchema
 
-/// Every input resolves to at least one item, and item ids are unique across inputs.
+/// Every input resolves to at least one item, ids are unique across inputs, and the
+/// count is known (for the thresholds check and `vigil plan`). Streams: the items are
+/// counted, not kept, except the first few `plan` shows.
 enum InputsCheck {
+    static let keptItems = 20
+
     static func run(_ context: inout JobCheckContext) {
         guard let inputs = context.value("inputs"), case .sequence(let entries) = inputs.content, !entries.isEmpty else { return }
-        let resolver = InputResolver(folder: context.folder)
-        var items: [InputItem] = []
+        var count = 0
+        var first: [InputItem] = []
         var failed = false
-        var origin: [String: Int] = [:]
+        var origin: [Int: Int] = [:]
         for (index, entry) in entries.enumerated() {
             guard let spec = spec(entry.json) else { failed = true; continue }
-            let where_ = entry.member("glob") ?? entry.member("jsonl")
-            let location = where_?.value.location ?? entry.location
+            let location = (entry.member("glob") ?? entry.member("jsonl"))?.value.location ?? entry.location
+            var items = InputSource(folder: context.folder, specs: [spec]).makeIterator()
+            var inThisInput = 0
             do {
-                for item in try resolver.items(for: spec) {
-                    if let first = origin[item.id], first != index {
+                while let item = try items.next() {
+                    inThisInput += 1
+                    if let earlier = origin.updateValue(index, forKey: item.id.hashValue), earlier != index {
                         context.report(
-                            Diagnostic(.inputInvalid, "item \"\(item.id)\" comes from inputs[\(first)] and inputs[\(index)]; an item must come from one input", at: location))
+                            Diagnostic(.inputInvalid, "item \"\(item.id)\" comes from inputs[\(earlier)] and inputs[\(index)]; an item must come from one input", at: location))
                         failed = true
                         break
                     }
-                    origin[item.id] = index
-                    items.append(item)
+                    if first.count < keptItems { first.append(item) }
                 }
             } catch {
                 failed = true
-                var diagnostic = Diagnostic(error.isEmpty ? .inputEmpty : .inputInvalid, "inputs[\(index)]: \(error.message)", at: location)
-                if error.isEmpty, case .glob = spec {
-                    diagnostic.hint = "check the pattern against the folder; paths are relative to the job file's folder, ** spans folders"
-                }
+                context.report(Diagnostic(.inputInvalid, "inputs[\(index)]: \(error.message)", at: location))
+                continue
+            }
+            if inThisInput == 0 {
+                failed = true
+                var diagnostic = Diagnostic(.inputEmpty, "inputs[\(index)]: \(emptyMessage(spec))", at: location)
+                if case .glob = spec { diagnostic.hint = "check the pattern against the folder; paths are relative to the job file's folder, ** spans folders" }
                 context.report(diagnostic)
             }
+            count += inThisInput
         }
-        context.items = failed ? nil : items
+        if !failed {
+            context.itemCount = count
+            context.firstItems = first
+        }
+    }
+
+    private static func emptyMessage(_ spec: InputSpec) -> String {
+        switch spec {
+        case .glob(let pattern, _, _): "the glob \"\(pattern)\" matches no files"
+        case .jsonl(let path, _, _): "\(path) holds no records"
+        }
     }
 
     /// The spec of an input entry whose shape is right (else the schema has reported it).

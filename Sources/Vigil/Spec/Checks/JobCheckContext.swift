@@ -8,8 +8,10 @@ struct JobCheckContext {
     var environment: [String: String]
     var purpose: JobLoader.Purpose
     var diagnostics: [Diagnostic] = []
-    /// Items the inputs resolved to (nil when an input failed).
-    var items: [InputItem]? = nil
+    /// How many items the inputs resolve to (nil when an input failed).
+    var itemCount: Int? = nil
+    /// The first items, for `vigil plan`.
+    var firstItems: [InputItem] = []
 
     mutating func report(_ diagnostic: Diagnostic) {
         diagnostics.append(diagnostic)

@@ -17,7 +17,7 @@ enum SettingsCheck {
                     at: thresholds?.location ?? context.tree.location, severity: .warning,
                     hint: "add thresholds.early, e.g. {after: 5, min_success_rate: 0.5}"))
         }
-        guard let count = context.items?.count else { return }
+        guard let count = context.itemCount else { return }
         for (name, key) in [("early", "after"), ("progressive", "every"), ("window", "size")] {
             guard let value = context.value("thresholds", name, key), case .number(let number) = value.content,
                 let wanted = number.int64Value, wanted > count

@@ -1,0 +1,56 @@
+import Foundation
+
+/// Walks the files a glob matches, lazily, folder by folder in sorted order: memory holds
+/// one listing per folder level, never the whole tree.
+struct GlobWalker {
+    private struct Frame {
+        var folder: URL
+        /// Path of `folder` relative to the job folder, with a trailing "/" (or "").
+        var prefix: String
+        var names: [String]
+        var next = 0
+    }
+
+    let pattern: GlobPattern
+    let exclusions: [GlobPattern]
+    private var stack: [Frame] = []
+
+    /// Starts at the pattern's literal folder; throws when that folder does not exist.
+    init(folder: URL, pattern: GlobPattern, exclusions: [GlobPattern]) throws(InputResolver.Problem) {
+        self.pattern = pattern
+        self.exclusions = exclusions
+        let prefix = pattern.literalPrefix
+        let root = prefix.reduce(folder) { $0.appendingPathComponent($1) }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isFolder), isFolder.boolValue else {
+            throw InputResolver.Problem(
+                message: "the folder \(prefix.isEmpty ? "." : prefix.joined(separator: "/")) does not exist (the glob \"\(pattern.text)\" starts there)",
+                line: nil, isEmpty: false)
+        }
+        stack = [Frame(folder: root, prefix: prefix.isEmpty ? "" : prefix.joined(separator: "/") + "/", names: Self.listing(root))]
+    }
+
+    static func listing(_ folder: URL) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    /// The next matching file, relative to the job folder.
+    mutating func next() -> String? {
+        while var frame = stack.popLast() {
+            guard frame.next < frame.names.count else { continue }
+            let name = frame.names[frame.next]
+            frame.next += 1
+            stack.append(frame)
+            let url = frame.folder.appendingPathComponent(name)
+            let relative = frame.prefix + name
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else { continue }
+            if isFolder.boolValue {
+                stack.append(Frame(folder: url, prefix: relative + "/", names: Self.listing(url)))
+            } else if pattern.matches(relative), !exclusions.contains(where: { $0.matches(relative) }) {
+                return relative
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,106 @@
+public import Foundation
+import JSONSchema
+
+/// A job's items, enumerated lazily in a stable order (files folder by folder in sorted
+/// order; records in file order), each input in turn. Memory does not grow with the
+/// number of items, except 8 bytes per JSON Lines record to catch duplicate ids.
+public struct InputSource: Sendable {
+    public let folder: URL
+    public let specs: [InputSpec]
+    /// Stop after this many items in all (a canary run).
+    public let limit: Int?
+
+    public init(folder: URL, specs: [InputSpec], limit: Int? = nil) {
+        self.folder = folder
+        self.specs = specs
+        self.limit = limit
+    }
+
+    public func makeIterator() -> Iterator { Iterator(source: self) }
+
+    /// Yields items; throws when an input cannot be read or holds a bad record.
+    public struct Iterator {
+        let source: InputSource
+        private var specIndex = 0
+        private var yieldedInSpec = 0
+        private var yielded = 0
+        private var walker: GlobWalker?
+        private var reader: JSONLinesReader?
+        private var seenIDs = Set<Int>()
+        /// The spec the last item came from (for messages).
+        public private(set) var currentInput = 0
+
+        init(source: InputSource) {
+            self.source = source
+        }
+
+        public mutating func next() throws(InputResolver.Problem) -> InputItem? {
+            if let limit = source.limit, yielded >= limit { return nil }
+            while specIndex < source.specs.count {
+                let spec = source.specs[specIndex]
+                if let item = try nextItem(of: spec) {
+                    yielded += 1
+                    yieldedInSpec += 1
+                    currentInput = specIndex
+                    return item
+                }
+                reader?.close()
+                walker = nil
+                reader = nil
+                specIndex += 1
+                yieldedInSpec = 0
+            }
+            return nil
+        }
+
+        private mutating func nextItem(of spec: InputSpec) throws(InputResolver.Problem) -> InputItem? {
+            switch spec {
+            case .glob(let pattern, let exclude, let limit):
+                if let limit, yieldedInSpec >= limit { return nil }
+                if walker == nil {
+                    walker = try GlobWalker(folder: source.folder, pattern: GlobPattern(pattern), exclusions: exclude.map(GlobPattern.init))
+                }
+                return walker!.next().map { InputItem(id: $0, path: $0, record: nil) }
+            case .jsonl(let path, let idField, let limit):
+                if let limit, yieldedInSpec >= limit { return nil }
+                if reader == nil {
+                    guard let opened = JSONLinesReader(url: source.folder.appendingPathComponent(path)) else {
+                        throw InputResolver.Problem(message: "the file \(path) does not exist or cannot be read", line: nil, isEmpty: false)
+                    }
+                    reader = opened
+                }
+                while let line = reader!.next() {
+                    guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { continue }
+                    return try record(line, number: reader!.lineNumber, path: path, idField: idField)
+                }
+                return nil
+            }
+        }
+
+        private mutating func record(_ line: ArraySlice<UInt8>, number: Int, path: String, idField: String?) throws(InputResolver.Problem) -> InputItem {
+            let record: JSONValue
+            do {
+                record = try JSONParser().parse(line)
+            } catch {
+                throw InputResolver.Problem(message: "line \(number) of \(path) is not JSON: \(error.message)", line: number, isEmpty: false)
+            }
+            guard case .object = record else {
+                throw InputResolver.Problem(message: "line \(number) of \(path) is \(record.typeName), not a JSON object", line: number, isEmpty: false)
+            }
+            var id = "line-\(number)"
+            if let idField {
+                switch record[idField] {
+                case .string(let text)? where !text.isEmpty: id = text
+                case .number(let value)?: id = value.description
+                default:
+                    throw InputResolver.Problem(
+                        message: "the record on line \(number) of \(path) has no \"\(idField)\" (a non-empty string or a number)", line: number, isEmpty: false)
+                }
+            }
+            if !seenIDs.insert(id.hashValue).inserted {
+                throw InputResolver.Problem(message: "\(idField ?? "id") \"\(id)\" on line \(number) of \(path) appears earlier too; ids must be unique", line: number, isEmpty: false)
+            }
+            return InputItem(id: id, path: nil, record: record)
+        }
+    }
+}
