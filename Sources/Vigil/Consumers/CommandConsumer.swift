@@ -11,30 +11,27 @@ import SystemPackage
 /// standard input. Slow or failing programs never hold the run up: this consumer sits
 /// behind a bounded buffer, and failures are logged, not fatal.
 public struct CommandConsumer: AsyncEventConsumer {
-    public let arguments: [String]
-    public let folder: URL
+    public let launch: CommandLaunch
     public let eventTypes: Set<String>?
     public let logger: Logger
-    public var name: String { "command [\(arguments.joined(separator: " "))]" }
+    public var name: String { "command [\(launch.arguments.joined(separator: " "))]" }
 
     public init(arguments: [String], folder: URL, eventTypes: Set<String>?, logger: Logger) {
-        self.arguments = arguments
-        self.folder = folder
+        self.launch = CommandLaunch(arguments: arguments, folder: folder, timeout: .seconds(30))
         self.eventTypes = eventTypes
         self.logger = logger
     }
 
     public func consume(_ event: RunEvent) async {
-        guard let program = arguments.first else { return }
+        guard !launch.arguments.isEmpty else { return }
         do {
-            let result = try await Deadline.run(within: .seconds(30)) { [arguments, folder] in
+            let result = try await Deadline.run(within: launch.timeout) { [launch] in
                 try await Subprocess.run(
-                    CommandProvider.executable(program, folder: folder), arguments: Arguments(Array(arguments.dropFirst())),
-                    workingDirectory: FilePath(folder.path), platformOptions: CommandProvider.teardown,
-                    input: .string(event.jsonText + "\n"), output: .discarded, error: .string(limit: 1 << 14))
+                    launch.executable, arguments: launch.programArguments, workingDirectory: launch.workingDirectory,
+                    platformOptions: launch.teardown, input: .string(event.jsonText + "\n"), output: .discarded, error: .string(limit: 1 << 14))
             }
             if !result.terminationStatus.isSuccess {
-                logger.warning("consumer \(name) failed on \(event.type): \(result.terminationStatus)\(CommandProvider.tail(result.standardError))")
+                logger.warning("consumer \(name) failed on \(event.type): \(result.terminationStatus)\(CommandLaunch.tail(result.standardError))")
             }
         } catch {
             logger.warning("consumer \(name) could not run on \(event.type): \(error)")

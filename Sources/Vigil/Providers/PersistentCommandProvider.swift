@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import JSONSchema
 import Subprocess
 import Synchronization
@@ -13,10 +13,7 @@ import SystemPackage
 /// line `{"id", "result"}` (or `{"id", "error"}`), in any order. If the program dies it is
 /// started again, and the items it held fail as `provider` failures, which are retried.
 public final class PersistentCommandProvider: ModelProvider {
-    public let arguments: [String]
-    public let environment: [String: String]
-    public let folder: URL
-    public let timeout: Duration
+    public let launch: CommandLaunch
     private let state = Mutex(State())
 
     private struct State: ~Copyable {
@@ -27,18 +24,15 @@ public final class PersistentCommandProvider: ModelProvider {
         var restarts = 0
     }
 
-    public init(arguments: [String], environment: [String: String], folder: URL, timeout: Duration) {
-        self.arguments = arguments
-        self.environment = environment
-        self.folder = folder
-        self.timeout = timeout
+    public init(_ launch: CommandLaunch) {
+        self.launch = launch
     }
 
-    public var description: String { "command [\(arguments.joined(separator: " "))] (persistent)" }
+    public var description: String { "command [\(launch.arguments.joined(separator: " "))] (persistent)" }
 
     /// Keeps a worker running until cancelled, restarting it when it exits.
     public func run() async throws {
-        let program = arguments.first ?? ""
+        let program = launch.program
         while !Task.isCancelled {
             let (lines, continuation) = AsyncStream<String>.makeStream()
             state.withLock { state in
@@ -47,9 +41,9 @@ public final class PersistentCommandProvider: ModelProvider {
                 state.queued = []
             }
             _ = try? await Subprocess.run(
-                CommandProvider.executable(program, folder: folder), arguments: Arguments(Array(arguments.dropFirst())),
-                environment: CommandProvider.environmentUpdates(environment), workingDirectory: FilePath(folder.path),
-                platformOptions: CommandProvider.teardown, input: .inputWriter, output: .sequence, error: .discarded
+                launch.executable, arguments: launch.programArguments, environment: launch.environmentUpdates,
+                workingDirectory: launch.workingDirectory, platformOptions: launch.teardown, input: .inputWriter, output: .sequence,
+                error: .discarded
             ) { execution in
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
@@ -94,7 +88,7 @@ public final class PersistentCommandProvider: ModelProvider {
         let id = request.item.id
         let line = request.json.jsonText() + "\n"
         do {
-            return try await Deadline.run(within: timeout) {
+            return try await Deadline.run(within: launch.timeout) {
                 try await withTaskCancellationHandler {
                     try await withCheckedThrowingContinuation { continuation in
                         self.state.withLock { state in
@@ -110,7 +104,7 @@ public final class PersistentCommandProvider: ModelProvider {
             throw failure
         } catch is DeadlineExceeded {
             state.withLock { $0.pending.removeValue(forKey: id) }?.resume(throwing: CancellationError())
-            throw ItemFailure(.timeout, "the worker gave no answer within \(timeout)")
+            throw ItemFailure(.timeout, "the worker gave no answer within \(launch.timeout)")
         } catch {
             throw ItemFailure(.provider, "\(error)")
         }

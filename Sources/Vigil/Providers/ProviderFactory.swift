@@ -4,11 +4,10 @@ public enum ProviderFactory {
         let timeout = job.model.timeout?.duration ?? .seconds(300)
         switch job.model.provider {
         case .command(let arguments, let mode, let environment):
+            let launch = CommandLaunch(arguments: arguments, environment: environment, folder: job.folder, timeout: timeout)
             switch mode {
-            case .perItem:
-                return CommandProvider(arguments: arguments, environment: environment, folder: job.folder, timeout: timeout)
-            case .persistent:
-                return PersistentCommandProvider(arguments: arguments, environment: environment, folder: job.folder, timeout: timeout)
+            case .perItem: return CommandProvider(launch)
+            case .persistent: return PersistentCommandProvider(launch)
             }
         case .openAI:
             throw ProviderUnavailable(message: "provider: openai is not available yet (issue [4/6]); use provider: command")

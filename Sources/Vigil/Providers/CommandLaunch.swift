@@ -1,0 +1,58 @@
+public import Foundation
+import Subprocess
+#if canImport(System)
+import System
+#else
+import SystemPackage
+#endif
+
+/// How a job's program is started: argv, extra environment, the job's folder as working
+/// directory, and a per-answer time limit. Shared by both command provider modes and the
+/// command consumer.
+public struct CommandLaunch: Sendable {
+    public let arguments: [String]
+    public let environment: [String: String]
+    public let folder: URL
+    public let timeout: Duration
+
+    public init(arguments: [String], environment: [String: String] = [:], folder: URL, timeout: Duration) {
+        self.arguments = arguments
+        self.environment = environment
+        self.folder = folder
+        self.timeout = timeout
+    }
+
+    public var program: String { arguments.first ?? "" }
+
+    /// A path (relative to the job folder) or a name looked up on PATH.
+    var executable: Executable {
+        if program.hasPrefix("/") { return .path(FilePath(program)) }
+        if program.contains("/") { return .path(FilePath(folder.appendingPathComponent(program).standardizedFileURL.path)) }
+        return .name(program)
+    }
+
+    var programArguments: Arguments { Arguments(Array(arguments.dropFirst())) }
+
+    var workingDirectory: FilePath { FilePath(folder.path) }
+
+    var environmentUpdates: Environment {
+        var updates: [Environment.Key: String?] = [:]
+        for (key, value) in environment {
+            if let key = Environment.Key(rawValue: key) { updates[key] = value }
+        }
+        return .inherit.updating(updates)
+    }
+
+    /// On cancellation: SIGTERM, then SIGKILL half a second later.
+    var teardown: PlatformOptions {
+        var options = PlatformOptions()
+        options.teardownSequence = [.gracefulShutDown(allowedDurationToNextStep: .milliseconds(500))]
+        return options
+    }
+
+    /// ": <last line of stderr>" for a message, when there is one.
+    static func tail(_ stderr: String) -> String {
+        guard let last = stderr.split(separator: "\n").last(where: { !$0.allSatisfy(\.isWhitespace) }) else { return "" }
+        return ": " + String(last.prefix(300))
+    }
+}
