@@ -1,50 +1,96 @@
-/// Builds compact JSON text into bytes, quickly: no intermediate values, no dictionaries.
-/// Used for `JSONValue` text and for Vigil's event log lines.
-public struct JSONWriter: Sendable {
-    public private(set) var bytes: [UInt8] = []
+/// Builds compact JSON text into bytes, quickly: no intermediate values, no dictionaries,
+/// and one capacity check per value written (a raw buffer, not per-byte `Array` appends:
+/// the event log writes hundreds of thousands of lines a second through it).
+public struct JSONWriter: @unchecked Sendable {
+    // Copy-on-write: `storage` is copied before a write when shared, so a copy of a writer
+    // behaves as a value.
+    private var storage: ByteStorage
     /// Whether the next member or element needs a comma before it.
     private var needsComma = false
 
     public init(capacity: Int = 256) {
-        bytes.reserveCapacity(capacity)
+        storage = ByteStorage(capacity: max(16, capacity))
     }
 
-    public var text: String { String(decoding: bytes, as: UTF8.self) }
+    /// The bytes written so far (a copy).
+    public var bytes: [UInt8] { withBytes { Array($0) } }
+
+    /// How many bytes are written.
+    public var count: Int { storage.count }
+
+    /// The bytes written so far, without copying them.
+    public func withBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        try body(UnsafeBufferPointer(start: storage.pointer, count: storage.count))
+    }
+
+    public var text: String { withBytes { String(decoding: $0, as: UTF8.self) } }
 
     public mutating func removeAll(keepingCapacity: Bool = true) {
-        bytes.removeAll(keepingCapacity: keepingCapacity)
+        if isKnownUniquelyReferenced(&storage) {
+            storage.count = 0
+        } else {
+            storage = ByteStorage(capacity: storage.capacity)
+        }
         needsComma = false
+    }
+
+    /// Makes room for `extra` more bytes and returns where they go.
+    @inline(__always)
+    private mutating func reserve(_ extra: Int) -> UnsafeMutablePointer<UInt8> {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy(minimumCapacity: storage.count + extra) }
+        if storage.count + extra > storage.capacity { storage.grow(toFit: storage.count + extra) }
+        return storage.pointer + storage.count
+    }
+
+    @inline(__always)
+    private mutating func put(_ byte: UInt8) {
+        reserve(1).pointee = byte
+        storage.count += 1
+    }
+
+    @inline(__always)
+    private mutating func put(_ buffer: UnsafeBufferPointer<UInt8>) {
+        guard let base = buffer.baseAddress, buffer.count > 0 else { return }
+        reserve(buffer.count).update(from: base, count: buffer.count)
+        storage.count += buffer.count
     }
 
     public mutating func beginObject() {
         separate()
-        bytes.append(UInt8(ascii: "{"))
+        put(UInt8(ascii: "{"))
         needsComma = false
     }
 
     public mutating func endObject() {
-        bytes.append(UInt8(ascii: "}"))
+        put(UInt8(ascii: "}"))
         needsComma = true
     }
 
     public mutating func beginArray() {
         separate()
-        bytes.append(UInt8(ascii: "["))
+        put(UInt8(ascii: "["))
         needsComma = false
     }
 
     public mutating func endArray() {
-        bytes.append(UInt8(ascii: "]"))
+        put(UInt8(ascii: "]"))
         needsComma = true
     }
 
     /// A member name known at compile time (ASCII, nothing to escape): the hot path.
     public mutating func field(_ name: StaticString) {
-        separate()
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(UInt8(ascii: ":"))
+        let length = name.utf8CodeUnitCount
+        let target = reserve(length + 4)
+        var offset = 0
+        if needsComma {
+            target[0] = UInt8(ascii: ",")
+            offset = 1
+        }
+        target[offset] = UInt8(ascii: "\"")
+        (target + offset + 1).update(from: name.utf8Start, count: length)
+        target[offset + 1 + length] = UInt8(ascii: "\"")
+        target[offset + 2 + length] = UInt8(ascii: ":")
+        storage.count += offset + length + 3
         needsComma = false
     }
 
@@ -52,7 +98,7 @@ public struct JSONWriter: Sendable {
     public mutating func key(_ name: String) {
         separate()
         writeString(name)
-        bytes.append(UInt8(ascii: ":"))
+        put(UInt8(ascii: ":"))
         needsComma = false
     }
 
@@ -64,11 +110,11 @@ public struct JSONWriter: Sendable {
 
     /// A string whose bytes need no escaping (ASCII letters, digits, punctuation): the
     /// caller guarantees it. Used for timestamps on the hot path.
-    public mutating func plainString(_ utf8: some Collection<UInt8>) {
+    public mutating func plainString(_ utf8: [UInt8]) {
         separate()
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(contentsOf: utf8)
-        bytes.append(UInt8(ascii: "\""))
+        put(UInt8(ascii: "\""))
+        utf8.withUnsafeBufferPointer { put($0) }
+        put(UInt8(ascii: "\""))
         needsComma = true
     }
 
@@ -80,24 +126,23 @@ public struct JSONWriter: Sendable {
 
     /// Decimal digits without an intermediate String.
     private mutating func appendDigits(_ value: Int) {
-        if value < 0 {
-            bytes.append(UInt8(ascii: "-"))
-            if value == .min {
-                bytes.append(contentsOf: "9223372036854775808".utf8)
-                return
-            }
-        }
+        let target = reserve(20)
         var magnitude = value.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
+        var digits = 0
+        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &scratch) { buffer in
             repeat {
-                buffer[19 - count] = UInt8(48 + magnitude % 10)
+                buffer[23 - digits] = UInt8(48 + magnitude % 10)
                 magnitude /= 10
-                count += 1
+                digits += 1
             } while magnitude > 0
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(20 - count)...]))
+            var offset = 0
+            if value < 0 {
+                target[0] = UInt8(ascii: "-")
+                offset = 1
+            }
+            for index in 0..<digits { target[offset + index] = buffer[24 - digits + index] }
+            storage.count += offset + digits
         }
     }
 
@@ -105,39 +150,51 @@ public struct JSONWriter: Sendable {
     public mutating func double(_ value: Double) {
         separate()
         if !value.isFinite {
-            bytes.append(contentsOf: "null".utf8)
+            appendASCII("null")
         } else if let exact = Int(exactly: value), abs(exact) < 1 << 53 {
             appendDigits(exact)
         } else {
-            bytes.append(contentsOf: "\(value)".utf8)
+            appendASCII("\(value)")
         }
         needsComma = true
     }
 
     public mutating func bool(_ value: Bool) {
         separate()
-        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+        appendASCII(value ? "true" : "false")
         needsComma = true
     }
 
     public mutating func null() {
         separate()
-        bytes.append(contentsOf: "null".utf8)
+        appendASCII("null")
         needsComma = true
     }
 
     /// Bytes that are already valid JSON text (a number's canonical form).
     public mutating func raw(_ text: String) {
         separate()
-        bytes.append(contentsOf: text.utf8)
+        appendASCII(text)
         needsComma = true
+    }
+
+    private mutating func appendASCII(_ text: String) {
+        var text = text
+        text.withUTF8 { put($0) }
     }
 
     public mutating func value(_ value: JSONValue, sortedKeys: Bool = false) {
         switch value {
         case .null: null()
         case .bool(let flag): bool(flag)
-        case .number(let number): raw(number.description)
+        case .number(let number):
+            if let integer = number.int64Value {
+                separate()
+                appendDigits(Int(integer))
+                needsComma = true
+            } else {
+                raw(number.description)
+            }
         case .string(let text): string(text)
         case .array(let elements):
             beginArray()
@@ -161,22 +218,23 @@ public struct JSONWriter: Sendable {
     }
 
     public mutating func newline() {
-        bytes.append(0x0A)
+        put(0x0A)
         needsComma = false
     }
 
+    @inline(__always)
     private mutating func separate() {
-        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        if needsComma { put(UInt8(ascii: ",")) }
     }
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
     private mutating func writeString(_ value: String) {
-        bytes.append(UInt8(ascii: "\""))
+        put(UInt8(ascii: "\""))
         if value.utf8.withContiguousStorageIfAvailable({ appendEscaped($0) }) == nil {
             Array(value.utf8).withUnsafeBufferPointer { appendEscaped($0) }
         }
-        bytes.append(UInt8(ascii: "\""))
+        put(UInt8(ascii: "\""))
     }
 
     private static let ones: UInt64 = 0x0101_0101_0101_0101
@@ -210,24 +268,57 @@ public struct JSONWriter: Sendable {
                 index += 1
                 continue
             }
-            if index > start { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index])) }
-            bytes.append(0x5C)
+            if index > start { put(UnsafeBufferPointer(rebasing: utf8[start..<index])) }
+            let target = reserve(6)
+            target[0] = 0x5C
             switch byte {
-            case 0x22: bytes.append(0x22)
-            case 0x5C: bytes.append(0x5C)
-            case 0x0A: bytes.append(UInt8(ascii: "n"))
-            case 0x0D: bytes.append(UInt8(ascii: "r"))
-            case 0x09: bytes.append(UInt8(ascii: "t"))
+            case 0x22: target[1] = 0x22; storage.count += 2
+            case 0x5C: target[1] = 0x5C; storage.count += 2
+            case 0x0A: target[1] = UInt8(ascii: "n"); storage.count += 2
+            case 0x0D: target[1] = UInt8(ascii: "r"); storage.count += 2
+            case 0x09: target[1] = UInt8(ascii: "t"); storage.count += 2
             default:
-                bytes.append(UInt8(ascii: "u"))
-                bytes.append(0x30)
-                bytes.append(0x30)
-                bytes.append(Self.hex[Int(byte >> 4)])
-                bytes.append(Self.hex[Int(byte & 0xF)])
+                target[1] = UInt8(ascii: "u")
+                target[2] = 0x30
+                target[3] = 0x30
+                target[4] = Self.hex[Int(byte >> 4)]
+                target[5] = Self.hex[Int(byte & 0xF)]
+                storage.count += 6
             }
             index += 1
             start = index
         }
-        if start < count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<count])) }
+        if start < count { put(UnsafeBufferPointer(rebasing: utf8[start..<count])) }
+    }
+}
+
+/// The writer's growable byte buffer.
+final class ByteStorage {
+    var pointer: UnsafeMutablePointer<UInt8>
+    var count = 0
+    var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        pointer = .allocate(capacity: capacity)
+    }
+
+    deinit { pointer.deallocate() }
+
+    func grow(toFit needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        bigger.update(from: pointer, count: count)
+        pointer.deallocate()
+        pointer = bigger
+        capacity = newCapacity
+    }
+
+    func copy(minimumCapacity: Int) -> ByteStorage {
+        let copy = ByteStorage(capacity: max(capacity, minimumCapacity))
+        copy.pointer.update(from: pointer, count: count)
+        copy.count = count
+        return copy
     }
 }

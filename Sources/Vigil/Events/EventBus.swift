@@ -67,9 +67,9 @@ public final class EventBus: Sendable {
             if log != nil {
                 event.write(into: &state.writer, timestamps: &state.timestamps)
                 state.writer.newline()
-                if state.writer.bytes.count >= Self.flushThreshold {
+                if state.writer.count >= Self.flushThreshold {
                     // Written under the lock, so chunks reach the file in sequence order.
-                    try? log?.write(state.writer.bytes)
+                    try? state.writer.withBytes { try log?.write(UnsafeRawBufferPointer($0)) }
                     state.writer.removeAll()
                 }
             }
@@ -90,9 +90,9 @@ public final class EventBus: Sendable {
     /// Writes every waiting log line to the file (visible to `tail -f` and to a crash).
     public func flush() throws {
         try state.withLock { state in
-            guard !state.writer.bytes.isEmpty else { return }
+            guard state.writer.count > 0 else { return }
             defer { state.writer.removeAll() }
-            try log?.write(state.writer.bytes)
+            try state.writer.withBytes { try log?.write(UnsafeRawBufferPointer($0)) }
         }
     }
 

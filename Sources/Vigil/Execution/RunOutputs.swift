@@ -74,7 +74,7 @@ enum InputsList {
             }
             writer.endObject()
             writer.newline()
-            if writer.bytes.count > 1 << 15 {
+            if writer.count > 1 << 15 {
                 try file.write(writer.bytes)
                 writer.removeAll()
             }

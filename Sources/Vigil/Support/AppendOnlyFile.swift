@@ -18,7 +18,12 @@ public final class AppendOnlyFile: Sendable {
     deinit { close(descriptor) }
 
     public func write(_ bytes: [UInt8]) throws {
-        try bytes.withUnsafeBytes { buffer in
+        try bytes.withUnsafeBytes { try write($0) }
+    }
+
+    public func write(_ buffer: UnsafeRawBufferPointer) throws {
+        guard buffer.count > 0 else { return }
+        do {
             var offset = 0
             while offset < buffer.count {
                 let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
