@@ -60,8 +60,8 @@ struct TemporaryJob {
               retries: { max_attempts: 2, initial_delay: 10ms, max_delay: 20ms }
             checkpoint: { every: 5 }
             output: { dir: runs }
-            \(extra)
-            """
+
+            """ + extra
         path = folder.appendingPathComponent("job.yaml").path
         try job.write(toFile: path, atomically: true, encoding: .utf8)
     }

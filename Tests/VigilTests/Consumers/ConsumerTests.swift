@@ -1,0 +1,68 @@
+import Foundation
+import JSONSchema
+import Synchronization
+import Testing
+import Vigil
+
+@Suite struct ConsumerTests {
+    final class Output: Sendable {
+        let text = Mutex("")
+        func write(_ piece: String) { text.withLock { $0 += piece } }
+    }
+
+    func feed(_ consumer: ProgressConsumer) async {
+        await consumer.consume(RunEvent(sequence: 1, time: 0, run: "r", kind: .runStarted(RunStarted(job: "j", total: 4, concurrency: 1, provider: "p"))))
+        await consumer.consume(RunEvent(sequence: 2, time: 0, run: "r", kind: .itemCompleted(item: "a", attempt: 1, latencyMilliseconds: 5, result: [:])))
+        await consumer.consume(RunEvent(sequence: 3, time: 0, run: "r", kind: .itemFailed(item: "b", attempt: 1, latencyMilliseconds: 5, failure: ItemFailure(.parse, "x"))))
+        await consumer.consume(RunEvent(sequence: 4, time: 0, run: "r", kind: .runCompleted(RunCounts(total: 4, succeeded: 1, failed: 1))))
+    }
+
+    @Test func progressRedrawsOneLineOnATerminal() async {
+        let output = Output()
+        let consumer = ProgressConsumer(isTerminal: true, environment: ["TERM": "xterm"], write: { output.write($0) })
+        await feed(consumer)
+        let text = output.text.withLock { $0 }
+        #expect(text.contains("\r\u{1B}[K[2/4] 50%"))
+        #expect(text.contains("\u{1B}[33m50%\u{1B}[0m"))  // the success rate, coloured (yellow: 50-80%)
+        #expect(text.hasSuffix("\n"))
+    }
+
+    @Test func progressHonoursNoColorAndPrintsPlainLinesElsewhere() async {
+        let output = Output()
+        let consumer = ProgressConsumer(isTerminal: false, environment: ["NO_COLOR": "1"], plainInterval: 0, write: { output.write($0) })
+        await feed(consumer)
+        let text = output.text.withLock { $0 }
+        #expect(!text.contains("\u{1B}"))
+        #expect(!text.contains("\r"))
+        #expect(text.contains("[2/4] 50% · 0.0 items/s · success 50%"))
+    }
+
+    @Test func aCommandConsumerGetsItsEventsAsJSON() async throws {
+        let job = try TemporaryJob(
+            items: 3, extractor: TemporaryJob.extractor("answer = {\"n\": n}"),
+            extra: "consumers:\n  - { type: command, command: [sh, -c, \"cat >> seen.jsonl\"], events: [run.completed] }\n", thresholds: "")
+        let outcome = try TestEnvironment.run(TestEnvironment.vigil, ["run", job.path, "--quiet"])
+        #expect(outcome.status == 0)
+        let lines = try job.lines(job.folder.appendingPathComponent("seen.jsonl"))
+        #expect(lines.count == 1)
+        #expect(try JSONParser().parse(lines[0])["type"] == "run.completed")
+    }
+
+    @Test func aDeadPersistentWorkerIsRestartedAndItsItemsRetried() async throws {
+        // The worker answers two requests, then exits; every item must still succeed.
+        let worker = """
+            import json, sys
+            answered = 0
+            for line in sys.stdin:
+                request = json.loads(line)
+                n = int(open(request["path"]).read().split()[-1])
+                print(json.dumps({"id": request["id"], "result": {"n": n}}), flush=True)
+                answered += 1
+                if answered == 2:
+                    sys.exit(1)
+            """
+        let job = try TemporaryJob(items: 7, extractor: worker, mode: "persistent", thresholds: "")
+        let summary = await (try await job.engine()).run()
+        #expect(summary.counts == RunCounts(total: 7, succeeded: 7, failed: 0))
+    }
+}
