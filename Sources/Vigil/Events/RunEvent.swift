@@ -130,11 +130,20 @@ public struct ItemFailure: Sendable, Equatable, Error {
     public var message: String
     /// Structured detail: the schema's errors, the exit status and stderr, the HTTP status.
     public var detail: JSONValue?
+    /// Worth another attempt (by default from the kind; an HTTP 400 is not, a 503 is).
+    public var isRetryable: Bool
+    /// The endpoint asked to wait this long before the next request (`Retry-After`).
+    public var retryAfterSeconds: Double?
+    /// Every item would fail the same way (a refused API key): stop the run at once.
+    public var stopsRun: Bool
 
-    public init(_ kind: Kind, _ message: String, detail: JSONValue? = nil) {
+    public init(_ kind: Kind, _ message: String, detail: JSONValue? = nil, isRetryable: Bool? = nil, retryAfterSeconds: Double? = nil, stopsRun: Bool = false) {
         self.kind = kind
         self.message = message
         self.detail = detail
+        self.isRetryable = isRetryable ?? kind.isRetryable
+        self.retryAfterSeconds = retryAfterSeconds
+        self.stopsRun = stopsRun
     }
 }
 

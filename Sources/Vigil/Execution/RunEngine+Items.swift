@@ -60,6 +60,13 @@ extension RunEngine {
         while true {
             if Task.isCancelled { return .cancelled(item) }
             let request = ItemRequest(item: item, fileURL: fileURL, prompt: prompt, attempt: attempt)
+            if let rateLimiter {
+                do {
+                    try await rateLimiter.acquire()
+                } catch {
+                    return .cancelled(item)
+                }
+            }
             let failure: ItemFailure
             do {
                 let answer = try await provider.answer(request)
@@ -74,11 +81,12 @@ extension RunEngine {
                 if Task.isCancelled { return .cancelled(item) }
                 failure = error
             }
-            guard failure.kind.isRetryable, attempt < retries.maximumAttempts else {
+            guard failure.isRetryable, attempt < retries.maximumAttempts else {
                 return .failure(item, attempts: attempt, latency: Self.milliseconds(clock.now - begin), failure)
             }
             let ceiling = min(retries.maximumDelay.seconds, retries.initialDelay.seconds * pow(2, Double(attempt - 1)))
-            let delay = ceiling * Double.random(in: 0.5...1.0)
+            // Exponential backoff with jitter, but never sooner than the endpoint asked.
+            let delay = max(ceiling * Double.random(in: 0.5...1.0), failure.retryAfterSeconds ?? 0)
             bus.publish(.itemRetrying(item: item.id, attempt: attempt + 1, delayMilliseconds: delay * 1000, reason: failure.message))
             do {
                 try await Task.sleep(for: .milliseconds(Int64(delay * 1000)))
@@ -122,6 +130,9 @@ extension RunEngine {
         }
         if case .abort(let reason) = decision, progress.verdict == nil {
             progress.verdict = Verdict(check: nil, message: reason)
+        }
+        if case .failure(_, _, _, let failure) = outcome, failure.stopsRun, progress.verdict == nil {
+            progress.verdict = Verdict(check: nil, message: failure.message)
         }
         if let judged {
             for finding in progress.monitor.record(success: judged) {

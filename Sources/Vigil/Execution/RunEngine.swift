@@ -21,6 +21,8 @@ public final class RunEngine: Sendable {
     let snapshot = Mutex(RunSnapshot())
     let started: Double
     let manifestBase: RunManifest
+    /// Shared by every item: at most `requests` per `per` (nil: no limit).
+    let rateLimiter: RateLimiter?
 
     /// Creates the run folder (copies of the job and prompt, `inputs.jsonl`, a `running`
     /// manifest) and the bus; nothing is sent to the model until `run()`.
@@ -33,6 +35,7 @@ public final class RunEngine: Sendable {
         let promptData = try Data(contentsOf: promptURL)
         self.prompt = String(decoding: promptData, as: UTF8.self)
         self.criteria = try SuccessCriteria(spec: job.success, folder: job.folder)
+        self.rateLimiter = job.execution.rateLimit.map { RateLimiter(requests: $0.requests, per: $0.per.seconds) }
         self.provider = try provider ?? ProviderFactory.make(for: job)
         let folder = try RunFolder.create(under: job.outputDirectory, jobName: job.name)
         self.folder = folder

@@ -1,6 +1,8 @@
+public import Foundation
+
 /// The provider a job's `model` section names.
 public enum ProviderFactory {
-    public static func make(for job: JobSpec) throws -> any ModelProvider {
+    public static func make(for job: JobSpec, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> any ModelProvider {
         let timeout = job.model.timeout?.duration ?? .seconds(300)
         switch job.model.provider {
         case .command(let arguments, let mode, let environment):
@@ -9,8 +11,11 @@ public enum ProviderFactory {
             case .perItem: return CommandProvider(launch)
             case .persistent: return PersistentCommandProvider(launch)
             }
-        case .openAI:
-            throw ProviderUnavailable(message: "provider: openai is not available yet (issue [4/6]); use provider: command")
+        case .openAI(let baseURL, let name, let keyVariable):
+            guard let key = Secret(environmentVariable: keyVariable, in: environment) else {
+                throw ProviderUnavailable(message: "the environment variable \(keyVariable) (model.api_key_env) is not set")
+            }
+            return OpenAIProvider(baseURL: baseURL, model: name, keyVariable: keyVariable, key: key, parameters: job.model.parameters, timeout: timeout)
         }
     }
 }

@@ -28,7 +28,12 @@ struct TemporaryJob {
         """
     }
 
-    init(items count: Int, extractor: String, mode: String = "per-item", extra: String = "", thresholds: String = "thresholds:\n  early: { after: 5, min_success_rate: 0.5 }\n", concurrency: Int = 2) throws {
+    /// `model` replaces the command provider section (e.g. an openai provider).
+    init(
+        items count: Int, extractor: String, mode: String = "per-item", model: String? = nil, extra: String = "",
+        thresholds: String = "thresholds:\n  early: { after: 5, min_success_rate: 0.5 }\n", concurrency: Int = 2,
+        retries: String = "{ max_attempts: 2, initial_delay: 10ms, max_delay: 20ms }"
+    ) throws {
         folder = try TestEnvironment.temporaryFolder("vigil-run")
         let fileManager = FileManager.default
         try fileManager.createDirectory(at: folder.appendingPathComponent("items"), withIntermediateDirectories: true)
@@ -45,11 +50,7 @@ struct TemporaryJob {
             name: test-job
             inputs:
               - glob: items/*.txt
-            model:
-              provider: command
-              command: [python3, extract.py]
-              mode: \(mode)
-              timeout: 10s
+            \(model ?? "model:\n  provider: command\n  command: [python3, extract.py]\n  mode: \(mode)\n  timeout: 10s")
             prompt:
               file: prompt.md
               sha256: \(digest)
@@ -57,7 +58,7 @@ struct TemporaryJob {
               schema: schema.json
             \(thresholds)execution:
               concurrency: \(concurrency)
-              retries: { max_attempts: 2, initial_delay: 10ms, max_delay: 20ms }
+              retries: \(retries)
             checkpoint: { every: 5 }
             output: { dir: runs }
 
@@ -67,12 +68,15 @@ struct TemporaryJob {
     }
 
     /// Loads the job (it must be valid) and prepares an engine.
-    func engine(options: RunOptions = RunOptions(progressInterval: .milliseconds(200))) async throws -> RunEngine {
-        let validation = JobLoader(purpose: .run).load(path)
+    func engine(
+        options: RunOptions = RunOptions(progressInterval: .milliseconds(200)), environment: [String: String] = ProcessInfo.processInfo.environment,
+        provider: (any ModelProvider)? = nil
+    ) async throws -> RunEngine {
+        let validation = JobLoader(purpose: .run, environment: environment).load(path)
         guard let job = validation.job else {
             throw TestFailure("the test job is invalid: \(validation.diagnostics)")
         }
-        return try await RunEngine(job: job, options: options)
+        return try await RunEngine(job: job, provider: provider ?? ProviderFactory.make(for: job, environment: environment), options: options)
     }
 
     func lines(_ url: URL) throws -> [String] {

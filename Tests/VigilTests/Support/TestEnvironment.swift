@@ -31,10 +31,11 @@ enum TestEnvironment {
 
     /// Runs `executable` with `arguments` and waits; output is collected while it runs (so a
     /// chatty program cannot block on a full pipe).
-    static func run(_ executable: URL, _ arguments: [String], currentDirectory: URL? = nil) throws -> Outcome {
+    static func run(_ executable: URL, _ arguments: [String], currentDirectory: URL? = nil, environment: [String: String]? = nil) throws -> Outcome {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         if let currentDirectory { process.currentDirectoryURL = currentDirectory }
         let output = Pipe()
         let error = Pipe()

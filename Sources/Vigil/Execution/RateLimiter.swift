@@ -1,0 +1,42 @@
+import Foundation
+
+/// A token bucket: at most `requests` requests per `per` seconds, with bursts up to
+/// `requests`. Waiting callers are served in arrival order.
+public actor RateLimiter {
+    private let capacity: Double
+    private let refillPerSecond: Double
+    private var tokens: Double
+    private var lastRefill: ContinuousClock.Instant
+    private let clock = ContinuousClock()
+
+    public init(requests: Int, per seconds: Double) {
+        capacity = Double(max(1, requests))
+        refillPerSecond = Double(max(1, requests)) / max(0.001, seconds)
+        tokens = capacity
+        lastRefill = ContinuousClock.now
+    }
+
+    /// Waits until a request may go out, and takes its token.
+    public func acquire() async throws {
+        while true {
+            refill()
+            if tokens >= 1 {
+                tokens -= 1
+                return
+            }
+            let wait = (1 - tokens) / refillPerSecond
+            // Reserve the token now so later callers queue behind this one.
+            tokens -= 1
+            try await Task.sleep(for: .milliseconds(Int64((wait * 1000).rounded(.up))))
+            return
+        }
+    }
+
+    private func refill() {
+        let now = clock.now
+        let elapsed = now - lastRefill
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        tokens = min(capacity, tokens + seconds * refillPerSecond)
+        lastRefill = now
+    }
+}

@@ -1,0 +1,141 @@
+public import AsyncHTTPClient
+import Foundation
+public import JSONSchema
+import NIOCore
+import NIOHTTP1
+
+/// `provider: openai`: any OpenAI-compatible chat-completions endpoint (OpenAI, OpenRouter,
+/// vLLM, Ollama, llama.cpp server, LM Studio). The prompt file is the system message; the
+/// item is the user message: text as text, a JSON Lines record as JSON, an image as a
+/// base64 `data:` URL. `parameters` are passed through. Failures are classified so that
+/// only what may succeed later is retried, and a refused key stops the run at once.
+public struct OpenAIProvider: ModelProvider {
+    public let baseURL: String
+    public let model: String
+    public let keyVariable: String
+    let key: Secret
+    public let parameters: JSONObject
+    public let timeout: Duration
+    let client: HTTPClient
+
+    public init(baseURL: String, model: String, keyVariable: String, key: Secret, parameters: JSONObject, timeout: Duration, client: HTTPClient = .shared) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.model = model
+        self.keyVariable = keyVariable
+        self.key = key
+        self.parameters = parameters
+        self.timeout = timeout
+        self.client = client
+    }
+
+    public var description: String { "openai \(model) at \(baseURL)" }
+
+    static let imageTypes = ["jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp", "gif": "image/gif"]
+
+    /// The chat-completions request body for one item.
+    func body(for request: ItemRequest) throws(ItemFailure) -> JSONValue {
+        let user: JSONValue
+        if let record = request.item.record {
+            user = .string(record.jsonText())
+        } else if let url = request.fileURL {
+            guard let data = FileManager.default.contents(atPath: url.path) else {
+                throw ItemFailure(.provider, "cannot read the input file \(url.path)", isRetryable: false)
+            }
+            if let type = Self.imageTypes[url.pathExtension.lowercased()] {
+                user = [["type": "image_url", "image_url": ["url": .string("data:\(type);base64,\(data.base64EncodedString())")]]]
+            } else {
+                user = .string(String(decoding: data, as: UTF8.self))
+            }
+        } else {
+            user = .string(request.item.id)
+        }
+        var object = JSONObject()
+        object["model"] = .string(model)
+        object["messages"] = [["role": "system", "content": .string(request.prompt)], ["role": "user", "content": user]]
+        for (name, value) in parameters where name != "model" && name != "messages" { object[name] = value }
+        return .object(object)
+    }
+
+    public func answer(_ request: ItemRequest) async throws(ItemFailure) -> ProviderAnswer {
+        var http = HTTPClientRequest(url: baseURL + "/chat/completions")
+        http.method = .POST
+        http.headers.add(name: "Content-Type", value: "application/json")
+        http.headers.add(name: "Authorization", value: "Bearer " + key.reveal())
+        var writer = JSONWriter(capacity: 4096)
+        writer.value(try body(for: request))
+        http.body = .bytes(ByteBuffer(bytes: writer.bytes))
+        let response: HTTPClientResponse
+        let bytes: ByteBuffer
+        do {
+            response = try await client.execute(http, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000))
+            bytes = try await response.body.collect(upTo: 32 << 20)
+        } catch {
+            throw Self.classify(error, timeout: timeout)
+        }
+        let status = Int(response.status.code)
+        let text = String(buffer: bytes)
+        guard (200..<300).contains(status) else {
+            throw Self.failure(status: status, body: text, headers: response.headers, keyVariable: keyVariable)
+        }
+        guard let json = try? JSONParser(allowsDuplicateKeys: true).parse(text) else {
+            throw ItemFailure(.provider, "the endpoint's answer is not JSON: \(JSONValue.string(String(text.prefix(200))).abbreviated)", detail: ["status": .number(JSONNumber(status))])
+        }
+        guard let message = json["choices"]?.arrayValue?.first?["message"] else {
+            let error = json["error"]?["message"]?.stringValue ?? json["error"]?.stringValue
+            throw ItemFailure(.provider, "the endpoint's answer has no choices" + (error.map { ": \($0)" } ?? ""), detail: ["status": .number(JSONNumber(status))])
+        }
+        let content: String
+        switch message["content"] {
+        case .string(let string)?: content = string
+        case .array(let parts)?: content = parts.compactMap { $0["text"]?.stringValue }.joined()
+        default: content = ""
+        }
+        let usage = json["usage"]
+        return ProviderAnswer(
+            text: content, promptTokens: usage?["prompt_tokens"]?.numberValue?.int64Value.map(Int.init),
+            completionTokens: usage?["completion_tokens"]?.numberValue?.int64Value.map(Int.init))
+    }
+
+    /// HTTP errors: 401/403 stop the run (every item would fail), 408/409/425/429/5xx are
+    /// retried (after `Retry-After` if given), the rest fail the item.
+    static func failure(status: Int, body: String, headers: HTTPHeaders, keyVariable: String) -> ItemFailure {
+        let detail: JSONValue = ["status": .number(JSONNumber(status)), "body": .string(String(body.prefix(2000)))]
+        if status == 401 || status == 403 {
+            return ItemFailure(
+                .http, "the endpoint refused the API key (HTTP \(status)): check the value of \(keyVariable)", detail: detail, isRetryable: false,
+                stopsRun: true)
+        }
+        let retryable = [408, 409, 425, 429].contains(status) || (500...599).contains(status)
+        return ItemFailure(
+            .http, "HTTP \(status) from the endpoint" + Self.reason(body), detail: detail, isRetryable: retryable,
+            retryAfterSeconds: headers.first(name: "Retry-After").flatMap(Self.retryAfter))
+    }
+
+    /// `Retry-After`: seconds, or an HTTP date.
+    static func retryAfter(_ value: String) -> Double? {
+        if let seconds = Double(value.trimmingWhitespace()) { return max(0, seconds) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        return formatter.date(from: value).map { max(0, $0.timeIntervalSinceNow) }
+    }
+
+    static func reason(_ body: String) -> String {
+        guard let json = try? JSONParser(allowsDuplicateKeys: true).parse(body),
+            let message = json["error"]?["message"]?.stringValue ?? json["error"]?.stringValue
+        else { return "" }
+        return ": " + String(message.prefix(300))
+    }
+
+    static func classify(_ error: any Error, timeout: Duration) -> ItemFailure {
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout:
+                return ItemFailure(.timeout, "no answer from the endpoint within \(timeout)")
+            default:
+                return ItemFailure(.transport, "cannot reach the endpoint: \(error)")
+            }
+        }
+        return ItemFailure(.transport, "cannot reach the endpoint: \(error)")
+    }
+}

@@ -1,0 +1,26 @@
+/// A secret value (an API key, a webhook URL). Its description, debug description and
+/// encoding are `<REDACTED>`, so no log line, message, event or manifest can print it by
+/// accident; only `reveal()` gives the value, at the one place it is sent.
+public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, Encodable {
+    private let value: String
+
+    public init(_ value: String) {
+        self.value = value
+    }
+
+    /// Reads the secret from the environment variable `name` (nil when unset or empty).
+    public init?(environmentVariable name: String, in environment: [String: String]) {
+        guard let value = environment[name], !value.isEmpty else { return nil }
+        self.value = value
+    }
+
+    public func reveal() -> String { value }
+
+    public var description: String { "<REDACTED>" }
+    public var debugDescription: String { "<REDACTED>" }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode("<REDACTED>")
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import JSONSchema
+import Testing
+import Vigil
+
+/// The OpenAI-compatible provider against a real HTTP server on 127.0.0.1.
+@Suite struct OpenAIProviderTests {
+    static let key = "sk-canary-0123456789abcdefCANARY"
+
+    static func model(_ server: LoopbackOpenAIServer, timeout: String = "5s") -> String {
+        "model:\n  provider: openai\n  base_url: \(server.baseURL)\n  name: test-model\n  api_key_env: VIGIL_TEST_KEY\n  parameters: { temperature: 0 }\n  timeout: \(timeout)"
+    }
+
+    /// The item number the request is about ("item 7" in the user message).
+    static func itemNumber(_ body: JSONValue?) -> Int {
+        let user = body?["messages"]?.arrayValue?.last?["content"]?.stringValue ?? ""
+        return Int(user.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
+    }
+
+    static func good(_ body: JSONValue?) -> LoopbackOpenAIServer.Reply {
+        .answer("Here is the record:\n```json\n{\"n\": \(itemNumber(body))}\n```")
+    }
+
+    @Test func aGoodEndpointCompletesWithTheRequestItExpects() async throws {
+        let server = try LoopbackOpenAIServer { _, body in Self.good(body) }
+        defer { server.shutdown() }
+        let job = try TemporaryJob(items: 4, extractor: "", model: Self.model(server), thresholds: "")
+        let summary = await (try await job.engine(environment: ["VIGIL_TEST_KEY": Self.key])).run()
+        #expect(summary.counts == RunCounts(total: 4, succeeded: 4, failed: 0))
+        let first = try #require(server.requests.first)
+        #expect(first.authorization == "Bearer \(Self.key)")
+        #expect(first.body?["model"] == "test-model")
+        #expect(first.body?["temperature"] == 0)
+        #expect(first.body?["messages"]?.arrayValue?.first?["content"] == "Answer with Darwin Core JSON.\n")
+    }
+
+    @Test func garbageAnswersAbortAfterExactlyFiveCompletions() async throws {
+        let server = try LoopbackOpenAIServer { _, _ in .slow(0.05, "I cannot produce JSON, but this looks like a plant.") }
+        defer { server.shutdown() }
+        let job = try TemporaryJob(items: 40, extractor: "", model: Self.model(server), thresholds: "thresholds:\n  early: { after: 5, min_success_rate: 0.5 }\n", concurrency: 2)
+        let engine = try await job.engine(environment: ["VIGIL_TEST_KEY": Self.key])
+        let summary = await engine.run()
+        #expect(summary.status == .aborted)
+        #expect(summary.counts.completed == 5)
+        #expect(server.requests.count <= 7)
+    }
+
+    @Test func aRefusedKeyAbortsAtOnceNamingTheVariable() async throws {
+        let server = try LoopbackOpenAIServer { _, _ in .status(401, body: #"{"error": {"message": "invalid api key"}}"#) }
+        defer { server.shutdown() }
+        let job = try TemporaryJob(items: 20, extractor: "", model: Self.model(server), thresholds: "", concurrency: 2)
+        let summary = await (try await job.engine(environment: ["VIGIL_TEST_KEY": Self.key])).run()
+        #expect(summary.status == .aborted)
+        #expect(summary.verdict?.message == "the endpoint refused the API key (HTTP 401): check the value of VIGIL_TEST_KEY")
+        #expect(server.requests.count <= 2)
+    }
+
+    /// 429s with Retry-After, 500s, resets, slow and malformed answers: every item still ends
+    /// exactly once, retries wait as long as the server asked, and the rate limit holds.
+    @Test func aFlakyEndpointLosesNothing() async throws {
+        let server = try LoopbackOpenAIServer { number, body in
+            switch number % 9 {
+            case 1: .status(429, headers: [("Retry-After", "1")], body: #"{"error": {"message": "slow down"}}"#)
+            case 3: .status(500)
+            case 5: .reset
+            case 6: .slow(0.3, "{\"n\": \(Self.itemNumber(body))}")
+            case 7: .malformed
+            default: Self.good(body)
+            }
+        }
+        defer { server.shutdown() }
+        let job = try TemporaryJob(
+            items: 24, extractor: "", model: Self.model(server), extra: "", thresholds: "", concurrency: 3,
+            retries: "{ max_attempts: 6, initial_delay: 10ms, max_delay: 50ms }")
+        try String(contentsOfFile: job.path, encoding: .utf8)
+            .replacing("concurrency: 3", with: "concurrency: 3\n  rate_limit: { requests: 10, per: 1s }")
+            .write(toFile: job.path, atomically: true, encoding: .utf8)
+        let engine = try await job.engine(environment: ["VIGIL_TEST_KEY": Self.key])
+        let summary = await engine.run()
+        #expect(summary.counts.completed == 24)
+        let results = try job.lines(engine.folder.results).map { try JSONParser().parse($0)["id"]?.stringValue ?? "" }
+        let failures = ((try? job.lines(engine.folder.failed)) ?? []).map { (try? JSONParser().parse($0)["id"]?.stringValue) ?? "" }
+        #expect(Set(results + failures).count == 24 && results.count + failures.count == 24)
+        let manifest = try JSONParser().parse(Data(contentsOf: engine.folder.manifest))
+        #expect(manifest["counts"]?["succeeded"] == .number(JSONNumber(results.count)))
+
+        let requests = server.requests
+        // Retry-After: the next request for an item answered 429 came at least ~1 s later.
+        var lastByItem: [Int: (time: Double, number: Int)] = [:]
+        for (index, request) in requests.enumerated() {
+            let item = Self.itemNumber(request.body)
+            if let previous = lastByItem[item], previous.number % 9 == 1 {
+                #expect(request.time - previous.time >= 0.95, "item \(item) retried \(request.time - previous.time) s after a 429")
+            }
+            lastByItem[item] = (request.time, index + 1)
+        }
+        // Rate limit: a bucket of 10 refilled at 10/s lets at most 20 through in any second.
+        let times = requests.map(\.time).sorted()
+        for (index, start) in times.enumerated() {
+            #expect(times[index...].prefix { $0 < start + 1 }.count <= 20)
+        }
+    }
+
+    @Test func theKeyAppearsNowhere() async throws {
+        let server = try LoopbackOpenAIServer { number, body in number % 3 == 0 ? .status(500, body: "oops") : Self.good(body) }
+        defer { server.shutdown() }
+        let job = try TemporaryJob(
+            items: 6, extractor: "", model: Self.model(server), extra: "consumers:\n  - progress\n  - { type: log, level: trace }\n", thresholds: "")
+        let outcome = try TestEnvironment.run(TestEnvironment.vigil, ["run", job.path], environment: ["VIGIL_TEST_KEY": Self.key])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        #expect(!outcome.standardOutput.contains(Self.key) && !outcome.standardError.contains(Self.key))
+        let runs = job.folder.appendingPathComponent("runs/test-job")
+        let run = runs.appendingPathComponent(try #require(try FileManager.default.contentsOfDirectory(atPath: runs.path).first))
+        for name in try FileManager.default.contentsOfDirectory(atPath: run.path) {
+            let text = String(decoding: try Data(contentsOf: run.appendingPathComponent(name)), as: UTF8.self)
+            #expect(!text.contains(Self.key), "\(name) holds the key")
+        }
+        #expect("\(Secret(Self.key))" == "<REDACTED>")
+    }
+}

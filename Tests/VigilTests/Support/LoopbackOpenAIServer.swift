@@ -1,0 +1,135 @@
+import Foundation
+import JSONSchema
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// A real OpenAI-compatible HTTP server on 127.0.0.1 (a port the OS gives), for the
+/// provider tests. Each request is answered as `behavior` says for its number; every
+/// request is recorded with its arrival time and headers.
+final class LoopbackOpenAIServer: Sendable {
+    enum Reply: Sendable {
+        /// 200 with a chat completion whose content is `content`.
+        case answer(String)
+        /// Any status, with optional headers and body.
+        case status(Int, headers: [(String, String)] = [], body: String = "{}")
+        /// 200 after a delay.
+        case slow(TimeInterval, String)
+        /// The connection is closed without an answer (a reset).
+        case reset
+        /// 200 with a body that is not JSON.
+        case malformed
+    }
+
+    struct Recorded: Sendable {
+        var time: Double
+        var authorization: String?
+        var body: JSONValue?
+    }
+
+    let port: Int
+    private let channel: any Channel
+    private let group: MultiThreadedEventLoopGroup
+    /// Requests as they arrived, shared with the connection handlers.
+    final class RequestLog: Sendable {
+        let entries = Mutex<[Recorded]>([])
+    }
+
+    private let log = RequestLog()
+
+    var requests: [Recorded] { log.entries.withLock { $0 } }
+    var baseURL: String { "http://127.0.0.1:\(port)/v1" }
+
+    init(behavior: @escaping @Sendable (Int, JSONValue?) -> Reply) throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        self.group = group
+        let log = self.log
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.pipeline.configureHTTPServerPipeline().flatMap {
+                    channel.pipeline.addHandler(Handler(behavior: behavior, log: log))
+                }
+            }
+        channel = try bootstrap.bind(host: "127.0.0.1", port: 0).wait()
+        port = channel.localAddress?.port ?? 0
+    }
+
+    func shutdown() {
+        try? channel.close().wait()
+        try? group.syncShutdownGracefully()
+    }
+
+    /// A chat completion answer with `content`.
+    static func completion(_ content: String) -> String {
+        var writer = JSONWriter()
+        writer.value([
+            "id": "chatcmpl-test", "object": "chat.completion",
+            "choices": [["index": 0, "message": ["role": "assistant", "content": .string(content)], "finish_reason": "stop"]],
+            "usage": ["prompt_tokens": 120, "completion_tokens": 30, "total_tokens": 150],
+        ])
+        return writer.text
+    }
+
+    private final class Handler: ChannelInboundHandler, @unchecked Sendable {
+        typealias InboundIn = HTTPServerRequestPart
+        typealias OutboundOut = HTTPServerResponsePart
+        let behavior: @Sendable (Int, JSONValue?) -> Reply
+        let log: RequestLog
+        var head: HTTPRequestHead?
+        var body = ByteBuffer()
+
+        init(behavior: @escaping @Sendable (Int, JSONValue?) -> Reply, log: RequestLog) {
+            self.behavior = behavior
+            self.log = log
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch unwrapInboundIn(data) {
+            case .head(let head):
+                self.head = head
+                body.clear()
+            case .body(var chunk):
+                body.writeBuffer(&chunk)
+            case .end:
+                let json = try? JSONParser().parse(String(buffer: body))
+                let number = log.entries.withLock { log -> Int in
+                    log.append(Recorded(time: Date().timeIntervalSince1970, authorization: head?.headers.first(name: "Authorization"), body: json))
+                    return log.count
+                }
+                respond(behavior(number, json), context: context)
+            }
+        }
+
+        func respond(_ reply: Reply, context: ChannelHandlerContext) {
+            switch reply {
+            case .answer(let content):
+                send(200, [], LoopbackOpenAIServer.completion(content), context: context)
+            case .status(let code, let headers, let body):
+                send(code, headers, body, context: context)
+            case .slow(let delay, let content):
+                let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                context.eventLoop.scheduleTask(in: .milliseconds(Int64(delay * 1000))) {
+                    let (handler, context) = loopBound.value
+                    handler.send(200, [], LoopbackOpenAIServer.completion(content), context: context)
+                }
+            case .reset:
+                context.close(promise: nil)
+            case .malformed:
+                send(200, [], "{\"choices\": [", context: context)
+            }
+        }
+
+        func send(_ code: Int, _ headers: [(String, String)], _ body: String, context: ChannelHandlerContext) {
+            var responseHeaders = HTTPHeaders(headers)
+            responseHeaders.add(name: "Content-Type", value: "application/json")
+            responseHeaders.add(name: "Content-Length", value: String(body.utf8.count))
+            let head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: code), headers: responseHeaders)
+            context.write(wrapOutboundOut(.head(head)), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        }
+    }
+}
