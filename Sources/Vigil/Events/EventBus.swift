@@ -61,7 +61,17 @@ public final class EventBus: Sendable {
     public func publish(_ kind: RunEvent.Kind) -> ConsumerDecision {
         let time = Timestamp.now()
         return state.withLock { state -> ConsumerDecision in
-            guard !state.closed else { return .proceed }
+            if state.closed {
+                // After the end, only a buffered consumer's delivery failure may still be
+                // recorded (it happens while the consumer drains); it goes straight to the log.
+                guard case .consumerFailed = kind else { return .proceed }
+                state.sequence += 1
+                RunEvent(sequence: state.sequence, time: time, run: run, kind: kind).write(into: &state.writer, timestamps: &state.timestamps)
+                state.writer.newline()
+                try? state.writer.withBytes { try log?.write(UnsafeRawBufferPointer($0)) }
+                state.writer.removeAll()
+                return .proceed
+            }
             state.sequence += 1
             let event = RunEvent(sequence: state.sequence, time: time, run: run, kind: kind)
             if log != nil {

@@ -63,6 +63,10 @@ extension RunEvent {
             writer.field("message"); writer.string(check.sentence)
         case .checkpointSaved(let completed):
             writer.field("completed"); writer.int(completed)
+        case .consumerFailed(let consumer, let event, let message):
+            writer.field("consumer"); writer.string(consumer)
+            writer.field("event"); writer.string(event)
+            writer.field("message"); writer.string(message)
         case .progress(let progress):
             write(progress.counts, into: &writer)
             writer.field("in_flight"); writer.int(progress.inFlight)
@@ -150,6 +154,7 @@ extension RunEvent {
         case "validation.warning": kind = .validationWarning(try check())
         case "validation.failed": kind = .validationFailed(try check())
         case "checkpoint.saved": kind = .checkpointSaved(completed: try int("completed"))
+        case "consumer.failed": kind = .consumerFailed(consumer: try string("consumer"), event: try string("event"), message: try string("message"))
         case "progress":
             kind = .progress(
                 Progress(

@@ -39,6 +39,8 @@ public struct RunEvent: Sendable, Equatable {
         case validationFailed(ThresholdCheck)
         case checkpointSaved(completed: Int)
         case progress(Progress)
+        /// A buffered consumer could not deliver an event (a webhook that keeps failing).
+        case consumerFailed(consumer: String, event: String, message: String)
     }
 
     /// The `type` written in the log.
@@ -59,13 +61,14 @@ public struct RunEvent: Sendable, Equatable {
         case .validationFailed: "validation.failed"
         case .checkpointSaved: "checkpoint.saved"
         case .progress: "progress"
+        case .consumerFailed: "consumer.failed"
         }
     }
 
     public static let allTypes = [
         "run.started", "run.completed", "run.aborted", "run.failed", "run.interrupted", "run.resumed", "item.started",
         "item.completed", "item.failed", "item.retrying", "validation.checkpoint", "validation.warning", "validation.failed",
-        "checkpoint.saved", "progress",
+        "checkpoint.saved", "progress", "consumer.failed",
     ]
 }
 

@@ -95,6 +95,7 @@ public final class RunEngine: Sendable {
             // Ends the buffered consumers' streams; the group then waits while they drain.
             dropped = (try? bus.close()) ?? bus.droppedEvents
         }
+        try? bus.flush()
         return writeFinalManifest(outcome, dropped: dropped)
     }
 }

@@ -56,7 +56,13 @@ struct RunCommand: AsyncParsableCommand {
             case .command:
                 engine.add(CommandConsumer(arguments: consumer.command ?? [], folder: spec.folder, eventTypes: consumer.events.map(Set.init), logger: logger))
             case .webhook:
-                Console.error("warning: the webhook consumer is not available yet (issue [4/6]); its events are in events.jsonl")
+                // Validation for a run has checked the variable is set.
+                if let variable = consumer.urlEnvironment, let url = Secret(environmentVariable: variable, in: ProcessInfo.processInfo.environment) {
+                    engine.add(
+                        WebhookConsumer(
+                            url: url, format: WebhookConsumer.Format(rawValue: consumer.webhookFormat ?? "json") ?? .json,
+                            eventTypes: consumer.events.map(Set.init), reporter: engine.bus))
+                }
             default:
                 break
             }

@@ -20,6 +20,7 @@ import Vigil
         .validationFailed(ThresholdCheck(check: "window", completed: 100, value: 0.5, limit: 0.6, passed: false, action: "abort")),
         .checkpointSaved(completed: 25),
         .progress(Progress(counts: RunCounts(total: 10, succeeded: 4, failed: 1), inFlight: 2, itemsPerSecond: 1.5, etaSeconds: 3.3, latencyP50: 100, latencyP95: 200, latencyP99: 300)),
+        .consumerFailed(consumer: "webhook", event: "run.completed", message: "HTTP 500"),
     ]
 
     @Test func everyEventKindSurvivesItsLogLine() throws {
