@@ -58,6 +58,7 @@ extension RunEngine {
         manifest.status = progress.status.rawValue
         manifest.endedAt = Timestamp.now()
         manifest.counts = progress.counts
+        manifest.usage = progress.usage
         manifest.verdict = progress.verdict?.message ?? progress.failureMessage
         manifest.droppedEvents = dropped
         for url in [folder.results, folder.failed, folder.events, folder.inputs, folder.checkpoint] {

@@ -56,6 +56,7 @@ extension RunEngine {
         let clock = ContinuousClock()
         let begin = clock.now
         var attempt = 1
+        var usage = TokenUsage()
         bus.publish(.itemStarted(item: item.id, attempt: 1))
         while true {
             if Task.isCancelled { return .cancelled(item) }
@@ -70,10 +71,11 @@ extension RunEngine {
             let failure: ItemFailure
             do {
                 let answer = try await provider.answer(request)
+                usage.add(answer)
                 if Task.isCancelled { return .cancelled(item) }
                 switch criteria.judge(answer) {
                 case .success(let result):
-                    return .success(item, attempts: attempt, latency: Self.milliseconds(clock.now - begin), result: JSONValueBox(value: result))
+                    return .success(item, attempts: attempt, latency: Self.milliseconds(clock.now - begin), result: JSONValueBox(value: result), usage: usage)
                 case .failure(let judged):
                     failure = judged
                 }
@@ -82,7 +84,7 @@ extension RunEngine {
                 failure = error
             }
             guard failure.isRetryable, attempt < retries.maximumAttempts else {
-                return .failure(item, attempts: attempt, latency: Self.milliseconds(clock.now - begin), failure)
+                return .failure(item, attempts: attempt, latency: Self.milliseconds(clock.now - begin), failure, usage: usage)
             }
             let ceiling = min(retries.maximumDelay.seconds, retries.initialDelay.seconds * pow(2, Double(attempt - 1)))
             // Exponential backoff with jitter, but never sooner than the endpoint asked.
@@ -109,19 +111,21 @@ extension RunEngine {
         switch outcome {
         case .cancelled:
             return
-        case .success(let item, let attempts, let latency, let box):
+        case .success(let item, let attempts, let latency, let box, let usage):
             progress.counts.succeeded += 1
             progress.latency.record(milliseconds: latency)
+            progress.usage.add(usage)
             decision = bus.publish(.itemCompleted(item: item.id, attempt: attempts, latencyMilliseconds: latency, result: box.value))
             try? bus.flush()
-            record { try outputs.recordSuccess(item, attempts: attempts, latency: latency, result: box.value) }
+            record { try outputs.recordSuccess(item, attempts: attempts, latency: latency, result: box.value, usage: usage) }
             judged = true
-        case .failure(let item, let attempts, let latency, let failure):
+        case .failure(let item, let attempts, let latency, let failure, let usage):
             progress.counts.failed += 1
             progress.latency.record(milliseconds: latency)
+            progress.usage.add(usage)
             decision = bus.publish(.itemFailed(item: item.id, attempt: attempts, latencyMilliseconds: latency, failure: failure))
             try? bus.flush()
-            record { try outputs.recordFailure(item, attempts: attempts, latency: latency, failure: failure) }
+            record { try outputs.recordFailure(item, attempts: attempts, latency: latency, failure: failure, usage: usage) }
             if failure.kind.isQuality { judged = false }
         }
         snapshot.withLock {
@@ -131,7 +135,7 @@ extension RunEngine {
         if case .abort(let reason) = decision, progress.verdict == nil {
             progress.verdict = Verdict(check: nil, message: reason)
         }
-        if case .failure(_, _, _, let failure) = outcome, failure.stopsRun, progress.verdict == nil {
+        if case .failure(_, _, _, let failure, _) = outcome, failure.stopsRun, progress.verdict == nil {
             progress.verdict = Verdict(check: nil, message: failure.message)
         }
         if let judged {

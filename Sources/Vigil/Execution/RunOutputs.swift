@@ -12,28 +12,29 @@ struct RunOutputs: Sendable {
         failed = try AppendOnlyFile(appendingTo: folder.failed)
     }
 
-    func recordSuccess(_ item: InputItem, attempts: Int, latency: Double, result: JSONValue) throws {
-        try results.write(Self.line(item, attempts: attempts, latency: latency) { writer in
+    func recordSuccess(_ item: InputItem, attempts: Int, latency: Double, result: JSONValue, usage: TokenUsage) throws {
+        try results.write(Self.line(item, attempts: attempts, latency: latency, usage: usage) { writer in
             writer.key("result"); writer.value(result)
         })
     }
 
-    func recordFailure(_ item: InputItem, attempts: Int, latency: Double, failure: ItemFailure) throws {
-        try failed.write(Self.line(item, attempts: attempts, latency: latency) { writer in
+    func recordFailure(_ item: InputItem, attempts: Int, latency: Double, failure: ItemFailure, usage: TokenUsage) throws {
+        try failed.write(Self.line(item, attempts: attempts, latency: latency, usage: usage) { writer in
             writer.key("error"); writer.string(failure.kind.rawValue)
             writer.key("message"); writer.string(failure.message)
             if let detail = failure.detail { writer.key("detail"); writer.value(detail) }
         })
     }
 
-    /// `{"id", "path", "attempts", "latency_ms", ...}` and a newline.
-    private static func line(_ item: InputItem, attempts: Int, latency: Double, _ rest: (inout JSONWriter) -> Void) -> [UInt8] {
+    /// `{"id", "path", "attempts", "latency_ms", "usage"?, ...}` and a newline.
+    private static func line(_ item: InputItem, attempts: Int, latency: Double, usage: TokenUsage, _ rest: (inout JSONWriter) -> Void) -> [UInt8] {
         var writer = JSONWriter()
         writer.beginObject()
         writer.key("id"); writer.string(item.id)
         if let path = item.path { writer.key("path"); writer.string(path) }
         writer.key("attempts"); writer.int(attempts)
         writer.key("latency_ms"); writer.double((latency * 10).rounded() / 10)
+        if !usage.isEmpty { writer.key("usage"); writer.value(usage.json) }
         rest(&writer)
         writer.endObject()
         writer.newline()

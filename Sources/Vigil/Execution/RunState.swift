@@ -3,6 +3,7 @@ struct RunProgress {
     var counts: RunCounts
     var monitor: ThresholdMonitor
     var latency = LatencyHistogram()
+    var usage = TokenUsage()
     var verdict: Verdict?
     var status = RunStatus.running
     var failureMessage: String?

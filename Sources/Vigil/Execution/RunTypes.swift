@@ -41,13 +41,39 @@ public struct RunSummary: Sendable {
 
 /// How one item ended.
 enum ItemOutcome: Sendable {
-    case success(InputItem, attempts: Int, latency: Double, result: JSONValueBox)
-    case failure(InputItem, attempts: Int, latency: Double, ItemFailure)
+    case success(InputItem, attempts: Int, latency: Double, result: JSONValueBox, usage: TokenUsage)
+    case failure(InputItem, attempts: Int, latency: Double, ItemFailure, usage: TokenUsage)
     /// Stopped before it ended (abort or interruption): the item stays to do.
     case cancelled(InputItem)
 }
 
 import JSONSchema
+
+/// Tokens a model reported for an item (all its attempts), or for a whole run.
+public struct TokenUsage: Sendable, Equatable {
+    public var promptTokens = 0
+    public var completionTokens = 0
+    public var isEmpty: Bool { promptTokens == 0 && completionTokens == 0 }
+
+    public init(promptTokens: Int = 0, completionTokens: Int = 0) {
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+    }
+
+    mutating func add(_ answer: ProviderAnswer) {
+        promptTokens += answer.promptTokens ?? 0
+        completionTokens += answer.completionTokens ?? 0
+    }
+
+    mutating func add(_ other: TokenUsage) {
+        promptTokens += other.promptTokens
+        completionTokens += other.completionTokens
+    }
+
+    var json: JSONValue {
+        ["prompt_tokens": .number(JSONNumber(promptTokens)), "completion_tokens": .number(JSONNumber(completionTokens))]
+    }
+}
 
 /// Wraps a result so `ItemOutcome` stays small.
 struct JSONValueBox: Sendable {

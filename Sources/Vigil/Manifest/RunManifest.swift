@@ -21,6 +21,8 @@ public struct RunManifest: Sendable {
     public var endedAt: Double?
     public var counts: RunCounts
     public var verdict: String?
+    /// Tokens the model reported, summed over the run.
+    public var usage = TokenUsage()
     public var outputs: [String: String] = [:]
     public var droppedEvents: [String: Int] = [:]
     public var host = ProcessInfo.processInfo.hostName
@@ -57,6 +59,7 @@ public struct RunManifest: Sendable {
             "not_run": .number(JSONNumber(counts.total - counts.completed)),
         ]
         object["verdict"] = verdict.map { .string($0) } ?? .null
+        object["usage"] = usage.json
         var outputs = JSONObject()
         for name in self.outputs.keys.sorted() { outputs[name] = .string(self.outputs[name]!) }
         object["outputs"] = .object(outputs)

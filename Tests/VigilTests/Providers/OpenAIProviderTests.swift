@@ -25,13 +25,35 @@ import Vigil
         let server = try LoopbackOpenAIServer { _, body in Self.good(body) }
         defer { server.shutdown() }
         let job = try TemporaryJob(items: 4, extractor: "", model: Self.model(server), thresholds: "")
-        let summary = await (try await job.engine(environment: ["VIGIL_TEST_KEY": Self.key])).run()
+        let engine = try await job.engine(environment: ["VIGIL_TEST_KEY": Self.key])
+        let summary = await engine.run()
         #expect(summary.counts == RunCounts(total: 4, succeeded: 4, failed: 0))
+        // Token usage per item, and summed in the manifest.
+        let line = try JSONParser().parse(try job.lines(engine.folder.results)[0])
+        #expect(line["usage"] == ["prompt_tokens": 120, "completion_tokens": 30])
+        let manifest = try JSONParser().parse(Data(contentsOf: engine.folder.manifest))
+        #expect(manifest["usage"] == ["prompt_tokens": 480, "completion_tokens": 120])
+        #expect(manifest["model"]?["api_key_env"] == "VIGIL_TEST_KEY")
         let first = try #require(server.requests.first)
         #expect(first.authorization == "Bearer \(Self.key)")
         #expect(first.body?["model"] == "test-model")
         #expect(first.body?["temperature"] == 0)
         #expect(first.body?["messages"]?.arrayValue?.first?["content"] == "Answer with Darwin Core JSON.\n")
+    }
+
+    @Test func imagesGoAsBase64DataURLs() async throws {
+        let server = try LoopbackOpenAIServer { _, _ in .answer("{\"n\": 1}") }
+        defer { server.shutdown() }
+        let job = try TemporaryJob(items: 1, extractor: "", model: Self.model(server), thresholds: "")
+        let image = Data([0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10])
+        try image.write(to: job.folder.appendingPathComponent("items/sheet.jpg"))
+        try String(contentsOfFile: job.path, encoding: .utf8).replacing("glob: items/*.txt", with: "glob: items/*.jpg")
+            .write(toFile: job.path, atomically: true, encoding: .utf8)
+        let summary = await (try await job.engine(environment: ["VIGIL_TEST_KEY": Self.key])).run()
+        #expect(summary.counts.succeeded == 1)
+        let content = server.requests.first?.body?["messages"]?.arrayValue?.last?["content"]?.arrayValue?.first
+        #expect(content?["type"] == "image_url")
+        #expect(content?["image_url"]?["url"]?.stringValue == "data:image/jpeg;base64," + image.base64EncodedString())
     }
 
     @Test func garbageAnswersAbortAfterExactlyFiveCompletions() async throws {
