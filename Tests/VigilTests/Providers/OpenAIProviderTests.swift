@@ -41,6 +41,19 @@ import Vigil
         #expect(first.body?["messages"]?.arrayValue?.first?["content"] == "Answer with Darwin Core JSON.\n")
     }
 
+    @Test func aSlowEndpointTimesOutAndIsRetried() async throws {
+        let server = try LoopbackOpenAIServer { _, _ in .slow(2, "{\"n\": 1}") }
+        defer { server.shutdown() }
+        let job = try TemporaryJob(items: 1, extractor: "", model: Self.model(server, timeout: "200ms"), thresholds: "")
+        let engine = try await job.engine(environment: ["VIGIL_TEST_KEY": Self.key])
+        let summary = await engine.run()
+        #expect(summary.counts.failed == 1)
+        let line = try JSONParser().parse(try job.lines(engine.folder.failed)[0])
+        #expect(line["error"] == "timeout")
+        #expect(line["attempts"] == 2)
+        #expect(server.requests.count == 2)
+    }
+
     @Test func imagesGoAsBase64DataURLs() async throws {
         let server = try LoopbackOpenAIServer { _, _ in .answer("{\"n\": 1}") }
         defer { server.shutdown() }
