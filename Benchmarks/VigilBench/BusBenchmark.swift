@@ -37,7 +37,9 @@ enum BusBenchmark {
         func consume(_ event: RunEvent) -> ConsumerDecision { .proceed }
     }
 
-    static func run(events count: Int, log: String?, subscribers: Int) throws -> String {
+    /// `payloadOnly`: build the payloads without publishing (the seed's `--no-bus`), to see
+    /// what the bus itself costs.
+    static func run(events count: Int, log: String?, subscribers: Int, payloadOnly: Bool = false) throws -> String {
         let url = log.map { URL(fileURLWithPath: $0) }
         if let url { try? FileManager.default.removeItem(at: url) }
         let bus = try EventBus(run: "bench", logURL: url)
@@ -53,7 +55,8 @@ enum BusBenchmark {
             var result = JSONObject(minimumCapacity: 1)
             result["dwc"] = .object(dwc)
             let id = "DSC_" + String(repeating: "0", count: max(0, 6 - String(index).count)) + String(index) + ".JPG"
-            bus.publish(.itemCompleted(item: id, attempt: 1, latencyMilliseconds: 0, result: .object(result)))
+            let kind = RunEvent.Kind.itemCompleted(item: id, attempt: 1, latencyMilliseconds: 0, result: .object(result))
+            if !payloadOnly { bus.publish(kind) }
         }
         try bus.close()
         let elapsed = clock.now - start

@@ -1,7 +1,7 @@
 import Foundation
 
 /// `vigil-bench`: in-process measurements for Benchmarks/compare.sh (not part of `swift test`).
-///   vigil-bench bus --events N --log PATH|none --subscribers K
+///   vigil-bench bus --events N --log PATH|none --subscribers K [--no-bus]
 @main
 struct VigilBench {
     static func main() throws {
@@ -18,7 +18,10 @@ struct VigilBench {
         switch command {
         case "bus":
             let log = option("--log", "none")
-            print(try BusBenchmark.run(events: Int(option("--events", "200000")) ?? 200_000, log: log == "none" ? nil : log, subscribers: Int(option("--subscribers", "0")) ?? 0))
+            print(
+                try BusBenchmark.run(
+                    events: Int(option("--events", "200000")) ?? 200_000, log: log == "none" ? nil : log,
+                    subscribers: Int(option("--subscribers", "0")) ?? 0, payloadOnly: arguments.contains("--no-bus")))
         default:
             FileHandle.standardError.write(Data("unknown benchmark \(command)\n".utf8))
             exit(2)
