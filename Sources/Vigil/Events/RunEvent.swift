@@ -125,6 +125,9 @@ public struct ItemFailure: Sendable, Equatable, Error {
         /// a broken extractor fails every item just like a wrong prompt.
         public var isQuality: Bool { self == .parse || self == .schema || self == .provider }
 
+        /// The model could not be reached or did not answer: says nothing about the job.
+        public var isAvailability: Bool { self == .transport || self == .http || self == .timeout }
+
         /// Worth another attempt: the model or program may answer next time.
         public var isRetryable: Bool { self == .transport || self == .http || self == .timeout || self == .provider }
     }
@@ -139,6 +142,9 @@ public struct ItemFailure: Sendable, Equatable, Error {
     public var retryAfterSeconds: Double?
     /// Every item would fail the same way (a refused API key): stop the run at once.
     public var stopsRun: Bool
+
+    /// An availability failure (retryable transport, timeout, 429 or 5xx): the breaker counts these.
+    public var isAvailability: Bool { kind.isAvailability && isRetryable }
 
     public init(_ kind: Kind, _ message: String, detail: JSONValue? = nil, isRetryable: Bool? = nil, retryAfterSeconds: Double? = nil, stopsRun: Bool = false) {
         self.kind = kind

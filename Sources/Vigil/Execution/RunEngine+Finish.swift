@@ -40,7 +40,7 @@ extension RunEngine {
             progress.status = .failed
             bus.publish(.runFailed(message: message, progress.counts))
         } else if progress.status == .interrupted {
-            bus.publish(.runInterrupted(reason: "interrupted", progress.counts))
+            bus.publish(.runInterrupted(reason: progress.interruption ?? "interrupted", progress.counts))
         } else if progress.counts.succeeded == 0 {
             progress.status = .failed
             let message = progress.counts.completed == 0 ? "no item was processed" : "no item succeeded (\(progress.counts.failed) failed)"
@@ -59,7 +59,7 @@ extension RunEngine {
         manifest.endedAt = Timestamp.now()
         manifest.counts = progress.counts
         manifest.usage = progress.usage
-        manifest.verdict = progress.verdict?.message ?? progress.failureMessage
+        manifest.verdict = progress.verdict?.message ?? progress.failureMessage ?? progress.interruption
         manifest.droppedEvents = dropped
         for url in [folder.results, folder.failed, folder.events, folder.inputs, folder.checkpoint] {
             manifest.outputs[url.lastPathComponent] = FileDigest.sha256(of: url)
@@ -70,7 +70,8 @@ extension RunEngine {
             options.logger.critical("cannot write the manifest: \(error)")
         }
         return RunSummary(
-            status: progress.status, counts: progress.counts, verdict: progress.verdict, folder: folder, droppedEvents: dropped,
+            status: progress.status, counts: progress.counts, verdict: progress.verdict, interruption: progress.interruption, folder: folder,
+            droppedEvents: dropped,
             progress: currentProgress(), duration: manifest.endedAt! - started)
     }
 }

@@ -39,7 +39,7 @@ extension RunEngine {
                 // After an abort, what is still in flight was cancelled: it stays to do. After
                 // an input error the items in flight finish normally.
                 if !stopping || (progress.failureMessage != nil && progress.verdict == nil) { handle(outcome, &progress) }
-                if progress.verdict != nil && !stopping {
+                if (progress.verdict != nil || progress.status == .interrupted) && !stopping {
                     stopping = true
                     group.cancelAll()
                 }
@@ -61,16 +61,18 @@ extension RunEngine {
         while true {
             if Task.isCancelled { return .cancelled(item) }
             let request = ItemRequest(item: item, fileURL: fileURL, prompt: prompt, attempt: attempt)
-            if let rateLimiter {
-                do {
-                    try await rateLimiter.acquire()
-                } catch {
-                    return .cancelled(item)
-                }
+            do {
+                try await breaker.acquire()
+                try await rateLimiter?.acquire()
+            } catch let gaveUp as CircuitBreaker.GaveUp {
+                return .gaveUp(item, outage: gaveUp.outage)
+            } catch {
+                return .cancelled(item)
             }
             let failure: ItemFailure
             do {
                 let answer = try await provider.answer(request)
+                await breaker.recordAvailable()
                 usage.add(answer)
                 if Task.isCancelled { return .cancelled(item) }
                 switch criteria.judge(answer) {
@@ -82,6 +84,13 @@ extension RunEngine {
             } catch {
                 if Task.isCancelled { return .cancelled(item) }
                 failure = error
+                if failure.isAvailability { await breaker.recordUnavailable() } else { await breaker.recordAvailable() }
+            }
+            // While the breaker is open an availability failure costs the item no attempt:
+            // it waits for the endpoint instead of burning its retries.
+            if failure.isAvailability, await breaker.isOpen {
+                bus.publish(.itemRetrying(item: item.id, attempt: attempt, delayMilliseconds: 0, reason: "waiting for the endpoint: \(failure.message)"))
+                continue
             }
             guard failure.isRetryable, attempt < retries.maximumAttempts else {
                 return .failure(item, attempts: attempt, latency: Self.milliseconds(clock.now - begin), failure, usage: usage)
@@ -110,6 +119,12 @@ extension RunEngine {
         var judged: Bool? = nil
         switch outcome {
         case .cancelled:
+            return
+        case .gaveUp(_, let outage):
+            if progress.status == .running {
+                progress.status = .interrupted
+                progress.interruption = "the model has been unreachable for \(Int(outage)) s, longer than breaker.give_up_after (\(job.execution.breaker.giveUpAfter)); resume the run when it is back"
+            }
             return
         case .success(let item, let attempts, let latency, let box, let usage):
             progress.counts.succeeded += 1

@@ -23,6 +23,8 @@ public final class RunEngine: Sendable {
     let manifestBase: RunManifest
     /// Shared by every item: at most `requests` per `per` (nil: no limit).
     let rateLimiter: RateLimiter?
+    /// Shared by every item: holds attempts back during an outage.
+    let breaker: CircuitBreaker
 
     /// Creates the run folder (copies of the job and prompt, `inputs.jsonl`, a `running`
     /// manifest) and the bus; nothing is sent to the model until `run()`.
@@ -36,6 +38,8 @@ public final class RunEngine: Sendable {
         self.prompt = String(decoding: promptData, as: UTF8.self)
         self.criteria = try SuccessCriteria(spec: job.success, folder: job.folder)
         self.rateLimiter = job.execution.rateLimit.map { RateLimiter(requests: $0.requests, per: $0.per.seconds) }
+        let breakerSpec = job.execution.breaker
+        self.breaker = CircuitBreaker(openAfter: breakerSpec.openAfter, coolDown: breakerSpec.coolDown.seconds, giveUpAfter: breakerSpec.giveUpAfter.seconds)
         self.provider = try provider ?? ProviderFactory.make(for: job)
         let folder = try RunFolder.create(under: job.outputDirectory, jobName: job.name)
         self.folder = folder

@@ -7,6 +7,8 @@ struct RunProgress {
     var verdict: Verdict?
     var status = RunStatus.running
     var failureMessage: String?
+    /// Why the run was interrupted (a signal, an outage).
+    var interruption: String?
 
     init(total: Int, monitor: ThresholdMonitor) {
         counts = RunCounts(total: total, succeeded: 0, failed: 0)

@@ -33,6 +33,8 @@ public struct RunSummary: Sendable {
     public var status: RunStatus
     public var counts: RunCounts
     public var verdict: Verdict?
+    /// Why the run was interrupted, when it was.
+    public var interruption: String?
     public var folder: RunFolder
     public var droppedEvents: [String: Int]
     public var progress: Progress
@@ -45,6 +47,9 @@ enum ItemOutcome: Sendable {
     case failure(InputItem, attempts: Int, latency: Double, ItemFailure, usage: TokenUsage)
     /// Stopped before it ended (abort or interruption): the item stays to do.
     case cancelled(InputItem)
+    /// The model has been unreachable longer than `breaker.give_up_after`: the item stays
+    /// to do and the run stops as interrupted.
+    case gaveUp(InputItem, outage: Double)
 }
 
 import JSONSchema

@@ -92,7 +92,7 @@ enum RunReport {
         case .failed:
             lines.append("FAILED: no item succeeded (\(counts.failed) of \(counts.total) failed).")
         case .interrupted:
-            lines.append("INTERRUPTED after \(counts.completed) of \(counts.total) items.")
+            lines.append("INTERRUPTED after \(counts.completed) of \(counts.total) items" + (summary.interruption.map { ": \($0)." } ?? "."))
         default:
             lines.append("completed: \(counts.succeeded) of \(counts.total) items succeeded (\(rate)), \(counts.failed) failed, in \(String(format: "%.1f", summary.duration)) s.")
         }
