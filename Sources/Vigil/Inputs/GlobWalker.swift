@@ -16,14 +16,14 @@ struct GlobWalker {
     private var stack: [Frame] = []
 
     /// Starts at the pattern's literal folder; throws when that folder does not exist.
-    init(folder: URL, pattern: GlobPattern, exclusions: [GlobPattern]) throws(InputResolver.Problem) {
+    init(folder: URL, pattern: GlobPattern, exclusions: [GlobPattern]) throws(InputProblem) {
         self.pattern = pattern
         self.exclusions = exclusions
         let prefix = pattern.literalPrefix
         let root = prefix.reduce(folder) { $0.appendingPathComponent($1) }
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isFolder), isFolder.boolValue else {
-            throw InputResolver.Problem(
+            throw InputProblem(
                 message: "the folder \(prefix.isEmpty ? "." : prefix.joined(separator: "/")) does not exist (the glob \"\(pattern.text)\" starts there)",
                 line: nil, isEmpty: false)
         }

@@ -34,7 +34,7 @@ public struct InputSource: Sendable {
             self.source = source
         }
 
-        public mutating func next() throws(InputResolver.Problem) -> InputItem? {
+        public mutating func next() throws(InputProblem) -> InputItem? {
             if let limit = source.limit, yielded >= limit { return nil }
             while specIndex < source.specs.count {
                 let spec = source.specs[specIndex]
@@ -53,7 +53,7 @@ public struct InputSource: Sendable {
             return nil
         }
 
-        private mutating func nextItem(of spec: InputSpec) throws(InputResolver.Problem) -> InputItem? {
+        private mutating func nextItem(of spec: InputSpec) throws(InputProblem) -> InputItem? {
             switch spec {
             case .glob(let pattern, let exclude, let limit):
                 if let limit, yieldedInSpec >= limit { return nil }
@@ -65,7 +65,7 @@ public struct InputSource: Sendable {
                 if let limit, yieldedInSpec >= limit { return nil }
                 if reader == nil {
                     guard let opened = JSONLinesReader(url: source.folder.appendingPathComponent(path)) else {
-                        throw InputResolver.Problem(message: "the file \(path) does not exist or cannot be read", line: nil, isEmpty: false)
+                        throw InputProblem(message: "the file \(path) does not exist or cannot be read", line: nil, isEmpty: false)
                     }
                     reader = opened
                 }
@@ -77,15 +77,15 @@ public struct InputSource: Sendable {
             }
         }
 
-        private mutating func record(_ line: ArraySlice<UInt8>, number: Int, path: String, idField: String?) throws(InputResolver.Problem) -> InputItem {
+        private mutating func record(_ line: ArraySlice<UInt8>, number: Int, path: String, idField: String?) throws(InputProblem) -> InputItem {
             let record: JSONValue
             do {
                 record = try JSONParser().parse(line)
             } catch {
-                throw InputResolver.Problem(message: "line \(number) of \(path) is not JSON: \(error.message)", line: number, isEmpty: false)
+                throw InputProblem(message: "line \(number) of \(path) is not JSON: \(error.message)", line: number, isEmpty: false)
             }
             guard case .object = record else {
-                throw InputResolver.Problem(message: "line \(number) of \(path) is \(record.typeName), not a JSON object", line: number, isEmpty: false)
+                throw InputProblem(message: "line \(number) of \(path) is \(record.typeName), not a JSON object", line: number, isEmpty: false)
             }
             var id = "line-\(number)"
             if let idField {
@@ -93,12 +93,12 @@ public struct InputSource: Sendable {
                 case .string(let text)? where !text.isEmpty: id = text
                 case .number(let value)?: id = value.description
                 default:
-                    throw InputResolver.Problem(
+                    throw InputProblem(
                         message: "the record on line \(number) of \(path) has no \"\(idField)\" (a non-empty string or a number)", line: number, isEmpty: false)
                 }
             }
             if !seenIDs.insert(id.hashValue).inserted {
-                throw InputResolver.Problem(message: "\(idField ?? "id") \"\(id)\" on line \(number) of \(path) appears earlier too; ids must be unique", line: number, isEmpty: false)
+                throw InputProblem(message: "\(idField ?? "id") \"\(id)\" on line \(number) of \(path) appears earlier too; ids must be unique", line: number, isEmpty: false)
             }
             return InputItem(id: id, path: nil, record: record)
         }

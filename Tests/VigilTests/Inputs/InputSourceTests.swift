@@ -53,12 +53,12 @@ import Vigil
         #expect {
             _ = try iterator.next()
         } throws: { error in
-            (error as! InputResolver.Problem).line == 3
+            (error as! InputProblem).line == 3
         }
     }
 
     @Test func aMissingFolderIsReported() {
         var iterator = InputSource(folder: URL(fileURLWithPath: "/nonexistent-vigil"), specs: [.glob(pattern: "x/*.txt", exclude: [], limit: nil)]).makeIterator()
-        #expect(throws: InputResolver.Problem.self) { _ = try iterator.next() }
+        #expect(throws: InputProblem.self) { _ = try iterator.next() }
     }
 }

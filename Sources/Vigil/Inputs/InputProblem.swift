@@ -1,0 +1,8 @@
+/// Why an input yields no usable items: a missing folder or file, a bad or duplicate record.
+public struct InputProblem: Error, Sendable, Equatable {
+    public var message: String
+    /// The line of a JSON Lines input it concerns.
+    public var line: Int?
+    /// The input resolved, but to nothing.
+    public var isEmpty: Bool
+}
