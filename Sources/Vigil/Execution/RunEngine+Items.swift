@@ -4,17 +4,34 @@ import Logging
 import Synchronization
 
 extension RunEngine {
+    /// How the item loop is stopping.
+    private enum Stop {
+        case no
+        /// Take no new item; let those in flight end and record them (a stop request, an
+        /// input that went bad).
+        case graceful
+        /// Cancel what is in flight; it stays to do (an abort, an outage, a second Ctrl-C).
+        case immediate
+    }
+
     /// The item loop: keeps `concurrency` items in flight, handles each outcome in this one
-    /// task (so counts and thresholds need no locks), and stops launching on an abort.
+    /// task (so counts and thresholds need no locks), and stops launching on an abort, a
+    /// stop request or an input error.
     func processItems(_ start: RunProgress) async -> RunProgress {
         var progress = start
         let concurrency = max(1, job.execution.concurrency)
         var pending = source.makeIterator()
-        var stopping = false
+        var stop = Stop.no
         await withTaskGroup(of: ItemOutcome.self) { group in
             var inFlight = 0
             func launch() {
-                while !stopping, inFlight < concurrency {
+                while stop == .no, inFlight < concurrency {
+                    if let reason = stopRequest.withLock({ $0 }) {
+                        stop = .graceful
+                        progress.status = .interrupted
+                        progress.interruption = reason
+                        break
+                    }
                     do {
                         guard let item = try pending.next() else { break }
                         inFlight += 1
@@ -23,7 +40,7 @@ extension RunEngine {
                         // An input changed since validation: stop taking items, finish the others.
                         options.logger.error("inputs[\(pending.currentInput)]: \(error.message)")
                         progress.failureMessage = "inputs[\(pending.currentInput)]: \(error.message)"
-                        stopping = true
+                        stop = .graceful
                     }
                 }
                 snapshot.withLock { $0.inFlight = inFlight }
@@ -31,22 +48,28 @@ extension RunEngine {
             launch()
             while let outcome = await group.next() {
                 inFlight -= 1
-                if Task.isCancelled && progress.status == .running {
+                if Task.isCancelled && stop != .immediate {
+                    stop = .immediate
                     progress.status = .interrupted
-                    stopping = true
+                    progress.interruption = progress.interruption ?? "stopped at once"
                     group.cancelAll()
                 }
-                // After an abort, what is still in flight was cancelled: it stays to do. After
-                // an input error the items in flight finish normally.
-                if !stopping || (progress.failureMessage != nil && progress.verdict == nil) { handle(outcome, &progress) }
-                if (progress.verdict != nil || progress.status == .interrupted) && !stopping {
-                    stopping = true
+                // After an immediate stop, what was in flight was cancelled: it stays to do.
+                if stop != .immediate { handle(outcome, &progress) }
+                if stop != .immediate && (progress.verdict != nil || progress.stopNow) {
+                    stop = .immediate
                     group.cancelAll()
                 }
                 launch()
             }
         }
         return progress
+    }
+
+    /// Asks the run to stop taking items; those in flight end and are recorded, then the
+    /// run ends as interrupted. (Cancelling the task that runs `run()` stops at once.)
+    public func requestStop(reason: String) {
+        stopRequest.withLock { $0 = $0 ?? reason }
     }
 
     /// One item, with retries of availability failures (exponential backoff with jitter).
@@ -121,6 +144,7 @@ extension RunEngine {
         case .cancelled:
             return
         case .gaveUp(_, let outage):
+            progress.stopNow = true
             if progress.status == .running {
                 progress.status = .interrupted
                 progress.interruption = "the model has been unreachable for \(Int(outage)) s, longer than breaker.give_up_after (\(job.execution.breaker.giveUpAfter)); resume the run when it is back"

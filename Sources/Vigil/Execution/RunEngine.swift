@@ -25,6 +25,8 @@ public final class RunEngine: Sendable {
     let rateLimiter: RateLimiter?
     /// Shared by every item: holds attempts back during an outage.
     let breaker: CircuitBreaker
+    /// Set by `requestStop`: why to stop taking items.
+    let stopRequest = Mutex<String?>(nil)
 
     /// Creates the run folder (copies of the job and prompt, `inputs.jsonl`, a `running`
     /// manifest) and the bus; nothing is sent to the model until `run()`.

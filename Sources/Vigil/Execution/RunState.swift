@@ -9,6 +9,8 @@ struct RunProgress {
     var failureMessage: String?
     /// Why the run was interrupted (a signal, an outage).
     var interruption: String?
+    /// Cancel what is in flight now (the model is gone for good).
+    var stopNow = false
 
     init(total: Int, monitor: ThresholdMonitor) {
         counts = RunCounts(total: total, succeeded: 0, failed: 0)

@@ -68,7 +68,19 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         Console.error("run \(engine.folder.runID): \(count) items" + (canary.map { " (canary: the first \(min($0, count)))" } ?? "") + " -> \(engine.folder.url.path)")
-        let summary = await engine.run()
+        // First Ctrl-C (or SIGTERM): take no new item, let those in flight finish, write the
+        // checkpoint and the manifest. Second: stop at once.
+        let runTask = Task { await engine.run() }
+        let signals = SignalWatcher { name, count in
+            if count == 1 {
+                engine.requestStop(reason: "interrupted by \(name)")
+                Console.error("\n\(name): taking no new items; the ones in flight are finishing (press Ctrl-C again to stop at once)")
+            } else {
+                runTask.cancel()
+            }
+        }
+        let summary = await runTask.value
+        signals.cancel()
         Console.error(RunReport.lines(summary, metrics: spec.consumers.contains { $0.kind == .metrics }).joined(separator: "\n"))
         switch summary.status {
         case .completed: return
@@ -93,6 +105,7 @@ enum RunReport {
             lines.append("FAILED: no item succeeded (\(counts.failed) of \(counts.total) failed).")
         case .interrupted:
             lines.append("INTERRUPTED after \(counts.completed) of \(counts.total) items" + (summary.interruption.map { ": \($0)." } ?? "."))
+            lines.append("The other items were not sent. (Continuing this run folder with `vigil resume` is not available yet; rerun with the job for now.)")
         default:
             lines.append("completed: \(counts.succeeded) of \(counts.total) items succeeded (\(rate)), \(counts.failed) failed, in \(String(format: "%.1f", summary.duration)) s.")
         }

@@ -1,0 +1,75 @@
+import Foundation
+import JSONSchema
+import Testing
+
+/// Ctrl-C during `vigil run`, with a real signal to the real process.
+@Suite struct InterruptionTests {
+    func launch(_ job: TemporaryJob) throws -> (Process, Pipe) {
+        let process = Process()
+        process.executableURL = TestEnvironment.vigil
+        process.arguments = ["run", job.path, "--quiet"]
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        return (process, errors)
+    }
+
+    /// Waits (on a GCD thread, off the test pool) until results.jsonl has `lines` lines.
+    func waitForResults(_ job: TemporaryJob, lines: Int) async {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                let runs = job.folder.appendingPathComponent("runs/test-job")
+                for _ in 0..<400 {
+                    if let folder = try? FileManager.default.contentsOfDirectory(atPath: runs.path).first,
+                        let text = try? String(contentsOf: runs.appendingPathComponent(folder).appendingPathComponent("results.jsonl"), encoding: .utf8),
+                        text.split(separator: "\n").count >= lines
+                    { break }
+                    usleep(25_000)
+                }
+                continuation.resume()
+            }
+        }
+    }
+
+    @Test func theFirstCtrlCLetsInFlightItemsFinishAndWritesAnInterruptedManifest() async throws {
+        let job = try TemporaryJob(items: 30, extractor: TemporaryJob.extractor("time.sleep(0.4)\nanswer = {\"n\": n}"), thresholds: "", concurrency: 2)
+        let (process, errors) = try launch(job)
+        await waitForResults(job, lines: 2)
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 4, "\(stderr)")
+        #expect(stderr.contains("SIGINT: taking no new items"))
+        #expect(stderr.contains("INTERRUPTED after"))
+
+        let runs = job.folder.appendingPathComponent("runs/test-job")
+        let run = runs.appendingPathComponent(try #require(try FileManager.default.contentsOfDirectory(atPath: runs.path).first))
+        let manifest = try JSONParser().parse(Data(contentsOf: run.appendingPathComponent("manifest.json")))
+        #expect(manifest["status"] == "interrupted")
+        #expect(manifest["verdict"] == "interrupted by SIGINT")
+        let results = try job.lines(run.appendingPathComponent("results.jsonl"))
+        let completed = manifest["counts"]?["completed"]?.numberValue?.int64Value ?? -1
+        // Every item that was in flight finished and was recorded; none was recorded twice.
+        #expect(Int64(results.count) == completed)
+        #expect(Set(results.map { try? JSONParser().parse($0)["id"]?.stringValue }).count == results.count)
+        #expect(completed < 30)
+        let events = try job.lines(run.appendingPathComponent("events.jsonl")).map { try JSONParser().parse($0) }
+        #expect(events.last?["type"] == "run.interrupted")
+        let started = events.filter { $0["type"] == "item.started" }.count
+        #expect(Int64(started) == completed, "every started item ended")
+    }
+
+    @Test func aSecondCtrlCStopsAtOnce() async throws {
+        let job = try TemporaryJob(items: 10, extractor: TemporaryJob.extractor("time.sleep(20)\nanswer = {\"n\": n}"), thresholds: "", concurrency: 2)
+        let (process, _) = try launch(job)
+        try await Task.sleep(for: .milliseconds(800))
+        kill(process.processIdentifier, SIGINT)
+        try await Task.sleep(for: .milliseconds(300))
+        kill(process.processIdentifier, SIGINT)
+        let clock = ContinuousClock()
+        let start = clock.now
+        process.waitUntilExit()
+        #expect(clock.now - start < .seconds(10))
+        #expect(process.terminationStatus == 4)
+    }
+}
