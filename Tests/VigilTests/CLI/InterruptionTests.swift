@@ -14,17 +14,23 @@ import Testing
         return (process, errors)
     }
 
-    /// Waits (on a GCD thread, off the test pool) until results.jsonl has `lines` lines.
-    func waitForResults(_ job: TemporaryJob, lines: Int) async {
+    /// Once `file` of the run folder has a line containing `marker` (`count` of them), sends
+    /// SIGINT to `pid` `signals` times, 300 ms apart — from a GCD thread, so a busy test pool
+    /// cannot delay the signal past the end of the run.
+    func interrupt(_ pid: Int32, when file: String, has count: Int, linesContaining marker: String, of job: TemporaryJob, signals: Int = 1) async {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 let runs = job.folder.appendingPathComponent("runs/test-job")
                 for _ in 0..<400 {
                     if let folder = try? FileManager.default.contentsOfDirectory(atPath: runs.path).first,
-                        let text = try? String(contentsOf: runs.appendingPathComponent(folder).appendingPathComponent("results.jsonl"), encoding: .utf8),
-                        text.split(separator: "\n").count >= lines
+                        let text = try? String(contentsOf: runs.appendingPathComponent(folder).appendingPathComponent(file), encoding: .utf8),
+                        text.split(separator: "\n").filter({ $0.contains(marker) }).count >= count
                     { break }
                     usleep(25_000)
+                }
+                for index in 0..<signals {
+                    if index > 0 { usleep(300_000) }
+                    kill(pid, SIGINT)
                 }
                 continuation.resume()
             }
@@ -34,8 +40,7 @@ import Testing
     @Test func theFirstCtrlCLetsInFlightItemsFinishAndWritesAnInterruptedManifest() async throws {
         let job = try TemporaryJob(items: 30, extractor: TemporaryJob.extractor("time.sleep(0.4)\nanswer = {\"n\": n}"), thresholds: "", concurrency: 2)
         let (process, errors) = try launch(job)
-        await waitForResults(job, lines: 2)
-        kill(process.processIdentifier, SIGINT)
+        await interrupt(process.processIdentifier, when: "results.jsonl", has: 2, linesContaining: "\"id\"", of: job)
         process.waitUntilExit()
         let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(process.terminationStatus == 4, "\(stderr)")
@@ -62,10 +67,7 @@ import Testing
     @Test func aSecondCtrlCStopsAtOnce() async throws {
         let job = try TemporaryJob(items: 10, extractor: TemporaryJob.extractor("time.sleep(20)\nanswer = {\"n\": n}"), thresholds: "", concurrency: 2)
         let (process, _) = try launch(job)
-        try await Task.sleep(for: .milliseconds(800))
-        kill(process.processIdentifier, SIGINT)
-        try await Task.sleep(for: .milliseconds(300))
-        kill(process.processIdentifier, SIGINT)
+        await interrupt(process.processIdentifier, when: "events.jsonl", has: 2, linesContaining: "item.started", of: job, signals: 2)
         let clock = ContinuousClock()
         let start = clock.now
         process.waitUntilExit()
