@@ -41,8 +41,6 @@ public struct URIReference: Sendable, Hashable, CustomStringConvertible {
         path = String(rest)
     }
 
-    public var isAbsolute: Bool { scheme != nil }
-
     /// The reference without its fragment (what identifies a schema resource).
     public var withoutFragment: URIReference {
         var copy = self

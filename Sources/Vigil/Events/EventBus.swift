@@ -133,24 +133,21 @@ public final class EventBus: Sendable {
         }
         try flush()
         try log?.sync()
-        var dropped: [String: Int] = [:]
-        for buffered in consumers {
-            buffered.continuation.finish()
-            let count = buffered.dropped.count.load(ordering: .relaxed)
-            if count > 0 { dropped[buffered.consumer.name, default: 0] += count }
-        }
-        return dropped
+        for buffered in consumers { buffered.continuation.finish() }
+        return Self.tally(consumers)
     }
 
     /// Events dropped so far for each slow consumer.
     public var droppedEvents: [String: Int] {
-        state.withLock { state in
-            var dropped: [String: Int] = [:]
-            for buffered in state.buffered {
-                let count = buffered.dropped.count.load(ordering: .relaxed)
-                if count > 0 { dropped[buffered.consumer.name, default: 0] += count }
-            }
-            return dropped
+        Self.tally(state.withLock { $0.buffered })
+    }
+
+    private static func tally(_ consumers: [BufferedConsumer]) -> [String: Int] {
+        var dropped: [String: Int] = [:]
+        for buffered in consumers {
+            let count = buffered.dropped.count.load(ordering: .relaxed)
+            if count > 0 { dropped[buffered.consumer.name, default: 0] += count }
         }
+        return dropped
     }
 }

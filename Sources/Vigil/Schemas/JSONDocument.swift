@@ -22,15 +22,23 @@ public struct JSONDocument: Sendable {
         self.tree = tree
     }
 
-    /// Where the part at `pointer` was written; parses the text again (as YAML, of which
-    /// JSON is a subset) only when asked. Falls back to the document's start.
+    /// Where the part at `pointer` was written. Falls back to the document's start.
     public func location(ofPointer pointer: String, preferKey: Bool = false) -> SourceLocation {
-        if let tree { return tree.location(ofPointer: pointer, preferKey: preferKey) }
-        guard let text, let tree = try? YAMLLoader().load(bytes: Array(text.utf8), file: location.file) else { return location }
-        var found = tree.location(ofPointer: pointer, preferKey: preferKey)
-        if found.line == 1 { found.column += location.column - 1 }
-        found.line += location.line - 1
-        return found
+        locator()(pointer, preferKey)
+    }
+
+    /// A function from pointer to location. The text is parsed again (as YAML, of which
+    /// JSON is a subset) once, here, and only for a document that has errors to place.
+    public func locator() -> (String, Bool) -> SourceLocation {
+        let start = location
+        if let tree { return { tree.location(ofPointer: $0, preferKey: $1) } }
+        guard let text, let tree = try? YAMLLoader().load(bytes: Array(text.utf8), file: start.file) else { return { _, _ in start } }
+        return { pointer, preferKey in
+            var found = tree.location(ofPointer: pointer, preferKey: preferKey)
+            if found.line == 1 { found.column += start.column - 1 }
+            found.line += start.line - 1
+            return found
+        }
     }
 
     /// Reads a `.json` file with the strict JSON parser, anything else as YAML.

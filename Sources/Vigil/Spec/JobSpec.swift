@@ -20,8 +20,6 @@ public struct JobSpec: Sendable {
     public var consumers: [ConsumerSpec]
     /// The job file, and the folder its relative paths start from.
     public var file: URL
-    /// The items, enumerated lazily.
-    public var inputSource: InputSource { InputSource(folder: folder, specs: inputs) }
     /// The validated document, as the manifest records it.
     public var document: JSONValue
     public var folder: URL { file.deletingLastPathComponent() }
