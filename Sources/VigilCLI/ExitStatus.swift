@@ -4,7 +4,8 @@ import ArgumentParser
 enum ExitStatus: Int32 {
     /// The command did what was asked and everything checked was valid.
     case success = 0
-    /// `vigil schema validate`: at least one instance did not validate (or was not JSON).
+    /// `vigil schema validate`: at least one instance did not validate (or was not JSON);
+    /// `vigil diff`: the two runs differ.
     case invalidInstances = 1
     /// The job, a schema, or the command line is wrong; nothing was run.
     case invalidJobOrUsage = 2
@@ -16,6 +17,9 @@ enum ExitStatus: Int32 {
     case noSuccess = 5
     /// Vigil itself failed (cannot write the run folder, a bug).
     case internalError = 6
+    /// `vigil resume`, `vigil rerun`, `--retry-failed`: something the run pinned (job,
+    /// prompt, schema, inputs, model, Vigil version) has drifted; nothing was run.
+    case drift = 7
 
     var exitCode: ExitCode { ExitCode(rawValue) }
 }

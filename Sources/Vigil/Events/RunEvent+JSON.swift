@@ -26,8 +26,17 @@ extension RunEvent {
             writer.field("total"); writer.int(started.total)
             writer.field("concurrency"); writer.int(started.concurrency)
             writer.field("provider"); writer.string(started.provider)
-        case .runCompleted(let counts), .runResumed(let counts):
+        case .runCompleted(let counts):
             write(counts, into: &writer)
+        case .runResumed(let resumed):
+            write(resumed.counts, into: &writer)
+            writer.field("recovered_items"); writer.int(resumed.recoveredItems)
+            writer.field("repaired_bytes")
+            writer.beginObject()
+            for file in resumed.repairedBytes.keys.sorted() {
+                writer.key(file); writer.int(resumed.repairedBytes[file]!)
+            }
+            writer.endObject()
         case .runAborted(let verdict, let counts):
             writer.field("reason"); writer.string(verdict.message)
             if let check = verdict.check { write(check, into: &writer) }
@@ -135,7 +144,10 @@ extension RunEvent {
         case "run.started":
             kind = .runStarted(RunStarted(job: try string("job"), total: try int("total"), concurrency: try int("concurrency"), provider: try string("provider")))
         case "run.completed": kind = .runCompleted(try counts())
-        case "run.resumed": kind = .runResumed(try counts())
+        case "run.resumed":
+            var repaired: [String: Int] = [:]
+            for (file, bytes) in json["repaired_bytes"]?.objectValue ?? JSONObject() { repaired[file] = bytes.numberValue?.int64Value.map { Int($0) } ?? 0 }
+            kind = .runResumed(RunResumed(counts: try counts(), repairedBytes: repaired, recoveredItems: (try? int("recovered_items")) ?? 0))
         case "run.aborted":
             kind = .runAborted(Verdict(check: json["check"] == nil ? nil : try check(), message: try string("reason")), try counts())
         case "run.failed": kind = .runFailed(message: try string("reason"), try counts())

@@ -29,7 +29,7 @@ public struct RunEvent: Sendable, Equatable {
         case runAborted(Verdict, RunCounts)
         case runFailed(message: String, RunCounts)
         case runInterrupted(reason: String, RunCounts)
-        case runResumed(RunCounts)
+        case runResumed(RunResumed)
         case itemStarted(item: String, attempt: Int)
         case itemCompleted(item: String, attempt: Int, latencyMilliseconds: Double, result: JSONValue)
         case itemFailed(item: String, attempt: Int, latencyMilliseconds: Double, failure: ItemFailure)
@@ -73,6 +73,22 @@ public struct RunEvent: Sendable, Equatable {
 }
 
 /// What `run.started` records.
+/// `run.resumed`: where a stopped or crashed run picks up.
+public struct RunResumed: Sendable, Equatable {
+    /// What was done before (the counts go on from here).
+    public var counts: RunCounts
+    /// Bytes cut off torn last lines, by file.
+    public var repairedBytes: [String: Int]
+    /// Items whose outcome was in the event log but not yet in results/failed.jsonl.
+    public var recoveredItems: Int
+
+    public init(counts: RunCounts, repairedBytes: [String: Int] = [:], recoveredItems: Int = 0) {
+        self.counts = counts
+        self.repairedBytes = repairedBytes
+        self.recoveredItems = recoveredItems
+    }
+}
+
 public struct RunStarted: Sendable, Equatable {
     public var job: String
     public var total: Int

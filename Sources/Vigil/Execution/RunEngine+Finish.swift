@@ -7,7 +7,7 @@ extension RunEngine {
     func currentProgress() -> Progress {
         let (counts, inFlight, latency) = snapshot.withLock { ($0.counts, $0.inFlight, $0.latency) }
         let elapsed = max(0.001, Timestamp.now() - started)
-        let rate = Double(counts.completed) / elapsed
+        let rate = Double(counts.completed - completedAtStart) / elapsed
         let remaining = counts.total - counts.completed
         return Progress(
             counts: counts, inFlight: inFlight, itemsPerSecond: rate, etaSeconds: rate > 0 ? Double(remaining) / rate : nil,

@@ -21,7 +21,8 @@ extension RunEngine {
         var progress = start
         let concurrency = max(1, job.execution.concurrency)
         var pending = source.makeIterator()
-        var stop = Stop.no
+        // A resumed run whose threshold had already failed ends at once, as aborted.
+        var stop = start.verdict == nil ? Stop.no : Stop.immediate
         await withTaskGroup(of: ItemOutcome.self) { group in
             var inFlight = 0
             func launch() {
@@ -34,6 +35,7 @@ extension RunEngine {
                     }
                     do {
                         guard let item = try pending.next() else { break }
+                        if done.contains(item.id) || only.map({ !$0.contains(item.id) }) == true { continue }
                         inFlight += 1
                         group.addTask { await self.process(item) }
                     } catch {
@@ -156,7 +158,7 @@ extension RunEngine {
             progress.usage.add(usage)
             decision = bus.publish(.itemCompleted(item: item.id, attempt: attempts, latencyMilliseconds: latency, result: box.value))
             try? bus.flush()
-            record { try outputs.recordSuccess(item, attempts: attempts, latency: latency, result: box.value, usage: usage) }
+            record { try outputs.recordSuccess(item, result: box.value, usage: usage) }
             judged = true
         case .failure(let item, let attempts, let latency, let failure, let usage):
             progress.counts.failed += 1
@@ -164,7 +166,7 @@ extension RunEngine {
             progress.usage.add(usage)
             decision = bus.publish(.itemFailed(item: item.id, attempt: attempts, latencyMilliseconds: latency, failure: failure))
             try? bus.flush()
-            record { try outputs.recordFailure(item, attempts: attempts, latency: latency, failure: failure, usage: usage) }
+            record { try outputs.recordFailure(item, attempts: attempts, failure: failure, usage: usage) }
             if failure.kind.isQuality { judged = false }
         }
         snapshot.withLock {

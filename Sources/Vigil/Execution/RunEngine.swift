@@ -10,8 +10,14 @@ public final class RunEngine: Sendable {
     public let job: JobSpec
     public let folder: RunFolder
     public let bus: EventBus
+    /// Held from start to end: no second process can run (or resume) this folder.
+    let lock: RunLock
     /// The items, enumerated lazily (again) by the item loop.
     let source: InputSource
+    /// Items of the source this run leaves alone: done before a resume.
+    let done: Set<String>
+    /// When set, the only items of the source that belong to the run (a retry of failures).
+    let only: Set<String>?
     let total: Int
     let provider: any ModelProvider
     let criteria: SuccessCriteria
@@ -19,8 +25,12 @@ public final class RunEngine: Sendable {
     let options: RunOptions
     let outputs: RunOutputs
     let snapshot = Mutex(RunSnapshot())
+    /// When this process started on the run, and how many items were done then (rates).
     let started: Double
+    let completedAtStart: Int
     let manifestBase: RunManifest
+    /// What a resumed run had done before (nil for a new run).
+    let history: RunHistory?
     /// Shared by every item: at most `requests` per `per` (nil: no limit).
     let rateLimiter: RateLimiter?
     /// Shared by every item: holds attempts back during an outage.
@@ -28,38 +38,60 @@ public final class RunEngine: Sendable {
     /// Set by `requestStop`: why to stop taking items.
     let stopRequest = Mutex<String?>(nil)
 
-    /// Creates the run folder (copies of the job and prompt, `inputs.jsonl`, a `running`
+    /// Creates a new run folder (copies of the job and prompt, `inputs.jsonl`, a `running`
     /// manifest) and the bus; nothing is sent to the model until `run()`.
-    public init(job: JobSpec, provider: (any ModelProvider)? = nil, options: RunOptions = RunOptions()) async throws {
+    /// - Parameter lineage: the run this one reproduces or retries (`vigil rerun`,
+    ///   `vigil run --retry-failed`).
+    public convenience init(job: JobSpec, provider: (any ModelProvider)? = nil, options: RunOptions = RunOptions(), lineage: RunLineage? = nil) async throws {
+        let promptData = try Data(contentsOf: job.promptFile)
+        let staging = try RunFolder.create(under: job.outputDirectory, jobName: job.name)
+        // The lock is on the file itself, so it holds across the rename below.
+        let lock = try RunLock(folder: staging.url)
+        let jobData = try Data(contentsOf: job.file)
+        try AtomicFile.write(jobData, to: staging.jobCopy)
+        try AtomicFile.write(promptData, to: staging.promptCopy(named: job.promptFile.lastPathComponent))
+        let source = InputSource(folder: job.folder, specs: job.inputs, limit: options.canary)
+        let (total, inputsDigest) = try InputsList.write(source, only: lineage?.only, to: staging.inputs)
+        let jobPath = lineage?.jobPath ?? job.file.path
+        var manifest = RunManifest(
+            runID: staging.runID, status: RunStatus.running.rawValue, jobPath: jobPath, jobSHA256: FileDigest.sha256(of: jobData),
+            git: await GitInfo.state(of: URL(fileURLWithPath: jobPath)), spec: job.document, promptPath: lineage?.promptPath ?? job.promptFile.path,
+            promptSHA256: FileDigest.sha256(of: promptData),
+            successSchema: job.success.schema.map { job.url($0) }.map { RunManifest.PinnedFile(path: $0.path, sha256: FileDigest.sha256(of: $0) ?? "") },
+            model: job.model.manifestDescription, inputCount: total, inputsSHA256: inputsDigest, canary: options.canary, startedAt: Timestamp.now(),
+            endedAt: nil, counts: RunCounts(total: total, succeeded: 0, failed: 0), verdict: nil)
+        manifest.origin = lineage?.origin
+        manifest.drift = lineage?.drift ?? []
+        try manifest.write(to: staging.manifest)
+        let folder = try staging.publish()
+        try self.init(job: job, provider: provider, options: options, folder: folder, lock: lock, manifest: manifest, history: nil, only: lineage?.only)
+    }
+
+    /// The one place an engine is put together, for a new run or a resumed one.
+    init(
+        job: JobSpec, provider: (any ModelProvider)?, options: RunOptions, folder: RunFolder, lock: RunLock, manifest: RunManifest,
+        history: RunHistory?, only: Set<String>?
+    ) throws {
         self.job = job
         self.options = options
-        let source = InputSource(folder: job.folder, specs: job.inputs, limit: options.canary)
-        self.source = source
-        let promptURL = job.prompt.file.hasPrefix("/") ? URL(fileURLWithPath: job.prompt.file) : job.folder.appendingPathComponent(job.prompt.file)
-        let promptData = try Data(contentsOf: promptURL)
-        self.prompt = String(decoding: promptData, as: UTF8.self)
+        self.folder = folder
+        self.lock = lock
+        self.manifestBase = manifest
+        self.history = history
+        self.done = history?.done ?? []
+        self.only = only
+        self.total = manifest.inputCount
+        self.source = InputSource(folder: job.folder, specs: job.inputs, limit: manifest.canary)
+        self.prompt = String(decoding: try Data(contentsOf: job.promptFile), as: UTF8.self)
         self.criteria = try SuccessCriteria(spec: job.success, folder: job.folder)
         self.rateLimiter = job.execution.rateLimit.map { RateLimiter(requests: $0.requests, per: $0.per.seconds) }
         let breakerSpec = job.execution.breaker
         self.breaker = CircuitBreaker(openAfter: breakerSpec.openAfter, coolDown: breakerSpec.coolDown.seconds, giveUpAfter: breakerSpec.giveUpAfter.seconds)
         self.provider = try provider ?? ProviderFactory.make(for: job)
-        let folder = try RunFolder.create(under: job.outputDirectory, jobName: job.name)
-        self.folder = folder
-        let jobData = try Data(contentsOf: job.file)
-        try AtomicFile.write(jobData, to: folder.jobCopy)
-        try AtomicFile.write(promptData, to: folder.promptCopy(named: promptURL.lastPathComponent))
-        let (total, inputsDigest) = try InputsList.write(source, to: folder.inputs)
-        self.total = total
         self.outputs = try RunOutputs(folder: folder)
-        self.bus = try EventBus(run: folder.runID, logURL: folder.events)
+        self.bus = try EventBus(run: folder.runID, logURL: folder.events, startingSequence: history?.lastSequence ?? 0)
         self.started = Timestamp.now()
-        self.manifestBase = RunManifest(
-            runID: folder.runID, status: RunStatus.running.rawValue, jobPath: job.file.path, jobSHA256: FileDigest.sha256(of: jobData),
-            git: await GitInfo.state(of: job.file), spec: job.document, promptPath: promptURL.path,
-            promptSHA256: FileDigest.sha256(of: promptData), model: job.model.manifestDescription, inputCount: total,
-            inputsSHA256: inputsDigest, startedAt: started, endedAt: nil, counts: RunCounts(total: total, succeeded: 0, failed: 0),
-            verdict: nil)
-        try manifestBase.write(to: folder.manifest)
+        self.completedAtStart = history.map { $0.succeeded + $0.failed } ?? 0
     }
 
     /// Adds an inline consumer (it may stop the run).
@@ -85,9 +117,16 @@ public final class RunEngine: Sendable {
 
     /// Runs to the end and returns the summary (the eager form of `events()`).
     public func run() async -> RunSummary {
-        bus.publish(.runStarted(RunStarted(job: job.name, total: total, concurrency: job.execution.concurrency, provider: provider.description)))
-        try? bus.flush()
         var outcome = RunProgress(total: total, monitor: ThresholdMonitor(spec: job.thresholds))
+        if let history {
+            outcome.resume(from: history)
+            snapshot.withLock { $0.counts = outcome.counts; $0.latency = outcome.latency }
+            let repaired = history.repairs.reduce(into: [String: Int]()) { $0[$1.file, default: 0] += $1.bytes }
+            bus.publish(.runResumed(RunResumed(counts: outcome.counts, repairedBytes: repaired, recoveredItems: history.recovered)))
+        } else {
+            bus.publish(.runStarted(RunStarted(job: job.name, total: total, concurrency: job.execution.concurrency, provider: provider.description)))
+        }
+        try? bus.flush()
         var dropped: [String: Int] = [:]
         await withTaskGroup(of: Void.self) { delivery in
             delivery.addTask { await self.bus.deliver() }
@@ -102,6 +141,8 @@ public final class RunEngine: Sendable {
             dropped = (try? bus.close()) ?? bus.droppedEvents
         }
         try? bus.flush()
-        return writeFinalManifest(outcome, dropped: dropped)
+        let summary = writeFinalManifest(outcome, dropped: dropped)
+        lock.release()
+        return summary
     }
 }

@@ -16,6 +16,17 @@ struct RunProgress {
         counts = RunCounts(total: total, succeeded: 0, failed: 0)
         self.monitor = monitor
     }
+
+    /// Goes on from what a stopped run had done: its counts, its thresholds' state (so
+    /// they count over the whole run), latencies and token usage.
+    mutating func resume(from history: RunHistory) {
+        counts.succeeded = history.succeeded
+        counts.failed = history.failed
+        monitor = history.monitor
+        latency = history.latency
+        usage = history.usage
+        verdict = history.verdict
+    }
 }
 
 /// What the progress ticker reads (the loop publishes it after each item).

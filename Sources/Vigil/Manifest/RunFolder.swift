@@ -20,7 +20,10 @@ public struct RunFolder: Sendable {
     }
 
     /// A new, empty run folder for `job`, named by the start time and a random suffix
-    /// (`20261123-180000-4f2a`) so runs sort by time and never collide.
+    /// (`20261123-180000-4f2a`) so runs sort by time and never collide. It is made hidden
+    /// (`.20261123-180000-4f2a.partial`) until `publish()`: a crash while a run is being set
+    /// up (copies, hashing the inputs, the first manifest) leaves no folder that looks like
+    /// a run but cannot be resumed.
     public static func create(under output: URL, jobName: String, at date: Date = Date()) throws -> RunFolder {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
@@ -28,9 +31,18 @@ public struct RunFolder: Sendable {
         formatter.dateFormat = "yyyyMMdd-HHmmss"
         let suffix = String(UInt16.random(in: 0...UInt16.max), radix: 16)
         let runID = formatter.string(from: date) + "-" + String(repeating: "0", count: 4 - suffix.count) + suffix
-        let url = output.appendingPathComponent(jobName).appendingPathComponent(runID)
+        let url = output.appendingPathComponent(jobName).appendingPathComponent(".\(runID).partial")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return RunFolder(url: url, runID: runID)
+    }
+
+    /// Gives a folder made by `create` its run name, once it holds a manifest (an atomic
+    /// rename: the run folder appears complete or not at all).
+    public func publish() throws -> RunFolder {
+        let final = url.deletingLastPathComponent().appendingPathComponent(runID)
+        guard url != final else { return self }
+        try FileManager.default.moveItem(at: url, to: final)
+        return RunFolder(url: final, runID: runID)
     }
 
     static func fileExtension(_ name: String) -> String {

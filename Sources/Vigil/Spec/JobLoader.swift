@@ -21,7 +21,12 @@ public struct JobLoader: Sendable {
     }
 
     /// Validates the job at `path`; diagnostics name the file as `displayName` (default: `path`).
-    public func load(_ path: String, displayName: String? = nil) -> JobValidation {
+    /// - Parameters:
+    ///   - folder: where the job's relative paths start (default: the file's folder); a run
+    ///     folder's copy of a job passes the original job's folder.
+    ///   - promptFile: read and check this prompt file instead of `prompt.file` (a run
+    ///     folder's copy of the prompt).
+    public func load(_ path: String, displayName: String? = nil, folder: URL? = nil, promptFile: URL? = nil) -> JobValidation {
         let tree: LocatedValue
         do {
             tree = try YAMLLoader(maximumFileSize: 1 << 20).load(contentsOf: path, displayName: displayName ?? path)
@@ -29,7 +34,9 @@ public struct JobLoader: Sendable {
             return JobValidation(job: nil, diagnostics: [error], itemCount: nil, firstItems: [], source: nil)
         }
         let file = URL(fileURLWithPath: path).standardizedFileURL
-        var context = JobCheckContext(tree: tree, folder: file.deletingLastPathComponent(), environment: environment, purpose: purpose)
+        let folder = folder ?? file.deletingLastPathComponent()
+        var context = JobCheckContext(tree: tree, folder: folder, environment: environment, purpose: purpose)
+        context.promptFile = promptFile
         context.diagnostics = JobSchemaDiagnostics.diagnostics(for: JobSchema.compiled.validate(tree.json), in: tree)
         SecretCheck.run(&context)
         // A key flagged as a secret is also an unknown key; the secret is what matters.
@@ -45,7 +52,7 @@ public struct JobLoader: Sendable {
         let diagnostics = context.diagnostics.sorted { $0.location < $1.location }
         let valid = !diagnostics.contains { $0.severity == .error }
         return JobValidation(
-            job: valid ? JobSpec(validated: tree.json, file: file) : nil, diagnostics: diagnostics, itemCount: context.itemCount,
+            job: valid ? JobSpec(validated: tree.json, file: file, folder: folder, promptFile: promptFile) : nil, diagnostics: diagnostics, itemCount: context.itemCount,
             firstItems: context.firstItems, source: tree)
     }
 }

@@ -35,8 +35,7 @@ extension JobSpec {
 
     /// Builds the spec from a document that already passed the job schema (so shapes and
     /// types are known to be right; anything absent takes its default).
-    init(validated document: JSONValue, file: URL) {
-        let folder = file.deletingLastPathComponent()
+    init(validated document: JSONValue, file: URL, folder: URL, promptFile: URL?) {
         version = 1
         name = document["name"]?.stringValue ?? ""
         description = document["description"]?.stringValue
@@ -52,6 +51,8 @@ extension JobSpec {
         outputDirectory = folder.appendingPathComponent(document["output"]?["dir"]?.stringValue ?? Defaults.outputDirectory).standardizedFileURL
         consumers = (document["consumers"]?.arrayValue ?? []).map(Self.consumer)
         self.file = file
+        self.folder = folder
+        self.promptFile = promptFile ?? (prompt.file.hasPrefix("/") ? URL(fileURLWithPath: prompt.file) : folder.appendingPathComponent(prompt.file))
         self.document = document
     }
 

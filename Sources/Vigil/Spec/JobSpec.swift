@@ -18,11 +18,21 @@ public struct JobSpec: Sendable {
     /// Folder for run folders, resolved against the job's folder.
     public var outputDirectory: URL
     public var consumers: [ConsumerSpec]
-    /// The job file, and the folder its relative paths start from.
+    /// The job file that was loaded.
     public var file: URL
+    /// The folder its relative paths start from: the job file's own, except for a job
+    /// loaded from a run folder's copy (resume, rerun), whose paths start where the
+    /// original job was.
+    public var folder: URL
+    /// The prompt file the run reads: `prompt.file` in `folder`, or a run folder's copy.
+    public var promptFile: URL
     /// The validated document, as the manifest records it.
     public var document: JSONValue
-    public var folder: URL { file.deletingLastPathComponent() }
+
+    /// A path from the job, resolved against its folder.
+    public func url(_ relative: String) -> URL {
+        relative.hasPrefix("/") ? URL(fileURLWithPath: relative) : folder.appendingPathComponent(relative)
+    }
 }
 
 /// One source of items.

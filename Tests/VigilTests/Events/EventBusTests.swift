@@ -10,7 +10,7 @@ import Vigil
         .runAborted(Verdict(check: ThresholdCheck(check: "early", completed: 5, value: 0, limit: 0.5, passed: false, action: "abort"), message: "m"), RunCounts(total: 9, succeeded: 0, failed: 5)),
         .runFailed(message: "none", RunCounts(total: 1, succeeded: 0, failed: 1)),
         .runInterrupted(reason: "SIGINT", RunCounts(total: 4, succeeded: 1, failed: 0)),
-        .runResumed(RunCounts(total: 4, succeeded: 1, failed: 0)),
+        .runResumed(RunResumed(counts: RunCounts(total: 4, succeeded: 1, failed: 0), repairedBytes: ["results.jsonl": 17], recoveredItems: 1)),
         .itemStarted(item: "a\"b\n", attempt: 1),
         .itemCompleted(item: "a", attempt: 2, latencyMilliseconds: 12.5, result: ["x": [1, 2.5, "é"], "y": nil]),
         .itemFailed(item: "b", attempt: 1, latencyMilliseconds: 3, failure: ItemFailure(.schema, "bad", detail: ["errors": []])),

@@ -7,6 +7,8 @@ struct JobCheckContext {
     var folder: URL
     var environment: [String: String]
     var purpose: JobLoader.Purpose
+    /// The prompt file to check instead of `prompt.file` (a run folder's copy).
+    var promptFile: URL? = nil
     var diagnostics: [Diagnostic] = []
     /// How many items the inputs resolve to (nil when an input failed).
     var itemCount: Int? = nil

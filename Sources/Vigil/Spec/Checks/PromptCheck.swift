@@ -6,7 +6,7 @@ import Foundation
 enum PromptCheck {
     static func run(_ context: inout JobCheckContext) {
         guard let (file, fileLocation) = context.string("prompt", "file") else { return }
-        let url = context.url(file)
+        let url = context.promptFile ?? context.url(file)
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue else {
             let siblings = files(beside: url).map(\.lastPathComponent)

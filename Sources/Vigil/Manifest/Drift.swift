@@ -1,0 +1,42 @@
+/// One way the world no longer matches what a run pinned in its manifest.
+public struct Drift: Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: String, Sendable {
+        /// The job file (the original, or the run folder's copy) changed.
+        case job
+        /// The prompt file changed.
+        case prompt
+        /// The success schema changed.
+        case schema
+        /// An input was added, removed or changed.
+        case input
+        /// The model or its parameters changed.
+        case model
+        /// A different Vigil version.
+        case tool
+    }
+
+    public var kind: Kind
+    public var message: String
+    public var description: String { message }
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    /// Lines for a terminal: every non-input drift, and at most `limit` input lines with a
+    /// count of the rest (a regenerated data folder would otherwise print thousands).
+    public static func lines(_ drift: [Drift], limit: Int = 20) -> [String] {
+        var lines = drift.filter { $0.kind != .input }.map(\.message)
+        let inputs = drift.filter { $0.kind == .input }
+        lines += inputs.prefix(limit).map(\.message)
+        if inputs.count > limit { lines.append("... and \(inputs.count - limit) more input changes") }
+        return lines
+    }
+}
+
+/// `3f2a1c9e0b7d..`: enough of a sha256 to tell two files apart in a message.
+func shortDigest(_ sha256: String?) -> String {
+    guard let sha256, !sha256.isEmpty else { return "(none)" }
+    return String(sha256.prefix(12)) + ".."
+}

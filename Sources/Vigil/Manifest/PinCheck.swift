@@ -1,0 +1,129 @@
+import Foundation
+import JSONSchema
+
+/// Compares what a run pinned in its manifest with the world now: the job (the run
+/// folder's copy, and for a rerun the original file), the prompt, the success schema, every
+/// input by sha256, the model and its parameters, and the Vigil version.
+public enum PinCheck {
+    public enum Purpose: Sendable {
+        /// Continuing the same run: the copies it runs from, the inputs, the schema, the tool.
+        case resume
+        /// Reproducing it: all of that, and the original job and prompt files too (a change
+        /// there means the job in git is no longer the one that ran).
+        case rerun
+    }
+
+    /// Every drift found (empty: the run can be continued or reproduced as pinned).
+    /// `job` is the run's job as `RecordedRun.loadJob` loaded it.
+    public static func drift(of run: RecordedRun, job: JobSpec, for purpose: Purpose) -> [Drift] {
+        let manifest = run.manifest
+        var drift: [Drift] = []
+        // The copies the run reads: changed only by hand, but then not the run any more.
+        let jobCopySHA = FileDigest.sha256(of: run.folder.jobCopy)
+        if jobCopySHA != manifest.jobSHA256 {
+            drift.append(Drift(.job, "the run folder's job.yaml was changed since the run: sha256 \(shortDigest(manifest.jobSHA256)) -> \(shortDigest(jobCopySHA))"))
+            drift += specChanges(from: manifest.spec, to: job.document, excludingModel: true)
+        }
+        let promptCopySHA = FileDigest.sha256(of: run.promptCopy)
+        if promptCopySHA != manifest.promptSHA256 {
+            drift.append(Drift(.prompt, "the run folder's prompt copy \(run.promptCopy.lastPathComponent) was changed since the run: sha256 \(shortDigest(manifest.promptSHA256)) -> \(shortDigest(promptCopySHA))"))
+        }
+        if purpose == .rerun {
+            drift += originalJobDrift(manifest)
+            drift += fileDrift(.prompt, "prompt file", path: manifest.promptPath, pinned: manifest.promptSHA256)
+        }
+        if let schema = manifest.successSchema {
+            drift += fileDrift(.schema, "success schema", path: schema.path, pinned: schema.sha256)
+        }
+        drift += JSONDiff.changes(from: manifest.model, to: job.model.manifestDescription, at: "model").map { Drift(.model, $0) }
+        if manifest.toolVersion != VigilVersion.current {
+            drift.append(Drift(.tool, "Vigil \(manifest.toolVersion) made the run; this is Vigil \(VigilVersion.current)"))
+        }
+        drift += inputDrift(run, job: job)
+        return drift
+    }
+
+    private static func originalJobDrift(_ manifest: RunManifest) -> [Drift] {
+        let path = manifest.jobPath
+        guard let sha = FileDigest.sha256(of: URL(fileURLWithPath: path)) else {
+            return [Drift(.job, "job file \(path) no longer exists (the run's copy is in the run folder)")]
+        }
+        guard sha != manifest.jobSHA256 else { return [] }
+        var drift = [Drift(.job, "job file \(path) changed since the run: sha256 \(shortDigest(manifest.jobSHA256)) -> \(shortDigest(sha))")]
+        if let now = try? YAMLLoader().load(contentsOf: path).json {
+            drift += specChanges(from: manifest.spec, to: now, excludingModel: false)
+        }
+        return drift
+    }
+
+    /// `model.parameters.temperature 0 -> 0.7` lines, model ones as model drift.
+    private static func specChanges(from old: JSONValue, to new: JSONValue, excludingModel: Bool) -> [Drift] {
+        JSONDiff.changes(from: old, to: new).compactMap { line in
+            let isModel = line.hasPrefix("model.") || line.hasPrefix("model ")
+            if isModel && excludingModel { return nil }
+            return Drift(isModel ? .model : .job, line)
+        }
+    }
+
+    private static func fileDrift(_ kind: Drift.Kind, _ what: String, path: String, pinned: String) -> [Drift] {
+        guard let sha = FileDigest.sha256(of: URL(fileURLWithPath: path)) else { return [Drift(kind, "\(what) \(path) no longer exists")] }
+        return sha == pinned ? [] : [Drift(kind, "\(what) \(path) changed since the run: sha256 \(shortDigest(pinned)) -> \(shortDigest(sha))")]
+    }
+
+    /// Enumerates the job's inputs now and compares each with `inputs.jsonl`. The two are
+    /// walked in step while their ids agree (the usual case: memory stays flat); from the
+    /// first disagreement, the rest of both are compared by id.
+    static func inputDrift(_ run: RecordedRun, job: JobSpec) -> [Drift] {
+        let source = InputSource(folder: job.folder, specs: job.inputs, limit: run.manifest.canary)
+        var current = source.makeIterator()
+        var recorded = InputsList.Reader(run.folder.inputs)
+        let only: Set<String>?
+        do {
+            only = try run.itemFilter()
+        } catch {
+            return [Drift(.input, "the run's list of inputs cannot be read: \(error)")]
+        }
+        var drift: [Drift] = []
+        // Entries not matched in step, by id (and the order the current ones came in).
+        var recordedRest: [String: InputsList.Entry] = [:]
+        var currentRest: [String: InputsList.Entry] = [:]
+        var currentOrder: [String] = []
+        do {
+            while let item = try current.next() {
+                if let only, !only.contains(item.id) { continue }
+                let now = InputsList.Entry(item, folder: job.folder)
+                if currentRest.isEmpty, let old = try recorded.next() {
+                    if old.id == now.id {
+                        if let change = changed(old, now) { drift.append(change) }
+                        continue
+                    }
+                    recordedRest[old.id] = old
+                }
+                currentRest[now.id] = now
+                currentOrder.append(now.id)
+            }
+            while let old = try recorded.next() { recordedRest[old.id] = old }
+        } catch let problem as ManifestProblem {
+            return drift + [Drift(.input, "the run's list of inputs cannot be read: \(problem)")]
+        } catch {
+            return drift + [Drift(.input, "inputs[\(current.currentInput)]: \(error)")]
+        }
+        for id in currentOrder {
+            let now = currentRest[id]!
+            if let old = recordedRest.removeValue(forKey: id) {
+                if let change = changed(old, now) { drift.append(change) }
+            } else {
+                drift.append(Drift(.input, "input \(now.name) was added since the run (sha256 \(shortDigest(now.sha256)))"))
+            }
+        }
+        for old in recordedRest.values.sorted(by: { $0.id < $1.id }) {
+            drift.append(Drift(.input, "input \(old.name) was removed since the run (sha256 \(shortDigest(old.sha256)))"))
+        }
+        return drift
+    }
+
+    private static func changed(_ old: InputsList.Entry, _ new: InputsList.Entry) -> Drift? {
+        guard old.sha256 != new.sha256 else { return nil }
+        return Drift(.input, "input \(old.name) changed: sha256 \(shortDigest(old.sha256)) -> \(shortDigest(new.sha256))")
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import JSONSchema
+
+/// What a run had done when it stopped, rebuilt from its files: results.jsonl and
+/// failed.jsonl say which items are done; events.jsonl says in what order (for the
+/// thresholds) and holds the outcome of an item that ended just before a crash, when its
+/// event reached the log but its result line did not (the log is written first).
+struct RunHistory {
+    /// Ids of the items in results.jsonl or failed.jsonl.
+    var done = Set<String>()
+    var succeeded = 0
+    var failed = 0
+    var monitor: ThresholdMonitor
+    var latency = LatencyHistogram()
+    var usage = TokenUsage()
+    /// The last event number in the log; the resumed run continues after it.
+    var lastSequence = 0
+    /// What the repair cut off the appended files.
+    var repairs: [AppendedLines.Repair] = []
+    /// Items whose outcome was taken from the event log and written to their file now.
+    var recovered = 0
+    /// A threshold that had already failed when the run stopped (it ends at once, aborted).
+    var verdict: Verdict?
+
+    /// An item appears twice in the outputs: the folder was not written by one run.
+    struct DuplicateItem: Error, CustomStringConvertible {
+        let id: String
+        let file: URL
+        var description: String {
+            "item \(id) is in \(file.lastPathComponent) more than once; every item ends exactly once in a run folder, so it was changed by hand — remove the extra line and try again"
+        }
+    }
+
+    /// Repairs the appended files (cutting torn tails), reads them back, and writes the
+    /// result line of any item the log says ended but whose line is missing. Call with the
+    /// run's lock held.
+    static func rebuild(_ folder: RunFolder, job: JobSpec) throws -> RunHistory {
+        var history = RunHistory(monitor: ThresholdMonitor(spec: job.thresholds))
+        for (url, isSuccess) in [(folder.results, true), (folder.failed, false)] {
+            let repair = try AppendedLines.read(url, repair: true) { line, _ in
+                guard let id = line["id"]?.stringValue else { return }
+                guard history.done.insert(id).inserted else { throw DuplicateItem(id: id, file: url) }
+                if isSuccess { history.succeeded += 1 } else { history.failed += 1 }
+                history.usage.add(TokenUsage(json: line["usage"]))
+            }
+            if let repair { history.repairs.append(repair) }
+        }
+        var pending: [RunEvent.Kind] = []
+        var replayed = Set<String>()
+        let repair = try AppendedLines.read(folder.events, repair: true) { line, number in
+            let event: RunEvent
+            do {
+                event = try RunEvent(json: line)
+            } catch {
+                throw AppendedLines.Damaged(url: folder.events, line: number, problem: "not a Vigil event: \(error)")
+            }
+            history.lastSequence = max(history.lastSequence, event.sequence)
+            switch event.kind {
+            case .itemCompleted(let id, _, let latency, _), .itemFailed(let id, _, let latency, _):
+                guard replayed.insert(id).inserted else { return }
+                history.replay(event.kind, latency: latency)
+                if !history.done.contains(id) { pending.append(event.kind) }
+            default:
+                break
+            }
+        }
+        if let repair { history.repairs.append(repair) }
+        if !pending.isEmpty { try history.recover(pending, folder: folder) }
+        return history
+    }
+
+    /// Counts one ended item towards the thresholds, as the run did when it ended.
+    private mutating func replay(_ kind: RunEvent.Kind, latency: Double) {
+        self.latency.record(milliseconds: latency)
+        let judged: Bool?
+        switch kind {
+        case .itemCompleted: judged = true
+        case .itemFailed(_, _, _, let failure): judged = failure.kind.isQuality ? false : nil
+        default: judged = nil
+        }
+        guard let judged else { return }
+        for finding in monitor.record(success: judged) {
+            if case .failed(let check) = finding, verdict == nil { verdict = Verdict(check: check, message: check.sentence) }
+        }
+    }
+
+    /// Writes the result lines of items that ended just before the stop (their event is in
+    /// the log; their line is not). Their paths come from inputs.jsonl.
+    private mutating func recover(_ pending: [RunEvent.Kind], folder: RunFolder) throws {
+        var paths: [String: String?] = [:]
+        let wanted = Set(pending.compactMap(\.itemID))
+        var inputs = InputsList.Reader(folder.inputs)
+        while paths.count < wanted.count, let entry = try inputs.next() {
+            if wanted.contains(entry.id) { paths[entry.id] = entry.path }
+        }
+        let outputs = try RunOutputs(folder: folder)
+        for kind in pending {
+            switch kind {
+            case .itemCompleted(let id, _, _, let result):
+                try outputs.recordSuccess(InputItem(id: id, path: paths[id] ?? nil, record: nil), result: result, usage: TokenUsage())
+                succeeded += 1
+                done.insert(id)
+            case .itemFailed(let id, let attempt, _, let failure):
+                try outputs.recordFailure(InputItem(id: id, path: paths[id] ?? nil, record: nil), attempts: attempt, failure: failure, usage: TokenUsage())
+                failed += 1
+                done.insert(id)
+            default:
+                continue
+            }
+            recovered += 1
+        }
+        outputs.sync()
+    }
+}
+
+extension RunEvent.Kind {
+    /// The item an item event is about.
+    var itemID: String? {
+        switch self {
+        case .itemStarted(let id, _), .itemCompleted(let id, _, _, _), .itemFailed(let id, _, _, _), .itemRetrying(let id, _, _, _): id
+        default: nil
+        }
+    }
+}
+
+extension TokenUsage {
+    /// Reads `{"prompt_tokens", "completion_tokens"}` (absent: zero).
+    init(json: JSONValue?) {
+        self.init(
+            promptTokens: json?["prompt_tokens"]?.numberValue?.int64Value.map { Int(clamping: $0) } ?? 0,
+            completionTokens: json?["completion_tokens"]?.numberValue?.int64Value.map { Int(clamping: $0) } ?? 0)
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import Vigil
+
+/// `vigil rerun` and `vigil run --retry-failed`: a new run from a recorded one's job and
+/// prompt copies, after checking every pin it recorded.
+enum Reproduction {
+    static func run(_ kind: RunManifest.Origin.Kind, of path: String, allowDrift: Bool, quiet: Bool, stops: StopRequests) async throws {
+        let recorded: RecordedRun
+        do {
+            recorded = try RecordedRun(at: path)
+        } catch {
+            Console.error("error: \(error)")
+            throw ExitStatus.invalidJobOrUsage.exitCode
+        }
+        let validation = recorded.loadJob()
+        guard let spec = validation.job else {
+            Console.error(DiagnosticRenderer(format: .text).render(validation.diagnostics))
+            Console.error("error: the job of run \(recorded.manifest.runID) (its copy, \(recorded.folder.jobCopy.path)) does not pass validation now; nothing was run")
+            throw ExitStatus.invalidJobOrUsage.exitCode
+        }
+        let drift = PinCheck.drift(of: recorded, job: spec, for: .rerun)
+        if !drift.isEmpty {
+            RunSession.report(drift, allowed: allowDrift)
+            if !allowDrift {
+                Console.error("nothing was run. Restore what changed, or pass --allow-drift to run anyway (the drift is recorded in the new manifest).")
+                throw ExitStatus.drift.exitCode
+            }
+        }
+        let lineage: RunLineage
+        do {
+            lineage = try RunLineage(kind, of: recorded, drift: drift)
+        } catch {
+            Console.error("error: cannot read run \(recorded.manifest.runID): \(error)")
+            throw ExitStatus.invalidJobOrUsage.exitCode
+        }
+        if kind == .retryFailed && lineage.only?.isEmpty == true {
+            Console.error("run \(recorded.manifest.runID) has no failed items; nothing to retry")
+            return
+        }
+        let logger = RunSession.logger(for: spec)
+        let engine: RunEngine
+        do {
+            engine = try await RunEngine(job: spec, options: RunOptions(canary: recorded.manifest.canary, logger: logger), lineage: lineage)
+        } catch {
+            Console.error("error: cannot start the run: \(error)")
+            throw ExitStatus.internalError.exitCode
+        }
+        let what = kind == .rerun ? "rerun of" : "retry of the failed items of"
+        Console.error("run \(engine.folder.runID): \(what) \(recorded.manifest.runID) -> \(engine.folder.url.path)")
+        try await RunSession.execute(engine, spec: spec, logger: logger, quiet: quiet, stops: stops)
+    }
+}

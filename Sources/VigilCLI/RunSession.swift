@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Vigil
+
+/// What `vigil run`, `resume`, `rerun` and `--retry-failed` share once an engine exists:
+/// the job's consumers, Ctrl-C handling, the final report and the exit status.
+enum RunSession {
+    /// The logger the job's `log` consumer asks for (warnings only without one).
+    static func logger(for spec: JobSpec) -> Logger {
+        var logger = Logger(label: "vigil")
+        let logConsumer = spec.consumers.first { $0.kind == .log }
+        logger.logLevel = logConsumer.flatMap { $0.logLevel.flatMap(Logger.Level.init(rawValue:)) } ?? .warning
+        return logger
+    }
+
+    /// Runs the engine to its end and throws the exit status of how it ended.
+    static func execute(_ engine: RunEngine, spec: JobSpec, logger: Logger, quiet: Bool, stops: StopRequests) async throws {
+        for consumer in spec.consumers {
+            switch consumer.kind {
+            case .progress where !quiet:
+                engine.add(ProgressConsumer())
+            case .log:
+                engine.add(LogConsumer(logger: logger))
+            case .command:
+                engine.add(CommandConsumer(arguments: consumer.command ?? [], folder: spec.folder, eventTypes: consumer.events.map(Set.init), logger: logger))
+            case .webhook:
+                // Validation for a run has checked the variable is set.
+                if let variable = consumer.urlEnvironment, let url = Secret(environmentVariable: variable, in: ProcessInfo.processInfo.environment) {
+                    engine.add(
+                        WebhookConsumer(
+                            url: url, format: WebhookConsumer.Format(rawValue: consumer.webhookFormat ?? "json") ?? .json,
+                            eventTypes: consumer.events.map(Set.init), reporter: engine.bus))
+                }
+            default:
+                break
+            }
+        }
+        let summary = await stops.run(engine)
+        Console.error(RunReport.lines(summary, metrics: spec.consumers.contains { $0.kind == .metrics }).joined(separator: "\n"))
+        switch summary.status {
+        case .completed: return
+        case .aborted: throw ExitStatus.aborted.exitCode
+        case .interrupted: throw ExitStatus.interrupted.exitCode
+        case .failed: throw ExitStatus.noSuccess.exitCode
+        case .running: throw ExitStatus.internalError.exitCode
+        }
+    }
+
+    /// Prints drift the way a person checks it, one pin per line.
+    static func report(_ drift: [Drift], allowed: Bool) {
+        let heading = allowed ? "warning: running despite drift (--allow-drift; recorded in the new manifest):" : "error: the run's pins have drifted:"
+        Console.error(([heading] + Drift.lines(drift).map { "  \($0)" }).joined(separator: "\n"))
+    }
+}
+
+/// The end-of-run report: the verdict in one line, then where everything is.
+enum RunReport {
+    static func lines(_ summary: RunSummary, metrics: Bool) -> [String] {
+        let counts = summary.counts
+        let rate = ThresholdCheck.percent(counts.successRate)
+        var lines: [String] = []
+        switch summary.status {
+        case .aborted:
+            lines.append("ABORTED: \(summary.verdict?.message ?? "stopped"). \(counts.completed) of \(counts.total) items were processed; the rest were not sent.")
+        case .failed:
+            lines.append("FAILED: no item succeeded (\(counts.failed) of \(counts.total) failed).")
+        case .interrupted:
+            lines.append("INTERRUPTED after \(counts.completed) of \(counts.total) items" + (summary.interruption.map { ": \($0)." } ?? "."))
+            lines.append("To continue where it stopped (no item is done twice or lost): vigil resume \(shellQuoted(summary.folder.url.path))")
+        default:
+            lines.append("completed: \(counts.succeeded) of \(counts.total) items succeeded (\(rate)), \(counts.failed) failed, in \(String(format: "%.1f", summary.duration)) s.")
+        }
+        if metrics {
+            let p = summary.progress
+            func ms(_ value: Double?) -> String { value.map { String(format: "%.0f ms", $0) } ?? "-" }
+            lines.append("metrics: \(String(format: "%.2f", p.itemsPerSecond)) items/s, latency p50 \(ms(p.latencyP50)), p95 \(ms(p.latencyP95)), p99 \(ms(p.latencyP99))")
+        }
+        for (consumer, count) in summary.droppedEvents.sorted(by: { $0.key < $1.key }) {
+            lines.append("warning: \(count) events were dropped for the slow consumer \(consumer) (all are in events.jsonl)")
+        }
+        let folder = summary.folder.url.path
+        lines.append("results: \(folder)/results.jsonl (\(counts.succeeded)), failures: \(folder)/failed.jsonl (\(counts.failed)), events: \(folder)/events.jsonl")
+        return lines
+    }
+
+    /// A path as a shell reads it back (quoted only when it must be).
+    static func shellQuoted(_ path: String) -> String {
+        let plain = path.allSatisfy { $0.isLetter || $0.isNumber || "/._-+:@".contains($0) }
+        return plain ? path : "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import JSONSchema
+import Testing
+import Vigil
+
+/// `vigil run`, killed at random moments and resumed until done: every item must end in
+/// results.jsonl or failed.jsonl exactly once, the log must parse, the manifest must agree.
+@Suite(.serialized) struct CrashResumeTests {
+    static let items = 500
+
+    /// A persistent worker: item n succeeds unless n is a multiple of 9 (then it answers
+    /// n = 0, which the schema refuses: a quality failure that counts for the thresholds).
+    static func job() throws -> TemporaryJob {
+        try TemporaryJob(
+            items: items,
+            extractor: TemporaryJob.extractor("time.sleep(0.004 + (n * 7919 % 10) / 1000)\nanswer = {\"n\": 0 if n % 9 == 0 else n}", persistent: true),
+            mode: "persistent",
+            thresholds: "thresholds:\n  early: { after: 20, min_success_rate: 0.5 }\n  window: { size: 50, min_success_rate: 0.5, action: abort }\n",
+            concurrency: 4)
+    }
+
+    /// SplitMix64: the same seed gives the same moments, so a failure can be replayed.
+    struct Moments {
+        var state: UInt64
+        mutating func next(below bound: UInt64) -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return (z ^ (z >> 31)) % bound
+        }
+    }
+
+    /// Starts `vigil` with `arguments`, sends `signal` after `delay`, waits for the end.
+    /// Returns the exit status and whether the signal arrived while it was still running.
+    func launch(_ arguments: [String], signal: Int32?, after delay: Duration) async throws -> (status: Int32, signalled: Bool, stderr: String) {
+        let process = Process()
+        process.executableURL = TestEnvironment.vigil
+        process.arguments = arguments + ["--quiet"]
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let pid = process.processIdentifier
+        var signalled = false
+        if let signal {
+            // Sent from a GCD thread: a busy test pool must not shift the moment much.
+            let nanoseconds = UInt32(delay.components.attoseconds / 1_000_000_000_000 + delay.components.seconds * 1_000_000)
+            signalled = await withCheckedContinuation { continuation in
+                DispatchQueue.global().async {
+                    usleep(nanoseconds)
+                    guard process.isRunning else { return continuation.resume(returning: false) }
+                    kill(pid, signal)
+                    continuation.resume(returning: true)
+                }
+            }
+        }
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, signalled, stderr)
+    }
+
+    func runFolder(of job: TemporaryJob) throws -> URL? {
+        let runs = job.folder.appendingPathComponent("runs/test-job")
+        guard let name = try? FileManager.default.contentsOfDirectory(atPath: runs.path).first(where: { !$0.hasPrefix(".") }) else { return nil }
+        return runs.appendingPathComponent(name)
+    }
+
+    /// Interrupts the run `times` times with `signal` at moments drawn from `seed`, resuming
+    /// after each, then resumes to the end and checks the folder.
+    func crashAndResume(signal: Int32, times: Int, seed: UInt64) async throws {
+        let job = try Self.job()
+        var moments = Moments(state: seed)
+        var delivered = 0
+        var attempts = 0
+        var log: [String] = []
+        while delivered < times && attempts < times * 3 {
+            attempts += 1
+            let delay = Duration.milliseconds(Int64(60 + moments.next(below: 450)))
+            let arguments = try runFolder(of: job).map { ["resume", $0.path] } ?? ["run", job.path]
+            let outcome = try await launch(arguments, signal: signal, after: delay)
+            log.append("\(arguments[0]) +\(delay): status \(outcome.status)")
+            if outcome.signalled { delivered += 1 }
+            if signal == SIGINT && outcome.signalled {
+                // Stopped gracefully (4), or killed by the default action before the watcher
+                // was installed; never a failure status.
+                #expect([4, 0, 2].contains(outcome.status), "\(log) \(outcome.stderr)")
+            }
+            if outcome.status == 0 && !outcome.signalled { break }
+        }
+        #expect(delivered >= min(times, attempts), "signals delivered: \(delivered); \(log)")
+        let folder = try #require(try runFolder(of: job))
+        let final = try await launch(["resume", folder.path], signal: nil, after: .zero)
+        // Either this resume finished the run (0), or the run had already completed (0, "nothing to resume").
+        #expect(final.status == 0, "seed \(seed): \(final.stderr)\n\(log)")
+        try checkFolder(folder, seed: seed, log: log)
+    }
+
+    func checkFolder(_ folder: URL, seed: UInt64, log: [String]) throws {
+        func lines(_ name: String) throws -> [JSONValue] {
+            try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8).split(separator: "\n").map { try JSONParser().parse(String($0)) }
+        }
+        let results = try lines("results.jsonl")
+        let failures = try lines("failed.jsonl")
+        let ids = (results + failures).compactMap { $0["id"]?.stringValue }
+        #expect(ids.count == Self.items, "seed \(seed): \(ids.count) lines; \(log)")
+        #expect(Set(ids).count == Self.items, "seed \(seed): an item is in the outputs twice; \(log)")
+        // Outcomes are the deterministic ones: multiples of 9 failed, the rest succeeded.
+        let failedNumbers = Set(failures.compactMap { $0["id"]?.stringValue?.dropFirst(11).prefix(3) }.compactMap { Int($0) })
+        #expect(failedNumbers == Set((1...Self.items).filter { $0 % 9 == 0 }), "seed \(seed)")
+
+        let events = try String(contentsOf: folder.appendingPathComponent("events.jsonl"), encoding: .utf8).split(separator: "\n").map {
+            try RunEvent(json: try JSONParser().parse(String($0)))
+        }
+        #expect(events.map(\.sequence) == Array(1...events.count), "seed \(seed): sequence numbers have a gap or repeat")
+        var completed = Set<String>()
+        var failed = Set<String>()
+        for event in events {
+            switch event.kind {
+            case .itemCompleted(let id, _, _, _): #expect(completed.insert(id).inserted, "seed \(seed): \(id) completed twice in the log")
+            case .itemFailed(let id, _, _, _): #expect(failed.insert(id).inserted, "seed \(seed): \(id) failed twice in the log")
+            default: break
+            }
+        }
+        let manifest = try JSONParser().parse(Data(contentsOf: folder.appendingPathComponent("manifest.json")))
+        #expect(manifest["status"] == "completed", "seed \(seed)")
+        #expect(manifest["counts"]?["succeeded"] == .number(JSONNumber(results.count)))
+        #expect(manifest["counts"]?["failed"] == .number(JSONNumber(failures.count)))
+        #expect(completed.count == results.count && failed.count == failures.count, "seed \(seed): the log replays to other counts")
+        #expect(events.last.map { if case .runCompleted = $0.kind { true } else { false } } == true)
+    }
+
+    @Test func killedWithSIGKILLTwentyTimesEveryItemEndsExactlyOnce() async throws {
+        try await crashAndResume(signal: SIGKILL, times: 20, seed: UInt64(Date().timeIntervalSince1970))
+    }
+
+    @Test func interruptedWithSIGINTTwentyTimesEveryItemEndsExactlyOnce() async throws {
+        try await crashAndResume(signal: SIGINT, times: 20, seed: UInt64(Date().timeIntervalSince1970) ^ 0x5157)
+    }
+}
