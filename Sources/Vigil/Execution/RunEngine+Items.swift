@@ -16,25 +16,48 @@ extension RunEngine {
 
     /// The item loop: keeps `concurrency` items in flight, handles each outcome in this one
     /// task (so counts and thresholds need no locks), and stops launching on an abort, a
-    /// stop request or an input error.
+    /// stop request or an input error. Besides the items, the group holds a task that wakes
+    /// the loop when a stop is requested (so a Ctrl-C is acted on while every item is still
+    /// busy) and, once stopping, the grace period's timer; both are cancelled when the last
+    /// item has ended.
     func processItems(_ start: RunProgress) async -> RunProgress {
         var progress = start
         let concurrency = max(1, job.execution.concurrency)
         var pending = source.makeIterator()
         // A resumed run whose threshold had already failed ends at once, as aborted.
         var stop = start.verdict == nil ? Stop.no : Stop.immediate
+        var exhausted = false
         await withTaskGroup(of: ItemOutcome.self) { group in
             var inFlight = 0
+            let grace = job.execution.gracePeriod
+            group.addTask {
+                for await _ in self.stopSignals { return .stopRequested }
+                return .stopRequested
+            }
+            func stopGracefully() {
+                stop = .graceful
+                // The items in flight get the grace period to finish, then are cancelled.
+                group.addTask {
+                    try? await Task.sleep(for: .milliseconds(Int64(grace.seconds * 1000)))
+                    return .graceExpired
+                }
+            }
+            func stopAtOnce() {
+                stop = .immediate
+                group.cancelAll()
+            }
             func launch() {
-                while stop == .no, inFlight < concurrency {
-                    if let reason = stopRequest.withLock({ $0 }) {
-                        stop = .graceful
-                        progress.status = .interrupted
-                        progress.interruption = reason
-                        break
-                    }
+                if stop == .no, let reason = stopRequest.withLock({ $0 }) {
+                    stopGracefully()
+                    progress.status = .interrupted
+                    progress.interruption = reason
+                }
+                while stop == .no, !exhausted, inFlight < concurrency {
                     do {
-                        guard let item = try pending.next() else { break }
+                        guard let item = try pending.next() else {
+                            exhausted = true
+                            break
+                        }
                         if done.contains(item.id) || only.map({ !$0.contains(item.id) }) == true { continue }
                         inFlight += 1
                         group.addTask { await self.process(item) }
@@ -42,27 +65,37 @@ extension RunEngine {
                         // An input changed since validation: stop taking items, finish the others.
                         options.logger.error("inputs[\(pending.currentInput)]: \(error.message)")
                         progress.failureMessage = "inputs[\(pending.currentInput)]: \(error.message)"
-                        stop = .graceful
+                        stopGracefully()
                     }
                 }
                 snapshot.withLock { $0.inFlight = inFlight }
             }
             launch()
+            if inFlight == 0 { group.cancelAll() }
             while let outcome = await group.next() {
-                inFlight -= 1
-                if Task.isCancelled && stop != .immediate {
-                    stop = .immediate
-                    progress.status = .interrupted
-                    progress.interruption = progress.interruption ?? "stopped at once"
-                    group.cancelAll()
+                switch outcome {
+                case .stopRequested:
+                    launch()
+                case .graceExpired:
+                    if stop == .graceful && inFlight > 0 {
+                        progress.interruption = (progress.interruption ?? "stopped")
+                            + "; the grace period (execution.grace_period, \(grace)) ran out and \(inFlight) items in flight were cancelled (they stay to do)"
+                        stopAtOnce()
+                    }
+                default:
+                    inFlight -= 1
+                    if Task.isCancelled && stop != .immediate {
+                        progress.status = .interrupted
+                        progress.interruption = progress.interruption ?? "stopped at once"
+                        stopAtOnce()
+                    }
+                    // After an immediate stop, what was in flight was cancelled: it stays to do.
+                    if stop != .immediate { handle(outcome, &progress) }
+                    if stop != .immediate && (progress.verdict != nil || progress.stopNow) { stopAtOnce() }
+                    launch()
                 }
-                // After an immediate stop, what was in flight was cancelled: it stays to do.
-                if stop != .immediate { handle(outcome, &progress) }
-                if stop != .immediate && (progress.verdict != nil || progress.stopNow) {
-                    stop = .immediate
-                    group.cancelAll()
-                }
-                launch()
+                // The last item has ended: end the stop watcher and the grace timer too.
+                if inFlight == 0 { group.cancelAll() }
             }
         }
         return progress
@@ -72,6 +105,7 @@ extension RunEngine {
     /// run ends as interrupted. (Cancelling the task that runs `run()` stops at once.)
     public func requestStop(reason: String) {
         stopRequest.withLock { $0 = $0 ?? reason }
+        stopSignal.yield()
     }
 
     /// One item, with retries of availability failures (exponential backoff with jitter).
@@ -143,7 +177,7 @@ extension RunEngine {
         var decision = ConsumerDecision.proceed
         var judged: Bool? = nil
         switch outcome {
-        case .cancelled:
+        case .cancelled, .graceExpired, .stopRequested:
             return
         case .gaveUp(_, let outage):
             progress.stopNow = true

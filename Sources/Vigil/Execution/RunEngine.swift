@@ -37,6 +37,9 @@ public final class RunEngine: Sendable {
     let breaker: CircuitBreaker
     /// Set by `requestStop`: why to stop taking items.
     let stopRequest = Mutex<String?>(nil)
+    /// Wakes the item loop when a stop is requested.
+    let stopSignals: AsyncStream<Void>
+    let stopSignal: AsyncStream<Void>.Continuation
 
     /// Creates a new run folder (copies of the job and prompt, `inputs.jsonl`, a `running`
     /// manifest) and the bus; nothing is sent to the model until `run()`.
@@ -92,6 +95,7 @@ public final class RunEngine: Sendable {
         self.bus = try EventBus(run: folder.runID, logURL: folder.events, startingSequence: history?.lastSequence ?? 0)
         self.started = Timestamp.now()
         self.completedAtStart = history.map { $0.succeeded + $0.failed } ?? 0
+        (stopSignals, stopSignal) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Adds an inline consumer (it may stop the run).

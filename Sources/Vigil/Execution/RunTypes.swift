@@ -50,6 +50,10 @@ enum ItemOutcome: Sendable {
     /// The model has been unreachable longer than `breaker.give_up_after`: the item stays
     /// to do and the run stops as interrupted.
     case gaveUp(InputItem, outage: Double)
+    /// Not an item: the grace period after a stop request ran out (or was called off).
+    case graceExpired
+    /// Not an item: a stop was requested (wakes the loop while every item is busy).
+    case stopRequested
 }
 
 import JSONSchema

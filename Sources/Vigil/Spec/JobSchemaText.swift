@@ -161,7 +161,7 @@ enum JobSchemaText {
       }
     },
     "execution": {
-      "description": "How items are sent: concurrency, rate limit, retries and the availability breaker.",
+      "description": "How items are sent: concurrency, rate limit, retries, the availability breaker, and the grace period of a graceful stop.",
       "type": "object", "additionalProperties": false,
       "properties": {
         "concurrency": { "description": "Items in flight at once.", "type": "integer", "minimum": 1, "maximum": 1024 },
@@ -190,7 +190,8 @@ enum JobSchemaText {
             "cool_down": { "description": "Wait before probing again.", "$ref": "#/$defs/duration" },
             "give_up_after": { "description": "Longest outage before the run stops as interrupted.", "$ref": "#/$defs/duration" }
           }
-        }
+        },
+        "grace_period": { "description": "After Ctrl-C or SIGTERM, how long the items in flight may take to finish before they are cancelled (they stay to do; default 60s).", "$ref": "#/$defs/duration" }
       }
     },
     "consumer": {

@@ -30,6 +30,7 @@ extension JobSpec {
         public static let checkpointEvery = 25
         public static let outputDirectory = "runs"
         public static let retries = ExecutionSpec.Retries(maximumAttempts: 3, initialDelay: JobDuration("2s")!, maximumDelay: JobDuration("60s")!)
+        public static let gracePeriod = JobDuration("60s")!
         public static let breaker = ExecutionSpec.Breaker(openAfter: 5, coolDown: JobDuration("30s")!, giveUpAfter: JobDuration("2h")!)
     }
 
@@ -119,7 +120,8 @@ extension JobSpec {
             breaker: ExecutionSpec.Breaker(
                 openAfter: int(breaker?["open_after"]) ?? Defaults.breaker.openAfter,
                 coolDown: duration(breaker?["cool_down"]) ?? Defaults.breaker.coolDown,
-                giveUpAfter: duration(breaker?["give_up_after"]) ?? Defaults.breaker.giveUpAfter))
+                giveUpAfter: duration(breaker?["give_up_after"]) ?? Defaults.breaker.giveUpAfter),
+            gracePeriod: duration(value["grace_period"]) ?? Defaults.gracePeriod)
     }
 
     private static func consumer(_ value: JSONValue) -> ConsumerSpec {

@@ -111,6 +111,8 @@ public struct ExecutionSpec: Sendable, Equatable {
     public var rateLimit: RateLimit?
     public var retries: Retries
     public var breaker: Breaker
+    /// After a stop request, how long in-flight items may take before they are cancelled.
+    public var gracePeriod: JobDuration
 }
 
 public struct ConsumerSpec: Sendable, Equatable {

@@ -75,8 +75,11 @@ import Vigil
         var log: [String] = []
         while delivered < times && attempts < times * 3 {
             attempts += 1
-            let delay = Duration.milliseconds(Int64(60 + moments.next(below: 450)))
-            let arguments = try runFolder(of: job).map { ["resume", $0.path] } ?? ["run", job.path]
+            let folder = try runFolder(of: job)
+            // Until a run folder exists (a kill during setup leaves only a hidden partial
+            // one), give the start more time: on a loaded machine it can take a second.
+            let delay = Duration.milliseconds(Int64(folder == nil ? 400 + moments.next(below: 1200) : 80 + moments.next(below: 700)))
+            let arguments = folder.map { ["resume", $0.path] } ?? ["run", job.path]
             let outcome = try await launch(arguments, signal: signal, after: delay)
             log.append("\(arguments[0]) +\(delay): status \(outcome.status)")
             if outcome.signalled { delivered += 1 }

@@ -74,4 +74,20 @@ import Testing
         #expect(clock.now - start < .seconds(10))
         #expect(process.terminationStatus == 4)
     }
+
+    @Test func inFlightItemsGetTheGracePeriodThenAreCancelled() async throws {
+        let job = try TemporaryJob(
+            items: 10, extractor: TemporaryJob.extractor("time.sleep(20)\nanswer = {\"n\": n}"), thresholds: "", concurrency: 2,
+            retries: "{ max_attempts: 1 }\n  grace_period: 600ms")
+        let (process, errors) = try launch(job)
+        await interrupt(process.processIdentifier, when: "events.jsonl", has: 2, linesContaining: "item.started", of: job)
+        let clock = ContinuousClock()
+        let start = clock.now
+        process.waitUntilExit()
+        #expect(clock.now - start < .seconds(10))
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 4, "\(stderr)")
+        #expect(stderr.contains("the grace period (execution.grace_period, 600ms) ran out and 2 items in flight were cancelled (they stay to do)"), "\(stderr)")
+        #expect(stderr.contains("vigil resume "))
+    }
 }
