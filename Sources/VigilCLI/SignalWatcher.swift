@@ -1,33 +1,25 @@
-import Dispatch
-import Foundation
 import Synchronization
+import UnixSignals
 
 /// Turns SIGINT/SIGTERM into calls: the handler gets the signal's name and how many such
-/// signals came so far (the first asks for a graceful stop, the second for an immediate one).
-// @unchecked: the dispatch sources are only created in init and cancelled once.
-final class SignalWatcher: @unchecked Sendable {
-    private let sources: [any DispatchSourceSignal]
-    private let count = Atomic<Int>(0)
+/// signals came so far (the first asks for a graceful stop, the second for an immediate
+/// one). swift-service-lifecycle's `UnixSignalsSequence` traps them (so they no longer
+/// kill the process, nor are lost when the shell started us with them ignored).
+final class SignalWatcher: Sendable {
+    private let watching: Task<Void, Never>
 
-    init(_ signals: [Int32] = [SIGINT, SIGTERM], handler: @escaping @Sendable (String, Int) -> Void) {
-        var sources: [any DispatchSourceSignal] = []
-        for number in signals {
-            signal(number, SIG_IGN)  // delivered to the source instead of killing the process
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            sources.append(source)
-        }
-        self.sources = sources
-        for (source, number) in zip(sources, signals) {
-            let name = number == SIGINT ? "SIGINT" : number == SIGTERM ? "SIGTERM" : "signal \(number)"
-            source.setEventHandler { [weak self] in
-                guard let self else { return }
-                handler(name, count.add(1, ordering: .relaxed).newValue)
+    init(handler: @escaping @Sendable (String, Int) -> Void) async {
+        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
+        watching = Task {
+            var count = 0
+            for await signal in signals {
+                count += 1
+                handler(signal == .sigint ? "SIGINT" : "SIGTERM", count)
             }
-            source.resume()
         }
     }
 
     func cancel() {
-        for source in sources { source.cancel() }
+        watching.cancel()
     }
 }

@@ -37,9 +37,9 @@ final class StopRequests: Sendable {
     private let target = Target()
     private let watcher: SignalWatcher
 
-    init() {
+    init() async {
         let target = self.target
-        watcher = SignalWatcher { name, count in target.signal(name, count) }
+        watcher = await SignalWatcher { name, count in target.signal(name, count) }
     }
 
     /// Runs the engine, applying a stop that was asked for before it existed.

@@ -26,6 +26,6 @@ struct RerunCommand: AsyncParsableCommand {
     var quiet = false
 
     func run() async throws {
-        try await Reproduction.run(.rerun, of: manifest, allowDrift: allowDrift, quiet: quiet, stops: StopRequests())
+        try await Reproduction.run(.rerun, of: manifest, allowDrift: allowDrift, quiet: quiet, stops: await StopRequests())
     }
 }

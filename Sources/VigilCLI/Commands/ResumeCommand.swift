@@ -28,7 +28,7 @@ struct ResumeCommand: AsyncParsableCommand {
     var quiet = false
 
     func run() async throws {
-        let stops = StopRequests()
+        let stops = await StopRequests()
         let recorded: RecordedRun
         do {
             recorded = try RecordedRun(at: runFolder)

@@ -45,7 +45,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let stops = StopRequests()
+        let stops = await StopRequests()
         if let retryFailed {
             try await Reproduction.run(.retryFailed, of: retryFailed, allowDrift: allowDrift, quiet: quiet, stops: stops)
             return
