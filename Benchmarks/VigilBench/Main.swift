@@ -2,9 +2,20 @@ import Foundation
 
 /// `vigil-bench`: in-process measurements for Benchmarks/compare.sh (not part of `swift test`).
 ///   vigil-bench bus --events N --log PATH|none --subscribers K [--no-bus]
+///   vigil-bench runner --items N --concurrency C
+///   vigil-bench schema --schema FILE --records FILE.jsonl
 @main
 struct VigilBench {
-    static func main() throws {
+    static func main() async {
+        do {
+            try await measure()
+        } catch {
+            FileHandle.standardError.write(Data("vigil-bench: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+
+    static func measure() async throws {
         var arguments = Array(CommandLine.arguments.dropFirst())
         guard let command = arguments.first else {
             FileHandle.standardError.write(Data("usage: vigil-bench bus --events N --log PATH|none --subscribers K\n".utf8))
@@ -22,6 +33,10 @@ struct VigilBench {
                 try BusBenchmark.run(
                     events: Int(option("--events", "200000")) ?? 200_000, log: log == "none" ? nil : log,
                     subscribers: Int(option("--subscribers", "0")) ?? 0, payloadOnly: arguments.contains("--no-bus")))
+        case "runner":
+            print(try await RunnerBenchmark.run(items: Int(option("--items", "100000")) ?? 100_000, concurrency: Int(option("--concurrency", "2")) ?? 2))
+        case "schema":
+            print(try SchemaBenchmark.run(schema: option("--schema", "jobs/schemas/dwc-record.schema.json"), records: option("--records", "")))
         default:
             FileHandle.standardError.write(Data("unknown benchmark \(command)\n".utf8))
             exit(2)

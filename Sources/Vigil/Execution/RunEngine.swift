@@ -84,7 +84,8 @@ public final class RunEngine: Sendable {
         self.done = history?.done ?? []
         self.only = only
         self.total = manifest.inputCount
-        self.source = InputSource(folder: job.folder, specs: job.inputs, limit: manifest.canary)
+        // Ids were checked for duplicates when inputs.jsonl was written.
+        self.source = InputSource(folder: job.folder, specs: job.inputs, limit: manifest.canary, checksDuplicateIDs: false)
         self.prompt = String(decoding: try Data(contentsOf: job.promptFile), as: UTF8.self)
         self.criteria = try SuccessCriteria(spec: job.success, folder: job.folder)
         self.rateLimiter = job.execution.rateLimit.map { RateLimiter(requests: $0.requests, per: $0.per.seconds) }

@@ -9,11 +9,15 @@ public struct InputSource: Sendable {
     public let specs: [InputSpec]
     /// Stop after this many items in all (a canary run).
     public let limit: Int?
+    /// Refuse a JSON Lines id seen before (8+ bytes per record). A run's item loop turns it
+    /// off: the same items were checked when the run was set up, so the loop stays flat.
+    public let checksDuplicateIDs: Bool
 
-    public init(folder: URL, specs: [InputSpec], limit: Int? = nil) {
+    public init(folder: URL, specs: [InputSpec], limit: Int? = nil, checksDuplicateIDs: Bool = true) {
         self.folder = folder
         self.specs = specs
         self.limit = limit
+        self.checksDuplicateIDs = checksDuplicateIDs
     }
 
     public func makeIterator() -> Iterator { Iterator(source: self) }
@@ -97,7 +101,7 @@ public struct InputSource: Sendable {
                         message: "the record on line \(number) of \(path) has no \"\(idField)\" (a non-empty string or a number)", line: number, isEmpty: false)
                 }
             }
-            if !seenIDs.insert(id.hashValue).inserted {
+            if source.checksDuplicateIDs, !seenIDs.insert(id.hashValue).inserted {
                 throw InputProblem(message: "\(idField ?? "id") \"\(id)\" on line \(number) of \(path) appears earlier too; ids must be unique", line: number, isEmpty: false)
             }
             return InputItem(id: id, path: nil, record: record)

@@ -20,7 +20,8 @@ enum InputsCheck {
             do {
                 while let item = try items.next() {
                     inThisInput += 1
-                    if let earlier = origin.updateValue(index, forKey: item.id.hashValue), earlier != index {
+                    // Across inputs only (each input checks its own ids); one input needs no map.
+                    if entries.count > 1, let earlier = origin.updateValue(index, forKey: item.id.hashValue), earlier != index {
                         context.report(
                             Diagnostic(.inputInvalid, "item \"\(item.id)\" comes from inputs[\(earlier)] and inputs[\(index)]; an item must come from one input", at: location))
                         failed = true
