@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Why a run folder cannot be resumed; each says what to do instead.
 public enum ResumeRefusal: Error, CustomStringConvertible {

@@ -1,4 +1,4 @@
-public import JSONSchema
+import JSONSchema
 
 /// `vigil diff RUN_A RUN_B`: how two runs differ — in what they pinned (job, prompt,
 /// schema, model, inputs, tool) and item by item in what they produced.
