@@ -8,7 +8,19 @@ cd "$(dirname "$0")/.."
 root=$PWD
 runs=5
 if [ "${1:-}" = "--runs" ]; then runs=$2; fi
-peers=$root/../shared/peers
+# The peers: $VIGIL_PEERS, else shared/peers in the nearest folder above the repository.
+peers=${VIGIL_PEERS:-}
+if [ -z "$peers" ]; then
+  folder=$root
+  while [ "$folder" != / ]; do
+    folder=$(dirname "$folder")
+    if [ -d "$folder/shared/peers" ]; then peers=$folder/shared/peers; break; fi
+  done
+fi
+if [ -z "$peers" ] || [ ! -f "$peers/bench_seed_bus.py" ]; then
+  echo "compare.sh: the peers (bench_seed_bus.py, items_runner_parallel.sh) are not in shared/peers above $root; set VIGIL_PEERS=/path/to/peers" >&2
+  exit 2
+fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 log() { echo "== $*" >&2; }
