@@ -6,19 +6,7 @@ import Vigil
 /// prompt copies, after checking every pin it recorded.
 enum Reproduction {
     static func run(_ kind: RunManifest.Origin.Kind, of path: String, allowDrift: Bool, quiet: Bool, stops: StopRequests) async throws {
-        let recorded: RecordedRun
-        do {
-            recorded = try RecordedRun(at: path)
-        } catch {
-            Console.error("error: \(error)")
-            throw ExitStatus.invalidJobOrUsage.exitCode
-        }
-        let validation = recorded.loadJob()
-        guard let spec = validation.job else {
-            Console.error(DiagnosticRenderer(format: .text).render(validation.diagnostics))
-            Console.error("error: the job of run \(recorded.manifest.runID) (its copy, \(recorded.folder.jobCopy.path)) does not pass validation now; nothing was run")
-            throw ExitStatus.invalidJobOrUsage.exitCode
-        }
+        let (recorded, spec) = try RunSession.openRecorded(path)
         let drift = PinCheck.drift(of: recorded, job: spec, for: .rerun)
         if !drift.isEmpty {
             RunSession.report(drift, allowed: allowDrift)

@@ -14,6 +14,27 @@ enum RunSession {
         return logger
     }
 
+    /// Opens a run folder (or its manifest) and loads the job it ran, from the copy in the
+    /// folder; says what is wrong and throws the exit status when either cannot be done.
+    static func openRecorded(_ path: String) throws -> (RecordedRun, JobSpec) {
+        let recorded: RecordedRun
+        do {
+            recorded = try RecordedRun(at: path)
+        } catch {
+            Console.error("error: \(error)")
+            throw ExitStatus.invalidJobOrUsage.exitCode
+        }
+        let validation = recorded.loadJob()
+        guard let spec = validation.job else {
+            Console.error(DiagnosticRenderer(format: .text).render(validation.diagnostics))
+            Console.error(
+                "error: the job of run \(recorded.manifest.runID) (its copy, \(recorded.folder.jobCopy.path)) does not pass validation now; "
+                    + "fix what is listed above; nothing was run")
+            throw ExitStatus.invalidJobOrUsage.exitCode
+        }
+        return (recorded, spec)
+    }
+
     /// Runs the engine to its end and throws the exit status of how it ended.
     static func execute(_ engine: RunEngine, spec: JobSpec, logger: Logger, quiet: Bool, stops: StopRequests) async throws {
         for consumer in spec.consumers {

@@ -29,19 +29,7 @@ struct ResumeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let stops = await StopRequests()
-        let recorded: RecordedRun
-        do {
-            recorded = try RecordedRun(at: runFolder)
-        } catch {
-            Console.error("error: \(error)")
-            throw ExitStatus.invalidJobOrUsage.exitCode
-        }
-        let validation = recorded.loadJob()
-        guard let spec = validation.job else {
-            Console.error(DiagnosticRenderer(format: .text).render(validation.diagnostics))
-            Console.error("error: the run's job (its copy, \(recorded.folder.jobCopy.path)) does not pass validation now; fix what is listed above and resume again")
-            throw ExitStatus.invalidJobOrUsage.exitCode
-        }
+        let (recorded, spec) = try RunSession.openRecorded(runFolder)
         let logger = RunSession.logger(for: spec)
         let engine: RunEngine
         do {
