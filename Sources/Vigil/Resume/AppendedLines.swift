@@ -16,7 +16,7 @@ public enum AppendedLines {
 
     /// A line in the middle of the file is not JSON: the folder was damaged by something
     /// other than a crash, and guessing would lose or repeat items.
-    public struct Damaged: Error, CustomStringConvertible {
+    public struct Damaged: RunFolderDamage {
         public let url: URL
         public let line: Int
         public let problem: String
@@ -71,3 +71,7 @@ public enum AppendedLines {
         return Repair(file: url.lastPathComponent, bytes: size - goodEnd, lines: droppedLines)
     }
 }
+
+/// A run folder whose files were changed by something other than a crash (a line edited
+/// in the middle, an item recorded twice): resume refuses and says where.
+public protocol RunFolderDamage: Error, CustomStringConvertible {}

@@ -23,7 +23,7 @@ struct RunHistory {
     var verdict: Verdict?
 
     /// An item appears twice in the outputs: the folder was not written by one run.
-    struct DuplicateItem: Error, CustomStringConvertible {
+    struct DuplicateItem: RunFolderDamage {
         let id: String
         let file: URL
         var description: String {

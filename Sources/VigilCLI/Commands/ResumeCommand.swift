@@ -42,6 +42,10 @@ struct ResumeCommand: AsyncParsableCommand {
             case .ended(let manifest) where manifest.status == RunStatus.completed.rawValue: return
             default: throw ExitStatus.invalidJobOrUsage.exitCode
             }
+        } catch let damaged as any RunFolderDamage {
+            // The folder's files were changed by something other than a crash: the user's to mend.
+            Console.error("error: cannot resume \(recorded.folder.url.path): \(damaged)")
+            throw ExitStatus.invalidJobOrUsage.exitCode
         } catch {
             Console.error("error: cannot resume \(recorded.folder.url.path): \(error)")
             throw ExitStatus.internalError.exitCode
