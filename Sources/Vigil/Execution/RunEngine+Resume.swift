@@ -54,12 +54,12 @@ extension RunEngine {
         manifest.verdict = nil
         manifest.resumes.append(
             RunManifest.Resumption(
-                at: Timestamp.now(), repairedBytes: history.repairs.reduce(into: [:]) { $0[$1.file, default: 0] += $1.bytes },
+                at: Timestamp.now(), repairedBytes: history.repairedBytes,
                 recoveredItems: history.recovered, drift: drift.map(\.message)))
         try manifest.write(to: recorded.folder.manifest)
         try self.init(
-            job: job, provider: provider, options: options, folder: recorded.folder, lock: lock, manifest: manifest, history: history,
-            only: try recorded.itemFilter())
+            job: job, prompt: String(decoding: try Data(contentsOf: job.promptFile), as: UTF8.self), provider: provider, options: options,
+            folder: recorded.folder, lock: lock, manifest: manifest, history: history, only: try recorded.itemFilter())
     }
 
     /// The drift a resume was allowed to continue past (`--allow-drift`), if any.

@@ -67,12 +67,14 @@ public final class RunEngine: Sendable {
         manifest.drift = lineage?.drift ?? []
         try manifest.write(to: staging.manifest)
         let folder = try staging.publish()
-        try self.init(job: job, provider: provider, options: options, folder: folder, lock: lock, manifest: manifest, history: nil, only: lineage?.only)
+        try self.init(
+            job: job, prompt: String(decoding: promptData, as: UTF8.self), provider: provider, options: options, folder: folder, lock: lock,
+            manifest: manifest, history: nil, only: lineage?.only)
     }
 
     /// The one place an engine is put together, for a new run or a resumed one.
     init(
-        job: JobSpec, provider: (any ModelProvider)?, options: RunOptions, folder: RunFolder, lock: RunLock, manifest: RunManifest,
+        job: JobSpec, prompt: String, provider: (any ModelProvider)?, options: RunOptions, folder: RunFolder, lock: RunLock, manifest: RunManifest,
         history: RunHistory?, only: Set<String>?
     ) throws {
         self.job = job
@@ -86,7 +88,7 @@ public final class RunEngine: Sendable {
         self.total = manifest.inputCount
         // Ids were checked for duplicates when inputs.jsonl was written.
         self.source = InputSource(folder: job.folder, specs: job.inputs, limit: manifest.canary, checksDuplicateIDs: false)
-        self.prompt = String(decoding: try Data(contentsOf: job.promptFile), as: UTF8.self)
+        self.prompt = prompt
         self.criteria = try SuccessCriteria(spec: job.success, folder: job.folder)
         self.rateLimiter = job.execution.rateLimit.map { RateLimiter(requests: $0.requests, per: $0.per.seconds) }
         let breakerSpec = job.execution.breaker
@@ -126,8 +128,7 @@ public final class RunEngine: Sendable {
         if let history {
             outcome.resume(from: history)
             snapshot.withLock { $0.counts = outcome.counts; $0.latency = outcome.latency }
-            let repaired = history.repairs.reduce(into: [String: Int]()) { $0[$1.file, default: 0] += $1.bytes }
-            bus.publish(.runResumed(RunResumed(counts: outcome.counts, repairedBytes: repaired, recoveredItems: history.recovered)))
+            bus.publish(.runResumed(RunResumed(counts: outcome.counts, repairedBytes: history.repairedBytes, recoveredItems: history.recovered)))
         } else {
             bus.publish(.runStarted(RunStarted(job: job.name, total: total, concurrency: job.execution.concurrency, provider: provider.description)))
         }

@@ -15,8 +15,8 @@ struct RunHistory {
     var usage = TokenUsage()
     /// The last event number in the log; the resumed run continues after it.
     var lastSequence = 0
-    /// What the repair cut off the appended files.
-    var repairs: [AppendedLines.Repair] = []
+    /// Bytes the repair cut off the appended files, by file name.
+    var repairedBytes: [String: Int] = [:]
     /// Items whose outcome was taken from the event log and written to their file now.
     var recovered = 0
     /// A threshold that had already failed when the run stopped (it ends at once, aborted).
@@ -43,7 +43,7 @@ struct RunHistory {
                 if isSuccess { history.succeeded += 1 } else { history.failed += 1 }
                 history.usage.add(TokenUsage(json: line["usage"]))
             }
-            if let repair { history.repairs.append(repair) }
+            if let repair { history.repairedBytes[repair.file] = repair.bytes }
         }
         var pending: [RunEvent.Kind] = []
         var replayed = Set<String>()
@@ -64,7 +64,7 @@ struct RunHistory {
                 break
             }
         }
-        if let repair { history.repairs.append(repair) }
+        if let repair { history.repairedBytes[repair.file] = repair.bytes }
         if !pending.isEmpty { try history.recover(pending, folder: folder) }
         return history
     }
