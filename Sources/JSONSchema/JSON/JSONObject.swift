@@ -20,6 +20,12 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
 
     public var keys: [String] { entries.map(\.key) }
 
+    /// The members in order, borrowed: no reference counting per member (the writer's
+    /// hot path).
+    func withMembers<R>(_ body: (UnsafeBufferPointer<Element>) throws -> R) rethrows -> R {
+        try entries.withUnsafeBufferPointer(body)
+    }
+
     private func position(of key: String) -> Int? {
         if let positions { return positions[key] }
         return entries.firstIndex { $0.key == key }
