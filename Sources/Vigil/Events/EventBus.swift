@@ -22,6 +22,21 @@ public final class EventBus: Sendable {
         var inline: [any EventConsumer] = []
         var buffered: [BufferedConsumer] = []
         var closed = false
+        /// The first failed write to the log (a full disk). From then on nothing more is
+        /// written (the log ends at most in one torn line, which `vigil resume` cuts) and
+        /// every `flush()` throws it, so the run stops instead of going on without a log.
+        var logFailure: (any Error)?
+
+        /// Writes the waiting lines to the log, unless a write has failed before.
+        mutating func writeLines(to log: AppendOnlyFile?) {
+            defer { writer.removeAll() }
+            guard let log, logFailure == nil, writer.count > 0 else { return }
+            do {
+                try writer.withBytes { try log.write(UnsafeRawBufferPointer($0)) }
+            } catch {
+                logFailure = error
+            }
+        }
     }
 
     struct BufferedConsumer: Sendable {
@@ -68,8 +83,7 @@ public final class EventBus: Sendable {
                 state.sequence += 1
                 RunEvent(sequence: state.sequence, time: time, run: run, kind: kind).write(into: &state.writer, timestamps: &state.timestamps)
                 state.writer.newline()
-                try? state.writer.withBytes { try log?.write(UnsafeRawBufferPointer($0)) }
-                state.writer.removeAll()
+                state.writeLines(to: log)
                 return .proceed
             }
             state.sequence += 1
@@ -79,8 +93,7 @@ public final class EventBus: Sendable {
                 state.writer.newline()
                 if state.writer.count >= Self.flushThreshold {
                     // Written under the lock, so chunks reach the file in sequence order.
-                    try? state.writer.withBytes { try log?.write(UnsafeRawBufferPointer($0)) }
-                    state.writer.removeAll()
+                    state.writeLines(to: log)
                 }
             }
             var decision = ConsumerDecision.proceed
@@ -98,12 +111,20 @@ public final class EventBus: Sendable {
     }
 
     /// Writes every waiting log line to the file (visible to `tail -f` and to a crash).
+    /// Throws if the log could not be written, now or by an earlier `publish`.
     public func flush() throws {
-        try state.withLock { state in
-            guard state.writer.count > 0 else { return }
-            defer { state.writer.removeAll() }
-            try state.writer.withBytes { try log?.write(UnsafeRawBufferPointer($0)) }
+        let failure = state.withLock { state -> (any Error)? in
+            state.writeLines(to: log)
+            return state.logFailure
         }
+        if let failure { throw failure }
+    }
+
+    /// Flushes and forces the log to the disk (the engine does it once, at the end of a
+    /// run, with the other files of the run folder).
+    public func sync() throws {
+        try flush()
+        try log?.sync()
     }
 
     /// The last sequence number used.
@@ -123,17 +144,17 @@ public final class EventBus: Sendable {
         }
     }
 
-    /// Stops publication, flushes the log, and ends the asynchronous consumers' streams
-    /// (they finish what is buffered). Returns the events dropped per slow consumer.
+    /// Stops publication, flushes the log (without `fsync`: see `sync()`), and ends the
+    /// asynchronous consumers' streams (they finish what is buffered). Returns the events
+    /// dropped per slow consumer.
     @discardableResult
     public func close() throws -> [String: Int] {
         let consumers = state.withLock { state -> [BufferedConsumer] in
             state.closed = true
             return state.buffered
         }
+        defer { for buffered in consumers { buffered.continuation.finish() } }
         try flush()
-        try log?.sync()
-        for buffered in consumers { buffered.continuation.finish() }
         return Self.tally(consumers)
     }
 

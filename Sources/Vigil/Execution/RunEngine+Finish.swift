@@ -50,7 +50,15 @@ extension RunEngine {
             progress.status = .completed
             bus.publish(.runCompleted(progress.counts))
         }
-        outputs.sync()
+    }
+
+    /// Forces results, failures and the event log to the disk, once, before the final
+    /// manifest says how the run ended.
+    func syncRunFolder(_ progress: inout RunProgress) {
+        persist(&progress) {
+            try outputs.sync()
+            try bus.sync()
+        }
     }
 
     func writeFinalManifest(_ progress: RunProgress, dropped: [String: Int]) -> RunSummary {

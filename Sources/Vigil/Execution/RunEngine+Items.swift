@@ -24,8 +24,9 @@ extension RunEngine {
         var progress = start
         let concurrency = max(1, job.execution.concurrency)
         var pending = source.makeIterator()
-        // A resumed run whose threshold had already failed ends at once, as aborted.
-        var stop = start.verdict == nil ? Stop.no : Stop.immediate
+        // A resumed run whose threshold had already failed ends at once, as aborted; so
+        // does a run whose folder could not be written from the start.
+        var stop = start.verdict == nil && !start.stopNow ? Stop.no : Stop.immediate
         var exhausted = false
         await withTaskGroup(of: ItemOutcome.self) { group in
             var inFlight = 0
@@ -187,20 +188,23 @@ extension RunEngine {
             }
             return
         case .success(let item, let attempts, let latency, let box, let usage):
+            decision = bus.publish(.itemCompleted(item: item.id, attempt: attempts, latencyMilliseconds: latency, result: box.value))
+            // An item whose event did not reach the log is not done: it stays to do, as
+            // after a crash before the write (the log is the run's record).
+            guard persist(&progress, { try bus.flush() }) else { return }
             progress.counts.succeeded += 1
             progress.latency.record(milliseconds: latency)
             progress.usage.add(usage)
-            decision = bus.publish(.itemCompleted(item: item.id, attempt: attempts, latencyMilliseconds: latency, result: box.value))
-            try? bus.flush()
-            record { try outputs.recordSuccess(item, result: box.value, usage: usage) }
+            // If this line cannot be written, resume writes it from the logged event.
+            persist(&progress) { try outputs.recordSuccess(item, result: box.value, usage: usage) }
             judged = true
         case .failure(let item, let attempts, let latency, let failure, let usage):
+            decision = bus.publish(.itemFailed(item: item.id, attempt: attempts, latencyMilliseconds: latency, failure: failure))
+            guard persist(&progress, { try bus.flush() }) else { return }
             progress.counts.failed += 1
             progress.latency.record(milliseconds: latency)
             progress.usage.add(usage)
-            decision = bus.publish(.itemFailed(item: item.id, attempt: attempts, latencyMilliseconds: latency, failure: failure))
-            try? bus.flush()
-            record { try outputs.recordFailure(item, attempts: attempts, failure: failure, usage: usage) }
+            persist(&progress) { try outputs.recordFailure(item, attempts: attempts, failure: failure, usage: usage) }
             if failure.kind.isQuality { judged = false }
         }
         snapshot.withLock {
@@ -233,11 +237,26 @@ extension RunEngine {
     }
 
     /// An output that cannot be written ends the run: results must never be lost silently.
-    func record(_ write: () throws -> Void) {
+    /// Runs one write to the run folder. If it fails (a full disk, a folder removed), the
+    /// run stops at once as interrupted: going on would spend model calls on results that
+    /// cannot be kept. What was written stays; `vigil resume` goes on once the cause is fixed.
+    @discardableResult
+    func persist(_ progress: inout RunProgress, _ write: () throws -> Void) -> Bool {
         do {
             try write()
+            return true
         } catch {
-            options.logger.critical("cannot write to the run folder: \(error)")
+            progress.stopNow = true
+            let reason = "\(error); the run stopped: fix that (free disk space), then resume it"
+            if progress.status == .running {
+                progress.status = .interrupted
+                progress.interruption = reason
+                options.logger.critical("\(error)")
+            } else if progress.interruption != reason {
+                // Said once: the same failure comes back from every later write.
+                options.logger.critical("\(error)")
+            }
+            return false
         }
     }
 

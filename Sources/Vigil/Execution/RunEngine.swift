@@ -132,7 +132,7 @@ public final class RunEngine: Sendable {
         } else {
             bus.publish(.runStarted(RunStarted(job: job.name, total: total, concurrency: job.execution.concurrency, provider: provider.description)))
         }
-        try? bus.flush()
+        persist(&outcome) { try bus.flush() }
         var dropped: [String: Int] = [:]
         await withTaskGroup(of: Void.self) { delivery in
             delivery.addTask { await self.bus.deliver() }
@@ -146,7 +146,7 @@ public final class RunEngine: Sendable {
             // Ends the buffered consumers' streams; the group then waits while they drain.
             dropped = (try? bus.close()) ?? bus.droppedEvents
         }
-        try? bus.flush()
+        syncRunFolder(&outcome)
         let summary = writeFinalManifest(outcome, dropped: dropped)
         lock.release()
         return summary

@@ -43,8 +43,8 @@ struct RunOutputs: Sendable {
         return writer.bytes
     }
 
-    func sync() {
-        try? results.sync()
-        try? failed.sync()
+    func sync() throws {
+        try results.sync()
+        try failed.sync()
     }
 }

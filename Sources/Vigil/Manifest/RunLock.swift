@@ -23,7 +23,7 @@ public final class RunLock: Sendable {
         url = folder.appendingPathComponent("run.lock")
         descriptor = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path, NSLocalizedDescriptionKey: String(cString: strerror(errno))])
+            throw FileError("open", url.path)
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let owner = (try? String(contentsOf: url, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)

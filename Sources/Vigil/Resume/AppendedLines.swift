@@ -65,7 +65,7 @@ public enum AppendedLines {
         guard goodEnd < size else { return nil }
         if repair {
             guard truncate(url.path, off_t(goodEnd)) == 0 else {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path, NSLocalizedDescriptionKey: String(cString: strerror(errno))])
+                throw FileError("truncate", url.path)
             }
         }
         return Repair(file: url.lastPathComponent, bytes: size - goodEnd, lines: droppedLines)

@@ -109,7 +109,7 @@ struct RunHistory {
             }
             recovered += 1
         }
-        outputs.sync()
+        try outputs.sync()
     }
 }
 

@@ -11,7 +11,7 @@ public final class AppendOnlyFile: Sendable {
         path = url.path
         descriptor = open(url.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path, NSLocalizedDescriptionKey: String(cString: strerror(errno))])
+            throw FileError("open", url.path)
         }
     }
 
@@ -29,7 +29,7 @@ public final class AppendOnlyFile: Sendable {
                 let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
-                    throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path, NSLocalizedDescriptionKey: String(cString: strerror(errno))])
+                    throw FileError("write", path)
                 }
                 offset += written
             }
@@ -39,7 +39,7 @@ public final class AppendOnlyFile: Sendable {
     /// Forces the data to the disk (at the end of a run, and at checkpoints).
     public func sync() throws {
         if fsync(descriptor) != 0 {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+            throw FileError("sync", path)
         }
     }
 }

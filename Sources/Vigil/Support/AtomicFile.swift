@@ -7,24 +7,30 @@ public enum AtomicFile {
         let folder = url.deletingLastPathComponent()
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
         let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary.path]) }
+        guard descriptor >= 0 else { throw FileError("create", temporary.path) }
         var written = 0
-        let ok = data.withUnsafeBytes { buffer -> Bool in
+        let failure = data.withUnsafeBytes { buffer -> FileError? in
             while written < buffer.count {
                 let result = Foundation.write(descriptor, buffer.baseAddress! + written, buffer.count - written)
-                if result <= 0 { return false }
+                if result < 0 && errno == EINTR { continue }
+                if result <= 0 { return FileError("write", temporary.path) }
                 written += result
             }
-            return fsync(descriptor) == 0
+            return fsync(descriptor) == 0 ? nil : FileError("sync", temporary.path)
         }
         close(descriptor)
         // Keep the original's permissions (a job file may be read-only for others).
         if let attributes = try? FileManager.default.attributesOfItem(atPath: url.path), let permissions = attributes[.posixPermissions] {
             try? FileManager.default.setAttributes([.posixPermissions: permissions], ofItemAtPath: temporary.path)
         }
-        guard ok, rename(temporary.path, url.path) == 0 else {
+        if let failure {
             unlink(temporary.path)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+            throw failure
+        }
+        guard rename(temporary.path, url.path) == 0 else {
+            let failure = FileError("replace", url.path)
+            unlink(temporary.path)
+            throw failure
         }
     }
 }
