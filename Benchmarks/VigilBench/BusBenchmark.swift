@@ -37,15 +37,26 @@ enum BusBenchmark {
         func consume(_ event: RunEvent) -> ConsumerDecision { .proceed }
     }
 
-    /// `payloadOnly`: build the payloads without publishing (the seed's `--no-bus`), to see
-    /// what the bus itself costs.
-    static func run(events count: Int, log: String?, subscribers: Int, payloadOnly: Bool = false) throws -> String {
+    /// What the timed loop does with each event.
+    enum Mode {
+        /// Publish through the bus (with the log if one is given).
+        case publish
+        /// Only build the payloads (the seed's `--no-bus`): what the caller's part costs.
+        case payloadOnly
+        /// Build the payloads and format each event's log line, without bus or file: what
+        /// the formatting costs.
+        case formatOnly
+    }
+
+    static func run(events count: Int, log: String?, subscribers: Int, mode: Mode = .publish) throws -> String {
         let url = log.map { URL(fileURLWithPath: $0) }
         if let url { try? FileManager.default.removeItem(at: url) }
         let bus = try EventBus(run: "bench", logURL: url)
         bus.add(ThresholdConsumer())
         bus.add(MetricsConsumer())
         for _ in 0..<subscribers { bus.add(NoOp()) }
+        var lines = JSONWriter(capacity: 1 << 17)
+        var timestamps = TimestampFormatter()
         let clock = ContinuousClock()
         let start = clock.now
         for index in 1...count {
@@ -56,7 +67,16 @@ enum BusBenchmark {
             result["dwc"] = .object(dwc)
             let id = "DSC_" + String(repeating: "0", count: max(0, 6 - String(index).count)) + String(index) + ".JPG"
             let kind = RunEvent.Kind.itemCompleted(item: id, attempt: 1, latencyMilliseconds: 0, result: .object(result))
-            if !payloadOnly { bus.publish(kind) }
+            switch mode {
+            case .publish:
+                bus.publish(kind)
+            case .payloadOnly:
+                continue
+            case .formatOnly:
+                RunEvent(sequence: index, time: Timestamp.now(), run: bus.run, kind: kind).write(into: &lines, timestamps: &timestamps)
+                lines.newline()
+                if lines.count >= 1 << 16 { lines.removeAll() }
+            }
         }
         try bus.close()
         let elapsed = clock.now - start

@@ -1,7 +1,7 @@
 import Foundation
 
 /// `vigil-bench`: in-process measurements for Benchmarks/compare.sh (not part of `swift test`).
-///   vigil-bench bus --events N --log PATH|none --subscribers K [--no-bus]
+///   vigil-bench bus --events N --log PATH|none --subscribers K [--no-bus | --format-only]
 ///   vigil-bench runner --items N --concurrency C
 ///   vigil-bench schema --schema FILE --records FILE.jsonl
 @main
@@ -32,7 +32,8 @@ struct VigilBench {
             print(
                 try BusBenchmark.run(
                     events: Int(option("--events", "200000")) ?? 200_000, log: log == "none" ? nil : log,
-                    subscribers: Int(option("--subscribers", "0")) ?? 0, payloadOnly: arguments.contains("--no-bus")))
+                    subscribers: Int(option("--subscribers", "0")) ?? 0,
+                    mode: arguments.contains("--no-bus") ? .payloadOnly : arguments.contains("--format-only") ? .formatOnly : .publish))
         case "runner":
             print(try await RunnerBenchmark.run(items: Int(option("--items", "100000")) ?? 100_000, concurrency: Int(option("--concurrency", "2")) ?? 2))
         case "schema":

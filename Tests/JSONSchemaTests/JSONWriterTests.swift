@@ -54,6 +54,23 @@ import Testing
         #expect(json.utf8.count == text.utf8.count + text.filter { $0 == "\"" }.count + 2)
     }
 
+    @Test func integersOfEveryLength() {
+        var values = [0, 1, -1, 9, 10, -10, 99, 100, Int.max, Int.min, Int.min + 1]
+        var power = 1
+        for _ in 1...18 {
+            power *= 10
+            values += [power - 1, power, power + 1, -(power - 1), -power]
+        }
+        for value in values {
+            var writer = JSONWriter(capacity: 16)
+            writer.beginArray()
+            writer.int(value)
+            writer.int(value)
+            writer.endArray()
+            #expect(writer.text == "[\(value),\(value)]")
+        }
+    }
+
     @Test func valuesAndSortedKeys() throws {
         let value = try JSONParser().parse(#"{"b": [1, -2, 2.5, true, null, "s"], "a": {"y": {}, "x": []}}"#)
         var writer = JSONWriter()

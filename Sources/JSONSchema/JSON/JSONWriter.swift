@@ -98,7 +98,8 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
             offset = 1
         }
         target[offset] = UInt8(ascii: "\"")
-        (target + offset + 1).update(from: name.utf8Start, count: length)
+        // Names are short: a byte loop beats a call to memmove.
+        for index in 0..<length { target[offset &+ 1 &+ index] = name.utf8Start[index] }
         target[offset + 1 + length] = UInt8(ascii: "\"")
         target[offset + 2 + length] = UInt8(ascii: ":")
         count += offset + length + 3
@@ -120,13 +121,19 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
     }
 
     /// A string whose bytes need no escaping (ASCII letters, digits, punctuation): the
-    /// caller guarantees it. Used for timestamps on the hot path.
-    public mutating func plainString(_ utf8: [UInt8]) {
+    /// caller guarantees it. Used for timestamps and event types on the hot path.
+    public mutating func plainString(_ utf8: UnsafeBufferPointer<UInt8>) {
         separate()
-        put(UInt8(ascii: "\""))
-        utf8.withUnsafeBufferPointer { put($0) }
-        put(UInt8(ascii: "\""))
+        let target = reserve(utf8.count + 2)
+        target[0] = UInt8(ascii: "\"")
+        if let start = utf8.baseAddress { (target + 1).update(from: start, count: utf8.count) }
+        target[utf8.count + 1] = UInt8(ascii: "\"")
+        count += utf8.count + 2
         needsComma = true
+    }
+
+    public mutating func plainString(_ text: StaticString) {
+        plainString(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     public mutating func int(_ value: Int) {
@@ -135,26 +142,30 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
         needsComma = true
     }
 
-    /// Decimal digits without an intermediate String.
+    /// Decimal digits without an intermediate String: counted first, then written from the
+    /// last one back, straight into the buffer.
     private mutating func appendDigits(_ value: Int) {
-        let target = reserve(20)
-        var magnitude = value.magnitude
-        var digits = 0
-        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &scratch) { buffer in
-            repeat {
-                buffer[23 - digits] = UInt8(48 + magnitude % 10)
-                magnitude /= 10
-                digits += 1
-            } while magnitude > 0
-            var offset = 0
-            if value < 0 {
-                target[0] = UInt8(ascii: "-")
-                offset = 1
-            }
-            for index in 0..<digits { target[offset + index] = buffer[24 - digits + index] }
-            count += offset + digits
+        var target = reserve(21)
+        if value < 0 {
+            target[0] = UInt8(ascii: "-")
+            target += 1
+            count &+= 1
         }
+        var magnitude = value.magnitude
+        var digits = 1
+        var bound: UInt = 10
+        while magnitude >= bound && digits < 19 {
+            digits &+= 1
+            bound &*= 10
+        }
+        if magnitude >= bound { digits &+= 1 }  // 20 digits: more than 10^19
+        var position = digits
+        repeat {
+            position &-= 1
+            target[position] = UInt8(truncatingIfNeeded: 48 &+ magnitude % 10)
+            magnitude /= 10
+        } while position > 0
+        count &+= digits
     }
 
     /// A finite double in its shortest form (`null` for NaN and infinities, which JSON lacks).

@@ -8,18 +8,18 @@ extension RunEvent {
     }
 
     /// The same, reusing a formatter across events (the bus's hot path).
-    public func write(into writer: inout JSONWriter, timestamps: inout TimestampFormatter) {
+    public borrowing func write(into writer: inout JSONWriter, timestamps: inout TimestampFormatter) {
         writer.beginObject()
         writer.field("v")
         writer.int(Self.formatVersion)
         writer.field("seq")
         writer.int(sequence)
         writer.field("ts")
-        writer.plainString(timestamps.bytes(time))
+        timestamps.withBytes(time) { writer.plainString($0) }
         writer.field("run")
         writer.string(run)
         writer.field("type")
-        writer.string(type)
+        writer.plainString(typeName)
         switch kind {
         case .runStarted(let started):
             writer.field("job"); writer.string(started.job)

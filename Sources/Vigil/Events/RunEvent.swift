@@ -44,7 +44,10 @@ public struct RunEvent: Sendable, Equatable {
     }
 
     /// The `type` written in the log.
-    public var type: String {
+    public var type: String { typeName.description }
+
+    /// The same, as the constant it is (written without a copy or an escape check).
+    var typeName: StaticString {
         switch kind {
         case .runStarted: "run.started"
         case .runCompleted: "run.completed"

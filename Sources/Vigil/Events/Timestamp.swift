@@ -7,20 +7,21 @@ public enum Timestamp {
 
     public static func iso8601(_ time: Double) -> String {
         var formatter = TimestampFormatter()
-        return String(decoding: formatter.bytes(time), as: UTF8.self)
+        return formatter.withBytes(time) { String(decoding: $0, as: UTF8.self) }
     }
 }
 
 /// Formats timestamps, reusing the date and time of the last second formatted (events
-/// come many to a second), so one costs a few stores.
+/// come many to a second), so one costs a few stores. The text lives in the formatter
+/// itself (24 bytes inline, no array to count references to).
 public struct TimestampFormatter: Sendable {
     private var second = Int.min
-    private var text = [UInt8](repeating: 0, count: 24)
+    private var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
 
     public init() {}
 
-    /// `2026-11-23T18:00:00.123Z` as bytes.
-    public mutating func bytes(_ time: Double) -> [UInt8] {
+    /// `2026-11-23T18:00:00.123Z` as bytes, for the length of `body`.
+    public mutating func withBytes<R>(_ time: Double, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         let totalMilliseconds = Int((time * 1000).rounded(.down))
         var seconds = totalMilliseconds / 1000
         var millis = totalMilliseconds % 1000
@@ -28,27 +29,31 @@ public struct TimestampFormatter: Sendable {
             millis += 1000
             seconds -= 1
         }
-        if seconds != second {
-            second = seconds
-            let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-            let secondOfDay = seconds - days * 86_400
-            let (year, month, day) = Timestamp.civil(fromDays: days)
-            func put(_ value: Int, _ count: Int, at offset: Int) {
-                var rest = value
-                for position in stride(from: offset + count - 1, through: offset, by: -1) {
-                    text[position] = UInt8(48 + rest % 10)
-                    rest /= 10
+        let newSecond = seconds != second
+        second = seconds
+        return try withUnsafeMutableBytes(of: &text) { raw in
+            let text = raw.bindMemory(to: UInt8.self)
+            if newSecond {
+                let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+                let secondOfDay = seconds - days * 86_400
+                let (year, month, day) = Timestamp.civil(fromDays: days)
+                func put(_ value: Int, _ count: Int, at offset: Int) {
+                    var rest = value
+                    for position in stride(from: offset + count - 1, through: offset, by: -1) {
+                        text[position] = UInt8(48 + rest % 10)
+                        rest /= 10
+                    }
                 }
+                put(year, 4, at: 0); text[4] = UInt8(ascii: "-"); put(month, 2, at: 5); text[7] = UInt8(ascii: "-"); put(day, 2, at: 8)
+                text[10] = UInt8(ascii: "T"); put(secondOfDay / 3600, 2, at: 11); text[13] = UInt8(ascii: ":")
+                put(secondOfDay / 60 % 60, 2, at: 14); text[16] = UInt8(ascii: ":"); put(secondOfDay % 60, 2, at: 17)
+                text[19] = UInt8(ascii: "."); text[23] = UInt8(ascii: "Z")
             }
-            put(year, 4, at: 0); text[4] = UInt8(ascii: "-"); put(month, 2, at: 5); text[7] = UInt8(ascii: "-"); put(day, 2, at: 8)
-            text[10] = UInt8(ascii: "T"); put(secondOfDay / 3600, 2, at: 11); text[13] = UInt8(ascii: ":")
-            put(secondOfDay / 60 % 60, 2, at: 14); text[16] = UInt8(ascii: ":"); put(secondOfDay % 60, 2, at: 17)
-            text[19] = UInt8(ascii: "."); text[23] = UInt8(ascii: "Z")
+            text[20] = UInt8(48 + millis / 100)
+            text[21] = UInt8(48 + millis / 10 % 10)
+            text[22] = UInt8(48 + millis % 10)
+            return try body(UnsafeBufferPointer(text))
         }
-        text[20] = UInt8(48 + millis / 100)
-        text[21] = UInt8(48 + millis / 10 % 10)
-        text[22] = UInt8(48 + millis % 10)
-        return text
     }
 }
 
