@@ -98,8 +98,7 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
             offset = 1
         }
         target[offset] = UInt8(ascii: "\"")
-        // Names are short: a byte loop beats a call to memmove.
-        for index in 0..<length { target[offset &+ 1 &+ index] = name.utf8Start[index] }
+        (target + offset + 1).update(from: name.utf8Start, count: length)
         target[offset + 1 + length] = UInt8(ascii: "\"")
         target[offset + 2 + length] = UInt8(ascii: ":")
         count += offset + length + 3
@@ -257,11 +256,10 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
     private mutating func writeString(_ value: String) {
-        put(UInt8(ascii: "\""))
-        if value.utf8.withContiguousStorageIfAvailable({ appendEscaped($0) }) == nil {
-            Array(value.utf8).withUnsafeBufferPointer { appendEscaped($0) }
-        }
-        put(UInt8(ascii: "\""))
+        // `withUTF8` gives a small string's bytes from the stack and a native one's in place
+        // (it copies only a bridged string, which Linux does not have).
+        var text = value
+        text.withUTF8 { appendQuoted($0) }
     }
 
     private static let ones: UInt64 = 0x0101_0101_0101_0101
@@ -291,17 +289,23 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
         return word
     }
 
-    /// Most strings need no escaping: eight plain bytes are copied with one load and one
-    /// store, a short tail too (as a padded word). The input goes in slices of at most
-    /// 4 KiB, each with room reserved for its worst case (every byte a six-byte `\u00XX`)
-    /// plus one word, so the loop writes without checks; the count moves only by the
-    /// bytes that belong to the string.
-    private mutating func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+    /// The string between quotes. Most strings need no escaping: eight plain bytes are
+    /// copied with one load and one store, a short tail too (as a padded word). The input
+    /// goes in slices of at most 4 KiB, each with room reserved for its worst case (every
+    /// byte a six-byte `\u00XX`) plus a word and the quotes, so the loop writes without
+    /// checks; the count moves only by the bytes that belong to the string.
+    private mutating func appendQuoted(_ utf8: UnsafeBufferPointer<UInt8>) {
+        reserve(1).pointee = UInt8(ascii: "\"")
+        count &+= 1
+        defer {
+            reserve(1).pointee = UInt8(ascii: "\"")
+            count &+= 1
+        }
         guard let source = utf8.baseAddress else { return }
         var sliceStart = 0
         while sliceStart < utf8.count {
             let sliceEnd = min(utf8.count, sliceStart &+ 4096)
-            let target = reserve((sliceEnd &- sliceStart) &* 6 &+ 8)
+            let target = reserve((sliceEnd &- sliceStart) &* 6 &+ 9)
             var written = 0
             var index = sliceStart
             while index < sliceEnd {
