@@ -11,11 +11,12 @@ enum ExitStatus: Int32 {
     case invalidJobOrUsage = 2
     /// `vigil run`: a threshold (or a consumer) aborted the run.
     case aborted = 3
-    /// `vigil run`: stopped by a signal or an outage; resumable.
+    /// `vigil run`: stopped by a signal, an outage or a full disk; resumable.
     case interrupted = 4
     /// `vigil run`: every item was tried and none succeeded.
     case noSuccess = 5
-    /// Vigil itself failed (cannot write the run folder, a bug).
+    /// Vigil itself failed (cannot create the run folder, a bug). A run folder that stops
+    /// taking writes mid-run is `interrupted`: the run can be resumed.
     case internalError = 6
     /// `vigil resume`, `vigil rerun`, `--retry-failed`: something the run pinned (job,
     /// prompt, schema, inputs, model, Vigil version) has drifted; nothing was run.
