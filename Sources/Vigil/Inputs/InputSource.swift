@@ -3,15 +3,19 @@ import JSONSchema
 
 /// A job's items, enumerated lazily in a stable order (files folder by folder in sorted
 /// order; records in file order), each input in turn. Memory does not grow with the
-/// number of items, except 8 bytes per JSON Lines record to catch duplicate ids.
+/// number of items, except 8 bytes per JSON Lines record to catch repeated ids (see
+/// `IDFingerprints`; a repeated id is reported when its input has been read to the end).
 public struct InputSource: Sendable {
     public let folder: URL
     public let specs: [InputSpec]
     /// Stop after this many items in all (a canary run).
     public let limit: Int?
-    /// Refuse a JSON Lines id seen before (8+ bytes per record). A run's item loop turns it
-    /// off: the same items were checked when the run was set up, so the loop stays flat.
+    /// Refuse a JSON Lines id seen before in the same input (8 bytes per record). A run's
+    /// item loop turns it off: the same items were checked when the run was set up, so the
+    /// loop stays flat.
     public let checksDuplicateIDs: Bool
+    /// How ids are fingerprinted (tests make them collide).
+    var fingerprint: @Sendable (String) -> Int = { $0.hashValue }
 
     public init(folder: URL, specs: [InputSpec], limit: Int? = nil, checksDuplicateIDs: Bool = true) {
         self.folder = folder
@@ -30,16 +34,23 @@ public struct InputSource: Sendable {
         private var yielded = 0
         private var walker: GlobWalker?
         private var reader: JSONLinesReader?
-        private var seenIDs = Set<Int>()
+        private var fingerprints: IDFingerprints
+        /// The current input was ended and checked (by its end or by a limit).
+        private var specFinished = false
         /// The spec the last item came from (for messages).
         public private(set) var currentInput = 0
 
         init(source: InputSource) {
             self.source = source
+            fingerprints = IDFingerprints(fingerprint: source.fingerprint)
         }
 
         public mutating func next() throws(InputProblem) -> InputItem? {
-            if let limit = source.limit, yielded >= limit { return nil }
+            if let limit = source.limit, yielded >= limit {
+                // A canary's end: what it takes of the current input is checked too.
+                if specIndex < source.specs.count { try finishSpec(source.specs[specIndex]) }
+                return nil
+            }
             while specIndex < source.specs.count {
                 let spec = source.specs[specIndex]
                 if let item = try nextItem(of: spec) {
@@ -48,13 +59,44 @@ public struct InputSource: Sendable {
                     currentInput = specIndex
                     return item
                 }
-                reader?.close()
+                try finishSpec(spec)
                 walker = nil
                 reader = nil
                 specIndex += 1
                 yieldedInSpec = 0
+                specFinished = false
             }
             return nil
+        }
+
+        /// Closes the current input and confirms any repeated id fingerprint against the
+        /// ids themselves (the first `yieldedInSpec` records, read again).
+        private mutating func finishSpec(_ spec: InputSpec) throws(InputProblem) {
+            guard !specFinished else { return }
+            specFinished = true
+            reader?.close()
+            guard case .jsonl(let path, let idField, _) = spec, source.checksDuplicateIDs else { return }
+            let suspects = fingerprints.repeated()
+            guard !suspects.isEmpty else { return }
+            guard var again = JSONLinesReader(url: source.folder.appendingPathComponent(path)) else {
+                throw InputProblem(message: "the file \(path) could not be read again", line: nil, isEmpty: false)
+            }
+            defer { again.close() }
+            var firstLine: [String: Int] = [:]
+            var records = 0
+            while records < yieldedInSpec, let line = again.next() {
+                guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { continue }
+                records += 1
+                guard let record = try? JSONParser().parse(line) else { continue }
+                let id = try Self.id(of: record, number: again.lineNumber, path: path, idField: idField)
+                guard suspects.contains(source.fingerprint(id)) else { continue }
+                if let earlier = firstLine[id] {
+                    throw InputProblem(
+                        message: "\(idField ?? "id") \"\(id)\" on line \(again.lineNumber) of \(path) appears earlier too (line \(earlier)); ids must be unique",
+                        line: again.lineNumber, isEmpty: false)
+                }
+                firstLine[id] = again.lineNumber
+            }
         }
 
         private mutating func nextItem(of spec: InputSpec) throws(InputProblem) -> InputItem? {
@@ -91,20 +133,22 @@ public struct InputSource: Sendable {
             guard case .object = record else {
                 throw InputProblem(message: "line \(number) of \(path) is \(record.typeName), not a JSON object", line: number, isEmpty: false)
             }
-            var id = "line-\(number)"
-            if let idField {
-                switch record[idField] {
-                case .string(let text)? where !text.isEmpty: id = text
-                case .number(let value)?: id = value.description
-                default:
-                    throw InputProblem(
-                        message: "the record on line \(number) of \(path) has no \"\(idField)\" (a non-empty string or a number)", line: number, isEmpty: false)
-                }
-            }
-            if source.checksDuplicateIDs, !seenIDs.insert(id.hashValue).inserted {
-                throw InputProblem(message: "\(idField ?? "id") \"\(id)\" on line \(number) of \(path) appears earlier too; ids must be unique", line: number, isEmpty: false)
-            }
+            let id = try Self.id(of: record, number: number, path: path, idField: idField)
+            // Ids made from line numbers cannot repeat.
+            if source.checksDuplicateIDs, idField != nil { fingerprints.add(id) }
             return InputItem(id: id, path: nil, record: record)
+        }
+
+        /// A record's id: its `idField`, or its line (`line-7`) when the input names none.
+        private static func id(of record: JSONValue, number: Int, path: String, idField: String?) throws(InputProblem) -> String {
+            guard let idField else { return "line-\(number)" }
+            switch record[idField] {
+            case .string(let text)? where !text.isEmpty: return text
+            case .number(let value)?: return value.description
+            default:
+                throw InputProblem(
+                    message: "the record on line \(number) of \(path) has no \"\(idField)\" (a non-empty string or a number)", line: number, isEmpty: false)
+            }
         }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import JSONSchema
 import Testing
-import Vigil
+@testable import Vigil
 
 @Suite struct InputSourceTests {
     func tree(_ files: [String]) throws -> URL {
@@ -44,16 +44,63 @@ import Vigil
         #expect(try ids(canary) == ["line-1", "line-2", "line-3"])
     }
 
-    @Test func aBadRecordStopsTheEnumerationWithItsLine() throws {
+    /// A repeated id is found when its input has been read to the end (the ids are not
+    /// kept, only 8-byte fingerprints) and is reported with both lines.
+    @Test func aRepeatedIdIsReportedWithBothLinesAtTheEndOfItsInput() throws {
         let folder = try tree([])
-        try "{\"id\": 1}\n{\"id\": 2}\n{\"id\": 1}\n".write(to: folder.appendingPathComponent("r.jsonl"), atomically: true, encoding: .utf8)
+        try "{\"id\": 1}\n\n{\"id\": 2}\n{\"id\": 1}\n{\"id\": 3}\n".write(to: folder.appendingPathComponent("r.jsonl"), atomically: true, encoding: .utf8)
         var iterator = InputSource(folder: folder, specs: [.jsonl(path: "r.jsonl", idField: "id", limit: nil)]).makeIterator()
-        _ = try iterator.next()
-        _ = try iterator.next()
+        for _ in 1...4 { _ = try iterator.next() }
         #expect {
             _ = try iterator.next()
         } throws: { error in
-            (error as! InputProblem).line == 3
+            let problem = error as! InputProblem
+            return problem.line == 4 && problem.message == "id \"1\" on line 4 of r.jsonl appears earlier too (line 1); ids must be unique"
+        }
+        // Within a limit that stops before the repeat, there is none.
+        let limited = InputSource(folder: folder, specs: [.jsonl(path: "r.jsonl", idField: "id", limit: 2)])
+        #expect(try ids(limited) == ["1", "2"])
+        let canary = InputSource(folder: folder, specs: [.jsonl(path: "r.jsonl", idField: "id", limit: nil)], limit: 2)
+        #expect(try ids(canary) == ["1", "2"])
+        let wider = InputSource(folder: folder, specs: [.jsonl(path: "r.jsonl", idField: "id", limit: nil)], limit: 3)
+        #expect(throws: InputProblem.self) { try ids(wider) }
+    }
+
+    /// The fingerprints are sorted in place (no scratch memory): every size around the
+    /// insertion-sort cut-off, few and many equal values, sorted and reversed runs.
+    @Test func fingerprintsSortInPlace() {
+        var generator = SystemRandomNumberGenerator()
+        for size in [0, 1, 2, 3, 15, 16, 17, 18, 33, 100, 1_000, 50_000] {
+            for spread in [1, 3, size + 1, Int.max] {
+                var values = (0..<size).map { _ in Int.random(in: 0..<max(1, spread), using: &generator) }
+                if spread == 3 { values.sort() }
+                if spread == size + 1 { values.sort(by: >) }
+                let expected = values.sorted()
+                values.withUnsafeMutableBufferPointer { IDFingerprints.sortInPlace($0) }
+                #expect(values == expected, "size \(size), spread \(spread)")
+            }
+        }
+        var fingerprints = IDFingerprints()
+        for index in 0..<20_000 { fingerprints.add("id-\(index % 19_999)") }
+        #expect(fingerprints.repeated() == ["id-0".hashValue])
+        #expect(fingerprints.count == 0)
+    }
+
+    /// Different ids that share a fingerprint are not a repeat: every suspicion is checked
+    /// against the ids themselves. Here every id collides.
+    @Test func idsThatShareAFingerprintAreNotReported() throws {
+        let folder = try tree([])
+        var lines = ""
+        for index in 1...1_000 { lines += #"{"id": "R\#(index)"}"# + "\n" }
+        try lines.write(to: folder.appendingPathComponent("r.jsonl"), atomically: true, encoding: .utf8)
+        var source = InputSource(folder: folder, specs: [.jsonl(path: "r.jsonl", idField: "id", limit: nil)])
+        source.fingerprint = { _ in 42 }
+        #expect(try ids(source).count == 1_000)
+        try (lines + #"{"id": "R500"}"# + "\n").write(to: folder.appendingPathComponent("r.jsonl"), atomically: true, encoding: .utf8)
+        #expect {
+            try ids(source)
+        } throws: { error in
+            (error as! InputProblem).message == "id \"R500\" on line 1001 of r.jsonl appears earlier too (line 500); ids must be unique"
         }
     }
 
