@@ -1,3 +1,4 @@
+import Foundation
 import JSONSchema
 
 /// Every input resolves to at least one item, ids are unique across inputs, and the
@@ -11,22 +12,20 @@ enum InputsCheck {
         var count = 0
         var first: [InputItem] = []
         var failed = false
-        var origin: [Int: Int] = [:]
+        // Across inputs only (each input checks its own ids): 8 bytes an item, confirmed
+        // against the ids at the end (see `IDFingerprints`).
+        var acrossInputs = IDFingerprints()
+        var specs: [(spec: InputSpec, location: SourceLocation)] = []
         for (index, entry) in entries.enumerated() {
             guard let spec = spec(entry.json) else { failed = true; continue }
             let location = (entry.member("glob") ?? entry.member("jsonl"))?.value.location ?? entry.location
+            specs.append((spec, location))
             var items = InputSource(folder: context.folder, specs: [spec]).makeIterator()
             var inThisInput = 0
             do {
                 while let item = try items.next() {
                     inThisInput += 1
-                    // Across inputs only (each input checks its own ids); one input needs no map.
-                    if entries.count > 1, let earlier = origin.updateValue(index, forKey: item.id.hashValue), earlier != index {
-                        context.report(
-                            Diagnostic(.inputInvalid, "item \"\(item.id)\" comes from inputs[\(earlier)] and inputs[\(index)]; an item must come from one input", at: location))
-                        failed = true
-                        break
-                    }
+                    if entries.count > 1 { acrossInputs.add(item.id) }
                     if first.count < keptItems { first.append(item) }
                 }
             } catch {
@@ -42,10 +41,31 @@ enum InputsCheck {
             }
             count += inThisInput
         }
+        if !failed, entries.count > 1, let (id, earlier, later) = itemInTwoInputs(specs, suspects: acrossInputs.repeated(), fingerprint: acrossInputs.fingerprint, folder: context.folder) {
+            context.report(
+                Diagnostic(.inputInvalid, "item \"\(id)\" comes from inputs[\(earlier)] and inputs[\(later)]; an item must come from one input", at: specs[later].location))
+            failed = true
+        }
         if !failed {
             context.itemCount = count
             context.firstItems = first
         }
+    }
+
+    /// The first item whose id is in two inputs, among the ids whose fingerprint repeated
+    /// (the inputs are read again only when there is such a suspicion).
+    private static func itemInTwoInputs(_ specs: [(spec: InputSpec, location: SourceLocation)], suspects: Set<Int>, fingerprint: (String) -> Int, folder: URL) -> (String, Int, Int)? {
+        guard !suspects.isEmpty else { return nil }
+        var origin: [String: Int] = [:]
+        for (index, input) in specs.enumerated() {
+            var items = InputSource(folder: folder, specs: [input.spec], checksDuplicateIDs: false).makeIterator()
+            while let item = try? items.next() {
+                guard suspects.contains(fingerprint(item.id)) else { continue }
+                if let earlier = origin[item.id], earlier != index { return (item.id, earlier, index) }
+                origin[item.id] = index
+            }
+        }
+        return nil
     }
 
     private static func emptyMessage(_ spec: InputSpec) -> String {
