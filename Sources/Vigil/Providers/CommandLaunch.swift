@@ -14,22 +14,31 @@ public struct CommandLaunch: Sendable {
     public let environment: [String: String]
     public let folder: URL
     public let timeout: Duration
+    /// The program to start: a path (relative to the job folder), or a name looked up on
+    /// PATH once, here. Given a name, swift-subprocess tries to start it in each PATH folder
+    /// until one works: with this machine's PATH that was 8 failed spawns an item, most of
+    /// what `mode: per-item` cost beyond the program itself.
+    let executable: Executable
 
     public init(arguments: [String], environment: [String: String] = [:], folder: URL, timeout: Duration) {
         self.arguments = arguments
         self.environment = environment
         self.folder = folder
         self.timeout = timeout
+        let program = arguments.first ?? ""
+        if program.hasPrefix("/") {
+            executable = .path(FilePath(program))
+        } else if program.contains("/") {
+            executable = .path(FilePath(folder.appendingPathComponent(program).standardizedFileURL.path))
+        } else if let found = ProgramSearch.find(program, path: environment["PATH"] ?? ProcessInfo.processInfo.environment["PATH"], workingFolder: folder) {
+            executable = .path(FilePath(found))
+        } else {
+            // Not found now: the start fails with swift-subprocess's own error, per item.
+            executable = .name(program)
+        }
     }
 
     public var program: String { arguments.first ?? "" }
-
-    /// A path (relative to the job folder) or a name looked up on PATH.
-    var executable: Executable {
-        if program.hasPrefix("/") { return .path(FilePath(program)) }
-        if program.contains("/") { return .path(FilePath(folder.appendingPathComponent(program).standardizedFileURL.path)) }
-        return .name(program)
-    }
 
     var programArguments: Arguments { Arguments(Array(arguments.dropFirst())) }
 

@@ -19,9 +19,7 @@ enum ProgramCheck {
             }
             return
         }
-        let path = context.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        let found = path.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(program)") }
-        if !found {
+        if ProgramSearch.find(program, path: context.environment["PATH"], workingFolder: context.folder) == nil {
             context.report(Diagnostic(.programNotFound, "the program \"\(program)\" is not on PATH", at: first.location))
         }
     }
