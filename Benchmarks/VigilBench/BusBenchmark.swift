@@ -65,7 +65,9 @@ enum BusBenchmark {
             dwc["catalogNumber"] = .string("AAFC-\(100_000 + index)")
             var result = JSONObject(minimumCapacity: 1)
             result["dwc"] = .object(dwc)
-            let id = "DSC_" + String(repeating: "0", count: max(0, 6 - String(index).count)) + String(index) + ".JPG"
+            // The seed's f"DSC_{i:06d}.JPG": the number's digits once, zero-padded to six.
+            let digits = String(index)
+            let id = "DSC_\(String(repeating: "0", count: max(0, 6 - digits.utf8.count)))\(digits).JPG"
             let kind = RunEvent.Kind.itemCompleted(item: id, attempt: 1, latencyMilliseconds: 0, result: .object(result))
             switch mode {
             case .publish:
