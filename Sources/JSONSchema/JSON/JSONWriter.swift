@@ -274,15 +274,26 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
     }
 
     /// Up to seven bytes as one word, the rest filled with spaces (which need no escaping),
-    /// so a string's tail goes through the same word test as its body. Assembled with
-    /// shifts: a `memcpy` into a stack word stalled the load that followed it (store
-    /// forwarding) and cost more than the bytewise loop it replaced.
+    /// so a short string's tail goes through the same word test as its body. Read with at
+    /// most three loads (4, 2, 1 bytes): a byte-by-byte loop cost more than the test, and a
+    /// `memcpy` into a stack word stalled the load that followed it (store forwarding).
     @inline(__always)
-    private static func partialWord(_ source: UnsafePointer<UInt8>, count: Int) -> UInt64 {
+    private static func shortWord(_ source: UnsafePointer<UInt8>, count: Int) -> UInt64 {
+        let raw = UnsafeRawPointer(source)
         var word: UInt64 = 0x2020_2020_2020_2020
-        for index in 0..<count {
-            let shift = UInt64(index &* 8)
-            word = (word & ~(0xFF &<< shift)) | (UInt64(source[index]) &<< shift)
+        var offset = 0
+        if count & 4 != 0 {
+            word = (word & ~0xFFFF_FFFF) | UInt64(raw.loadUnaligned(as: UInt32.self).littleEndian)
+            offset = 4
+        }
+        if count & 2 != 0 {
+            let shift = UInt64(offset &* 8)
+            word = (word & ~(0xFFFF &<< shift)) | (UInt64(raw.loadUnaligned(fromByteOffset: offset, as: UInt16.self).littleEndian) &<< shift)
+            offset &+= 2
+        }
+        if count & 1 != 0 {
+            let shift = UInt64(offset &* 8)
+            word = (word & ~(0xFF &<< shift)) | (UInt64(source[offset]) &<< shift)
         }
         // Byte `index` is now the value's `index`-th lowest: stored little-endian, it lands
         // in memory in string order.
@@ -290,68 +301,101 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
     }
 
     /// The string between quotes. Most strings need no escaping: eight plain bytes are
-    /// copied with one load and one store, a short tail too (as a padded word). The input
-    /// goes in slices of at most 4 KiB, each with room reserved for its worst case (every
-    /// byte a six-byte `\u00XX`) plus a word and the quotes, so the loop writes without
-    /// checks; the count moves only by the bytes that belong to the string.
+    /// copied with one load and one store, and so is the tail: as the string's last eight
+    /// bytes (overlapping what is already copied) when nothing before it was escaped, else
+    /// as a word padded with spaces. The input goes in slices of at most 4 KiB, each with
+    /// room reserved once for its worst case (every byte a six-byte `\u00XX`), the quotes
+    /// and a word of slack, so the loop writes without checks; the count moves only by the
+    /// bytes that belong to the string.
     private mutating func appendQuoted(_ utf8: UnsafeBufferPointer<UInt8>) {
-        reserve(1).pointee = UInt8(ascii: "\"")
-        count &+= 1
-        defer {
-            reserve(1).pointee = UInt8(ascii: "\"")
-            count &+= 1
+        guard let source = utf8.baseAddress, utf8.count > 0 else {
+            let target = reserve(2)
+            target[0] = UInt8(ascii: "\"")
+            target[1] = UInt8(ascii: "\"")
+            count &+= 2
+            return
         }
-        guard let source = utf8.baseAddress else { return }
         var sliceStart = 0
         while sliceStart < utf8.count {
             let sliceEnd = min(utf8.count, sliceStart &+ 4096)
-            let target = reserve((sliceEnd &- sliceStart) &* 6 &+ 9)
+            let target = reserve((sliceEnd &- sliceStart) &* 6 &+ 10)
             var written = 0
-            var index = sliceStart
-            while index < sliceEnd {
-                let remaining = sliceEnd &- index
-                let step = min(remaining, 8)
-                let word =
-                    remaining >= 8
-                    ? UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)
-                    : Self.partialWord(source + index, count: remaining)
-                if !Self.needsEscape(word) {
-                    if remaining >= 8 {
-                        UnsafeMutableRawPointer(target + written).storeBytes(of: word, as: UInt64.self)
-                    } else {
-                        UnsafeMutableRawPointer(target + written).storeBytes(of: word.littleEndian, as: UInt64.self)
-                    }
-                    written &+= step
-                    index &+= step
-                    continue
-                }
-                for _ in 0..<step {
-                    let byte = source[index]
-                    index &+= 1
-                    if byte >= 0x20 && byte != 0x22 && byte != 0x5C {
-                        target[written] = byte
-                        written &+= 1
-                        continue
-                    }
-                    target[written] = 0x5C
-                    switch byte {
-                    case 0x22: target[written &+ 1] = 0x22; written &+= 2
-                    case 0x5C: target[written &+ 1] = 0x5C; written &+= 2
-                    case 0x0A: target[written &+ 1] = UInt8(ascii: "n"); written &+= 2
-                    case 0x0D: target[written &+ 1] = UInt8(ascii: "r"); written &+= 2
-                    case 0x09: target[written &+ 1] = UInt8(ascii: "t"); written &+= 2
-                    default:
-                        target[written &+ 1] = UInt8(ascii: "u")
-                        target[written &+ 2] = 0x30
-                        target[written &+ 3] = 0x30
-                        target[written &+ 4] = Self.hex[Int(byte >> 4)]
-                        target[written &+ 5] = Self.hex[Int(byte & 0xF)]
-                        written &+= 6
-                    }
-                }
+            if sliceStart == 0 {
+                target[0] = UInt8(ascii: "\"")
+                written = 1
+            }
+            written &+= Self.escape(source + sliceStart, count: sliceEnd &- sliceStart, into: target + written)
+            if sliceEnd == utf8.count {
+                target[written] = UInt8(ascii: "\"")
+                written &+= 1
             }
             count &+= written
             sliceStart = sliceEnd
         }
+    }
+
+    /// Writes `count` bytes escaped for JSON at `target` (room for the worst case plus a
+    /// word); returns the bytes written.
+    @inline(__always)
+    private static func escape(_ source: UnsafePointer<UInt8>, count: Int, into target: UnsafeMutablePointer<UInt8>) -> Int {
+        var index = 0
+        var written = 0
+        while count &- index >= 8 {
+            let word = UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)
+            if needsEscape(word) {
+                written &+= escapeBytes(source + index, count: 8, into: target + written)
+            } else {
+                UnsafeMutableRawPointer(target + written).storeBytes(of: word, as: UInt64.self)
+                written &+= 8
+            }
+            index &+= 8
+        }
+        let remaining = count &- index
+        guard remaining > 0 else { return written }
+        if count >= 8 && written == index {
+            // Nothing escaped so far, so input and output offsets agree: the last eight
+            // bytes go where they belong, rewriting the overlap with the same bytes.
+            let word = UnsafeRawPointer(source + (count &- 8)).loadUnaligned(as: UInt64.self)
+            if !needsEscape(word) {
+                UnsafeMutableRawPointer(target + (count &- 8)).storeBytes(of: word, as: UInt64.self)
+                return count
+            }
+        } else {
+            let word = shortWord(source + index, count: remaining)
+            if !needsEscape(word) {
+                UnsafeMutableRawPointer(target + written).storeBytes(of: word.littleEndian, as: UInt64.self)
+                return written &+ remaining
+            }
+        }
+        return written &+ escapeBytes(source + index, count: remaining, into: target + written)
+    }
+
+    /// The byte-by-byte escape, for the words that hold something to escape.
+    private static func escapeBytes(_ source: UnsafePointer<UInt8>, count: Int, into target: UnsafeMutablePointer<UInt8>) -> Int {
+        var written = 0
+        for index in 0..<count {
+            let byte = source[index]
+            if byte >= 0x20 && byte != 0x22 && byte != 0x5C {
+                target[written] = byte
+                written &+= 1
+                continue
+            }
+            target[written] = 0x5C
+            switch byte {
+            case 0x22: target[written &+ 1] = 0x22; written &+= 2
+            case 0x5C: target[written &+ 1] = 0x5C; written &+= 2
+            case 0x0A: target[written &+ 1] = UInt8(ascii: "n"); written &+= 2
+            case 0x0D: target[written &+ 1] = UInt8(ascii: "r"); written &+= 2
+            case 0x09: target[written &+ 1] = UInt8(ascii: "t"); written &+= 2
+            default:
+                target[written &+ 1] = UInt8(ascii: "u")
+                target[written &+ 2] = 0x30
+                target[written &+ 3] = 0x30
+                target[written &+ 4] = hex[Int(byte >> 4)]
+                target[written &+ 5] = hex[Int(byte & 0xF)]
+                written &+= 6
+            }
+        }
+        return written
     }
 }

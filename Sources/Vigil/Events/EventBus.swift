@@ -97,9 +97,12 @@ public final class EventBus: Sendable {
                 }
             }
             var decision = ConsumerDecision.proceed
-            for consumer in state.inline {
-                let verdict = consumer.consume(event)
-                if case .proceed = decision { decision = verdict }
+            // Through the buffer: each consumer is borrowed, not copied (retained) per event.
+            state.inline.withUnsafeBufferPointer { consumers in
+                for index in consumers.indices {
+                    let verdict = consumers[index].consume(event)
+                    if case .proceed = decision { decision = verdict }
+                }
             }
             for buffered in state.buffered where buffered.consumer.eventTypes?.contains(event.type) ?? true {
                 if case .dropped = buffered.continuation.yield(event) {
