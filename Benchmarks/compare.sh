@@ -62,7 +62,15 @@ record() { echo "{\"name\": \"$1\", \"value\": $2}" >>"$results"; }
 
 log "1. event bus vs the seed bus (200,000 events; seed and Vigil runs interleaved, so both see the same machine)"
 # Each run of each measure prints one JSON line; the lines are collected per measure, in turns.
+# A log is deleted as soon as its run ends and the disk settled (sync) before the next run:
+# otherwise the kernel writes one side's 40-60 MB back to the disk during the other side's
+# timed loop (this machine showed 50% I/O wait then), which skewed whichever came next.
 bus_run() {
+  sync
+  bus_measure "$1"
+  rm -f "$tmp/seed.jsonl" "$tmp/vigil.jsonl"
+}
+bus_measure() {
   case $1 in
     seed_log) python3 "$peers/bench_seed_bus.py" --events 200000 --log "$tmp/seed.jsonl" --subscribers 0 ;;
     vigil_log) "$bench" bus --events 200000 --log "$tmp/vigil.jsonl" --subscribers 0 ;;
@@ -77,10 +85,11 @@ bus_names=(seed_log vigil_log seed_payload vigil_payload seed_mem vigil_mem vigi
 for _ in $(seq "$runs"); do
   for name in "${bus_names[@]}"; do bus_run "$name" >>"$tmp/bus-$name.jsonl"; done
 done
+# Recorded per run, in run order: the table pairs each seed run with the Vigil run beside it.
 for name in "${bus_names[@]}"; do
   record "$name" "$(python3 -c '
-import json, statistics, sys
-print(statistics.median(json.loads(line)["us_per_event"] for line in open(sys.argv[1]) if line.strip()))' "$tmp/bus-$name.jsonl")"
+import json, sys
+print(json.dumps([json.loads(line)["us_per_event"] for line in open(sys.argv[1]) if line.strip()]))' "$tmp/bus-$name.jsonl")"
 done
 
 log "2. runner overhead, no-op provider, 100,000 items, concurrency 2"
@@ -170,18 +179,24 @@ runs = sys.argv[2]
 rows = []
 def row(what, peer, vigil, ratio, target, met):
     rows.append((what, peer, vigil, ratio, target, "yes" if met else "NO"))
-# Bus rows are medians of us/event, shown as events/s. The timed loop builds each payload
-# (as the seed's does); the seed's own notes say to subtract that (--no-bus) for the bus
-# alone, which the second row does for both sides.
+# Bus rows: us/event per run, shown as medians (events/s where the row says so). A ratio is
+# the median of the per-run ratios, each seed run against the Vigil run measured right after
+# it, so a slow minute of the machine weighs on both sides of a pair. The timed loop builds
+# each payload (as the seed's does); the seed's own notes say to subtract that (--no-bus)
+# for the bus alone, which the second row does for both sides.
+from statistics import median
+bus = {name: r.pop(name) for name in ("seed_log", "vigil_log", "seed_payload", "vigil_payload", "seed_mem", "vigil_mem", "vigil_mem3")}
+def paired(f): return median(f(i) for i in range(len(bus["seed_log"])))
+m = {name: median(values) for name, values in bus.items()}
 def per_second(us): return f"{1e6/us:,.0f}"
-log_ratio = r['seed_log'] / r['vigil_log']
-row("1. bus + JSONL log, events/s (loop with payloads)", per_second(r['seed_log']), per_second(r['vigil_log']), f"{log_ratio:.1f}x", ">= 10x", log_ratio >= 10)
-seed_bus, vigil_bus = r['seed_log'] - r['seed_payload'], r['vigil_log'] - r['vigil_payload']
-bus_ratio = seed_bus / vigil_bus
-row("   bus + JSONL log alone, us/event (payload subtracted)", f"{seed_bus:.2f}", f"{vigil_bus:.2f}", f"{bus_ratio:.1f}x", ">= 10x", bus_ratio >= 10)
-row("   payload building alone, us/event", f"{r['seed_payload']:.2f}", f"{r['vigil_payload']:.2f}", f"{r['seed_payload']/r['vigil_payload']:.1f}x", "", True)
-row("   bus in memory, 2 consumers, events/s", per_second(r['seed_mem']), per_second(r['vigil_mem']), f"{r['seed_mem']/r['vigil_mem']:.1f}x", "", True)
-row("   bus in memory, 3 consumers, events/s", "", per_second(r['vigil_mem3']), "", ">= 3,000,000", 1e6 / r['vigil_mem3'] >= 3e6)
+log_ratio = paired(lambda i: bus['seed_log'][i] / bus['vigil_log'][i])
+row("1. bus + JSONL log, events/s (loop with payloads)", per_second(m['seed_log']), per_second(m['vigil_log']), f"{log_ratio:.1f}x", ">= 10x", log_ratio >= 10)
+def alone(side, i): return bus[f'{side}_log'][i] - bus[f'{side}_payload'][i]
+bus_ratio = paired(lambda i: alone('seed', i) / alone('vigil', i))
+row("   bus + JSONL log alone, us/event (payload subtracted)", f"{paired(lambda i: alone('seed', i)):.2f}", f"{paired(lambda i: alone('vigil', i)):.2f}", f"{bus_ratio:.1f}x", ">= 10x", bus_ratio >= 10)
+row("   payload building alone, us/event", f"{m['seed_payload']:.2f}", f"{m['vigil_payload']:.2f}", f"{paired(lambda i: bus['seed_payload'][i] / bus['vigil_payload'][i]):.1f}x", "", True)
+row("   bus in memory, 2 consumers, events/s", per_second(m['seed_mem']), per_second(m['vigil_mem']), f"{paired(lambda i: bus['seed_mem'][i] / bus['vigil_mem'][i]):.1f}x", "", True)
+row("   bus in memory, 3 consumers, events/s", "", per_second(m['vigil_mem3']), "", ">= 3,000,000", 1e6 / m['vigil_mem3'] >= 3e6)
 row("2. runner overhead, us/item (100k, no-op)", "", f"{r['runner_us']:.1f}", "", "<= 10", r['runner_us'] <= 10)
 for n in (10000, 100000, 1000000):
     row(f"3. peak RSS MB, {n:,} items: setup / run", "", f"{r[f'mem_setup_{n}']:.0f} / {r[f'mem_run_{n}']:.0f}", "", "flat, <= 64", max(r[f'mem_setup_{n}'], r[f'mem_run_{n}']) <= 64)
@@ -193,7 +208,7 @@ ideal = 5 * 0.2 / 4
 row("7. time to abort, s (ideal 5 x 0.2 s / 4)", f"{ideal:.2f}", f"{r['abort_s']:.2f}", f"{r['abort_s']/ideal:.1f}x ideal", "", True)
 widths = [max(len(str(x[i])) for x in rows + [("measure", "peer", "vigil", "ratio", "target", "met")]) for i in range(6)]
 header = ("measure", "peer", "vigil", "ratio", "target", "met")
-print(f"Medians of {runs} runs (whole-process times by hyperfine), {len(rows)} rows")
+print(f"Medians of {runs} runs (whole-process times by hyperfine; a bus ratio is the median of {runs} paired runs), {len(rows)} rows")
 for line in [header] + rows:
     print("  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(line, widths))))
 PY
