@@ -295,7 +295,7 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
             let shift = UInt64(offset &* 8)
             word = (word & ~(0xFF &<< shift)) | (UInt64(source[offset]) &<< shift)
         }
-        // Byte `index` is now the value's `index`-th lowest: stored little-endian, it lands
+        // Byte i of the string is now the word's i-th lowest: stored little-endian, it lands
         // in memory in string order.
         return word
     }
