@@ -19,7 +19,7 @@ public final class ProgressConsumer: AsyncEventConsumer, @unchecked Sendable {
 
     public init(
         isTerminal: Bool = isatty(STDERR_FILENO) == 1, environment: [String: String] = ProcessInfo.processInfo.environment,
-        plainInterval: Double = 5, write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
+        plainInterval: Double = 5, write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(Redaction.masked($0).utf8)) }
     ) {
         self.isTerminal = isTerminal
         self.usesColor = isTerminal && environment["NO_COLOR"].map(\.isEmpty) != false && environment["TERM"] != "dumb"

@@ -32,10 +32,10 @@ public struct WebhookConsumer: AsyncEventConsumer {
     public func consume(_ event: RunEvent) async {
         let body: String
         switch format {
-        case .json: body = event.jsonText
+        case .json: body = Redaction.masked(event.jsonText)
         case .slack:
             let message: JSONValue = ["text": .string(Self.sentence(event))]
-            body = message.jsonText()
+            body = Redaction.masked(message.jsonText())
         }
         var problem = ""
         for attempt in 1...3 {

@@ -21,8 +21,17 @@ public final class AppendOnlyFile: Sendable {
         try bytes.withUnsafeBytes { try write($0) }
     }
 
+    /// Writes the bytes, with any secret masked (see `Redaction`).
     public func write(_ buffer: UnsafeRawBufferPointer) throws {
         guard buffer.count > 0 else { return }
+        if let masked = Redaction.masked(buffer) {
+            try masked.withUnsafeBytes { try writeAll($0) }
+        } else {
+            try writeAll(buffer)
+        }
+    }
+
+    private func writeAll(_ buffer: UnsafeRawBufferPointer) throws {
         do {
             var offset = 0
             while offset < buffer.count {

@@ -3,7 +3,9 @@ public import Foundation
 /// Writes a file so that readers see the old content or the new, never a torn mix: write
 /// a temporary file beside it, fsync, rename over the original.
 public enum AtomicFile {
+    /// Writes `data` (with any secret masked, see `Redaction`) in place of the file at `url`.
     public static func write(_ data: Data, to url: URL) throws {
+        let data = data.withUnsafeBytes { Redaction.masked($0) }.map { Data($0) } ?? data
         let folder = url.deletingLastPathComponent()
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
         let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
