@@ -9,6 +9,9 @@ public struct GlobPattern: Sendable, Hashable {
         segments = text.split(separator: "/", omittingEmptySubsequences: true)
     }
 
+    /// The pattern starts at the file system's root (`/data/sheets/*.jpg`), not at the job's folder.
+    public var isAbsolute: Bool { text.hasPrefix("/") }
+
     /// The folder a walk can start from: the leading segments without a wildcard (never the
     /// last segment, which names files).
     public var literalPrefix: [String] {

@@ -16,18 +16,22 @@ struct GlobWalker {
     private var stack: [Frame] = []
 
     /// Starts at the pattern's literal folder; throws when that folder does not exist.
+    /// A relative pattern starts in `folder` (the job's) and yields paths relative to it;
+    /// an absolute one starts at `/` and yields absolute paths.
     init(folder: URL, pattern: GlobPattern, exclusions: [GlobPattern]) throws(InputProblem) {
         self.pattern = pattern
         self.exclusions = exclusions
         let prefix = pattern.literalPrefix
-        let root = prefix.reduce(folder) { $0.appendingPathComponent($1) }
+        let base = pattern.isAbsolute ? URL(fileURLWithPath: "/") : folder
+        let root = prefix.reduce(base) { $0.appendingPathComponent($1) }
+        let written = (pattern.isAbsolute ? "/" : "") + prefix.joined(separator: "/")
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isFolder), isFolder.boolValue else {
             throw InputProblem(
-                message: "the folder \(prefix.isEmpty ? "." : prefix.joined(separator: "/")) does not exist (the glob \"\(pattern.text)\" starts there)",
+                message: "the folder \(written.isEmpty ? "." : written) does not exist (the glob \"\(pattern.text)\" starts there)",
                 line: nil, isEmpty: false)
         }
-        stack = [Frame(folder: root, prefix: prefix.isEmpty ? "" : prefix.joined(separator: "/") + "/", names: Self.listing(root))]
+        stack = [Frame(folder: root, prefix: written.isEmpty || written == "/" ? written : written + "/", names: Self.listing(root))]
     }
 
     static func listing(_ folder: URL) -> [String] {

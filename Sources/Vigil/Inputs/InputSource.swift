@@ -17,6 +17,9 @@ public struct InputSource: Sendable {
     /// How ids are fingerprinted (tests make them collide).
     var fingerprint: @Sendable (String) -> Int = { $0.hashValue }
 
+    /// Resolves the inputs' paths and globs against `folder`.
+    public var paths: PathResolver { PathResolver(folder: folder) }
+
     public init(folder: URL, specs: [InputSpec], limit: Int? = nil, checksDuplicateIDs: Bool = true) {
         self.folder = folder
         self.specs = specs
@@ -78,7 +81,7 @@ public struct InputSource: Sendable {
             guard case .jsonl(let path, let idField, _) = spec, source.checksDuplicateIDs else { return }
             let suspects = fingerprints.repeated()
             guard !suspects.isEmpty else { return }
-            guard var again = JSONLinesReader(url: source.folder.appendingPathComponent(path)) else {
+            guard var again = JSONLinesReader(url: source.paths.url(path)) else {
                 throw InputProblem(message: "the file \(path) could not be read again", line: nil, isEmpty: false)
             }
             defer { again.close() }
@@ -104,13 +107,16 @@ public struct InputSource: Sendable {
             case .glob(let pattern, let exclude, let limit):
                 if let limit, yieldedInSpec >= limit { return nil }
                 if walker == nil {
-                    walker = try GlobWalker(folder: source.folder, pattern: GlobPattern(pattern), exclusions: exclude.map(GlobPattern.init))
+                    let paths = source.paths
+                    walker = try GlobWalker(
+                        folder: source.folder, pattern: GlobPattern(paths.expandingHome(pattern)),
+                        exclusions: exclude.map { GlobPattern(paths.expandingHome($0)) })
                 }
                 return walker!.next().map { InputItem(id: $0, path: $0, record: nil) }
             case .jsonl(let path, let idField, let limit):
                 if let limit, yieldedInSpec >= limit { return nil }
                 if reader == nil {
-                    guard let opened = JSONLinesReader(url: source.folder.appendingPathComponent(path)) else {
+                    guard let opened = JSONLinesReader(url: source.paths.url(path)) else {
                         throw InputProblem(message: "the file \(path) does not exist or cannot be read", line: nil, isEmpty: false)
                     }
                     reader = opened

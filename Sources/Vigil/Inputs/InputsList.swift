@@ -16,7 +16,7 @@ enum InputsList {
             id = item.id
             path = item.path
             if let path = item.path {
-                let url = folder.appendingPathComponent(path)
+                let url = PathResolver(folder: folder).url(path)
                 size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
                 sha256 = FileDigest.sha256(of: url) ?? ""
             } else {

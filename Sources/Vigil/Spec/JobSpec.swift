@@ -28,10 +28,15 @@ public struct JobSpec: Sendable {
     public var promptFile: URL
     /// The validated document, as the manifest records it.
     public var document: JSONValue
+    /// The bytes of the job, prompt and success schema that were checked: what runs.
+    public var sources: JobSources
 
-    /// A path from the job, resolved against its folder.
-    public func url(_ relative: String) -> URL {
-        relative.hasPrefix("/") ? URL(fileURLWithPath: relative) : folder.appendingPathComponent(relative)
+    /// How the job's paths are resolved (against `folder`).
+    public var paths: PathResolver { PathResolver(folder: folder) }
+
+    /// A path from the job: absolute as written, `~/...` in the home folder, else in `folder`.
+    public func url(_ written: String) -> URL {
+        paths.url(written)
     }
 }
 

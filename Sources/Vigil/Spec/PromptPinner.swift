@@ -18,7 +18,7 @@ public enum PromptPinner {
             throw Diagnostic(.missingKey, "the job has no prompt.file to pin", at: tree.location)
         }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-        let promptURL = relative.hasPrefix("/") ? URL(fileURLWithPath: relative) : folder.appendingPathComponent(relative)
+        let promptURL = PathResolver(folder: folder).url(relative)
         guard let digest = FileDigest.sha256(of: promptURL) else {
             throw Diagnostic(.promptMissing, "prompt file \(relative) does not exist or cannot be read", at: file.value.location)
         }

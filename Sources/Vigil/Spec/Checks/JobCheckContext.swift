@@ -14,6 +14,10 @@ struct JobCheckContext {
     var itemCount: Int? = nil
     /// The first items, for `vigil plan`.
     var firstItems: [InputItem] = []
+    /// The prompt's bytes, once they matched the pin.
+    var promptBytes: [UInt8]? = nil
+    /// The success schema, compiled from the bytes that were checked.
+    var successSchema: CheckedSchema? = nil
 
     mutating func report(_ diagnostic: Diagnostic) {
         diagnostics.append(diagnostic)
@@ -40,8 +44,8 @@ struct JobCheckContext {
         return (text, current.location)
     }
 
-    func url(_ relative: String) -> URL {
-        relative.hasPrefix("/") ? URL(fileURLWithPath: relative) : folder.appendingPathComponent(relative)
+    func url(_ written: String) -> URL {
+        PathResolver(folder: folder).url(written)
     }
 }
 
