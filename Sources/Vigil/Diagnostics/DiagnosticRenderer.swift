@@ -93,7 +93,12 @@ public struct DiagnosticRenderer {
 
 /// Reads files' lines for source excerpts.
 public enum SourceText {
+    /// Larger files get no excerpt: a diagnostic about a file too large to load (a 64 MiB
+    /// "job") must not read it all to show its first line.
+    public static let maximumSize = 8 << 20
+
     public static func lines(ofFile path: String) -> [Substring]? {
+        guard let size = FileSize.of(path), size <= maximumSize else { return nil }
         guard let bytes = try? ContentsOfFile.read(path), let text = String(validating: bytes, as: UTF8.self) else { return nil }
         return text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
     }

@@ -89,6 +89,24 @@ import Vigil
         #expect(found.code == .yamlTooLarge)
     }
 
+    /// Issue 12, defect 6: a 64 MiB "job" took 3 s to refuse, all of it reading the file
+    /// for the diagnostic's source excerpt. Its size is known from stat before a byte is read.
+    @Test func anOversizedJobIsRefusedWithoutReadingIt() throws {
+        let folder = try TestEnvironment.temporaryFolder("vigil-huge")
+        let path = folder.appendingPathComponent("huge.yaml").path
+        // Sparse: 64 MiB long, nothing on disk; reading it would still cost the 64 MiB.
+        #expect(FileManager.default.createFile(atPath: path, contents: Data("name: x\n".utf8)))
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.truncate(atOffset: 64 << 20)
+        try handle.close()
+        let validation = JobLoader().load(path)
+        #expect(validation.errors.map(\.code) == [.yamlTooLarge])
+        #expect(validation.errors.first?.message == "file is 67108864 bytes; the limit is 1048576")
+        // The renderer shows no excerpt of it (which would mean reading it all).
+        #expect(SourceText.lines(ofFile: path)?.count == nil)
+        #expect(DiagnosticRenderer(format: .text).render(validation.errors).split(separator: "\n").count == 2)
+    }
+
     @Test func aliasBombIsRefusedInMilliseconds() throws {
         var text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
         for level in 1...9 {
