@@ -100,6 +100,9 @@ enum RunReport {
         for (consumer, count) in summary.droppedEvents.sorted(by: { $0.key < $1.key }) {
             lines.append("warning: \(count) events were dropped for the slow consumer \(consumer) (all are in events.jsonl)")
         }
+        for (consumer, count) in summary.undeliveredEvents.sorted(by: { $0.key < $1.key }) {
+            lines.append("warning: \(count) events were not delivered to \(consumer): it was still taking them when the run had ended (the wait after the end is bounded; all are in events.jsonl)")
+        }
         let folder = summary.folder.url.path
         lines.append("results: \(folder)/results.jsonl (\(counts.succeeded)), failures: \(folder)/failed.jsonl (\(counts.failed)), events: \(folder)/events.jsonl")
         return lines

@@ -39,16 +39,23 @@ public final class EventBus: Sendable {
         }
     }
 
+    /// A bounded buffer of events and who reads it: an `AsyncEventConsumer` that
+    /// `deliver()` drives, or (`consumer` nil) a caller iterating the stream itself
+    /// (`subscribe`).
     struct BufferedConsumer: Sendable {
-        let consumer: any AsyncEventConsumer
+        let name: String
+        let eventTypes: Set<String>?
+        let consumer: (any AsyncEventConsumer)?
         let continuation: AsyncStream<RunEvent>.Continuation
         let stream: AsyncStream<RunEvent>
-        let dropped: DropCounter
+        let counters: DeliveryCounters
     }
 
-    /// Events dropped for a slow consumer; shared with the consumer's draining task.
-    final class DropCounter: Sendable {
-        let count = Atomic<Int>(0)
+    /// Shared with the consumer's draining task: events dropped because its buffer was
+    /// full, and events accepted but not yet handled (what a bounded drain leaves behind).
+    final class DeliveryCounters: Sendable {
+        let dropped = Atomic<Int>(0)
+        let pending = Atomic<Int>(0)
     }
 
     static let flushThreshold = 1 << 16
@@ -67,8 +74,24 @@ public final class EventBus: Sendable {
     }
 
     public func add(_ consumer: any AsyncEventConsumer) {
-        let (stream, continuation) = AsyncStream<RunEvent>.makeStream(bufferingPolicy: .bufferingOldest(max(1, consumer.bufferCapacity)))
-        state.withLock { $0.buffered.append(BufferedConsumer(consumer: consumer, continuation: continuation, stream: stream, dropped: DropCounter())) }
+        register(name: consumer.name, eventTypes: consumer.eventTypes, capacity: consumer.bufferCapacity, consumer: consumer)
+    }
+
+    /// Every event from now on, through a buffer of `capacity` events that the caller
+    /// drains by iterating: when it falls behind, further events are dropped for it and
+    /// counted under `name` (memory stays bounded however slow the reader). The stream
+    /// ends after `close()`.
+    public func subscribe(name: String, capacity: Int) -> AsyncStream<RunEvent> {
+        register(name: name, eventTypes: nil, capacity: capacity, consumer: nil).stream
+    }
+
+    @discardableResult
+    private func register(name: String, eventTypes: Set<String>?, capacity: Int, consumer: (any AsyncEventConsumer)?) -> BufferedConsumer {
+        let (stream, continuation) = AsyncStream<RunEvent>.makeStream(bufferingPolicy: .bufferingOldest(max(1, capacity)))
+        let buffered = BufferedConsumer(
+            name: name, eventTypes: eventTypes, consumer: consumer, continuation: continuation, stream: stream, counters: DeliveryCounters())
+        state.withLock { $0.buffered.append(buffered) }
+        return buffered
     }
 
     /// Publishes an event now; returns the first abort an inline consumer asked for.
@@ -104,9 +127,11 @@ public final class EventBus: Sendable {
                     if case .proceed = decision { decision = verdict }
                 }
             }
-            for buffered in state.buffered where buffered.consumer.eventTypes?.contains(event.type) ?? true {
+            for buffered in state.buffered where buffered.eventTypes?.contains(event.type) ?? true {
                 if case .dropped = buffered.continuation.yield(event) {
-                    buffered.dropped.count.add(1, ordering: .relaxed)
+                    buffered.counters.dropped.add(1, ordering: .relaxed)
+                } else {
+                    buffered.counters.pending.add(1, ordering: .relaxed)
                 }
             }
             return decision
@@ -133,15 +158,21 @@ public final class EventBus: Sendable {
     /// The last sequence number used.
     public var lastSequence: Int { state.withLock { $0.sequence } }
 
-    /// Delivers events to the asynchronous consumers until `close()`; run it as a child
-    /// task of the run.
+    /// Delivers events to the asynchronous consumers until `close()` and their buffers are
+    /// empty; run it as a child task of the run. Cancelling it abandons what is still
+    /// buffered (`undeliveredEvents` counts it).
     public func deliver() async {
         let consumers = state.withLock { $0.buffered }
         await withTaskGroup(of: Void.self) { group in
             for buffered in consumers {
+                guard let consumer = buffered.consumer else { continue }
                 group.addTask {
-                    for await event in buffered.stream { await buffered.consumer.consume(event) }
-                    await buffered.consumer.finish()
+                    for await event in buffered.stream {
+                        await consumer.consume(event)
+                        buffered.counters.pending.subtract(1, ordering: .relaxed)
+                        if Task.isCancelled { break }
+                    }
+                    await consumer.finish()
                 }
             }
         }
@@ -166,11 +197,22 @@ public final class EventBus: Sendable {
         Self.tally(state.withLock { $0.buffered })
     }
 
+    /// Events accepted for each asynchronous consumer but not handled yet: after a drain
+    /// that was cut short, what it never received.
+    public var undeliveredEvents: [String: Int] {
+        var undelivered: [String: Int] = [:]
+        for buffered in state.withLock({ $0.buffered }) where buffered.consumer != nil {
+            let count = buffered.counters.pending.load(ordering: .relaxed)
+            if count > 0 { undelivered[buffered.name, default: 0] += count }
+        }
+        return undelivered
+    }
+
     private static func tally(_ consumers: [BufferedConsumer]) -> [String: Int] {
         var dropped: [String: Int] = [:]
         for buffered in consumers {
-            let count = buffered.dropped.count.load(ordering: .relaxed)
-            if count > 0 { dropped[buffered.consumer.name, default: 0] += count }
+            let count = buffered.counters.dropped.load(ordering: .relaxed)
+            if count > 0 { dropped[buffered.name, default: 0] += count }
         }
         return dropped
     }

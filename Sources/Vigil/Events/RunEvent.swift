@@ -196,13 +196,14 @@ public struct ThresholdCheck: Sendable, Equatable {
         self.action = action
     }
 
-    /// One line a person understands.
+    /// One line a person understands; it says what the check found, passed or not.
     public var sentence: String {
         if check == "max_consecutive_failures" {
             return "\(Int(value)) items failed in a row (limit \(Int(limit)))"
         }
         let scope = check == "window" ? "over the last \(completed) items" : "after \(completed) items"
-        return "success rate \(Self.percent(value)) \(scope) is below the \(check) threshold of \(Self.percent(limit))"
+        let comparison = passed ? "meets" : "is below"
+        return "success rate \(Self.percent(value)) \(scope) \(comparison) the \(check) threshold of \(Self.percent(limit))"
     }
 
     public static func percent(_ rate: Double) -> String {

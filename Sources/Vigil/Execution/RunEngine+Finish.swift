@@ -30,7 +30,9 @@ extension RunEngine {
     /// Decides how the run ended and publishes it: aborted (with the verdict), failed (no
     /// item succeeded), interrupted, or completed.
     func finish(_ progress: inout RunProgress) {
-        bus.publish(.progress(currentProgress()))
+        progress.endedAt = Timestamp.now()
+        progress.finalProgress = currentProgress()
+        bus.publish(.progress(progress.finalProgress!))
         // The run's last event is how it ended; the final checkpoint comes before it.
         saveCheckpoint(progress)
         if let verdict = progress.verdict {
@@ -61,10 +63,11 @@ extension RunEngine {
         }
     }
 
-    func writeFinalManifest(_ progress: RunProgress, dropped: [String: Int]) -> RunSummary {
+    func writeFinalManifest(_ progress: RunProgress, dropped: [String: Int], undelivered: [String: Int]) -> RunSummary {
         var manifest = manifestBase
         manifest.status = progress.status.rawValue
-        manifest.endedAt = Timestamp.now()
+        let ended = progress.endedAt ?? Timestamp.now()
+        manifest.endedAt = ended
         manifest.counts = progress.counts
         manifest.usage = progress.usage
         manifest.verdict = progress.verdict?.message ?? progress.failureMessage ?? progress.interruption
@@ -79,7 +82,7 @@ extension RunEngine {
         }
         return RunSummary(
             status: progress.status, counts: progress.counts, verdict: progress.verdict, interruption: progress.interruption, folder: folder,
-            droppedEvents: dropped,
-            progress: currentProgress(), duration: manifest.endedAt! - started)
+            droppedEvents: dropped, undeliveredEvents: undelivered,
+            progress: progress.finalProgress ?? currentProgress(), duration: ended - started)
     }
 }

@@ -112,7 +112,7 @@ extension RunEngine {
     /// One item, with retries of availability failures (exponential backoff with jitter).
     func process(_ item: InputItem) async -> ItemOutcome {
         let retries = job.execution.retries
-        let fileURL = item.path.map { job.folder.appendingPathComponent($0) }
+        let fileURL = item.path.map { job.url($0) }
         let clock = ContinuousClock()
         let begin = clock.now
         var attempt = 1

@@ -58,7 +58,7 @@ extension RunEngine {
                 recoveredItems: history.recovered, drift: drift.map(\.message)))
         try manifest.write(to: recorded.folder.manifest)
         try self.init(
-            job: job, prompt: String(decoding: try Data(contentsOf: job.promptFile), as: UTF8.self), provider: provider, options: options,
+            job: job, prompt: job.sources.promptText, provider: provider, options: options,
             folder: recorded.folder, lock: lock, manifest: manifest, history: history, only: try recorded.itemFilter())
     }
 

@@ -24,7 +24,8 @@ public final class RunEngine: Sendable {
     let prompt: String
     let options: RunOptions
     let outputs: RunOutputs
-    let snapshot = Mutex(RunSnapshot())
+    /// What the progress ticker reads; the item loop updates it after each item.
+    let snapshot: Mutex<RunSnapshot>
     /// When this process started on the run, and how many items were done then (rates).
     let started: Double
     let completedAtStart: Int
@@ -46,11 +47,12 @@ public final class RunEngine: Sendable {
     /// - Parameter lineage: the run this one reproduces or retries (`vigil rerun`,
     ///   `vigil run --retry-failed`).
     public convenience init(job: JobSpec, provider: (any ModelProvider)? = nil, options: RunOptions = RunOptions(), lineage: RunLineage? = nil) async throws {
-        let promptData = try Data(contentsOf: job.promptFile)
+        // The bytes validation checked, not the files read again (they may have changed).
+        let promptData = Data(job.sources.prompt)
+        let jobData = Data(job.sources.job)
         let staging = try RunFolder.create(under: job.outputDirectory, jobName: job.name)
         // The lock is on the file itself, so it holds across the rename below.
         let lock = try RunLock(folder: staging.url)
-        let jobData = try Data(contentsOf: job.file)
         try AtomicFile.write(jobData, to: staging.jobCopy)
         try AtomicFile.write(promptData, to: staging.promptCopy(named: job.promptFile.lastPathComponent))
         let source = InputSource(folder: job.folder, specs: job.inputs, limit: options.canary)
@@ -60,7 +62,7 @@ public final class RunEngine: Sendable {
             runID: staging.runID, status: RunStatus.running.rawValue, jobPath: jobPath, jobSHA256: FileDigest.sha256(of: jobData),
             git: await GitInfo.state(of: URL(fileURLWithPath: jobPath)), spec: job.document, promptPath: lineage?.promptPath ?? job.promptFile.path,
             promptSHA256: FileDigest.sha256(of: promptData),
-            successSchema: job.success.schema.map { job.url($0) }.map { RunManifest.PinnedFile(path: $0.path, sha256: FileDigest.sha256(of: $0) ?? "") },
+            successSchema: job.sources.successSchema.map { RunManifest.PinnedFile(path: $0.url.path, sha256: $0.sha256) },
             model: job.model.manifestDescription, inputCount: total, inputsSHA256: inputsDigest, canary: options.canary, startedAt: Timestamp.now(),
             endedAt: nil, counts: RunCounts(total: total, succeeded: 0, failed: 0), verdict: nil)
         manifest.origin = lineage?.origin
@@ -68,7 +70,7 @@ public final class RunEngine: Sendable {
         try manifest.write(to: staging.manifest)
         let folder = try staging.publish()
         try self.init(
-            job: job, prompt: String(decoding: promptData, as: UTF8.self), provider: provider, options: options, folder: folder, lock: lock,
+            job: job, prompt: job.sources.promptText, provider: provider, options: options, folder: folder, lock: lock,
             manifest: manifest, history: nil, only: lineage?.only)
     }
 
@@ -86,10 +88,13 @@ public final class RunEngine: Sendable {
         self.done = history?.done ?? []
         self.only = only
         self.total = manifest.inputCount
+        // The total is known before the first item ends: a `progress` event published
+        // then says how many items the run covers, as `run.started` does.
+        self.snapshot = Mutex(RunSnapshot(counts: RunCounts(total: manifest.inputCount, succeeded: 0, failed: 0)))
         // Ids were checked for duplicates when inputs.jsonl was written.
         self.source = InputSource(folder: job.folder, specs: job.inputs, limit: manifest.canary, checksDuplicateIDs: false)
         self.prompt = prompt
-        self.criteria = try SuccessCriteria(spec: job.success, folder: job.folder)
+        self.criteria = SuccessCriteria(schema: job.sources.successSchema?.schema, requiredFields: job.success.requiredFields)
         self.rateLimiter = job.execution.rateLimit.map { RateLimiter(requests: $0.requests, per: $0.per.seconds) }
         let breakerSpec = job.execution.breaker
         self.breaker = CircuitBreaker(openAfter: breakerSpec.openAfter, coolDown: breakerSpec.coolDown.seconds, giveUpAfter: breakerSpec.giveUpAfter.seconds)
@@ -107,11 +112,11 @@ public final class RunEngine: Sendable {
     public func add(_ consumer: any AsyncEventConsumer) { bus.add(consumer) }
 
     /// Every event of the run as it happens; call before `run()`. Holds at most `buffer`
-    /// undelivered events (then drops and counts, like any slow consumer).
+    /// events the caller has not read yet; past that, events are dropped for it and counted
+    /// (`RunSummary.droppedEvents["events()"]`), like any slow consumer: memory stays
+    /// bounded however slowly the stream is read. Every event is in `events.jsonl` still.
     public func events(buffer: Int = 10_000) -> AsyncStream<RunEvent> {
-        let (stream, continuation) = AsyncStream<RunEvent>.makeStream(bufferingPolicy: .unbounded)
-        bus.add(StreamConsumer(continuation: continuation, bufferCapacity: buffer))
-        return stream
+        bus.subscribe(name: "events()", capacity: buffer)
     }
 
     /// Only the successful items' results: a filter over `events()`.
@@ -134,8 +139,12 @@ public final class RunEngine: Sendable {
         }
         persist(&outcome) { try bus.flush() }
         var dropped: [String: Int] = [:]
-        await withTaskGroup(of: Void.self) { delivery in
-            delivery.addTask { await self.bus.deliver() }
+        var undelivered: [String: Int] = [:]
+        await withTaskGroup(of: Bool.self) { delivery in
+            delivery.addTask {
+                await self.bus.deliver()
+                return true
+            }
             await withTaskGroup(of: Void.self) { background in
                 background.addTask { try? await self.provider.run() }
                 background.addTask { await self.publishProgressPeriodically() }
@@ -143,12 +152,32 @@ public final class RunEngine: Sendable {
                 background.cancelAll()
             }
             finish(&outcome)
-            // Ends the buffered consumers' streams; the group then waits while they drain.
+            // Ends the buffered consumers' streams; they get `deliveryLimit` to take what is
+            // still buffered (a webhook whose address refuses connections would otherwise
+            // hold the end of the run for its retries of every event), then are cancelled.
             dropped = (try? bus.close()) ?? bus.droppedEvents
+            let limit = options.deliveryLimit
+            delivery.addTask {
+                try? await Task.sleep(for: limit)
+                return false
+            }
+            if await delivery.next() == false {
+                undelivered = bus.undeliveredEvents
+                options.logger.notice(
+                    "the run has ended; \(Self.sentence(undelivered)) not delivered within \(limit.components.seconds) s of its end; all are in events.jsonl")
+            }
+            delivery.cancelAll()
         }
         syncRunFolder(&outcome)
-        let summary = writeFinalManifest(outcome, dropped: dropped)
+        let summary = writeFinalManifest(outcome, dropped: dropped, undelivered: undelivered)
         lock.release()
         return summary
+    }
+
+    /// "3 events for webhook, 1 for command [x]".
+    static func sentence(_ counts: [String: Int]) -> String {
+        counts.sorted { $0.key < $1.key }.enumerated().map { index, entry in
+            "\(entry.value) \(index == 0 ? (entry.value == 1 ? "event" : "events") + " " : "")for \(entry.key)"
+        }.joined(separator: ", ")
     }
 }

@@ -11,6 +11,10 @@ struct RunProgress {
     var interruption: String?
     /// Cancel what is in flight now (the model is gone for good).
     var stopNow = false
+    /// When the last item ended (`finish`): the run's end, before consumers drain.
+    var endedAt: Double?
+    /// Counts, rate and latencies at that moment.
+    var finalProgress: Progress?
 
     init(total: Int, monitor: ThresholdMonitor) {
         counts = RunCounts(total: total, succeeded: 0, failed: 0)
@@ -31,7 +35,7 @@ struct RunProgress {
 
 /// What the progress ticker reads (the loop publishes it after each item).
 struct RunSnapshot: Sendable {
-    var counts = RunCounts(total: 0, succeeded: 0, failed: 0)
+    var counts: RunCounts
     var inFlight = 0
     var latency = LatencyHistogram()
 }

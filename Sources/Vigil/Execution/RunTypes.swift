@@ -19,11 +19,16 @@ public struct RunOptions: Sendable {
     public var canary: Int?
     /// How often a `progress` event is published.
     public var progressInterval: Duration
+    /// After the run's end, how long slow consumers (a webhook) may take to receive what
+    /// is still buffered for them before they are stopped; what they did not get is
+    /// reported (`RunSummary.undeliveredEvents`). It is not part of the run's duration.
+    public var deliveryLimit: Duration
     public var logger: Logger
 
-    public init(canary: Int? = nil, progressInterval: Duration = .seconds(2), logger: Logger = Logger(label: "vigil.run")) {
+    public init(canary: Int? = nil, progressInterval: Duration = .seconds(2), deliveryLimit: Duration = .seconds(5), logger: Logger = Logger(label: "vigil.run")) {
         self.canary = canary
         self.progressInterval = progressInterval
+        self.deliveryLimit = deliveryLimit
         self.logger = logger
     }
 }
@@ -37,7 +42,11 @@ public struct RunSummary: Sendable {
     public var interruption: String?
     public var folder: RunFolder
     public var droppedEvents: [String: Int]
+    /// Events still buffered for a slow consumer when `RunOptions.deliveryLimit` ran out.
+    public var undeliveredEvents: [String: Int]
     public var progress: Progress
+    /// From the start of this process's work on the run to the end of its last item (not
+    /// the consumers' delivery after it).
     public var duration: Double
 }
 

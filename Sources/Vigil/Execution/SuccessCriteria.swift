@@ -12,14 +12,6 @@ public struct SuccessCriteria: Sendable {
         self.requiredFields = requiredFields
     }
 
-    /// Compiles the job's success schema (already checked by validation).
-    public init(spec: SuccessSpec, folder: URL) throws(Diagnostic) {
-        let schemaURL = spec.schema.map { $0.hasPrefix("/") ? URL(fileURLWithPath: $0) : folder.appendingPathComponent($0) }
-        self.init(
-            schema: try schemaURL.map { url throws(Diagnostic) in try SchemaFile.load(url.path, displayName: url.lastPathComponent, options: SchemaOptions(assertsFormat: true)) },
-            requiredFields: spec.requiredFields)
-    }
-
     /// The result, or why the answer is not a success (`parse` or `schema`).
     public func judge(_ answer: ProviderAnswer) -> Result<JSONValue, ItemFailure> {
         guard let value = AnswerJSON.extract(answer.text) else {

@@ -43,18 +43,23 @@ public struct JSONDocument: Sendable {
 
     /// Reads a `.json` file with the strict JSON parser, anything else as YAML.
     public static func load(_ path: String, displayName: String) throws(Diagnostic) -> JSONDocument {
+        let bytes: [UInt8]
+        do {
+            bytes = try ContentsOfFile.read(path)
+        } catch {
+            throw Diagnostic(.fileUnreadable, error.description, at: SourceLocation(file: displayName, line: 1, column: 1))
+        }
+        return try load(bytes: bytes, path: path, displayName: displayName)
+    }
+
+    /// Parses bytes already read from `path`: JSON when it ends in `.json`, else YAML.
+    public static func load(bytes: [UInt8], path: String, displayName: String) throws(Diagnostic) -> JSONDocument {
         let start = SourceLocation(file: displayName, line: 1, column: 1)
         if path.hasSuffix(".json") {
-            let bytes: [UInt8]
-            do {
-                bytes = try ContentsOfFile.read(path)
-            } catch {
-                throw Diagnostic(.fileUnreadable, error.description, at: start)
-            }
             let text = try TextDecoding.utf8Text(bytes, file: displayName, maximumSize: Int.max)
             return try parseJSON(text, at: start)
         }
-        return JSONDocument(tree: try YAMLLoader().load(contentsOf: path, displayName: displayName))
+        return JSONDocument(tree: try YAMLLoader().load(bytes: bytes, file: displayName))
     }
 
     /// Parses JSON text that starts at `start`, turning a syntax error into a diagnostic.

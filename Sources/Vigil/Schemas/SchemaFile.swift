@@ -8,7 +8,17 @@ public enum SchemaFile {
     /// Reads and compiles the schema at `path`. Diagnostics point into the file.
     public static func load(_ path: String, displayName: String? = nil, options: SchemaOptions = SchemaOptions()) throws(Diagnostic) -> Schema {
         let name = displayName ?? path
-        let document = try JSONDocument.load(path, displayName: name)
+        return try compile(JSONDocument.load(path, displayName: name), path: path, displayName: name, options: options)
+    }
+
+    /// Compiles a schema from bytes already read from `path` (what validation checked is
+    /// what a run judges with).
+    public static func load(bytes: [UInt8], path: String, displayName: String? = nil, options: SchemaOptions = SchemaOptions()) throws(Diagnostic) -> Schema {
+        let name = displayName ?? path
+        return try compile(JSONDocument.load(bytes: bytes, path: path, displayName: name), path: path, displayName: name, options: options)
+    }
+
+    private static func compile(_ document: JSONDocument, path: String, displayName name: String, options: SchemaOptions) throws(Diagnostic) -> Schema {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         var registry = SchemaRegistry()
         registry.loader = { uri in

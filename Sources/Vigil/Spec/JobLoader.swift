@@ -28,8 +28,12 @@ public struct JobLoader: Sendable {
     ///     folder's copy of the prompt).
     public func load(_ path: String, displayName: String? = nil, folder: URL? = nil, promptFile: URL? = nil) -> JobValidation {
         let tree: LocatedValue
+        let bytes: [UInt8]
         do {
-            tree = try YAMLLoader(maximumFileSize: 1 << 20).load(contentsOf: path, displayName: displayName ?? path)
+            // Read once: these bytes are checked, copied into the run folder and hashed.
+            let loader = YAMLLoader(maximumFileSize: 1 << 20)
+            bytes = try loader.read(path, displayName: displayName ?? path)
+            tree = try loader.load(bytes: bytes, file: displayName ?? path)
         } catch {
             return JobValidation(job: nil, diagnostics: [error], itemCount: nil, firstItems: [], source: nil)
         }
@@ -51,8 +55,10 @@ public struct JobLoader: Sendable {
 
         let diagnostics = context.diagnostics.sorted { $0.location < $1.location }
         let valid = !diagnostics.contains { $0.severity == .error }
+        let sources = JobSources(job: bytes, prompt: context.promptBytes ?? [], successSchema: context.successSchema)
         return JobValidation(
-            job: valid ? JobSpec(validated: tree.json, file: file, folder: folder, promptFile: promptFile) : nil, diagnostics: diagnostics, itemCount: context.itemCount,
+            job: valid ? JobSpec(validated: tree.json, file: file, folder: folder, promptFile: promptFile, sources: sources) : nil,
+            diagnostics: diagnostics, itemCount: context.itemCount,
             firstItems: context.firstItems, source: tree)
     }
 }

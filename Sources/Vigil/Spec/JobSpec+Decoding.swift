@@ -36,7 +36,8 @@ extension JobSpec {
 
     /// Builds the spec from a document that already passed the job schema (so shapes and
     /// types are known to be right; anything absent takes its default).
-    init(validated document: JSONValue, file: URL, folder: URL, promptFile: URL?) {
+    init(validated document: JSONValue, file: URL, folder: URL, promptFile: URL?, sources: JobSources) {
+        self.sources = sources
         version = 1
         name = document["name"]?.stringValue ?? ""
         description = document["description"]?.stringValue
@@ -49,11 +50,12 @@ extension JobSpec {
         thresholds = Self.thresholds(document["thresholds"] ?? .null)
         execution = Self.execution(document["execution"] ?? .null)
         checkpointEvery = Self.int(document["checkpoint"]?["every"]) ?? Defaults.checkpointEvery
-        outputDirectory = folder.appendingPathComponent(document["output"]?["dir"]?.stringValue ?? Defaults.outputDirectory).standardizedFileURL
+        let paths = PathResolver(folder: folder)
+        outputDirectory = paths.url(document["output"]?["dir"]?.stringValue ?? Defaults.outputDirectory)
         consumers = (document["consumers"]?.arrayValue ?? []).map(Self.consumer)
         self.file = file
         self.folder = folder
-        self.promptFile = promptFile ?? (prompt.file.hasPrefix("/") ? URL(fileURLWithPath: prompt.file) : folder.appendingPathComponent(prompt.file))
+        self.promptFile = promptFile ?? paths.url(prompt.file)
         self.document = document
     }
 

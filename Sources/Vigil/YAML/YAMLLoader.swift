@@ -16,15 +16,23 @@ public struct YAMLLoader: Sendable {
     /// Loads the file at `path`; diagnostics name it as `displayName` (default: `path`).
     public func load(contentsOf path: String, displayName: String? = nil) throws(Diagnostic) -> LocatedValue {
         let name = displayName ?? path
+        return try load(bytes: read(path, displayName: name), file: name)
+    }
+
+    /// The file's bytes, refused without reading when `stat` says it is over the limit.
+    public func read(_ path: String, displayName: String? = nil) throws(Diagnostic) -> [UInt8] {
+        let name = displayName ?? path
         let start = SourceLocation(file: name, line: 1, column: 1)
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        if let size = attributes?[.size] as? Int, size > maximumFileSize {
-            throw Diagnostic(.yamlTooLarge, "file is \(size) bytes; the limit is \(maximumFileSize)", at: start)
+        // Known from stat(2) before a byte is read.
+        if let size = FileSize.of(path), size > maximumFileSize {
+            throw Diagnostic(
+                .yamlTooLarge, "file is \(size) bytes; the limit is \(maximumFileSize)", at: start,
+                hint: "is this the right file? A job or schema file is a few kilobytes; data belongs in the files its inputs name")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw Diagnostic(.fileUnreadable, "cannot read the file (missing, a folder, or no permission)", at: start)
         }
-        return try load(bytes: Array(data), file: name)
+        return Array(data)
     }
 
     public func load(bytes: [UInt8], file: String) throws(Diagnostic) -> LocatedValue {

@@ -16,11 +16,16 @@ enum PromptCheck {
             return
         }
         guard let (pin, _) = context.string("prompt", "sha256"), pin.count == 64, pin.allSatisfy(\.isHexDigit) else { return }
-        guard let actual = FileDigest.sha256(of: url) else {
+        // Read once: these bytes are hashed here and are the ones a run sends.
+        guard let bytes = try? ContentsOfFile.read(url.path) else {
             context.report(Diagnostic(.promptMissing, "prompt file \(file) cannot be read", at: fileLocation))
             return
         }
-        guard actual != pin.lowercased() else { return }
+        let actual = FileDigest.sha256(of: bytes)
+        guard actual != pin.lowercased() else {
+            context.promptBytes = bytes
+            return
+        }
         let match = files(beside: url).first { $0.lastPathComponent != url.lastPathComponent && FileDigest.sha256(of: $0) == pin.lowercased() }
         let hint = match.map { "did you mean \(relative(file, replacingNameWith: $0.lastPathComponent))? its sha256 matches the pin" }
             ?? "if the prompt was changed on purpose, run `vigil pin` on the job to pin the new version"

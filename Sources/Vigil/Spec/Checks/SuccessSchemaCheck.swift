@@ -1,18 +1,21 @@
 import Foundation
 import JSONSchema
 
+
 /// `success.schema` exists and is a valid JSON Schema (against the 2020-12 meta-schema,
 /// and compilable: references resolve, patterns are valid).
 enum SuccessSchemaCheck {
     static func run(_ context: inout JobCheckContext) {
         guard let (path, location) = context.string("success", "schema") else { return }
         let url = context.url(path)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            context.report(Diagnostic(.successSchemaMissing, "success schema \(path) does not exist", at: location))
+        guard FileManager.default.fileExists(atPath: url.path), let bytes = try? ContentsOfFile.read(url.path) else {
+            context.report(Diagnostic(.successSchemaMissing, "success schema \(path) does not exist or cannot be read", at: location))
             return
         }
         do {
-            _ = try SchemaFile.load(url.path, displayName: path)
+            // Compiled as the run judges with it (formats asserted), from the bytes it keeps.
+            let schema = try SchemaFile.load(bytes: bytes, path: url.path, displayName: path, options: SchemaOptions(assertsFormat: true))
+            context.successSchema = CheckedSchema(url: url, sha256: FileDigest.sha256(of: bytes), schema: schema)
         } catch {
             context.report(
                 Diagnostic(

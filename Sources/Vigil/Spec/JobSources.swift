@@ -1,0 +1,37 @@
+public import Foundation
+public import JSONSchema
+
+/// The bytes a job was checked from, read once by `JobLoader`: the job file, the prompt
+/// and the success schema. A run copies, hashes and sends these bytes, never the files
+/// again, so what was checked is what runs even if a file is edited in between.
+public struct JobSources: Sendable {
+    /// The job file as read.
+    public var job: [UInt8]
+    /// The prompt file as read (its sha256 matched the pin).
+    public var prompt: [UInt8]
+    /// The success schema, compiled from the bytes that were checked.
+    public var successSchema: CheckedSchema?
+
+    public init(job: [UInt8], prompt: [UInt8], successSchema: CheckedSchema?) {
+        self.job = job
+        self.prompt = prompt
+        self.successSchema = successSchema
+    }
+
+    /// The prompt as the model receives it.
+    public var promptText: String { String(decoding: prompt, as: UTF8.self) }
+}
+
+/// A success schema as validation compiled it (formats asserted), with the digest of the
+/// bytes it was compiled from.
+public struct CheckedSchema: Sendable {
+    public var url: URL
+    public var sha256: String
+    public var schema: Schema
+
+    public init(url: URL, sha256: String, schema: Schema) {
+        self.url = url
+        self.sha256 = sha256
+        self.schema = schema
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import JSONSchema
+import Testing
+import Vigil
+
+/// What a run promises at its edges: the bytes it was checked with, bounded event
+/// streams, true progress totals and check messages, and an end not held up by a dead
+/// consumer (issue 12, defects 2, 4, 5, 7 and 8).
+@Suite struct RunBoundariesTests {
+    func events(_ engine: RunEngine) throws -> [JSONValue] {
+        try String(contentsOf: engine.folder.events, encoding: .utf8).split(separator: "\n").map { try JSONParser().parse(String($0)) }
+    }
+
+    @Test func thePromptRunIsThePromptChecked() async throws {
+        let job = try TemporaryJob(items: 2, extractor: TemporaryJob.extractor("answer = {\"n\": n, \"prompt\": request[\"prompt\"]}"), thresholds: "")
+        let validation = JobLoader(purpose: .run).load(job.path)
+        let spec = try #require(validation.job)
+        // Edited between the check and the run: the run must not pick the new bytes up.
+        try "A different prompt.\n".write(to: job.folder.appendingPathComponent("prompt.md"), atomically: true, encoding: .utf8)
+        try "name: edited\n".write(toFile: job.path, atomically: true, encoding: .utf8)
+        let engine = try await RunEngine(job: spec, provider: ProviderFactory.make(for: spec), options: RunOptions(progressInterval: .seconds(60)))
+        _ = await engine.run()
+        let results = try job.lines(engine.folder.results).map { try JSONParser().parse($0) }
+        #expect(results.map { $0["result"]?["prompt"] } == [.string("Answer with Darwin Core JSON.\n"), .string("Answer with Darwin Core JSON.\n")])
+        #expect(try String(contentsOf: engine.folder.url.appendingPathComponent("prompt.md"), encoding: .utf8) == "Answer with Darwin Core JSON.\n")
+        #expect(try String(contentsOf: engine.folder.jobCopy, encoding: .utf8).contains("name: test-job"))
+        let manifest = try JSONParser().parse(Data(contentsOf: engine.folder.manifest))
+        #expect(manifest["prompt"]?["sha256"]?.stringValue == spec.prompt.sha256)
+        #expect(manifest["job"]?["sha256"]?.stringValue == FileDigest.sha256(of: spec.sources.job))
+    }
+
+    @Test func progressCarriesTheTotalFromTheFirstEvent() async throws {
+        let job = try TemporaryJob(items: 3, extractor: TemporaryJob.extractor("time.sleep(0.4)\nanswer = {\"n\": n}"), thresholds: "", concurrency: 1)
+        let engine = try await job.engine(options: RunOptions(progressInterval: .milliseconds(50)))
+        _ = await engine.run()
+        let progress = try events(engine).filter { $0["type"] == "progress" }
+        #expect(progress.count >= 3)
+        #expect(progress.allSatisfy { $0["total"] == 3 }, "\(progress.map { $0["total"] })")
+    }
+
+    @Test func aPassedCheckSaysItPassed() async throws {
+        let job = try TemporaryJob(items: 6, extractor: TemporaryJob.extractor("answer = {\"n\": n if n != 2 else 0}"))
+        let engine = try await job.engine()
+        _ = await engine.run()
+        let checkpoint = try #require(try events(engine).first { $0["type"] == "validation.checkpoint" })
+        #expect(checkpoint["passed"] == true)
+        #expect(checkpoint["message"] == "success rate 80% after 5 items meets the early threshold of 50%")
+    }
+
+    @Test func anUnreadEventStreamHoldsAtMostItsBuffer() async throws {
+        let job = try TemporaryJob(items: 30, extractor: TemporaryJob.extractor("answer = {\"n\": n}", persistent: true), mode: "persistent", thresholds: "")
+        let engine = try await job.engine()
+        let stream = engine.events(buffer: 8)
+        let summary = await engine.run()
+        var received = 0
+        for await _ in stream { received += 1 }
+        #expect(received == 8)
+        let logged = try events(engine).count
+        #expect(summary.droppedEvents["events()"] == logged - 8)
+    }
+
+    @Test func aWebhookThatRefusesConnectionsDoesNotHoldTheEnd() async throws {
+        // A port that was just listening and is closed now: connections are refused.
+        let closed = try LoopbackOpenAIServer { _, _ in .status(200) }
+        let port = closed.port
+        closed.shutdown()
+        let job = try TemporaryJob(items: 4, extractor: TemporaryJob.extractor("answer = {\"n\": n}"), thresholds: "")
+        let engine = try await job.engine(options: RunOptions(progressInterval: .milliseconds(100), deliveryLimit: .milliseconds(500)))
+        engine.add(
+            WebhookConsumer(
+                url: Secret("http://127.0.0.1:\(port)/hook/SECRETPATH"), format: .json, eventTypes: nil, reporter: engine.bus,
+                retryDelay: .milliseconds(500)))
+        let clock = ContinuousClock()
+        let start = clock.now
+        let summary = await engine.run()
+        let elapsed = clock.now - start
+        // Each of a dozen events would take three attempts 1.5 s apart: 15 s and more.
+        #expect(elapsed < .seconds(8), "\(elapsed)")
+        #expect(summary.status == .completed)
+        #expect((summary.undeliveredEvents["webhook"] ?? 0) > 0)
+        // The run's duration is its items', not the consumers' drain after it.
+        let total = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        #expect(summary.duration < total - 0.4, "duration \(summary.duration) of \(total)")
+    }
+}
