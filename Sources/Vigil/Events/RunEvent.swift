@@ -138,6 +138,9 @@ public struct ItemFailure: Sendable, Equatable, Error {
         case schema
         /// The provider itself failed (a program exited non-zero, crashed, said nothing).
         case provider
+        /// The item's input changed after the run listed it, or could not be read: it was
+        /// not sent (or its answer is for bytes nobody recorded). Says nothing about the job.
+        case input
 
         /// Quality failures say the job (its prompt, its model, its program) is wrong:
         /// they count against the thresholds. A program that exits non-zero counts too, since

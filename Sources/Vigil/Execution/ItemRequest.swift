@@ -10,12 +10,16 @@ public struct ItemRequest: Sendable {
     public var prompt: String
     /// 1 for the first attempt.
     public var attempt: Int
+    /// The file's bytes as the engine read them for this attempt (their sha256 is what
+    /// the run records): a provider that sends bytes sends these, never reads the file.
+    public var content: [UInt8]?
 
-    public init(item: InputItem, fileURL: URL?, prompt: String, attempt: Int) {
+    public init(item: InputItem, fileURL: URL?, prompt: String, attempt: Int, content: [UInt8]? = nil) {
         self.item = item
         self.fileURL = fileURL
         self.prompt = prompt
         self.attempt = attempt
+        self.content = content
     }
 
     /// The request as the command provider sends it: `{"id", "path" | "record", "prompt", "attempt"}`.

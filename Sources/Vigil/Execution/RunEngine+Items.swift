@@ -23,7 +23,7 @@ extension RunEngine {
     func processItems(_ start: RunProgress) async -> RunProgress {
         var progress = start
         let concurrency = max(1, job.execution.concurrency)
-        var pending = source.makeIterator()
+        var pending = FrozenItems(list: folder.inputs, job: job)
         // A resumed run whose threshold had already failed ends at once, as aborted; so
         // does a run whose folder could not be written from the start.
         var stop = start.verdict == nil && !start.stopNow ? Stop.no : Stop.immediate
@@ -55,17 +55,19 @@ extension RunEngine {
                 }
                 while stop == .no, !exhausted, inFlight < concurrency {
                     do {
-                        guard let item = try pending.next() else {
+                        guard let next = try pending.next() else {
                             exhausted = true
                             break
                         }
-                        if done.contains(item.id) || only.map({ !$0.contains(item.id) }) == true { continue }
+                        if done.contains(next.item.id) || only.map({ !$0.contains(next.item.id) }) == true { continue }
                         inFlight += 1
-                        group.addTask { await self.process(item) }
+                        group.addTask { await self.process(next) }
                     } catch {
-                        // An input changed since validation: stop taking items, finish the others.
-                        options.logger.error("inputs[\(pending.currentInput)]: \(error.message)")
-                        progress.failureMessage = "inputs[\(pending.currentInput)]: \(error.message)"
+                        // The list, or a JSON Lines input, went bad since setup: stop taking
+                        // items, finish the others.
+                        let message = "the run's items cannot be read on: \(error)"
+                        options.logger.error("\(message)")
+                        progress.failureMessage = message
                         stopGracefully()
                     }
                 }
@@ -110,17 +112,34 @@ extension RunEngine {
     }
 
     /// One item, with retries of availability failures (exponential backoff with jitter).
-    func process(_ item: InputItem) async -> ItemOutcome {
+    /// A file is read once per attempt: those bytes are sent and their sha256 recorded.
+    func process(_ frozen: FrozenItems.Item) async -> ItemOutcome {
+        let item = frozen.item
         let retries = job.execution.retries
         let fileURL = item.path.map { job.url($0) }
         let clock = ContinuousClock()
         let begin = clock.now
         var attempt = 1
         var usage = TokenUsage()
+        // A record's digest is the list's; a file's comes from each attempt's read.
+        var sha256 = frozen.entry.sha256
         bus.publish(.itemStarted(item: item.id, attempt: 1))
+        func failed(_ failure: ItemFailure) -> ItemOutcome {
+            .failure(item, attempts: attempt, latency: Self.milliseconds(clock.now - begin), failure, usage: usage, sha256: sha256)
+        }
+        if let problem = frozen.problem { return failed(problem) }
         while true {
             if Task.isCancelled { return .cancelled(item) }
-            let request = ItemRequest(item: item, fileURL: fileURL, prompt: prompt, attempt: attempt)
+            var request = ItemRequest(item: item, fileURL: fileURL, prompt: prompt, attempt: attempt)
+            if let fileURL, let path = item.path {
+                do {
+                    let read = try InputRead.read(fileURL, path: path, listed: frozen.entry.stamp)
+                    request.content = read.bytes
+                    sha256 = read.sha256
+                } catch {
+                    return failed(error)
+                }
+            }
             do {
                 try await breaker.acquire()
                 try await rateLimiter?.acquire()
@@ -135,9 +154,15 @@ extension RunEngine {
                 await breaker.recordAvailable()
                 usage.add(answer)
                 if Task.isCancelled { return .cancelled(item) }
+                // A program given the path read the file itself: it must still be the
+                // bytes whose digest is recorded.
+                if provider.readsInputFiles, let fileURL, let path = item.path {
+                    try InputRead.confirm(fileURL, path: path, listed: frozen.entry.stamp)
+                }
                 switch criteria.judge(answer) {
                 case .success(let result):
-                    return .success(item, attempts: attempt, latency: Self.milliseconds(clock.now - begin), result: JSONValueBox(value: result), usage: usage)
+                    return .success(
+                        item, attempts: attempt, latency: Self.milliseconds(clock.now - begin), result: JSONValueBox(value: result), usage: usage, sha256: sha256)
                 case .failure(let judged):
                     failure = judged
                 }
@@ -152,9 +177,7 @@ extension RunEngine {
                 bus.publish(.itemRetrying(item: item.id, attempt: attempt, delayMilliseconds: 0, reason: "waiting for the endpoint: \(failure.message)"))
                 continue
             }
-            guard failure.isRetryable, attempt < retries.maximumAttempts else {
-                return .failure(item, attempts: attempt, latency: Self.milliseconds(clock.now - begin), failure, usage: usage)
-            }
+            guard failure.isRetryable, attempt < retries.maximumAttempts else { return failed(failure) }
             let ceiling = min(retries.maximumDelay.seconds, retries.initialDelay.seconds * pow(2, Double(attempt - 1)))
             // Exponential backoff with jitter, but never sooner than the endpoint asked.
             let delay = max(ceiling * Double.random(in: 0.5...1.0), failure.retryAfterSeconds ?? 0)
@@ -187,7 +210,7 @@ extension RunEngine {
                 progress.interruption = "the model has been unreachable for \(Int(outage)) s, longer than breaker.give_up_after (\(job.execution.breaker.giveUpAfter)); resume the run when it is back"
             }
             return
-        case .success(let item, let attempts, let latency, let box, let usage):
+        case .success(let item, let attempts, let latency, let box, let usage, let sha256):
             decision = bus.publish(.itemCompleted(item: item.id, attempt: attempts, latencyMilliseconds: latency, result: box.value))
             // An item whose event did not reach the log is not done: it stays to do, as
             // after a crash before the write (the log is the run's record).
@@ -196,15 +219,15 @@ extension RunEngine {
             progress.latency.record(milliseconds: latency)
             progress.usage.add(usage)
             // If this line cannot be written, resume writes it from the logged event.
-            persist(&progress) { try outputs.recordSuccess(item, result: box.value, usage: usage) }
+            persist(&progress) { try outputs.recordSuccess(item, sha256: sha256, result: box.value, usage: usage) }
             judged = true
-        case .failure(let item, let attempts, let latency, let failure, let usage):
+        case .failure(let item, let attempts, let latency, let failure, let usage, let sha256):
             decision = bus.publish(.itemFailed(item: item.id, attempt: attempts, latencyMilliseconds: latency, failure: failure))
             guard persist(&progress, { try bus.flush() }) else { return }
             progress.counts.failed += 1
             progress.latency.record(milliseconds: latency)
             progress.usage.add(usage)
-            persist(&progress) { try outputs.recordFailure(item, attempts: attempts, failure: failure, usage: usage) }
+            persist(&progress) { try outputs.recordFailure(item, sha256: sha256, attempts: attempts, failure: failure, usage: usage) }
             if failure.kind.isQuality { judged = false }
         }
         snapshot.withLock {
@@ -214,7 +237,7 @@ extension RunEngine {
         if case .abort(let reason) = decision, progress.verdict == nil {
             progress.verdict = Verdict(check: nil, message: reason)
         }
-        if case .failure(_, _, _, let failure, _) = outcome, failure.stopsRun, progress.verdict == nil {
+        if case .failure(_, _, _, let failure, _, _) = outcome, failure.stopsRun, progress.verdict == nil {
             progress.verdict = Verdict(check: nil, message: failure.message)
         }
         if let judged {

@@ -12,11 +12,9 @@ public final class RunEngine: Sendable {
     public let bus: EventBus
     /// Held from start to end: no second process can run (or resume) this folder.
     let lock: RunLock
-    /// The items, enumerated lazily (again) by the item loop.
-    let source: InputSource
-    /// Items of the source this run leaves alone: done before a resume.
+    /// Items of the run's list this run leaves alone: done before a resume.
     let done: Set<String>
-    /// When set, the only items of the source that belong to the run (a retry of failures).
+    /// When set, the only items of the list that belong to the run (a retry of failures).
     let only: Set<String>?
     let total: Int
     let provider: any ModelProvider
@@ -91,8 +89,6 @@ public final class RunEngine: Sendable {
         // The total is known before the first item ends: a `progress` event published
         // then says how many items the run covers, as `run.started` does.
         self.snapshot = Mutex(RunSnapshot(counts: RunCounts(total: manifest.inputCount, succeeded: 0, failed: 0)))
-        // Ids were checked for duplicates when inputs.jsonl was written.
-        self.source = InputSource(folder: job.folder, specs: job.inputs, limit: manifest.canary, checksDuplicateIDs: false)
         self.prompt = prompt
         self.criteria = SuccessCriteria(schema: job.sources.successSchema?.schema, requiredFields: job.success.requiredFields)
         self.rateLimiter = job.execution.rateLimit.map { RateLimiter(requests: $0.requests, per: $0.per.seconds) }

@@ -14,16 +14,16 @@ struct RunOutputs: Sendable {
         failed = try AppendOnlyFile(appendingTo: folder.failed)
     }
 
-    /// `{"id", "path"?, "usage"?, "result"}` and a newline.
-    func recordSuccess(_ item: InputItem, result: JSONValue, usage: TokenUsage) throws {
-        try results.write(Self.line(item, usage: usage) { writer in
+    /// `{"id", "path"?, "sha256"?, "usage"?, "result"}` and a newline.
+    func recordSuccess(_ item: InputItem, sha256: String?, result: JSONValue, usage: TokenUsage) throws {
+        try results.write(Self.line(item, sha256: sha256, usage: usage) { writer in
             writer.key("result"); writer.value(result)
         })
     }
 
-    /// `{"id", "path"?, "attempts", "usage"?, "error", "message", "detail"?}` and a newline.
-    func recordFailure(_ item: InputItem, attempts: Int, failure: ItemFailure, usage: TokenUsage) throws {
-        try failed.write(Self.line(item, usage: usage) { writer in
+    /// `{"id", "path"?, "sha256"?, "attempts", "usage"?, "error", "message", "detail"?}` and a newline.
+    func recordFailure(_ item: InputItem, sha256: String?, attempts: Int, failure: ItemFailure, usage: TokenUsage) throws {
+        try failed.write(Self.line(item, sha256: sha256, usage: usage) { writer in
             writer.key("attempts"); writer.int(attempts)
             writer.key("error"); writer.string(failure.kind.rawValue)
             writer.key("message"); writer.string(failure.message)
@@ -31,11 +31,13 @@ struct RunOutputs: Sendable {
         })
     }
 
-    private static func line(_ item: InputItem, usage: TokenUsage, _ rest: (inout JSONWriter) -> Void) -> [UInt8] {
+    private static func line(_ item: InputItem, sha256: String?, usage: TokenUsage, _ rest: (inout JSONWriter) -> Void) -> [UInt8] {
         var writer = JSONWriter()
         writer.beginObject()
         writer.key("id"); writer.string(item.id)
         if let path = item.path { writer.key("path"); writer.string(path) }
+        // The input as it was sent: a rerun or a diff tells a changed input by this.
+        if let sha256 { writer.key("sha256"); writer.string(sha256) }
         if !usage.isEmpty { writer.key("usage"); writer.value(usage.json) }
         rest(&writer)
         writer.endObject()

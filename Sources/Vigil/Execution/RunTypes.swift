@@ -52,8 +52,9 @@ public struct RunSummary: Sendable {
 
 /// How one item ended.
 enum ItemOutcome: Sendable {
-    case success(InputItem, attempts: Int, latency: Double, result: JSONValueBox, usage: TokenUsage)
-    case failure(InputItem, attempts: Int, latency: Double, ItemFailure, usage: TokenUsage)
+    /// `sha256`: of the input bytes the last attempt sent (a record's canonical JSON).
+    case success(InputItem, attempts: Int, latency: Double, result: JSONValueBox, usage: TokenUsage, sha256: String?)
+    case failure(InputItem, attempts: Int, latency: Double, ItemFailure, usage: TokenUsage, sha256: String?)
     /// Stopped before it ended (abort or interruption): the item stays to do.
     case cancelled(InputItem)
     /// The model has been unreachable longer than `breaker.give_up_after`: the item stays

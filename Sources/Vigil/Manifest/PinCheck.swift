@@ -39,7 +39,7 @@ public enum PinCheck {
         if manifest.toolVersion != VigilVersion.current {
             drift.append(Drift(.tool, "Vigil \(manifest.toolVersion) made the run; this is Vigil \(VigilVersion.current)"))
         }
-        drift += inputDrift(run, job: job)
+        drift += inputDrift(run, job: job, for: purpose)
         return drift
     }
 
@@ -72,9 +72,14 @@ public enum PinCheck {
 
     /// Enumerates the job's inputs now and compares each with `inputs.jsonl`. The two are
     /// walked in step while their ids agree (the usual case: memory stays flat); from the
-    /// first disagreement, the rest of both are compared by id.
-    static func inputDrift(_ run: RecordedRun, job: JobSpec) -> [Drift] {
+    /// first disagreement, the rest of both are compared by id. Files are compared by
+    /// `stat` (size and modification time) first: no file is read when nothing changed.
+    /// One whose stamp changed is, for a resume, drift (the run would send other bytes
+    /// than it listed); for a rerun it is read and compared with the sha256 the run
+    /// recorded when it sent it, and a file the run never sent is no pin of it.
+    static func inputDrift(_ run: RecordedRun, job: JobSpec, for purpose: Purpose) -> [Drift] {
         let source = InputSource(folder: job.folder, specs: job.inputs, limit: run.manifest.canary)
+        let paths = source.paths
         var current = source.makeIterator()
         var recorded = InputsList.Reader(run.folder.inputs)
         let only: Set<String>?
@@ -84,6 +89,15 @@ public enum PinCheck {
             return [Drift(.input, "the run's list of inputs cannot be read: \(error)")]
         }
         var drift: [Drift] = []
+        // Files whose stamp changed, for a rerun to compare by content.
+        var restamped: [(old: InputsList.Entry, now: InputsList.Entry)] = []
+        func compare(_ old: InputsList.Entry, _ now: InputsList.Entry) {
+            switch change(old, now, paths: paths, for: purpose) {
+            case .same: break
+            case .drift(let found): drift.append(found)
+            case .byContent: restamped.append((old, now))
+            }
+        }
         // Entries not matched in step, by id (and the order the current ones came in).
         var recordedRest: [String: InputsList.Entry] = [:]
         var currentRest: [String: InputsList.Entry] = [:]
@@ -91,10 +105,10 @@ public enum PinCheck {
         do {
             while let item = try current.next() {
                 if let only, !only.contains(item.id) { continue }
-                let now = InputsList.Entry(item, folder: job.folder)
+                let now = InputsList.Entry(item, paths: paths)
                 if currentRest.isEmpty, let old = try recorded.next() {
                     if old.id == now.id {
-                        if let change = changed(old, now) { drift.append(change) }
+                        compare(old, now)
                         continue
                     }
                     recordedRest[old.id] = old
@@ -111,19 +125,57 @@ public enum PinCheck {
         for id in currentOrder {
             let now = currentRest[id]!
             if let old = recordedRest.removeValue(forKey: id) {
-                if let change = changed(old, now) { drift.append(change) }
+                compare(old, now)
             } else {
-                drift.append(Drift(.input, "input \(now.name) was added since the run (sha256 \(shortDigest(now.sha256)))"))
+                drift.append(Drift(.input, "input \(now.name) was added since the run"))
             }
         }
         for old in recordedRest.values.sorted(by: { $0.id < $1.id }) {
-            drift.append(Drift(.input, "input \(old.name) was removed since the run (sha256 \(shortDigest(old.sha256)))"))
+            drift.append(Drift(.input, "input \(old.name) was removed since the run"))
         }
+        drift += contentDrift(restamped, run: run, paths: paths)
         return drift
     }
 
-    private static func changed(_ old: InputsList.Entry, _ new: InputsList.Entry) -> Drift? {
-        guard old.sha256 != new.sha256 else { return nil }
-        return Drift(.input, "input \(old.name) changed: sha256 \(shortDigest(old.sha256)) -> \(shortDigest(new.sha256))")
+    private enum Change {
+        case same
+        case drift(Drift)
+        /// The stamp changed; the content decides (a rerun, with the digest the run sent).
+        case byContent
+    }
+
+    private static func change(_ old: InputsList.Entry, _ now: InputsList.Entry, paths: PathResolver, for purpose: Purpose) -> Change {
+        if old.path == nil {
+            guard old.sha256 != now.sha256 else { return .same }
+            return .drift(Drift(.input, "input \(old.name) changed: sha256 \(shortDigest(old.sha256)) -> \(shortDigest(now.sha256))"))
+        }
+        if let listed = old.stamp, let stamp = now.stamp {
+            guard listed != stamp else { return .same }
+            if purpose == .rerun { return .byContent }
+            return .drift(Drift(.input, "input \(old.name) changed since the run listed it (\(listed.change(to: stamp)))"))
+        }
+        // A list from before stamps holds each file's sha256.
+        let digest = now.path.flatMap { FileDigest.sha256(of: paths.url($0)) }
+        guard old.sha256 != digest else { return .same }
+        return .drift(Drift(.input, "input \(old.name) changed: sha256 \(shortDigest(old.sha256)) -> \(shortDigest(digest))"))
+    }
+
+    /// Reads each restamped file and compares it with the sha256 the run recorded on the
+    /// item's line when it sent it; a file the run never sent has no pin to drift from.
+    private static func contentDrift(_ restamped: [(old: InputsList.Entry, now: InputsList.Entry)], run: RecordedRun, paths: PathResolver) -> [Drift] {
+        guard !restamped.isEmpty else { return [] }
+        let wanted = Set(restamped.map(\.old.id))
+        var sent: [String: String] = [:]
+        for url in [run.folder.results, run.folder.failed] {
+            try? AppendedLines.read(url, repair: false) { line, _ in
+                if let id = line["id"]?.stringValue, wanted.contains(id), let sha = line["sha256"]?.stringValue { sent[id] = sha }
+            }
+        }
+        return restamped.compactMap { old, now in
+            guard let pinned = sent[old.id] else { return nil }
+            let digest = now.path.flatMap { FileDigest.sha256(of: paths.url($0)) }
+            guard digest != pinned else { return nil }
+            return Drift(.input, "input \(old.name) changed since the run sent it: sha256 \(shortDigest(pinned)) -> \(shortDigest(digest))")
+        }
     }
 }

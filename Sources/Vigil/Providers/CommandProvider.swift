@@ -19,6 +19,8 @@ public struct CommandProvider: ModelProvider {
     }
 
     public var description: String { "command [\(launch.arguments.joined(separator: " "))] (per-item)" }
+    /// The program is given the path and reads the file itself.
+    public var readsInputFiles: Bool { true }
 
     public func answer(_ request: ItemRequest) async throws(ItemFailure) -> ProviderAnswer {
         let input = request.json.jsonText() + "\n"

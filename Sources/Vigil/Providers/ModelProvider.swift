@@ -8,8 +8,13 @@ public protocol ModelProvider: Sendable {
     func run() async throws
     /// Answers one item, or throws the failure (classified: transport, timeout, provider...).
     func answer(_ request: ItemRequest) async throws(ItemFailure) -> ProviderAnswer
+    /// The provider reads an item's file itself from `ItemRequest.fileURL` (a program
+    /// given the path) instead of sending `ItemRequest.content`: the engine then checks
+    /// after the answer that the file is still the one whose digest it recorded.
+    var readsInputFiles: Bool { get }
 }
 
 extension ModelProvider {
     public func run() async throws {}
+    public var readsInputFiles: Bool { false }
 }

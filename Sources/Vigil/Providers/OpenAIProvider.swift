@@ -32,19 +32,21 @@ public struct OpenAIProvider: ModelProvider {
 
     static let imageTypes = ["jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp", "gif": "image/gif"]
 
-    /// The chat-completions request body for one item.
+    /// Stands for an image's base64 text while the rest of the body is written; replaced
+    /// by the encoding itself in the request buffer (`requestBody`).
+    static let imagePlaceholder = "\u{1}vigil-image-bytes\u{1}"
+
+    /// The chat-completions request body for one item, as JSON (an image's data URL holds
+    /// `imagePlaceholder` where its base64 text goes).
     func body(for request: ItemRequest) throws(ItemFailure) -> JSONValue {
         let user: JSONValue
         if let record = request.item.record {
             user = .string(record.jsonText())
         } else if let url = request.fileURL {
-            guard let data = FileManager.default.contents(atPath: url.path) else {
-                throw ItemFailure(.provider, "cannot read the input file \(url.path)", isRetryable: false)
-            }
             if let type = Self.imageTypes[url.pathExtension.lowercased()] {
-                user = [["type": "image_url", "image_url": ["url": .string("data:\(type);base64,\(data.base64EncodedString())")]]]
+                user = [["type": "image_url", "image_url": ["url": .string("data:\(type);base64,\(Self.imagePlaceholder)")]]]
             } else {
-                user = .string(String(decoding: data, as: UTF8.self))
+                user = .string(String(decoding: try Self.content(of: request), as: UTF8.self))
             }
         } else {
             user = .string(request.item.id)
@@ -56,14 +58,49 @@ public struct OpenAIProvider: ModelProvider {
         return .object(object)
     }
 
+    /// The bytes the engine read for this attempt, or (a request made without them) the file.
+    static func content(of request: ItemRequest) throws(ItemFailure) -> [UInt8] {
+        if let content = request.content { return content }
+        guard let url = request.fileURL, let data = FileManager.default.contents(atPath: url.path) else {
+            throw ItemFailure(.input, "cannot read the input file \(request.fileURL?.path ?? request.item.id)", isRetryable: false)
+        }
+        return Array(data)
+    }
+
+    /// The body's bytes: the JSON, with an image's base64 encoded straight into the buffer
+    /// that is sent (the only copy of it; the file's bytes are the other).
+    func requestBody(for request: ItemRequest) throws(ItemFailure) -> ByteBuffer {
+        var writer = JSONWriter(capacity: 4096)
+        writer.value(try body(for: request))
+        let json = writer.bytes
+        let placeholder = Array(JSONValue.string(Self.imagePlaceholder).jsonText().utf8.dropFirst().dropLast())
+        guard let at = Self.lastRange(of: placeholder, in: json) else { return ByteBuffer(bytes: json) }
+        let image = try Self.content(of: request)
+        var buffer = ByteBufferAllocator().buffer(capacity: json.count - placeholder.count + Base64.encodedCount(image.count))
+        buffer.writeBytes(json[..<at])
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: Base64.encodedCount(image.count)) { output in
+            image.withUnsafeBytes { Base64.encode($0, into: output) }
+        }
+        buffer.writeBytes(json[(at + placeholder.count)...])
+        return buffer
+    }
+
+    private static func lastRange(of pattern: [UInt8], in bytes: [UInt8]) -> Int? {
+        guard bytes.count >= pattern.count else { return nil }
+        var start = bytes.count - pattern.count
+        while start >= 0 {
+            if bytes[start] == pattern[0] && bytes[start..<(start + pattern.count)].elementsEqual(pattern) { return start }
+            start -= 1
+        }
+        return nil
+    }
+
     public func answer(_ request: ItemRequest) async throws(ItemFailure) -> ProviderAnswer {
         var http = HTTPClientRequest(url: baseURL + "/chat/completions")
         http.method = .POST
         http.headers.add(name: "Content-Type", value: "application/json")
         http.headers.add(name: "Authorization", value: "Bearer " + key.reveal())
-        var writer = JSONWriter(capacity: 4096)
-        writer.value(try body(for: request))
-        http.body = .bytes(ByteBuffer(bytes: writer.bytes))
+        http.body = .bytes(try requestBody(for: request))
         let response: HTTPClientResponse
         let bytes: ByteBuffer
         do {

@@ -29,6 +29,8 @@ public final class PersistentCommandProvider: ModelProvider {
     }
 
     public var description: String { "command [\(launch.arguments.joined(separator: " "))] (persistent)" }
+    /// The program is given the path and reads the file itself.
+    public var readsInputFiles: Bool { true }
 
     /// Keeps a worker running until cancelled, restarting it when it exits.
     public func run() async throws {

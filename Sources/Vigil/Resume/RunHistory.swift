@@ -97,11 +97,11 @@ struct RunHistory {
         for kind in pending {
             switch kind {
             case .itemCompleted(let id, _, _, let result):
-                try outputs.recordSuccess(InputItem(id: id, path: paths[id] ?? nil, record: nil), result: result, usage: TokenUsage())
+                try outputs.recordSuccess(InputItem(id: id, path: paths[id] ?? nil, record: nil), sha256: nil, result: result, usage: TokenUsage())
                 succeeded += 1
                 done.insert(id)
             case .itemFailed(let id, let attempt, _, let failure):
-                try outputs.recordFailure(InputItem(id: id, path: paths[id] ?? nil, record: nil), attempts: attempt, failure: failure, usage: TokenUsage())
+                try outputs.recordFailure(InputItem(id: id, path: paths[id] ?? nil, record: nil), sha256: nil, attempts: attempt, failure: failure, usage: TokenUsage())
                 failed += 1
                 done.insert(id)
             default:

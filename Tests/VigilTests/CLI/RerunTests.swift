@@ -67,7 +67,9 @@ import Vigil
         try "changed\n".write(to: jobs.appendingPathComponent("data/labels/label-007.txt"), atomically: true, encoding: .utf8)
         let refused = try TestEnvironment.run(TestEnvironment.vigil, ["rerun", original.path, "--quiet"])
         #expect(refused.status == 7)
-        #expect(refused.standardError.contains("error: the run's pins have drifted:\n  input data/labels/label-007.txt changed: sha256 "), "\(refused.standardError)")
+        #expect(
+            refused.standardError.contains("error: the run's pins have drifted:\n  input data/labels/label-007.txt changed since the run sent it: sha256 "),
+            "\(refused.standardError)")
         #expect(refused.standardError.contains("nothing was run"))
         #expect(try runFolders(runs, job: "demo-dwc").count == 1)
 
@@ -75,7 +77,7 @@ import Vigil
         #expect([0, 3].contains(allowed.status), "\(allowed.standardError)")
         let reproduced = try #require(try runFolders(runs, job: "demo-dwc").first { $0 != original })
         let manifest = try JSONParser().parse(Data(contentsOf: reproduced.appendingPathComponent("manifest.json")))
-        #expect(manifest["drift"]?.arrayValue?.first?.stringValue?.hasPrefix("input data/labels/label-007.txt changed: sha256") == true)
+        #expect(manifest["drift"]?.arrayValue?.first?.stringValue?.hasPrefix("input data/labels/label-007.txt changed since the run sent it: sha256") == true)
     }
 
     @Test func retryFailedRunsOnlyTheFailedItemsAsANewLinkedRun() throws {
@@ -143,7 +145,7 @@ import Vigil
     func drift(after change: Change) async throws -> [Drift] {
         let model = "model:\n  provider: openai\n  base_url: http://127.0.0.1:9/v1\n  name: m\n  api_key_env: VIGIL_TEST_KEY\n  parameters: { temperature: 0 }"
         let job = try TemporaryJob(items: 4, extractor: "", model: model, thresholds: "")
-        let engine = try await job.engine(environment: Self.key)
+        let engine = try await job.engine(environment: Self.key, provider: change == .inputChanged ? AnsweringProvider() : nil)
         let folder = job.folder
         func edit(_ name: String, _ transform: (String) -> String) throws {
             let url = folder.appendingPathComponent(name)
@@ -151,7 +153,10 @@ import Vigil
         }
         switch change {
         case .prompt: try edit("prompt.md") { $0 + "Be brief.\n" }
-        case .inputChanged: try edit("items/item-002.txt") { _ in "item 200\n" }
+        case .inputChanged:
+            // A file is pinned by the sha256 of the bytes the run sent: send them first.
+            _ = await engine.run()
+            try edit("items/item-002.txt") { _ in "item 200\n" }
         case .inputAdded: try "item 5\n".write(to: folder.appendingPathComponent("items/item-005.txt"), atomically: true, encoding: .utf8)
         case .inputRemoved: try FileManager.default.removeItem(at: folder.appendingPathComponent("items/item-003.txt"))
         case .modelParameters: try edit("job.yaml") { $0.replacing("temperature: 0 }", with: "temperature: 0.7 }") }
@@ -174,7 +179,7 @@ import Vigil
         case .prompt:
             #expect(drift.count == 1 && has(.prompt, "prompt.md changed since the run: sha256 "), "\(lines)")
         case .inputChanged:
-            #expect(drift.count == 1 && has(.input, "input items/item-002.txt changed: sha256 "), "\(lines)")
+            #expect(drift.count == 1 && has(.input, "input items/item-002.txt changed since the run sent it: sha256 "), "\(lines)")
         case .inputAdded:
             #expect(drift.count == 1 && has(.input, "input items/item-005.txt was added since the run"), "\(lines)")
         case .inputRemoved:
@@ -196,4 +201,10 @@ import Vigil
         let recorded = try RecordedRun(at: engine.folder.manifest.path)
         #expect(PinCheck.drift(of: recorded, job: try #require(recorded.loadJob().job), for: .rerun).isEmpty)
     }
+}
+
+/// Answers every item at once, for a recorded run whose items must have been sent.
+struct AnsweringProvider: ModelProvider {
+    var description: String { "answering" }
+    func answer(_ request: ItemRequest) async throws(ItemFailure) -> ProviderAnswer { ProviderAnswer(text: "{\"n\": 1}") }
 }

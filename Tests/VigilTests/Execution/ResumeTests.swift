@@ -154,9 +154,10 @@ import Vigil
         await #expect {
             _ = try await resume(folder)
         } throws: { error in
+            // Told from stat alone: size 7 -> 8 bytes and the modification time.
             guard case ResumeRefusal.drift(let drift) = error else { return false }
-            return drift.map(\.message) == ["input items/item-005.txt changed: sha256 " + String(drift[0].message.dropFirst(41).prefix(14)) + " -> " + String(drift[0].message.suffix(14))]
-                && drift[0].kind == .input
+            return drift.count == 1 && drift[0].kind == .input
+                && drift[0].message.hasPrefix("input items/item-005.txt changed since the run listed it (size 7 -> 8 bytes, modified ")
         }
         let summary = await (try await resume(folder, allowDrift: true)).run()
         #expect(summary.status == .completed)

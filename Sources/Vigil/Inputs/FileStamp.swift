@@ -1,0 +1,37 @@
+import Foundation
+
+/// What `stat(2)` says of a file: its size and when it was last modified (nanoseconds).
+/// A run lists its inputs by these alone (no byte read before the first request); an input
+/// whose stamp changed afterwards is caught when it is read to be sent.
+struct FileStamp: Sendable, Equatable {
+    var size: Int
+    /// Last modification, in nanoseconds since 1970.
+    var modified: Int64
+
+    init(size: Int, modified: Int64) {
+        self.size = size
+        self.modified = modified
+    }
+
+    init(_ info: stat) {
+        size = Int(info.st_size)
+        modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+    }
+
+    /// The stamp of the file at `path` (following symbolic links); nil when it is gone.
+    static func of(_ path: String) -> FileStamp? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return FileStamp(info)
+    }
+
+    /// `4,096 -> 4,100 bytes, modified 2026-12-03T13:20:01.123Z -> 13:20:09.456Z`.
+    func change(to now: FileStamp) -> String {
+        var parts: [String] = []
+        if size != now.size { parts.append("size \(size) -> \(now.size) bytes") }
+        if modified != now.modified {
+            parts.append("modified \(Timestamp.iso8601(Double(modified) / 1e9)) -> \(Timestamp.iso8601(Double(now.modified) / 1e9))")
+        }
+        return parts.joined(separator: ", ")
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import JSONSchema
+
+/// The item loop's source: the run's frozen list (`inputs.jsonl`) in run order. A file
+/// item comes from its entry alone (no folder is walked again, so a file added during the
+/// run is not picked up); a record is taken from its JSON Lines input as its entry comes
+/// up and checked against the sha256 the list holds.
+struct FrozenItems {
+    /// One item to run, with what the list says of it.
+    struct Item {
+        var item: InputItem
+        var entry: InputsList.Entry
+        /// Set when the item cannot be run as listed (its record changed or is gone): it
+        /// fails with this instead of being sent.
+        var problem: ItemFailure?
+    }
+
+    private var list: InputsList.Reader
+    /// The job's JSON Lines inputs only, read in step with the list's record entries.
+    private var records: InputSource.Iterator?
+    private var recordsEnded = false
+
+    init(list url: URL, job: JobSpec) {
+        list = InputsList.Reader(url)
+        let recordSpecs = job.inputs.filter { if case .jsonl = $0 { true } else { false } }
+        // Ids were checked for duplicates when the list was written.
+        records = recordSpecs.isEmpty ? nil : InputSource(folder: job.folder, specs: recordSpecs, checksDuplicateIDs: false).makeIterator()
+    }
+
+    /// The next item; nil at the end of the list. Throws when the list cannot be read, or
+    /// a JSON Lines input holds a line that is no longer a record.
+    mutating func next() throws -> Item? {
+        guard let entry = try list.next() else { return nil }
+        guard entry.path == nil else {
+            return Item(item: InputItem(id: entry.id, path: entry.path, record: nil), entry: entry)
+        }
+        while !recordsEnded, let record = try records?.next() {
+            guard record.id == entry.id else { continue }
+            let digest = FileDigest.sha256(of: Array((record.record ?? .null).jsonText(sortedKeys: true).utf8))
+            guard entry.sha256 == nil || digest == entry.sha256 else {
+                return Item(
+                    item: record, entry: entry,
+                    problem: ItemFailure(
+                        .input, "record \(entry.id) changed after the run listed it (sha256 \(shortDigest(entry.sha256)) -> \(shortDigest(digest))); it was not sent",
+                        isRetryable: false))
+            }
+            return Item(item: record, entry: entry)
+        }
+        recordsEnded = true
+        return Item(
+            item: InputItem(id: entry.id, path: nil, record: nil), entry: entry,
+            problem: ItemFailure(.input, "record \(entry.id) is no longer in its JSON Lines input (or moved before an earlier record); it was not sent", isRetryable: false))
+    }
+}

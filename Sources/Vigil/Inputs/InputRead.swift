@@ -1,0 +1,68 @@
+import Crypto
+import Foundation
+import JSONSchema
+
+/// An item's file, read once for one attempt: the bytes that are sent and the sha256
+/// taken from that same read. The file's stamp is checked against the run's list before
+/// the read and after it, so bytes that changed since the run listed them are never sent
+/// under the run's name (the item fails with `input` instead; nothing is sent).
+struct InputRead: Sendable {
+    var bytes: [UInt8]
+    var sha256: String
+
+    /// Reads the file at `url`, listed as `path` with `listed` (nil: not checked, for a
+    /// list from before stamps).
+    static func read(_ url: URL, path: String, listed: FileStamp?) throws(ItemFailure) -> InputRead {
+        let descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            let reason = String(cString: strerror(errno))
+            throw ItemFailure(.input, "cannot read the input \(path): \(reason); it was not sent", isRetryable: false)
+        }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            throw ItemFailure(.input, "cannot read the input \(path): \(String(cString: strerror(errno))); it was not sent", isRetryable: false)
+        }
+        let before = FileStamp(info)
+        try check(before, listed: listed, path: path)
+        var bytes = [UInt8](repeating: 0, count: before.size)
+        var filled = 0
+        while filled < before.size {
+            let count = bytes.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress! + filled, before.size - filled) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            filled += count
+        }
+        // Shorter than stat said, or written to while it was read: not the listed bytes.
+        guard fstat(descriptor, &info) == 0, filled == before.size, FileStamp(info) == before else {
+            throw ItemFailure(.input, "the input \(path) changed while it was read; it was not sent", isRetryable: false)
+        }
+        return InputRead(bytes: bytes, sha256: FileDigest.hex(SHA256.hash(data: bytes)))
+    }
+
+    /// After an answer from a provider that reads the file itself (the command provider
+    /// gets its path): the file must still be as listed, or the answer is for other bytes.
+    static func confirm(_ url: URL, path: String, listed: FileStamp?) throws(ItemFailure) {
+        guard let listed else { return }
+        guard let now = FileStamp.of(url.path) else {
+            throw ItemFailure(.input, "the input \(path) was removed while the model worked on it; its answer was not kept", isRetryable: false)
+        }
+        guard now == listed else {
+            throw ItemFailure(
+                .input, "the input \(path) changed while the model worked on it (\(listed.change(to: now))); its answer was not kept", isRetryable: false)
+        }
+    }
+
+    private static func check(_ now: FileStamp, listed: FileStamp?, path: String) throws(ItemFailure) {
+        guard let listed, now != listed else { return }
+        throw ItemFailure(
+            .input,
+            "the input \(path) changed after the run listed it (\(listed.change(to: now))); it was not sent. "
+                + "To process it with its new bytes, run the job again or `vigil run --retry-failed` on this run",
+            detail: ["listed": listed.json, "now": now.json], isRetryable: false)
+    }
+}
+
+extension FileStamp {
+    var json: JSONValue { ["size": .number(JSONNumber(size)), "modified_ns": .number(JSONNumber(Int(modified)))] }
+}
