@@ -11,31 +11,20 @@ enum Reproduction {
         if !drift.isEmpty {
             RunSession.report(drift, allowed: allowDrift)
             if !allowDrift {
-                Console.error("nothing was run. Restore what changed, or pass --allow-drift to run anyway (the drift is recorded in the new manifest).")
-                throw ExitStatus.drift.exitCode
+                throw CommandFailure("nothing was run. Restore what changed, or pass --allow-drift to run anyway (the drift is recorded in the new manifest).", .drift)
             }
         }
-        let lineage: RunLineage
-        do {
-            lineage = try RunLineage(kind, of: recorded, drift: drift)
-        } catch {
-            Console.error("error: cannot read run \(recorded.manifest.runID): \(error)")
-            throw ExitStatus.invalidJobOrUsage.exitCode
-        }
+        let lineage = try await CommandFailure.context("cannot read run \(recorded.manifest.runID)") { try RunLineage(kind, of: recorded, drift: drift) }
         if kind == .retryFailed && lineage.only?.isEmpty == true {
             Console.error("run \(recorded.manifest.runID) has no failed items; nothing to retry")
             return
         }
         let logger = RunSession.logger(for: spec)
-        let engine: RunEngine
-        do {
-            engine = try await RunEngine(job: spec, options: RunOptions(canary: recorded.manifest.canary, logger: logger), lineage: lineage)
-        } catch {
-            Console.error("error: cannot start the run: \(error)")
-            throw ExitStatus.internalError.exitCode
+        let engine = try await CommandFailure.context("cannot start the run") {
+            try await RunEngine(job: spec, options: RunOptions(canary: recorded.manifest.canary, logger: logger), lineage: lineage)
         }
         let what = kind == .rerun ? "rerun of" : "retry of the failed items of"
         Console.error("run \(engine.folder.runID): \(what) \(recorded.manifest.runID) -> \(engine.folder.url.path)")
-        try await RunSession.execute(engine, spec: spec, logger: logger, quiet: quiet, stops: stops)
+        try await RunSession.execute(engine, spec: spec, quiet: quiet, stops: stops)
     }
 }

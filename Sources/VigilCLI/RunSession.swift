@@ -21,51 +21,26 @@ enum RunSession {
         do {
             recorded = try RecordedRun(at: path)
         } catch {
-            Console.error("error: \(error)")
-            throw ExitStatus.invalidJobOrUsage.exitCode
+            throw CommandFailure("", error)
         }
         let validation = recorded.loadJob()
         guard let spec = validation.job else {
             Console.error(DiagnosticRenderer(format: .text).render(validation.diagnostics))
-            Console.error(
-                "error: the job of run \(recorded.manifest.runID) (its copy, \(recorded.folder.jobCopy.path)) does not pass validation now; "
-                    + "fix what is listed above; nothing was run")
-            throw ExitStatus.invalidJobOrUsage.exitCode
+            throw CommandFailure(
+                "the job of run \(recorded.manifest.runID) (its copy, \(recorded.folder.jobCopy.path)) does not pass validation now; "
+                    + "fix what is listed above; nothing was run", .invalidJobOrUsage)
         }
         return (recorded, spec)
     }
 
     /// Runs the engine to its end and throws the exit status of how it ended.
-    static func execute(_ engine: RunEngine, spec: JobSpec, logger: Logger, quiet: Bool, stops: StopRequests) async throws {
-        for consumer in spec.consumers {
-            switch consumer.kind {
-            case .progress where !quiet:
-                engine.add(ProgressConsumer())
-            case .log:
-                engine.add(LogConsumer(logger: logger))
-            case .command:
-                engine.add(CommandConsumer(arguments: consumer.command ?? [], folder: spec.folder, eventTypes: consumer.events.map(Set.init), logger: logger))
-            case .webhook:
-                // Validation for a run has checked the variable is set.
-                if let variable = consumer.urlEnvironment, let url = Secret(environmentVariable: variable, in: ProcessInfo.processInfo.environment) {
-                    engine.add(
-                        WebhookConsumer(
-                            url: url, format: WebhookConsumer.Format(rawValue: consumer.webhookFormat ?? "json") ?? .json,
-                            eventTypes: consumer.events.map(Set.init), reporter: engine.bus))
-                }
-            default:
-                break
-            }
-        }
+    static func execute(_ engine: RunEngine, spec: JobSpec, quiet: Bool, stops: StopRequests) async throws {
+        // The job's log, command and webhook consumers are the engine's own; a terminal
+        // adds the progress line.
+        if !quiet && spec.consumers.contains(where: { $0.kind == .progress }) { engine.add(ProgressConsumer()) }
         let summary = await stops.run(engine)
         Console.error(RunReport.lines(summary, metrics: spec.consumers.contains { $0.kind == .metrics }).joined(separator: "\n"))
-        switch summary.status {
-        case .completed: return
-        case .aborted: throw ExitStatus.aborted.exitCode
-        case .interrupted: throw ExitStatus.interrupted.exitCode
-        case .failed: throw ExitStatus.noSuccess.exitCode
-        case .running: throw ExitStatus.internalError.exitCode
-        }
+        if summary.status != .completed { throw CommandFailure.exit(summary.status.exitStatus) }
     }
 
     /// Prints drift the way a person checks it, one pin per line.

@@ -24,6 +24,12 @@ struct VigilCommand: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+        } catch let failure as any ExitStatusError {
+            // The one place a command's outcome becomes an exit status.
+            if failure.exitStatus != .success || !failure.description.isEmpty {
+                if !failure.description.isEmpty { Console.error((failure.exitStatus == .success ? "" : "error: ") + failure.description) }
+            }
+            Foundation.exit(failure.exitStatus.rawValue)
         } catch {
             if exitCode(for: error) == .validationFailure {
                 Console.error(fullMessage(for: error))

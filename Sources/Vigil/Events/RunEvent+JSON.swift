@@ -19,7 +19,7 @@ extension RunEvent {
         writer.field("run")
         writer.string(run)
         writer.field("type")
-        writer.plainString(typeName)
+        writer.plainString(eventType.name)
         switch kind {
         case .runStarted(let started):
             writer.field("job"); writer.string(started.job)
@@ -139,42 +139,41 @@ extension RunEvent {
         }
         guard json["v"] == .number(JSONNumber(Self.formatVersion)) else { throw EventDecodingError("unsupported event version") }
         let type = try string("type")
+        guard let eventType = EventType(type) else { throw EventDecodingError("unknown event type \"\(type)\"") }
         let kind: Kind
-        switch type {
-        case "run.started":
+        switch eventType {
+        case .runStarted:
             kind = .runStarted(RunStarted(job: try string("job"), total: try int("total"), concurrency: try int("concurrency"), provider: try string("provider")))
-        case "run.completed": kind = .runCompleted(try counts())
-        case "run.resumed":
+        case .runCompleted: kind = .runCompleted(try counts())
+        case .runResumed:
             var repaired: [String: Int] = [:]
             for (file, bytes) in json["repaired_bytes"]?.objectValue ?? JSONObject() { repaired[file] = bytes.numberValue?.int64Value.map { Int($0) } ?? 0 }
             kind = .runResumed(RunResumed(counts: try counts(), repairedBytes: repaired, recoveredItems: (try? int("recovered_items")) ?? 0))
-        case "run.aborted":
+        case .runAborted:
             kind = .runAborted(Verdict(check: json["check"] == nil ? nil : try check(), message: try string("reason")), try counts())
-        case "run.failed": kind = .runFailed(message: try string("reason"), try counts())
-        case "run.interrupted": kind = .runInterrupted(reason: try string("reason"), try counts())
-        case "item.started": kind = .itemStarted(item: try string("item"), attempt: try int("attempt"))
-        case "item.completed":
+        case .runFailed: kind = .runFailed(message: try string("reason"), try counts())
+        case .runInterrupted: kind = .runInterrupted(reason: try string("reason"), try counts())
+        case .itemStarted: kind = .itemStarted(item: try string("item"), attempt: try int("attempt"))
+        case .itemCompleted:
             kind = .itemCompleted(item: try string("item"), attempt: try int("attempt"), latencyMilliseconds: double("latency_ms") ?? 0, result: json["result"] ?? .null)
-        case "item.failed":
+        case .itemFailed:
             guard let failureKind = ItemFailure.Kind(rawValue: try string("error")) else { throw EventDecodingError("unknown error kind") }
             kind = .itemFailed(
                 item: try string("item"), attempt: try int("attempt"), latencyMilliseconds: double("latency_ms") ?? 0,
                 failure: ItemFailure(failureKind, try string("message"), detail: json["detail"]))
-        case "item.retrying":
+        case .itemRetrying:
             kind = .itemRetrying(item: try string("item"), attempt: try int("attempt"), delayMilliseconds: double("delay_ms") ?? 0, reason: try string("reason"))
-        case "validation.checkpoint": kind = .validationCheckpoint(try check())
-        case "validation.warning": kind = .validationWarning(try check())
-        case "validation.failed": kind = .validationFailed(try check())
-        case "checkpoint.saved": kind = .checkpointSaved(completed: try int("completed"))
-        case "consumer.failed": kind = .consumerFailed(consumer: try string("consumer"), event: try string("event"), message: try string("message"))
-        case "progress":
+        case .validationCheckpoint: kind = .validationCheckpoint(try check())
+        case .validationWarning: kind = .validationWarning(try check())
+        case .validationFailed: kind = .validationFailed(try check())
+        case .checkpointSaved: kind = .checkpointSaved(completed: try int("completed"))
+        case .consumerFailed: kind = .consumerFailed(consumer: try string("consumer"), event: try string("event"), message: try string("message"))
+        case .progress:
             kind = .progress(
                 Progress(
                     counts: try counts(), inFlight: try int("in_flight"), itemsPerSecond: double("items_per_second") ?? 0,
                     etaSeconds: double("eta_seconds"), latencyP50: double("latency_p50_ms"), latencyP95: double("latency_p95_ms"),
                     latencyP99: double("latency_p99_ms")))
-        default:
-            throw EventDecodingError("unknown event type \"\(type)\"")
         }
         guard let time = Timestamp.parse(try string("ts")) else { throw EventDecodingError("bad timestamp") }
         self.init(sequence: try int("seq"), time: time, run: try string("run"), kind: kind)

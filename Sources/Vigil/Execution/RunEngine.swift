@@ -94,9 +94,13 @@ public final class RunEngine: Sendable {
         self.rateLimiter = job.execution.rateLimit.map { RateLimiter(requests: $0.requests, per: $0.per.seconds) }
         let breakerSpec = job.execution.breaker
         self.breaker = CircuitBreaker(openAfter: breakerSpec.openAfter, coolDown: breakerSpec.coolDown.seconds, giveUpAfter: breakerSpec.giveUpAfter.seconds)
-        self.provider = try provider ?? ProviderFactory.make(for: job)
+        self.provider = try provider ?? ProviderFactory.make(for: job, environment: options.environment)
         self.outputs = try RunOutputs(folder: folder)
         self.bus = try EventBus(run: folder.runID, logURL: folder.events, startingSequence: history?.lastSequence ?? 0)
+        // The job's own consumers: an embedding program gets them as `vigil run` does.
+        for consumer in try DeclaredConsumers.make(for: job, logger: options.logger, reporter: bus, environment: options.environment) {
+            bus.add(consumer)
+        }
         self.started = Timestamp.now()
         self.completedAtStart = history.map { $0.succeeded + $0.failed } ?? 0
         (stopSignals, stopSignal) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))

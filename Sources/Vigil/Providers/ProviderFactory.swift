@@ -24,3 +24,7 @@ public struct ProviderUnavailable: Error, CustomStringConvertible {
     public var message: String
     public var description: String { message }
 }
+
+extension ProviderUnavailable: ExitStatusError {
+    public var exitStatus: ExitStatus { .invalidJobOrUsage }
+}

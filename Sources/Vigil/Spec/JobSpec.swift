@@ -40,14 +40,6 @@ public struct JobSpec: Sendable {
     }
 }
 
-/// One source of items.
-public enum InputSpec: Sendable, Equatable {
-    /// Files matching `pattern` (relative to the job folder; `**` spans folders), minus `exclude`.
-    case glob(pattern: String, exclude: [String], limit: Int?)
-    /// One item per line of a JSON Lines file, identified by `idField` (or the line number).
-    case jsonl(path: String, idField: String?, limit: Int?)
-}
-
 public struct ModelSpec: Sendable {
     public enum Provider: Sendable, Equatable {
         case openAI(baseURL: String, name: String, apiKeyEnvironment: String)

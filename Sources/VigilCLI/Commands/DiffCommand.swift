@@ -28,7 +28,7 @@ struct DiffCommand: ParsableCommand {
             comparison = try RunComparison(a, b)
         } catch {
             Console.error("error: \(error)")
-            throw ExitStatus.invalidJobOrUsage.exitCode
+            throw CommandFailure.exit(.invalidJobOrUsage)
         }
         var lines = ["A: \(a.manifest.runID) (\(a.manifest.status), \(a.manifest.counts.succeeded) succeeded, \(a.manifest.counts.failed) failed)"]
         lines.append("B: \(b.manifest.runID) (\(b.manifest.status), \(b.manifest.counts.succeeded) succeeded, \(b.manifest.counts.failed) failed)")
@@ -53,6 +53,6 @@ struct DiffCommand: ParsableCommand {
         section("only in A", comparison.onlyInA) { $0 }
         section("only in B", comparison.onlyInB) { $0 }
         Console.output(lines.joined(separator: "\n") + "\n")
-        if !comparison.sameOutcomes { throw ExitStatus.invalidInstances.exitCode }
+        if !comparison.sameOutcomes { throw CommandFailure.exit(.invalidInstances) }
     }
 }

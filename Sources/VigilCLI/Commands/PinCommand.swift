@@ -24,11 +24,11 @@ struct PinCommand: AsyncParsableCommand {
                 Console.error("\(job): prompt.sha256 \(previous.map { "\($0) -> " } ?? "set to ")\(digest)")
             case .outOfDate(let previous, let digest):
                 Console.error("\(job): prompt.sha256 is \(previous ?? "missing"), the prompt file's is \(digest); run `vigil pin \(job)`")
-                throw ExitStatus.invalidJobOrUsage.exitCode
+                throw CommandFailure.exit(.invalidJobOrUsage)
             }
         } catch let diagnostic as Diagnostic {
             Console.output(DiagnosticRenderer(format: .text).render([diagnostic]))
-            throw ExitStatus.invalidJobOrUsage.exitCode
+            throw CommandFailure.exit(.invalidJobOrUsage)
         }
     }
 }

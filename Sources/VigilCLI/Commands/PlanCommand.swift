@@ -27,7 +27,7 @@ struct PlanCommand: AsyncParsableCommand {
         let renderer = DiagnosticRenderer(format: .text)
         guard let spec = validation.job, let count = validation.itemCount else {
             Console.output(renderer.render(validation.diagnostics))
-            throw ExitStatus.invalidJobOrUsage.exitCode
+            throw CommandFailure.exit(.invalidJobOrUsage)
         }
         if !validation.diagnostics.isEmpty { Console.error(renderer.render(validation.diagnostics)) }
         let plan = JobPlan(job: spec, itemCount: count, firstItems: validation.firstItems)

@@ -35,26 +35,16 @@ struct ResumeCommand: AsyncParsableCommand {
         do {
             engine = try await RunEngine(resuming: recorded, job: spec, allowDrift: allowDrift, options: RunOptions(logger: logger))
         } catch let refusal as ResumeRefusal {
-            if case .drift(let drift) = refusal { RunSession.report(drift, allowed: false) }
-            Console.error("error: \(refusal)")
-            switch refusal {
-            case .drift: throw ExitStatus.drift.exitCode
-            case .ended(let manifest) where manifest.status == RunStatus.completed.rawValue: return
-            default: throw ExitStatus.invalidJobOrUsage.exitCode
-            }
-        } catch let damaged as any RunFolderDamage {
-            // The folder's files were changed by something other than a crash: the user's to mend.
-            Console.error("error: cannot resume \(recorded.folder.url.path): \(damaged)")
-            throw ExitStatus.invalidJobOrUsage.exitCode
+            // Says what to do instead; its status says how it ends (nothing to resume: 0).
+            throw refusal
         } catch {
-            Console.error("error: cannot resume \(recorded.folder.url.path): \(error)")
-            throw ExitStatus.internalError.exitCode
+            throw CommandFailure("cannot resume \(recorded.folder.url.path)", error)
         }
         let counts = recorded.manifest.counts
         Console.error("resuming run \(recorded.manifest.runID): \(counts.completed) of \(counts.total) items were done -> \(recorded.folder.url.path)")
         if !engine.resumedDrift.isEmpty {
             Console.error((["warning: continuing despite drift (--allow-drift; recorded in the manifest):"] + engine.resumedDrift.map { "  \($0)" }).joined(separator: "\n"))
         }
-        try await RunSession.execute(engine, spec: spec, logger: logger, quiet: quiet, stops: stops)
+        try await RunSession.execute(engine, spec: spec, quiet: quiet, stops: stops)
     }
 }

@@ -56,18 +56,14 @@ struct RunCommand: AsyncParsableCommand {
         guard let spec = validation.job, let count = validation.itemCount else {
             Console.output(renderer.render(validation.diagnostics))
             Console.error("\(job): invalid; nothing was run")
-            throw ExitStatus.invalidJobOrUsage.exitCode
+            throw CommandFailure.exit(.invalidJobOrUsage)
         }
         if !validation.diagnostics.isEmpty { Console.error(renderer.render(validation.diagnostics)) }
         let logger = RunSession.logger(for: spec)
-        let engine: RunEngine
-        do {
-            engine = try await RunEngine(job: spec, options: RunOptions(canary: canary, logger: logger))
-        } catch {
-            Console.error("error: cannot start the run: \(error)")
-            throw ExitStatus.internalError.exitCode
+        let engine = try await CommandFailure.context("cannot start the run") {
+            try await RunEngine(job: spec, options: RunOptions(canary: canary, logger: logger))
         }
         Console.error("run \(engine.folder.runID): \(count) items" + (canary.map { " (canary: the first \(min($0, count)))" } ?? "") + " -> \(engine.folder.url.path)")
-        try await RunSession.execute(engine, spec: spec, logger: logger, quiet: quiet, stops: stops)
+        try await RunSession.execute(engine, spec: spec, quiet: quiet, stops: stops)
     }
 }

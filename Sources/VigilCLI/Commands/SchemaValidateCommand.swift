@@ -38,7 +38,7 @@ struct SchemaValidateCommand: AsyncParsableCommand {
             compiled = try SchemaFile.load(schema, options: SchemaOptions(assertsFormat: assertFormat))
         } catch {
             Console.output(renderer.render([error]))
-            throw ExitStatus.invalidJobOrUsage.exitCode
+            throw CommandFailure.exit(.invalidJobOrUsage)
         }
         var diagnostics: [Diagnostic] = []
         var checked = 0
@@ -61,6 +61,6 @@ struct SchemaValidateCommand: AsyncParsableCommand {
             let files = files.count == 1 ? "1 file" : "\(files.count) files"
             Console.error(invalid == 0 ? "all \(checked) instances in \(files) are valid" : "invalid: \(invalid) of \(checked) instances in \(files)")
         }
-        if invalid > 0 { throw ExitStatus.invalidInstances.exitCode }
+        if invalid > 0 { throw CommandFailure.exit(.invalidInstances) }
     }
 }

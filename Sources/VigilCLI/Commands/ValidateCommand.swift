@@ -40,6 +40,6 @@ struct ValidateCommand: AsyncParsableCommand {
             }
         }
         Console.output(format.renderer.render(diagnostics))
-        if invalid > 0 { throw ExitStatus.invalidJobOrUsage.exitCode }
+        if invalid > 0 { throw CommandFailure.exit(.invalidJobOrUsage) }
     }
 }

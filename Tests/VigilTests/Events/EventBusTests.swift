@@ -25,6 +25,9 @@ import Vigil
 
     @Test func everyEventKindSurvivesItsLogLine() throws {
         #expect(Self.allKinds.map { RunEvent(sequence: 1, time: 0, run: "r", kind: $0).type }.sorted() == RunEvent.allTypes.sorted())
+        // The job schema offers consumers exactly the types a consumer can receive.
+        let schema = try JSONParser().parse(String(contentsOf: TestEnvironment.repository.appendingPathComponent("schemas/job.v1.schema.json"), encoding: .utf8))
+        #expect(schema["$defs"]?["eventType"]?["enum"] == .array(EventType.subscribable.map { .string($0.description) }))
         for (index, kind) in Self.allKinds.enumerated() {
             let event = RunEvent(sequence: index + 1, time: 1_763_920_800.123, run: "r", kind: kind)
             let line = event.jsonText

@@ -67,3 +67,8 @@ extension RunManifest {
         }
     }
 }
+
+extension ManifestProblem: ExitStatusError {
+    /// A run folder's manifest or list is not what Vigil wrote: the user's to mend.
+    public var exitStatus: ExitStatus { .invalidJobOrUsage }
+}

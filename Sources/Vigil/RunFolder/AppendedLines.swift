@@ -74,4 +74,9 @@ public enum AppendedLines {
 
 /// A run folder whose files were changed by something other than a crash (a line edited
 /// in the middle, an item recorded twice): resume refuses and says where.
-public protocol RunFolderDamage: Error, CustomStringConvertible {}
+public protocol RunFolderDamage: ExitStatusError {}
+
+extension RunFolderDamage {
+    /// Changed by something other than a crash: the user's to mend.
+    public var exitStatus: ExitStatus { .invalidJobOrUsage }
+}

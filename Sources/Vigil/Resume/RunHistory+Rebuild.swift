@@ -1,27 +1,8 @@
 import Foundation
 import JSONSchema
 
-/// What a run had done when it stopped, rebuilt from its files: results.jsonl and
-/// failed.jsonl say which items are done; events.jsonl says in what order (for the
-/// thresholds) and holds the outcome of an item that ended just before a crash, when its
-/// event reached the log but its result line did not (the log is written first).
-struct RunHistory {
-    /// Ids of the items in results.jsonl or failed.jsonl.
-    var done = Set<String>()
-    var succeeded = 0
-    var failed = 0
-    var monitor: ThresholdMonitor
-    var latency = LatencyHistogram()
-    var usage = TokenUsage()
-    /// The last event number in the log; the resumed run continues after it.
-    var lastSequence = 0
-    /// Bytes the repair cut off the appended files, by file name.
-    var repairedBytes: [String: Int] = [:]
-    /// Items whose outcome was taken from the event log and written to their file now.
-    var recovered = 0
-    /// A threshold that had already failed when the run stopped (it ends at once, aborted).
-    var verdict: Verdict?
-
+/// Rebuilding a stopped run's history from its folder (see `RunHistory`).
+extension RunHistory {
     /// An item appears twice in the outputs: the folder was not written by one run.
     struct DuplicateItem: RunFolderDamage {
         let id: String

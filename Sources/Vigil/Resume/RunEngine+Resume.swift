@@ -1,7 +1,7 @@
 import Foundation
 
 /// Why a run folder cannot be resumed; each says what to do instead.
-public enum ResumeRefusal: Error, CustomStringConvertible {
+public enum ResumeRefusal: ExitStatusError {
     /// The run ended (completed, aborted, failed): there is nothing to continue.
     case ended(RunManifest)
     /// Another process is running the folder.
@@ -19,9 +19,19 @@ public enum ResumeRefusal: Error, CustomStringConvertible {
             return "run \(manifest.runID) already ended: \(status)\(manifest.verdict.map { " (\($0))" } ?? ""); \(next)"
         case .stillRunning(let held):
             return held.description
-        case .drift:
-            return "the run's pins no longer hold (listed above); continuing would mix two different runs in one folder. Restore them, "
+        case .drift(let drift):
+            return (["the run's pins have drifted:"] + Drift.lines(drift).map { "  \($0)" }).joined(separator: "\n")
+                + "\ncontinuing would mix two different runs in one folder. Restore them, "
                 + "or pass --allow-drift to continue anyway (the drift is recorded in the manifest)"
+        }
+    }
+
+    public var exitStatus: ExitStatus {
+        switch self {
+        case .drift: .drift
+        // Nothing to resume is not a failure.
+        case .ended(let manifest) where manifest.status == RunStatus.completed.rawValue: .success
+        case .ended, .stillRunning: .invalidJobOrUsage
         }
     }
 }

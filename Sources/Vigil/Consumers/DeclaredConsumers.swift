@@ -1,0 +1,48 @@
+public import Foundation
+public import Logging
+
+/// The consumers a job declares (`consumers:`), built by the library so that a Swift
+/// program embedding Vigil gets the same run as `vigil run`: `log` (into the run's
+/// logger), `command` and `webhook`. `progress` and `metrics` belong to a terminal: the
+/// caller adds them if it has one (the CLI does).
+public enum DeclaredConsumers {
+    /// A declared consumer that cannot be built (its URL variable is not set).
+    public struct Unavailable: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// The buffered consumers the job declares, in its order.
+    /// - Parameters:
+    ///   - reporter: where a consumer reports its own failures (`consumer.failed`).
+    ///   - environment: where `url_env` is read.
+    public static func make(
+        for job: JobSpec, logger: Logger, reporter: EventBus, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(Unavailable) -> [any AsyncEventConsumer] {
+        var consumers: [any AsyncEventConsumer] = []
+        for (index, consumer) in job.consumers.enumerated() {
+            let types = consumer.events.map(Set.init)
+            switch consumer.kind {
+            case .log:
+                consumers.append(LogConsumer(logger: logger))
+            case .command:
+                consumers.append(CommandConsumer(arguments: consumer.command ?? [], folder: job.folder, eventTypes: types, logger: logger))
+            case .webhook:
+                let variable = consumer.urlEnvironment ?? ""
+                guard let url = Secret(environmentVariable: variable, in: environment) else {
+                    throw Unavailable(description: "consumers[\(index)]: the environment variable \(variable) (url_env) is not set; set it to the webhook's URL, or remove the consumer")
+                }
+                consumers.append(
+                    WebhookConsumer(
+                        url: url, format: WebhookConsumer.Format(rawValue: consumer.webhookFormat ?? "json") ?? .json, eventTypes: types,
+                        reporter: reporter))
+            case .progress, .metrics:
+                continue
+            }
+        }
+        return consumers
+    }
+}
+
+extension DeclaredConsumers.Unavailable: ExitStatusError {
+    public var exitStatus: ExitStatus { .invalidJobOrUsage }
+}

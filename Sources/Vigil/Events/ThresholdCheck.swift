@@ -1,0 +1,38 @@
+import Foundation
+
+/// A threshold check and its outcome.
+public struct ThresholdCheck: Sendable, Equatable {
+    /// `early`, `progressive`, `window` or `max_consecutive_failures`.
+    public var check: String
+    public var completed: Int
+    /// The measured value: a success rate, or a count of consecutive failures.
+    public var value: Double
+    /// The limit it was held against.
+    public var limit: Double
+    public var passed: Bool
+    public var action: String
+
+    public init(check: String, completed: Int, value: Double, limit: Double, passed: Bool, action: String) {
+        self.check = check
+        self.completed = completed
+        self.value = value
+        self.limit = limit
+        self.passed = passed
+        self.action = action
+    }
+
+    /// One line a person understands; it says what the check found, passed or not.
+    public var sentence: String {
+        if check == "max_consecutive_failures" {
+            return "\(Int(value)) items failed in a row (limit \(Int(limit)))"
+        }
+        let scope = check == "window" ? "over the last \(completed) items" : "after \(completed) items"
+        let comparison = passed ? "meets" : "is below"
+        return "success rate \(Self.percent(value)) \(scope) \(comparison) the \(check) threshold of \(Self.percent(limit))"
+    }
+
+    public static func percent(_ rate: Double) -> String {
+        let percent = rate * 100
+        return percent == percent.rounded() ? "\(Int(percent))%" : String(format: "%.1f%%", percent)
+    }
+}

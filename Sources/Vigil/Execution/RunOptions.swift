@@ -1,0 +1,29 @@
+public import Foundation
+public import Logging
+
+/// Options for one run.
+public struct RunOptions: Sendable {
+    /// Run only the first N items (`vigil run --canary N`).
+    public var canary: Int?
+    /// How often a `progress` event is published.
+    public var progressInterval: Duration
+    /// After the run's end, how long slow consumers (a webhook) may take to receive what
+    /// is still buffered for them before they are stopped; what they did not get is
+    /// reported (`RunSummary.undeliveredEvents`). It is not part of the run's duration.
+    public var deliveryLimit: Duration
+    /// The run's logger; the job's `log` consumer writes into it.
+    public var logger: Logger
+    /// Where the provider's key and a webhook's URL are read.
+    public var environment: [String: String]
+
+    public init(
+        canary: Int? = nil, progressInterval: Duration = .seconds(2), deliveryLimit: Duration = .seconds(5), logger: Logger = Logger(label: "vigil.run"),
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
+        self.canary = canary
+        self.progressInterval = progressInterval
+        self.deliveryLimit = deliveryLimit
+        self.logger = logger
+        self.environment = environment
+    }
+}
