@@ -16,6 +16,7 @@ struct VigilCommand: AsyncParsableCommand {
     /// Parses and runs, mapping a usage error to exit code 2 (the documented code for
     /// "invalid job or usage") instead of ArgumentParser's 64.
     static func main() async {
+        MemoryTuning.apply()
         LoggingSystem.bootstrap { label in RedactingLogHandler(wrapped: StreamLogHandler.standardError(label: label)) }
         do {
             var command = try parseAsRoot()

@@ -34,43 +34,37 @@ extension RunEngine {
         progress.finalProgress = currentProgress()
         bus.publish(.progress(progress.finalProgress!))
         // The run's last event is how it ended; the final checkpoint comes before it.
-        saveCheckpoint(progress)
-        if let verdict = progress.verdict {
-            progress.status = .aborted
-            bus.publish(.runAborted(verdict, progress.counts))
-        } else if let message = progress.failureMessage {
-            progress.status = .failed
-            bus.publish(.runFailed(message: message, progress.counts))
-        } else if progress.status == .interrupted {
-            bus.publish(.runInterrupted(reason: progress.interruption ?? "interrupted", progress.counts))
-        } else if progress.counts.succeeded == 0 {
-            progress.status = .failed
-            let message = progress.counts.completed == 0 ? "no item was processed" : "no item succeeded (\(progress.counts.failed) failed)"
-            progress.failureMessage = message
-            bus.publish(.runFailed(message: message, progress.counts))
-        } else {
-            progress.status = .completed
-            bus.publish(.runCompleted(progress.counts))
+        recorder.saveCheckpoint(progress)
+        // Nothing decided the ending: every item was tried; with no success that is a failure.
+        if progress.ending == nil && progress.counts.succeeded == 0 {
+            progress.end(.failed(progress.counts.completed == 0 ? "no item was processed" : "no item succeeded (\(progress.counts.failed) failed)"))
+        }
+        switch progress.ending {
+        case .aborted(let verdict)?: bus.publish(.runAborted(verdict, progress.counts))
+        case .failed(let message)?: bus.publish(.runFailed(message: message, progress.counts))
+        case .interrupted(let reason)?: bus.publish(.runInterrupted(reason: reason, progress.counts))
+        case nil: bus.publish(.runCompleted(progress.counts))
         }
     }
 
     /// Forces results, failures and the event log to the disk, once, before the final
     /// manifest says how the run ended.
     func syncRunFolder(_ progress: inout RunProgress) {
-        persist(&progress) {
-            try outputs.sync()
+        recorder.persist(&progress) {
+            try recorder.outputs.sync()
             try bus.sync()
         }
     }
 
     func writeFinalManifest(_ progress: RunProgress, dropped: [String: Int], undelivered: [String: Int]) -> RunSummary {
         var manifest = manifestBase
-        manifest.status = progress.status.rawValue
+        let status = progress.ending?.status ?? .completed
+        manifest.status = status.rawValue
         let ended = progress.endedAt ?? Timestamp.now()
         manifest.endedAt = ended
         manifest.counts = progress.counts
         manifest.usage = progress.usage
-        manifest.verdict = progress.verdict?.message ?? progress.failureMessage ?? progress.interruption
+        manifest.verdict = progress.ending?.message
         manifest.droppedEvents = dropped
         for url in [folder.results, folder.failed, folder.events, folder.inputs, folder.checkpoint] {
             manifest.outputs[url.lastPathComponent] = FileDigest.sha256(of: url)
@@ -81,7 +75,8 @@ extension RunEngine {
             options.logger.critical("cannot write the manifest: \(error)")
         }
         return RunSummary(
-            status: progress.status, counts: progress.counts, verdict: progress.verdict, interruption: progress.interruption, folder: folder,
+            status: status, counts: progress.counts, verdict: progress.verdict,
+            interruption: progress.ending.flatMap { if case .interrupted(let reason) = $0 { reason } else { nil } }, folder: folder,
             droppedEvents: dropped, undeliveredEvents: undelivered,
             progress: progress.finalProgress ?? currentProgress(), duration: ended - started)
     }

@@ -18,10 +18,11 @@ public final class RunEngine: Sendable {
     let only: Set<String>?
     let total: Int
     let provider: any ModelProvider
-    let criteria: SuccessCriteria
-    let prompt: String
     let options: RunOptions
-    let outputs: RunOutputs
+    /// Runs each item's attempts (retries, breaker, rate limit, judging).
+    let attempts: ItemAttempts
+    /// Records each ended item (event, line, counts, thresholds, checkpoints).
+    let recorder: RunRecorder
     /// What the progress ticker reads; the item loop updates it after each item.
     let snapshot: Mutex<RunSnapshot>
     /// When this process started on the run, and how many items were done then (rates).
@@ -30,10 +31,6 @@ public final class RunEngine: Sendable {
     let manifestBase: RunManifest
     /// What a resumed run had done before (nil for a new run).
     let history: RunHistory?
-    /// Shared by every item: at most `requests` per `per` (nil: no limit).
-    let rateLimiter: RateLimiter?
-    /// Shared by every item: holds attempts back during an outage.
-    let breaker: CircuitBreaker
     /// Set by `requestStop`: why to stop taking items.
     let stopRequest = Mutex<String?>(nil)
     /// Wakes the item loop when a stop is requested.
@@ -89,14 +86,21 @@ public final class RunEngine: Sendable {
         // The total is known before the first item ends: a `progress` event published
         // then says how many items the run covers, as `run.started` does.
         self.snapshot = Mutex(RunSnapshot(counts: RunCounts(total: manifest.inputCount, succeeded: 0, failed: 0)))
-        self.prompt = prompt
-        self.criteria = SuccessCriteria(schema: job.sources.successSchema?.schema, requiredFields: job.success.requiredFields)
-        self.rateLimiter = job.execution.rateLimit.map { RateLimiter(requests: $0.requests, per: $0.per.seconds) }
-        let breakerSpec = job.execution.breaker
-        self.breaker = CircuitBreaker(openAfter: breakerSpec.openAfter, coolDown: breakerSpec.coolDown.seconds, giveUpAfter: breakerSpec.giveUpAfter.seconds)
-        self.provider = try provider ?? ProviderFactory.make(for: job, environment: options.environment)
-        self.outputs = try RunOutputs(folder: folder)
-        self.bus = try EventBus(run: folder.runID, logURL: folder.events, startingSequence: history?.lastSequence ?? 0)
+        let provider = try provider ?? ProviderFactory.make(for: job, environment: options.environment)
+        self.provider = provider
+        let bus = try EventBus(run: folder.runID, logURL: folder.events, startingSequence: history?.lastSequence ?? 0)
+        self.bus = bus
+        let execution = job.execution
+        attempts = ItemAttempts(
+            provider: provider, criteria: SuccessCriteria(schema: job.sources.successSchema?.schema, requiredFields: job.success.requiredFields),
+            prompt: prompt, paths: job.paths, retries: execution.retries,
+            rateLimiter: execution.rateLimit.map { RateLimiter(requests: $0.requests, per: $0.per.seconds) },
+            breaker: CircuitBreaker(
+                openAfter: execution.breaker.openAfter, coolDown: execution.breaker.coolDown.seconds, giveUpAfter: execution.breaker.giveUpAfter.seconds),
+            bus: bus)
+        recorder = RunRecorder(
+            bus: bus, outputs: try RunOutputs(folder: folder), folder: folder, checkpointEvery: job.checkpointEvery,
+            giveUpAfter: execution.breaker.giveUpAfter, logger: options.logger)
         // The job's own consumers: an embedding program gets them as `vigil run` does.
         for consumer in try DeclaredConsumers.make(for: job, logger: options.logger, reporter: bus, environment: options.environment) {
             bus.add(consumer)
@@ -137,7 +141,7 @@ public final class RunEngine: Sendable {
         } else {
             bus.publish(.runStarted(RunStarted(job: job.name, total: total, concurrency: job.execution.concurrency, provider: provider.description)))
         }
-        persist(&outcome) { try bus.flush() }
+        recorder.persist(&outcome) { try bus.flush() }
         var dropped: [String: Int] = [:]
         var undelivered: [String: Int] = [:]
         await withTaskGroup(of: Bool.self) { delivery in

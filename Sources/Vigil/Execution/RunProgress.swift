@@ -1,15 +1,14 @@
-/// The run's counts as the item loop sees them; only the loop mutates it.
+/// The run's state as the item loop sees it; only the loop mutates it.
 struct RunProgress {
     var counts: RunCounts
     var monitor: ThresholdMonitor
     var latency = LatencyHistogram()
     var usage = TokenUsage()
-    var verdict: Verdict?
-    var status = RunStatus.running
-    var failureMessage: String?
-    /// Why the run was interrupted (a signal, an outage).
-    var interruption: String?
-    /// Cancel what is in flight now (the model is gone for good).
+    /// How the run ends, once decided (nil: going on; at the end, completed or failed by
+    /// its counts).
+    var ending: RunEnding?
+    /// Cancel what is in flight now (an abort, the model gone for good, a failed write),
+    /// rather than letting it finish.
     var stopNow = false
     /// When the last item ended (`finish`): the run's end, before consumers drain.
     var endedAt: Double?
@@ -21,6 +20,17 @@ struct RunProgress {
         self.monitor = monitor
     }
 
+    /// Records how the run ends (see `RunEnding.decide`).
+    mutating func end(_ next: RunEnding) {
+        ending = RunEnding.decide(ending, next)
+    }
+
+    /// The threshold verdict, when a check (or a consumer) aborted the run.
+    var verdict: Verdict? {
+        if case .aborted(let verdict) = ending { return verdict }
+        return nil
+    }
+
     /// Goes on from what a stopped run had done: its counts, its thresholds' state (so
     /// they count over the whole run), latencies and token usage.
     mutating func resume(from history: RunHistory) {
@@ -29,7 +39,7 @@ struct RunProgress {
         monitor = history.monitor
         latency = history.latency
         usage = history.usage
-        verdict = history.verdict
+        if let verdict = history.verdict { end(.aborted(verdict)) }
     }
 }
 

@@ -1,0 +1,112 @@
+import Foundation
+import JSONSchema
+import Logging
+
+/// Records each ended item in the order the run's promise needs: its event, flushed to the
+/// log (the log is the run's record: an item whose event did not reach it is not done);
+/// then its line in results.jsonl or failed.jsonl (a resume writes it from the event if
+/// this write is lost); then the counts and the thresholds; a checkpoint every
+/// `checkpoint.every` items. A write that fails ends the run as interrupted (resumable):
+/// going on would spend model calls on results that cannot be kept.
+struct RunRecorder: Sendable {
+    let bus: EventBus
+    let outputs: RunOutputs
+    let folder: RunFolder
+    let checkpointEvery: Int
+    /// For the message of a run that gave up on an unreachable model.
+    let giveUpAfter: JobDuration
+    let logger: Logger
+
+    /// Records one ended item into `progress` (and decides the run's ending when the item
+    /// or a threshold does).
+    func record(_ outcome: ItemOutcome, _ progress: inout RunProgress) {
+        var decision = ConsumerDecision.proceed
+        var judged: Bool? = nil
+        switch outcome {
+        case .cancelled, .graceExpired, .stopRequested:
+            return
+        case .gaveUp(_, let outage):
+            progress.stopNow = true
+            progress.end(
+                .interrupted(
+                    "the model has been unreachable for \(Int(outage)) s, longer than breaker.give_up_after (\(giveUpAfter)); resume the run when it is back"))
+            return
+        case .success(let item, let attempts, let latency, let box, let usage, let sha256):
+            decision = bus.publish(.itemCompleted(item: item.id, attempt: attempts, latencyMilliseconds: latency, result: box.value))
+            guard persist(&progress, { try bus.flush() }) else { return }
+            progress.counts.succeeded += 1
+            progress.latency.record(milliseconds: latency)
+            progress.usage.add(usage)
+            persist(&progress) { try outputs.recordSuccess(item, sha256: sha256, result: box.value, usage: usage) }
+            judged = true
+        case .failure(let item, let attempts, let latency, let failure, let usage, let sha256):
+            decision = bus.publish(.itemFailed(item: item.id, attempt: attempts, latencyMilliseconds: latency, failure: failure))
+            guard persist(&progress, { try bus.flush() }) else { return }
+            progress.counts.failed += 1
+            progress.latency.record(milliseconds: latency)
+            progress.usage.add(usage)
+            persist(&progress) { try outputs.recordFailure(item, sha256: sha256, attempts: attempts, failure: failure, usage: usage) }
+            if failure.kind.isQuality { judged = false }
+            if failure.stopsRun { progress.end(.aborted(Verdict(check: nil, message: failure.message))) }
+        }
+        if case .abort(let reason) = decision {
+            progress.end(.aborted(Verdict(check: nil, message: reason)))
+        }
+        if let judged {
+            for finding in progress.monitor.record(success: judged) {
+                switch finding {
+                case .passed(let check):
+                    bus.publish(.validationCheckpoint(check))
+                case .warning(let check):
+                    bus.publish(.validationWarning(check))
+                    logger.warning("\(check.sentence); continuing (action: warn)")
+                case .failed(let check):
+                    bus.publish(.validationFailed(check))
+                    progress.end(.aborted(Verdict(check: check, message: check.sentence)))
+                }
+            }
+        }
+        if progress.counts.completed % max(1, checkpointEvery) == 0 {
+            saveCheckpoint(progress)
+        }
+    }
+
+    /// Runs one write to the run folder. If it fails (a full disk, a folder removed), the
+    /// run stops at once as interrupted; what was written stays, and `vigil resume` goes
+    /// on once the cause is fixed.
+    @discardableResult
+    func persist(_ progress: inout RunProgress, _ write: () throws -> Void) -> Bool {
+        do {
+            try write()
+            return true
+        } catch {
+            let first = !progress.stopNow
+            progress.stopNow = true
+            progress.end(.interrupted("\(error); the run stopped: fix that (free disk space), then resume it"))
+            // Said once: the same failure comes back from every later write.
+            if first { logger.critical("\(error)") }
+            return false
+        }
+    }
+
+    /// `checkpoint.json`: counts and the last event number (informative: a resume reads
+    /// the appended files, which are the truth).
+    func saveCheckpoint(_ progress: RunProgress) {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.key("run"); writer.string(folder.runID)
+        writer.key("completed"); writer.int(progress.counts.completed)
+        writer.key("succeeded"); writer.int(progress.counts.succeeded)
+        writer.key("failed"); writer.int(progress.counts.failed)
+        writer.key("last_sequence"); writer.int(bus.lastSequence)
+        writer.key("saved_at"); writer.string(Timestamp.iso8601(Timestamp.now()))
+        writer.endObject()
+        writer.newline()
+        do {
+            try AtomicFile.write(Data(writer.bytes), to: folder.checkpoint)
+            bus.publish(.checkpointSaved(completed: progress.counts.completed))
+        } catch {
+            logger.error("cannot save the checkpoint: \(error)")
+        }
+    }
+}
