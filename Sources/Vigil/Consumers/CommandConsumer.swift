@@ -11,17 +11,23 @@ import SystemPackage
 /// standard input. Slow or failing programs never hold the run up: this consumer sits
 /// behind a bounded buffer, and failures are logged, not fatal.
 public struct CommandConsumer: AsyncEventConsumer {
+    /// The program, its folder and its time limit (30 s per event).
     public let launch: CommandLaunch
+    /// The event types it is run for (nil: all).
     public let eventTypes: Set<String>?
+    /// Where a program that fails or cannot start is reported.
     public let logger: Logger
+    /// `command [argv]`, in reports of dropped events.
     public var name: String { "command [\(launch.arguments.joined(separator: " "))]" }
 
+    /// A consumer that runs `arguments` in `folder` for each selected event.
     public init(arguments: [String], folder: URL, eventTypes: Set<String>?, logger: Logger) {
         self.launch = CommandLaunch(arguments: arguments, folder: folder, timeout: .seconds(30))
         self.eventTypes = eventTypes
         self.logger = logger
     }
 
+    /// Runs the program with the event (secrets masked) on its standard input.
     public func consume(_ event: RunEvent) async {
         guard !launch.arguments.isEmpty else { return }
         do {

@@ -8,6 +8,7 @@ public import Logging
 public enum DeclaredConsumers {
     /// A declared consumer that cannot be built (its URL variable is not set).
     public struct Unavailable: Error, CustomStringConvertible {
+        /// What is missing and how to fix it.
         public var description: String
     }
 
@@ -44,5 +45,6 @@ public enum DeclaredConsumers {
 }
 
 extension DeclaredConsumers.Unavailable: ExitStatusError {
+    /// A job that cannot run as written: exit 2.
     public var exitStatus: ExitStatus { .invalidJobOrUsage }
 }

@@ -3,13 +3,17 @@ public import Logging
 /// `log`: every event through swift-log (items at debug, the run's course at info,
 /// thresholds at warning and error). The CLI decides where the log goes.
 public struct LogConsumer: AsyncEventConsumer {
+    /// Where the events go.
     public let logger: Logger
+    /// `log`.
     public var name: String { "log" }
 
+    /// A consumer that logs every event into `logger`.
     public init(logger: Logger) {
         self.logger = logger
     }
 
+    /// Logs the event at the level its kind calls for.
     public func consume(_ event: RunEvent) async {
         let metadata: Logger.Metadata = ["run": "\(event.run)", "seq": "\(event.sequence)", "type": "\(event.type)"]
         switch event.kind {

@@ -15,8 +15,10 @@ public final class ProgressConsumer: AsyncEventConsumer, @unchecked Sendable {
     private let plainInterval: Double
     private let write: @Sendable (String) -> Void
 
+    /// `progress`.
     public var name: String { "progress" }
 
+    /// A progress line on standard error (redrawn on a terminal, a plain line every `plainInterval` seconds otherwise).
     public init(
         isTerminal: Bool = isatty(STDERR_FILENO) == 1, environment: [String: String] = ProcessInfo.processInfo.environment,
         plainInterval: Double = 5, write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(Redaction.masked($0).utf8)) }
@@ -27,6 +29,7 @@ public final class ProgressConsumer: AsyncEventConsumer, @unchecked Sendable {
         self.write = write
     }
 
+    /// Updates the line; prints warnings and the end on their own lines.
     public func consume(_ event: RunEvent) async {
         switch event.kind {
         case .runStarted(let started):

@@ -9,17 +9,22 @@ import NIOHTTP1
 /// delivery is tried three times; a delivery that fails is reported as `consumer.failed`
 /// (without the URL, which is a secret), never as a failure of the run.
 public struct WebhookConsumer: AsyncEventConsumer {
+    /// The body posted: the event's JSON, or a Slack-compatible `{"text": ...}`.
     public enum Format: String, Sendable { case json, slack }
 
     let url: Secret
     let format: Format
+    /// The event types it posts (nil: all).
     public let eventTypes: Set<String>?
     let reporter: EventBus?
     let client: HTTPClient
     let retryDelay: Duration
+    /// `webhook` (never the URL: it is a secret).
     public var name: String { "webhook" }
+    /// Events that may wait for delivery before further ones are dropped and counted.
     public var bufferCapacity: Int { 256 }
 
+    /// A webhook to `url`; `reporter` receives its `consumer.failed` events.
     public init(url: Secret, format: Format, eventTypes: Set<String>?, reporter: EventBus?, client: HTTPClient = .shared, retryDelay: Duration = .milliseconds(500)) {
         self.url = url
         self.format = format
@@ -29,6 +34,7 @@ public struct WebhookConsumer: AsyncEventConsumer {
         self.retryDelay = retryDelay
     }
 
+    /// Posts the event (secrets masked), three attempts with backoff; a failure is reported, never fatal.
     public func consume(_ event: RunEvent) async {
         let body: String
         switch format {

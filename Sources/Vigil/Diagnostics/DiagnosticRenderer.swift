@@ -3,16 +3,19 @@ import JSONSchema
 /// Prints diagnostics for people (compiler style, with the source line and a caret), for
 /// programs (`json`) and for GitHub Actions (`github` workflow commands).
 public struct DiagnosticRenderer {
+    /// Text for people, JSON for programs, GitHub Actions workflow commands.
     public enum Format: String, Sendable, CaseIterable {
         case text
         case json
         case github
     }
 
+    /// The format rendered.
     public var format: Format
     /// Gives a file's lines for the source excerpt (nil: no excerpt).
     public var sourceLines: (String) -> [Substring]?
 
+    /// A renderer; `sourceLines` gives a file's lines for excerpts (nil: no excerpt).
     public init(format: Format, sourceLines: @escaping (String) -> [Substring]? = SourceText.lines(ofFile:)) {
         self.format = format
         self.sourceLines = sourceLines
@@ -97,6 +100,7 @@ public enum SourceText {
     /// "job") must not read it all to show its first line.
     public static let maximumSize = 8 << 20
 
+    /// The lines of a file no larger than `maximumSize` (nil: too large, missing or not UTF-8).
     public static func lines(ofFile path: String) -> [Substring]? {
         guard let size = FileSize.of(path), size <= maximumSize else { return nil }
         guard let bytes = try? ContentsOfFile.read(path), let text = String(validating: bytes, as: UTF8.self) else { return nil }

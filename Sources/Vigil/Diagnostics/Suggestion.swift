@@ -1,6 +1,7 @@
 /// "Did you mean ...?": the nearest candidate by edit distance, if it is near enough to be
 /// a typo rather than a different word.
 public enum Suggestion {
+    /// The candidate closest to `word` by edit distance, if close enough to be a likely typo.
     public static func nearest(to word: String, in candidates: [String]) -> String? {
         let target = Array(word.lowercased())
         var best: (String, Int)? = nil

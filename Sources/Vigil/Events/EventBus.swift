@@ -11,6 +11,7 @@ import Synchronization
 /// an item done, so the log is never behind the results) or when 64 KiB are waiting;
 /// writes happen under the lock, so the file is always in sequence order.
 public final class EventBus: Sendable {
+    /// The run id every event carries.
     public let run: String
     private let log: AppendOnlyFile?
     private let state: Mutex<State>
@@ -69,10 +70,12 @@ public final class EventBus: Sendable {
         self.state = Mutex(State(sequence: startingSequence))
     }
 
+    /// Adds an inline consumer: called in order for every event; it may abort the run.
     public func add(_ consumer: any EventConsumer) {
         state.withLock { $0.inline.append(consumer) }
     }
 
+    /// Adds a buffered consumer: fed through its bounded buffer by `deliver()`.
     public func add(_ consumer: any AsyncEventConsumer) {
         register(name: consumer.name, eventTypes: consumer.eventTypes, capacity: consumer.bufferCapacity, consumer: consumer)
     }

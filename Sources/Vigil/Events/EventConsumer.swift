@@ -21,11 +21,15 @@ public protocol AsyncEventConsumer: Sendable {
 }
 
 extension AsyncEventConsumer {
+    /// 1,024 events.
     public var bufferCapacity: Int { 1024 }
+    /// All events.
     public var eventTypes: Set<String>? { nil }
+    /// Nothing to flush.
     public func finish() async {}
 }
 
+/// What an inline consumer wants after an event: go on, or abort the run with a reason.
 public enum ConsumerDecision: Sendable, Equatable {
     case proceed
     case abort(String)

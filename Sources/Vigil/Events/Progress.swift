@@ -1,13 +1,21 @@
 /// Periodic progress, also the final metrics.
 public struct Progress: Sendable, Equatable {
+    /// Items done so far, of the total.
     public var counts: RunCounts
+    /// Items being worked on now.
     public var inFlight: Int
+    /// Items completed per second since this process started on the run.
     public var itemsPerSecond: Double
+    /// Seconds to the end at that rate (nil before the first item).
     public var etaSeconds: Double?
+    /// Median item latency, ms.
     public var latencyP50: Double?
+    /// 95th percentile item latency, ms.
     public var latencyP95: Double?
+    /// 99th percentile item latency, ms.
     public var latencyP99: Double?
 
+    /// A progress report.
     public init(counts: RunCounts, inFlight: Int, itemsPerSecond: Double, etaSeconds: Double?, latencyP50: Double?, latencyP95: Double?, latencyP99: Double?) {
         self.counts = counts
         self.inFlight = inFlight

@@ -89,6 +89,7 @@ extension RunEvent {
         writer.endObject()
     }
 
+    /// The event's log line, without the newline.
     public var jsonText: String {
         var writer = JSONWriter()
         write(into: &writer)
@@ -180,8 +181,11 @@ extension RunEvent {
     }
 }
 
+/// A log line that is not an event this Vigil wrote.
 public struct EventDecodingError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What is wrong with the line.
     public var message: String
     init(_ message: String) { self.message = message }
+    /// The message.
     public var description: String { message }
 }

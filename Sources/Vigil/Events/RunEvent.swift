@@ -13,9 +13,12 @@ public struct RunEvent: Sendable, Equatable {
     public var sequence: Int
     /// Seconds since 1970, UTC (written as ISO 8601 with milliseconds).
     public var time: Double
+    /// The run id.
     public var run: String
+    /// What happened, with its fields.
     public var kind: Kind
 
+    /// An event.
     public init(sequence: Int, time: Double, run: String, kind: Kind) {
         self.sequence = sequence
         self.time = time
@@ -23,6 +26,7 @@ public struct RunEvent: Sendable, Equatable {
         self.kind = kind
     }
 
+    /// Every kind of event and its fields (the README's events table).
     public enum Kind: Sendable, Equatable {
         case runStarted(RunStarted)
         case runCompleted(RunCounts)
@@ -82,6 +86,7 @@ public struct RunResumed: Sendable, Equatable {
     /// Items whose outcome was in the event log but not yet in results/failed.jsonl.
     public var recoveredItems: Int
 
+    /// A resumption record.
     public init(counts: RunCounts, repairedBytes: [String: Int] = [:], recoveredItems: Int = 0) {
         self.counts = counts
         self.repairedBytes = repairedBytes
@@ -89,12 +94,18 @@ public struct RunResumed: Sendable, Equatable {
     }
 }
 
+/// `run.started`: the job, how many items, at what concurrency, with which provider.
 public struct RunStarted: Sendable, Equatable {
+    /// The job's name.
     public var job: String
+    /// Items the run covers.
     public var total: Int
+    /// Items in flight at most.
     public var concurrency: Int
+    /// The provider's description (never a secret).
     public var provider: String
 
+    /// `run.started`'s fields.
     public init(job: String, total: Int, concurrency: Int, provider: String) {
         self.job = job
         self.total = total

@@ -4,14 +4,18 @@ import Foundation
 public struct ThresholdCheck: Sendable, Equatable {
     /// `early`, `progressive`, `window` or `max_consecutive_failures`.
     public var check: String
+    /// Items judged when the check ran (a window: its size).
     public var completed: Int
     /// The measured value: a success rate, or a count of consecutive failures.
     public var value: Double
     /// The limit it was held against.
     public var limit: Double
+    /// Whether the value met the limit.
     public var passed: Bool
+    /// `abort` or `warn`: what a failure of this check does.
     public var action: String
 
+    /// A check's outcome.
     public init(check: String, completed: Int, value: Double, limit: Double, passed: Bool, action: String) {
         self.check = check
         self.completed = completed
@@ -31,6 +35,7 @@ public struct ThresholdCheck: Sendable, Equatable {
         return "success rate \(Self.percent(value)) \(scope) \(comparison) the \(check) threshold of \(Self.percent(limit))"
     }
 
+    /// `80%`, or `83.3%` when not whole.
     public static func percent(_ rate: Double) -> String {
         let percent = rate * 100
         return percent == percent.rounded() ? "\(Int(percent))%" : String(format: "%.1f%%", percent)

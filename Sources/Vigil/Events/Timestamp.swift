@@ -3,8 +3,10 @@ import Foundation
 /// ISO 8601 UTC timestamps with milliseconds (`2026-11-23T18:00:00.123Z`), formatted by
 /// hand: the event log writes one per event, and Foundation's formatters cost microseconds.
 public enum Timestamp {
+    /// Seconds since 1970, now.
     public static func now() -> Double { Date().timeIntervalSince1970 }
 
+    /// `2026-11-23T18:00:00.123Z`.
     public static func iso8601(_ time: Double) -> String {
         var formatter = TimestampFormatter()
         return formatter.withBytes(time) { String(decoding: $0, as: UTF8.self) }
@@ -18,6 +20,7 @@ public struct TimestampFormatter: Sendable {
     private var second = Int.min
     private var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
 
+    /// A formatter with an empty cache.
     public init() {}
 
     /// `2026-11-23T18:00:00.123Z` as bytes, for the length of `body`.

@@ -3,6 +3,7 @@ public import JSONSchema
 /// Finds the JSON object in a model's answer: the answer itself, the inside of a
 /// ```json fence, or the first balanced `{...}` with prose around it.
 public enum AnswerJSON {
+    /// The JSON value in a model's answer: the whole text, a ```json fence, or the first balanced object in prose.
     public static func extract(_ text: String) -> JSONValue? {
         let trimmed = text.trimmingWhitespace()
         if let value = try? JSONParser().parse(trimmed) { return value }

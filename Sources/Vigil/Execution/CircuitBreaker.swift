@@ -6,7 +6,9 @@ import Foundation
 /// (half-open); its success closes the breaker and everyone proceeds, its failure re-opens
 /// it. An outage longer than `giveUpAfter` ends the run as interrupted (resumable).
 public actor CircuitBreaker {
+    /// Thrown to an attempt when the outage lasted longer than `giveUpAfter`.
     public struct GaveUp: Error, Sendable {
+        /// How long the model had been unreachable, in seconds.
         public var outage: Double
     }
 
@@ -23,12 +25,14 @@ public actor CircuitBreaker {
     private var consecutiveFailures = 0
     private var outageStart: Double?
 
+    /// A breaker that opens after `openAfter` availability failures in a row.
     public init(openAfter: Int, coolDown: Double, giveUpAfter: Double) {
         self.openAfter = max(1, openAfter)
         self.coolDown = coolDown
         self.giveUpAfter = giveUpAfter
     }
 
+    /// Attempts are being held back now.
     public var isOpen: Bool {
         if case .closed = state { return false }
         return true

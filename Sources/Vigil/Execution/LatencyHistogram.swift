@@ -5,10 +5,13 @@ public struct LatencyHistogram: Sendable {
     private static let minimum = 0.1
     private static let bucketCount = 900
     private var buckets = [Int](repeating: 0, count: bucketCount)
+    /// Latencies recorded.
     public private(set) var count = 0
 
+    /// An empty histogram.
     public init() {}
 
+    /// Adds one latency.
     public mutating func record(milliseconds: Double) {
         let value = max(milliseconds, Self.minimum)
         let index = min(Self.bucketCount - 1, Int((log(value / Self.minimum) / log(Self.growth)).rounded(.down)))

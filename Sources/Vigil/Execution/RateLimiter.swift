@@ -9,6 +9,7 @@ public actor RateLimiter {
     private var lastRefill: ContinuousClock.Instant
     private let clock = ContinuousClock()
 
+    /// At most `requests` per `seconds`, shared by every caller.
     public init(requests: Int, per seconds: Double) {
         capacity = Double(max(1, requests))
         refillPerSecond = Double(max(1, requests)) / max(0.001, seconds)

@@ -7,8 +7,11 @@ import Synchronization
 /// failures, success judged against the job's criteria, thresholds applied as results come
 /// in, every result and event streamed to the run folder the moment it is known.
 public final class RunEngine: Sendable {
+    /// The job being run (as validated: its bytes are the ones checked).
     public let job: JobSpec
+    /// The run folder.
     public let folder: RunFolder
+    /// The run's event bus (the log and every consumer).
     public let bus: EventBus
     /// Held from start to end: no second process can run (or resume) this folder.
     let lock: RunLock

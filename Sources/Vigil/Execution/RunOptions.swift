@@ -16,6 +16,7 @@ public struct RunOptions: Sendable {
     /// Where the provider's key and a webhook's URL are read.
     public var environment: [String: String]
 
+    /// Options; the defaults are `vigil run`'s.
     public init(
         canary: Int? = nil, progressInterval: Duration = .seconds(2), deliveryLimit: Duration = .seconds(5), logger: Logger = Logger(label: "vigil.run"),
         environment: [String: String] = ProcessInfo.processInfo.environment

@@ -7,6 +7,7 @@ public struct SuccessCriteria: Sendable {
     let schema: Schema?
     let requiredFields: [String]
 
+    /// Criteria from a compiled success schema (formats asserted) and the fields that must be non-empty.
     public init(schema: Schema?, requiredFields: [String]) {
         self.schema = schema
         self.requiredFields = requiredFields

@@ -2,9 +2,13 @@
 /// failures; not availability failures) and applies the job's thresholds: the early
 /// checkpoint, progressive checks, the sliding window, and consecutive failures.
 public struct ThresholdMonitor: Sendable {
+    /// The job's thresholds.
     public let spec: ThresholdSpec
+    /// Outcomes judged so far (successes and quality failures).
     public private(set) var judged = 0
+    /// Of those, successes.
     public private(set) var succeeded = 0
+    /// Quality failures in a row, now.
     public private(set) var consecutiveFailures = 0
     private var window: [Bool] = []
     private var windowNext = 0
@@ -12,6 +16,7 @@ public struct ThresholdMonitor: Sendable {
     /// A window warning is raised once per breach, again only after recovery.
     private var windowBreached = false
 
+    /// A monitor that has seen nothing yet.
     public init(spec: ThresholdSpec) {
         self.spec = spec
     }

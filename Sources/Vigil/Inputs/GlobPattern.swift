@@ -1,9 +1,11 @@
 /// A path glob: `*` and `?` and `[abc]` within one path segment, `**` for any number of
 /// segments (folders). Matched against `/`-separated paths relative to the job folder.
 public struct GlobPattern: Sendable, Hashable {
+    /// The pattern as written.
     public let text: String
     let segments: [Substring]
 
+    /// A pattern.
     public init(_ text: String) {
         self.text = text
         segments = text.split(separator: "/", omittingEmptySubsequences: true)
@@ -23,6 +25,7 @@ public struct GlobPattern: Sendable, Hashable {
         return prefix
     }
 
+    /// Whether a `/`-separated path matches.
     public func matches(_ path: String) -> Bool {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
         return Self.match(segments[...], parts[...])

@@ -6,7 +6,9 @@ import JSONSchema
 /// number of items, except 8 bytes per JSON Lines record to catch repeated ids (see
 /// `IDFingerprints`; a repeated id is reported when its input has been read to the end).
 public struct InputSource: Sendable {
+    /// Where relative paths start (the job's folder).
     public let folder: URL
+    /// The inputs, in order.
     public let specs: [InputSpec]
     /// Stop after this many items in all (a canary run).
     public let limit: Int?
@@ -20,6 +22,7 @@ public struct InputSource: Sendable {
     /// Resolves the inputs' paths and globs against `folder`.
     public var paths: PathResolver { PathResolver(folder: folder) }
 
+    /// A source over `specs`.
     public init(folder: URL, specs: [InputSpec], limit: Int? = nil, checksDuplicateIDs: Bool = true) {
         self.folder = folder
         self.specs = specs
@@ -27,6 +30,7 @@ public struct InputSource: Sendable {
         self.checksDuplicateIDs = checksDuplicateIDs
     }
 
+    /// Starts a walk over the items.
     public func makeIterator() -> Iterator { Iterator(source: self) }
 
     /// Yields items; throws when an input cannot be read or holds a bad record.
@@ -48,6 +52,7 @@ public struct InputSource: Sendable {
             fingerprints = IDFingerprints(fingerprint: source.fingerprint)
         }
 
+        /// The next item; nil at the end.
         public mutating func next() throws(InputProblem) -> InputItem? {
             if let limit = source.limit, yielded >= limit {
                 // A canary's end: what it takes of the current input is checked too.

@@ -10,9 +10,13 @@ import SystemPackage
 /// directory, and a per-answer time limit. Shared by both command provider modes and the
 /// command consumer.
 public struct CommandLaunch: Sendable {
+    /// The program and its arguments, as the job wrote them.
     public let arguments: [String]
+    /// Variables added to the program's environment.
     public let environment: [String: String]
+    /// Where it runs (the job's folder).
     public let folder: URL
+    /// How long one answer may take.
     public let timeout: Duration
     /// The program to start: a path (relative to the job folder), or a name looked up on
     /// PATH once, here. Given a name, swift-subprocess tries to start it in each PATH folder
@@ -20,6 +24,7 @@ public struct CommandLaunch: Sendable {
     /// what `mode: per-item` cost beyond the program itself.
     let executable: Executable
 
+    /// A launch; the program is looked up on PATH once, here.
     public init(arguments: [String], environment: [String: String] = [:], folder: URL, timeout: Duration) {
         self.arguments = arguments
         self.environment = environment
@@ -38,6 +43,7 @@ public struct CommandLaunch: Sendable {
         }
     }
 
+    /// The program as written.
     public var program: String { arguments.first ?? "" }
 
     var programArguments: Arguments { Arguments(Array(arguments.dropFirst())) }

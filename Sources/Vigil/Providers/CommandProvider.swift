@@ -12,16 +12,20 @@ import SystemPackage
 /// non-zero exit, a crash or a timeout is a failure carrying the exit status and the end of
 /// standard error.
 public struct CommandProvider: ModelProvider {
+    /// The program to start for each item.
     public let launch: CommandLaunch
 
+    /// A provider that starts `launch` per item.
     public init(_ launch: CommandLaunch) {
         self.launch = launch
     }
 
+    /// `command [argv] (per-item)`.
     public var description: String { "command [\(launch.arguments.joined(separator: " "))] (per-item)" }
     /// The program is given the path and reads the file itself.
     public var readsInputFiles: Bool { true }
 
+    /// Starts the program with the request on standard input; its standard output is the answer.
     public func answer(_ request: ItemRequest) async throws(ItemFailure) -> ProviderAnswer {
         let input = request.json.jsonText() + "\n"
         let program = launch.program

@@ -3,6 +3,7 @@ public import JSONSchema
 /// Why an item failed, classified so people (and thresholds) can tell a bad answer from
 /// an unavailable model.
 public struct ItemFailure: Sendable, Equatable, Error {
+    /// The classes of failure (the `error` field of failed.jsonl).
     public enum Kind: String, Sendable, Equatable, CaseIterable {
         /// The model could not be reached (connection refused or reset, DNS).
         case transport
@@ -32,7 +33,9 @@ public struct ItemFailure: Sendable, Equatable, Error {
         public var isRetryable: Bool { self == .transport || self == .http || self == .timeout || self == .provider }
     }
 
+    /// Which class.
     public var kind: Kind
+    /// One line that says what happened.
     public var message: String
     /// Structured detail: the schema's errors, the exit status and stderr, the HTTP status.
     public var detail: JSONValue?
@@ -46,6 +49,7 @@ public struct ItemFailure: Sendable, Equatable, Error {
     /// An availability failure (retryable transport, timeout, 429 or 5xx): the breaker counts these.
     public var isAvailability: Bool { kind.isAvailability && isRetryable }
 
+    /// A failure; `isRetryable` defaults to what the kind says.
     public init(_ kind: Kind, _ message: String, detail: JSONValue? = nil, isRetryable: Bool? = nil, retryAfterSeconds: Double? = nil, stopsRun: Bool = false) {
         self.kind = kind
         self.message = message

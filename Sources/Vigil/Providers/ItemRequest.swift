@@ -3,6 +3,7 @@ public import JSONSchema
 
 /// What a provider receives for one item.
 public struct ItemRequest: Sendable {
+    /// The item.
     public var item: InputItem
     /// The item's file, absolute (file items).
     public var fileURL: URL?
@@ -14,6 +15,7 @@ public struct ItemRequest: Sendable {
     /// the run records): a provider that sends bytes sends these, never reads the file.
     public var content: [UInt8]?
 
+    /// A request for one attempt.
     public init(item: InputItem, fileURL: URL?, prompt: String, attempt: Int, content: [UInt8]? = nil) {
         self.item = item
         self.fileURL = fileURL

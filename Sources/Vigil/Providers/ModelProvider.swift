@@ -15,6 +15,8 @@ public protocol ModelProvider: Sendable {
 }
 
 extension ModelProvider {
+    /// No long-lived work.
     public func run() async throws {}
+    /// Sends `ItemRequest.content`.
     public var readsInputFiles: Bool { false }
 }

@@ -10,14 +10,20 @@ import NIOHTTP1
 /// base64 `data:` URL. `parameters` are passed through. Failures are classified so that
 /// only what may succeed later is retried, and a refused key stops the run at once.
 public struct OpenAIProvider: ModelProvider {
+    /// The endpoint, without a trailing slash.
     public let baseURL: String
+    /// The model name sent.
     public let model: String
+    /// The variable the key came from (named in messages).
     public let keyVariable: String
     let key: Secret
+    /// Passed through in every request body.
     public let parameters: JSONObject
+    /// How long one request may take.
     public let timeout: Duration
     let client: HTTPClient
 
+    /// A provider for the endpoint at `baseURL`.
     public init(baseURL: String, model: String, keyVariable: String, key: Secret, parameters: JSONObject, timeout: Duration, client: HTTPClient = .shared) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.model = model
@@ -28,6 +34,7 @@ public struct OpenAIProvider: ModelProvider {
         self.client = client
     }
 
+    /// `openai MODEL at URL` (never the key).
     public var description: String { "openai \(model) at \(baseURL)" }
 
     static let imageTypes = ["jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp", "gif": "image/gif"]
@@ -95,6 +102,7 @@ public struct OpenAIProvider: ModelProvider {
         return nil
     }
 
+    /// POSTs the item to `/chat/completions` and returns the message content and usage.
     public func answer(_ request: ItemRequest) async throws(ItemFailure) -> ProviderAnswer {
         var http = HTTPClientRequest(url: baseURL + "/chat/completions")
         http.method = .POST

@@ -13,6 +13,7 @@ import SystemPackage
 /// line `{"id", "result"}` (or `{"id", "error"}`), in any order. If the program dies it is
 /// started again, and the items it held fail as `provider` failures, which are retried.
 public final class PersistentCommandProvider: ModelProvider {
+    /// The worker to start (again, when it dies).
     public let launch: CommandLaunch
     private let state = Mutex(State())
 
@@ -24,10 +25,12 @@ public final class PersistentCommandProvider: ModelProvider {
         var restarts = 0
     }
 
+    /// A provider that keeps one worker for the run.
     public init(_ launch: CommandLaunch) {
         self.launch = launch
     }
 
+    /// `command [argv] (persistent)`.
     public var description: String { "command [\(launch.arguments.joined(separator: " "))] (persistent)" }
     /// The program is given the path and reads the file itself.
     public var readsInputFiles: Bool { true }
@@ -86,6 +89,7 @@ public final class PersistentCommandProvider: ModelProvider {
         }
     }
 
+    /// Sends the request to the worker and waits for its line with the same id.
     public func answer(_ request: ItemRequest) async throws(ItemFailure) -> ProviderAnswer {
         let id = request.item.id
         let line = request.json.jsonText() + "\n"

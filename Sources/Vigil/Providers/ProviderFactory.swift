@@ -2,6 +2,7 @@ public import Foundation
 
 /// The provider a job's `model` section names.
 public enum ProviderFactory {
+    /// The provider for `job`; the key is read from `environment`.
     public static func make(for job: JobSpec, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> any ModelProvider {
         let timeout = job.model.timeout?.duration ?? .seconds(300)
         switch job.model.provider {
@@ -20,11 +21,15 @@ public enum ProviderFactory {
     }
 }
 
+/// A provider that cannot be made (its key is not set).
 public struct ProviderUnavailable: Error, CustomStringConvertible {
+    /// What is missing.
     public var message: String
+    /// The message.
     public var description: String { message }
 }
 
 extension ProviderUnavailable: ExitStatusError {
+    /// A job that cannot run as set up: exit 2.
     public var exitStatus: ExitStatus { .invalidJobOrUsage }
 }

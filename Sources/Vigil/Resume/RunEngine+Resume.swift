@@ -9,6 +9,7 @@ public enum ResumeRefusal: ExitStatusError {
     /// Something the run pinned changed; continuing would mix two runs in one folder.
     case drift([Drift])
 
+    /// Why, and what to do instead.
     public var description: String {
         switch self {
         case .ended(let manifest):
@@ -26,6 +27,7 @@ public enum ResumeRefusal: ExitStatusError {
         }
     }
 
+    /// Drift: 7; nothing to resume: 0; the rest: 2.
     public var exitStatus: ExitStatus {
         switch self {
         case .drift: .drift

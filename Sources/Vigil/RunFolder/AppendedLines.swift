@@ -9,17 +9,24 @@ public import JSONSchema
 public enum AppendedLines {
     /// What a repair cut off one file.
     public struct Repair: Sendable, Equatable {
+        /// The file's name.
         public var file: String
+        /// Bytes cut off its end.
         public var bytes: Int
+        /// Lines those bytes held.
         public var lines: Int
     }
 
     /// A line in the middle of the file is not JSON: the folder was damaged by something
     /// other than a crash, and guessing would lose or repeat items.
     public struct Damaged: RunFolderDamage {
+        /// The file.
         public let url: URL
+        /// The bad line's number.
         public let line: Int
+        /// What is wrong with it.
         public let problem: String
+        /// Where and what, and that it is the user's to mend.
         public var description: String {
             "\(url.path):\(line): not a JSON line (\(problem)), with complete lines after it; the run folder was changed by hand "
                 + "or damaged — restore the file (or remove that line) and try again"

@@ -36,7 +36,7 @@ struct FrozenItems {
         }
         while !recordsEnded, let record = try records?.next() {
             guard record.id == entry.id else { continue }
-            let digest = FileDigest.sha256(of: Array((record.record ?? .null).jsonText(sortedKeys: true).utf8))
+            let digest = (record.record ?? .null).canonicalSHA256
             guard entry.sha256 == nil || digest == entry.sha256 else {
                 return Item(
                     item: record, entry: entry,

@@ -30,10 +30,10 @@ enum InputsList {
                 modified = stamp?.modified ?? 0
                 sha256 = nil
             } else {
-                let text = Array((item.record ?? .null).jsonText(sortedKeys: true).utf8)
-                size = text.count
+                let digest = (item.record ?? .null).canonicalDigest
+                size = digest.size
                 modified = nil
-                sha256 = FileDigest.sha256(of: text)
+                sha256 = digest.sha256
             }
         }
 

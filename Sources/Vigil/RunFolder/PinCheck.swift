@@ -5,6 +5,7 @@ import JSONSchema
 /// folder's copy, and for a rerun the original file), the prompt, the success schema, every
 /// input by sha256, the model and its parameters, and the Vigil version.
 public enum PinCheck {
+    /// What the pins are checked for.
     public enum Purpose: Sendable {
         /// Continuing the same run: the copies it runs from, the inputs, the schema, the tool.
         case resume

@@ -4,7 +4,9 @@ import JSONSchema
 /// A run folder read back: its manifest, and the copies of the job and prompt it ran with.
 /// Resume, rerun, retry and diff start here.
 public struct RecordedRun: Sendable {
+    /// The run folder.
     public let folder: RunFolder
+    /// Its manifest as read.
     public let manifest: RunManifest
 
     /// Opens a run folder, given the folder or its `manifest.json`.

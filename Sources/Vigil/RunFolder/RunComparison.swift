@@ -11,9 +11,11 @@ public struct RunComparison: Sendable {
     public var changedResults: [(item: String, changes: [String])] = []
     /// Items that succeeded in A and failed in B (with B's error), and the reverse.
     public var newlyFailed: [(item: String, error: String)] = []
+    /// Items that failed in A and succeeded in B.
     public var newlySucceeded: [String] = []
     /// Items in only one of the runs (not run, or not in its inputs).
     public var onlyInA: [String] = []
+    /// Items in B only.
     public var onlyInB: [String] = []
 
     /// True when every item has the same outcome in both runs.
@@ -26,6 +28,7 @@ public struct RunComparison: Sendable {
         case failure(String)
     }
 
+    /// Compares two recorded runs, pins first, then item by item.
     public init(_ a: RecordedRun, _ b: RecordedRun) throws {
         pins = Self.pinChanges(a.manifest, b.manifest)
         let (outcomesA, orderA) = try Self.outcomes(a)

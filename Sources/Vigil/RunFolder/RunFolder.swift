@@ -2,18 +2,29 @@ public import Foundation
 
 /// `runs/<name>/<run-id>/`: everything one run leaves behind.
 public struct RunFolder: Sendable {
+    /// The folder.
     public let url: URL
+    /// The run id (the folder's name).
     public let runID: String
 
+    /// `results.jsonl`.
     public var results: URL { url.appendingPathComponent("results.jsonl") }
+    /// `failed.jsonl`.
     public var failed: URL { url.appendingPathComponent("failed.jsonl") }
+    /// `events.jsonl`.
     public var events: URL { url.appendingPathComponent("events.jsonl") }
+    /// `manifest.json`.
     public var manifest: URL { url.appendingPathComponent("manifest.json") }
+    /// `checkpoint.json`.
     public var checkpoint: URL { url.appendingPathComponent("checkpoint.json") }
+    /// `inputs.jsonl`: the frozen list of items.
     public var inputs: URL { url.appendingPathComponent("inputs.jsonl") }
+    /// `job.yaml`: the job as run.
     public var jobCopy: URL { url.appendingPathComponent("job.yaml") }
+    /// `prompt.EXT`: the prompt as run, with the original's extension.
     public func promptCopy(named name: String) -> URL { url.appendingPathComponent("prompt" + Self.fileExtension(name)) }
 
+    /// The run folder at `url`.
     public init(url: URL, runID: String) {
         self.url = url
         self.runID = runID

@@ -5,13 +5,17 @@ public import Foundation
 /// `kill -9` included — so a lock that cannot be taken means the run is alive, never
 /// that a crash left it behind. The file holds the owner's pid, for the message.
 public final class RunLock: Sendable {
+    /// The lock file (`run.lock`).
     public let url: URL
     private let descriptor: Int32
 
     /// Another process holds the lock: the run is still going.
     public struct Held: Error, CustomStringConvertible {
+        /// The run folder.
         public let folder: URL
+        /// The process holding the lock, as it wrote itself there.
         public let owner: String
+        /// Who holds it and how to stop them.
         public var description: String {
             "the run in \(folder.path) is still running (process \(owner) holds \(folder.lastPathComponent)/run.lock); "
                 + "wait for it to end, or stop it with `kill -INT \(owner)`, then resume"

@@ -3,8 +3,11 @@ import JSONSchema
 
 /// A manifest that cannot be read back: says which file and which field.
 public struct ManifestProblem: Error, CustomStringConvertible {
+    /// The file.
     public let url: URL
+    /// What is wrong or missing.
     public let problem: String
+    /// `PATH: problem`.
     public var description: String { "\(url.path): \(problem)" }
 }
 

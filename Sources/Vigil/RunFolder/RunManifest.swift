@@ -6,31 +6,51 @@ public import JSONSchema
 /// (status `running`), after a resume, and at the end. Never holds a secret: the model's
 /// key is named by its variable only.
 public struct RunManifest: Sendable {
+    /// The run id.
     public var runID: String
+    /// `running`, `completed`, `aborted`, `failed` or `interrupted`.
     public var status: String
+    /// The job file that was run (for a rerun, the original).
     public var jobPath: String
+    /// The sha256 of the job bytes that were checked and run.
     public var jobSHA256: String
+    /// The job's git commit and whether its tree was dirty (nil: not in git).
     public var git: GitState?
+    /// The validated job document.
     public var spec: JSONValue
+    /// The prompt file.
     public var promptPath: String
+    /// The sha256 of the prompt bytes that were run.
     public var promptSHA256: String
     /// The success schema file and its sha256 (nil: the job has none).
     public var successSchema: PinnedFile?
+    /// The model as run (provider, name or program, parameters; a key only by its variable).
     public var model: JSONValue
+    /// Items the run covers.
     public var inputCount: Int
+    /// The digest of the items' identities (ids, paths, sizes, records' sha256).
     public var inputsSHA256: String
     /// `vigil run --canary N`: only the first N items belong to the run.
     public var canary: Int?
+    /// When the run started (seconds since 1970).
     public var startedAt: Double
+    /// When it ended (nil while running).
     public var endedAt: Double?
+    /// Items done, succeeded, failed.
     public var counts: RunCounts
+    /// Why it ended as it did (nil: completed).
     public var verdict: String?
     /// Tokens the model reported, summed over the run.
     public var usage = TokenUsage()
+    /// The sha256 of each file the run wrote, by name.
     public var outputs: [String: String] = [:]
+    /// Events dropped for slow consumers, by consumer.
     public var droppedEvents: [String: Int] = [:]
+    /// The Vigil that made the run.
     public var toolVersion = VigilVersion.current
+    /// The machine's name.
     public var host = ProcessInfo.processInfo.hostName
+    /// The operating system's version.
     public var operatingSystem = ProcessInfo.processInfo.operatingSystemVersionString
     /// The run this one reproduces or retries (`rerun_of`, `retry_of`).
     public var origin: Origin?
@@ -39,37 +59,52 @@ public struct RunManifest: Sendable {
     /// Each time the run was resumed.
     public var resumes: [Resumption] = []
 
+    /// Where the job stood in git.
     public struct GitState: Sendable, Equatable {
+        /// The commit.
         public var commit: String
+        /// Uncommitted changes in the tree.
         public var dirty: Bool
     }
 
+    /// A file and the sha256 it was run with.
     public struct PinnedFile: Sendable, Equatable {
+        /// The file.
         public var path: String
+        /// Its sha256 when run.
         public var sha256: String
     }
 
+    /// The run a new one was made from.
     public struct Origin: Sendable, Equatable {
+        /// A rerun, or a retry of failures (the manifest key).
         public enum Kind: String, Sendable {
             /// `vigil rerun`: the whole run again.
             case rerun = "rerun_of"
             /// `vigil run --retry-failed`: only its failed items.
             case retryFailed = "retry_of"
         }
+        /// How.
         public var kind: Kind
+        /// The original run's id.
         public var runID: String
+        /// The original run's manifest file.
         public var manifest: String
     }
 
+    /// One `vigil resume` of the run.
     public struct Resumption: Sendable, Equatable {
+        /// When.
         public var at: Double
         /// What the repair cut off the appended files (file name -> bytes).
         public var repairedBytes: [String: Int]
         /// Items whose event was logged but whose result line was not yet written.
         public var recoveredItems: Int
+        /// Drift allowed by `--allow-drift`, one line each.
         public var drift: [String]
     }
 
+    /// The manifest as written.
     public var json: JSONValue {
         var object = JSONObject()
         object["manifest_version"] = 1

@@ -3,6 +3,7 @@ public import JSONSchema
 /// One JSON value read from a file (JSON, or YAML by extension), which can say where any
 /// part of it was written.
 public struct JSONDocument: Sendable {
+    /// The document's value.
     public var value: JSONValue
     /// Where the document starts (line 1 for a file, the line for a JSON Lines record).
     public var location: SourceLocation
@@ -10,6 +11,7 @@ public struct JSONDocument: Sendable {
     private var text: String?
     private var tree: LocatedValue?
 
+    /// A document read as JSON text starting at `location`.
     public init(value: JSONValue, location: SourceLocation, text: String?) {
         self.value = value
         self.location = location

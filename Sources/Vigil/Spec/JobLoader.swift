@@ -5,6 +5,7 @@ import JSONSchema
 /// reporting: YAML (a syntax error stops here) -> the job schema -> semantic checks
 /// (prompt pin, inputs, success schema, secrets, environment, settings, program).
 public struct JobLoader: Sendable {
+    /// Why the job is loaded: what is a warning and what an error.
     public enum Purpose: Sendable {
         /// `vigil validate`: an unset API-key variable is a warning.
         case validate
@@ -12,9 +13,12 @@ public struct JobLoader: Sendable {
         case run
     }
 
+    /// Validation or a run.
     public var purpose: Purpose
+    /// Where API-key and webhook variables are looked up.
     public var environment: [String: String]
 
+    /// A loader.
     public init(purpose: Purpose = .validate, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.purpose = purpose
         self.environment = environment
@@ -67,6 +71,7 @@ public struct JobLoader: Sendable {
 public struct JobValidation: Sendable {
     /// The job, when no diagnostic is an error.
     public var job: JobSpec?
+    /// Everything found, sorted by location.
     public var diagnostics: [Diagnostic]
     /// How many items the inputs resolve to (nil when an input failed or was not checked).
     public var itemCount: Int?
@@ -75,6 +80,8 @@ public struct JobValidation: Sendable {
     /// The located document (nil when the file is not YAML).
     public var source: LocatedValue?
 
+    /// The errors among them.
     public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
+    /// No error: the job can run.
     public var isValid: Bool { job != nil }
 }

@@ -3,10 +3,14 @@ public import JSONSchema
 
 /// What a run of a job would do, for `vigil plan`: items, model, prompt, checks, output.
 public struct JobPlan: Sendable {
+    /// The job.
     public var job: JobSpec
+    /// How many items it covers.
     public var itemCount: Int
+    /// The first items, in run order.
     public var firstItems: [InputItem]
 
+    /// A plan.
     public init(job: JobSpec, itemCount: Int, firstItems: [InputItem]) {
         self.job = job
         self.itemCount = itemCount
@@ -34,6 +38,7 @@ public struct JobPlan: Sendable {
         return lines.isEmpty ? ["none"] : lines
     }
 
+    /// The plan for people.
     public func text(firstItems: Int) -> String {
         var lines = ["job: \(job.name)" + (job.description.map { " — \($0)" } ?? ""), "items: \(itemCount)"]
         let shown = self.firstItems.prefix(firstItems)
@@ -57,6 +62,7 @@ public struct JobPlan: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// The plan for programs.
     public func json(firstItems: Int) -> JSONValue {
         var object = JSONObject()
         object["name"] = .string(job.name)

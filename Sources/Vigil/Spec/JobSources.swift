@@ -12,6 +12,7 @@ public struct JobSources: Sendable {
     /// The success schema, compiled from the bytes that were checked.
     public var successSchema: CheckedSchema?
 
+    /// The bytes that were checked.
     public init(job: [UInt8], prompt: [UInt8], successSchema: CheckedSchema?) {
         self.job = job
         self.prompt = prompt
@@ -25,10 +26,14 @@ public struct JobSources: Sendable {
 /// A success schema as validation compiled it (formats asserted), with the digest of the
 /// bytes it was compiled from.
 public struct CheckedSchema: Sendable {
+    /// The schema file.
     public var url: URL
+    /// The sha256 of the bytes compiled.
     public var sha256: String
+    /// The compiled schema.
     public var schema: Schema
 
+    /// A checked schema.
     public init(url: URL, sha256: String, schema: Schema) {
         self.url = url
         self.sha256 = sha256

@@ -26,11 +26,17 @@ extension ModelSpec {
 extension JobSpec {
     /// Defaults for what a job file may leave out (documented in the README).
     public enum Defaults {
+        /// `execution.concurrency`: 1.
         public static let concurrency = 1
+        /// `checkpoint.every`: 25.
         public static let checkpointEvery = 25
+        /// `output.dir`: `runs`.
         public static let outputDirectory = "runs"
+        /// `execution.retries`: 3 attempts, 2s..60s.
         public static let retries = ExecutionSpec.Retries(maximumAttempts: 3, initialDelay: JobDuration("2s")!, maximumDelay: JobDuration("60s")!)
+        /// `execution.grace_period`: 60s.
         public static let gracePeriod = JobDuration("60s")!
+        /// `execution.breaker`: open after 5, cool down 30s, give up after 2h.
         public static let breaker = ExecutionSpec.Breaker(openAfter: 5, coolDown: JobDuration("30s")!, giveUpAfter: JobDuration("2h")!)
     }
 

@@ -4,19 +4,29 @@ public import JSONSchema
 /// A validated job file (format version 1): what runs, over which inputs, what counts as
 /// success and when to stop. Built by `JobLoader` only after the file passed validation.
 public struct JobSpec: Sendable {
+    /// The job format version (1).
     public var version: Int
+    /// Names the run folders (`<output.dir>/<name>/<run-id>/`).
     public var name: String
+    /// What the job is for, as written.
     public var description: String?
+    /// Where the items come from, in order.
     public var inputs: [InputSpec]
+    /// What answers each item.
     public var model: ModelSpec
+    /// The prompt file and its pin.
     public var prompt: PromptSpec
+    /// What makes an answer a success.
     public var success: SuccessSpec
+    /// When to stop a run that is failing.
     public var thresholds: ThresholdSpec
+    /// Concurrency, rate limit, retries, breaker, grace period.
     public var execution: ExecutionSpec
     /// Save resume state every N completed items.
     public var checkpointEvery: Int
     /// Folder for run folders, resolved against the job's folder.
     public var outputDirectory: URL
+    /// Who else receives the events.
     public var consumers: [ConsumerSpec]
     /// The job file that was loaded.
     public var file: URL
@@ -40,91 +50,135 @@ public struct JobSpec: Sendable {
     }
 }
 
+/// `model`: the provider and what it is sent.
 public struct ModelSpec: Sendable {
+    /// An OpenAI-compatible endpoint, or a local program.
     public enum Provider: Sendable, Equatable {
         case openAI(baseURL: String, name: String, apiKeyEnvironment: String)
         case command(arguments: [String], mode: CommandMode, environment: [String: String])
     }
 
+    /// A program started per item, or one worker for the run.
     public enum CommandMode: String, Sendable, Equatable {
         case perItem = "per-item"
         case persistent
     }
 
+    /// Which provider, with its settings.
     public var provider: Provider
     /// Passed through to an OpenAI-compatible endpoint.
     public var parameters: JSONObject
+    /// How long one answer may take (default 300s).
     public var timeout: JobDuration?
 }
 
+/// `prompt`: the file and the sha256 it is pinned by.
 public struct PromptSpec: Sendable, Equatable {
+    /// The prompt file, as written.
     public var file: String
+    /// The pin (`vigil pin` writes it).
     public var sha256: String
 }
 
+/// `success`: a schema the answer must meet, fields it must have.
 public struct SuccessSpec: Sendable, Equatable {
+    /// The success schema file, as written.
     public var schema: String?
+    /// Fields that must be present and non-empty.
     public var requiredFields: [String]
 }
 
+/// `thresholds`: early, progressive and window checks, consecutive failures.
 public struct ThresholdSpec: Sendable, Equatable {
+    /// What a failing check does.
     public enum Action: String, Sendable, Equatable {
         case abort
         case warn
     }
 
+    /// One success-rate check.
     public struct Check: Sendable, Equatable {
         /// `after` (early), `every` (progressive) or `size` (window).
         public var count: Int
+        /// The lowest success rate that passes (0..1).
         public var minimumSuccessRate: Double
+        /// Abort or warn when it fails.
         public var action: Action
     }
 
+    /// `early`: once, after `count` items.
     public var early: Check?
+    /// `progressive`: every `count` items.
     public var progressive: Check?
+    /// `window`: over the last `count` items.
     public var window: Check?
+    /// Abort after this many quality failures in a row.
     public var maximumConsecutiveFailures: Int?
 }
 
+/// `execution`: how items are sent.
 public struct ExecutionSpec: Sendable, Equatable {
+    /// At most `requests` per `per`.
     public struct RateLimit: Sendable, Equatable {
+        /// Requests allowed per period.
         public var requests: Int
+        /// The period.
         public var per: JobDuration
     }
 
+    /// How availability failures are retried.
     public struct Retries: Sendable, Equatable {
+        /// Attempts per item, the first included.
         public var maximumAttempts: Int
+        /// The first backoff.
         public var initialDelay: JobDuration
+        /// The longest backoff.
         public var maximumDelay: JobDuration
     }
 
+    /// The circuit breaker for outages.
     public struct Breaker: Sendable, Equatable {
+        /// Availability failures in a row that open it.
         public var openAfter: Int
+        /// How long it stays open before one probe.
         public var coolDown: JobDuration
+        /// An outage this long interrupts the run.
         public var giveUpAfter: JobDuration
     }
 
+    /// Items in flight at most.
     public var concurrency: Int
+    /// The shared rate limit (nil: none).
     public var rateLimit: RateLimit?
+    /// Retries of availability failures.
     public var retries: Retries
+    /// The breaker.
     public var breaker: Breaker
     /// After a stop request, how long in-flight items may take before they are cancelled.
     public var gracePeriod: JobDuration
 }
 
+/// One entry of `consumers`.
 public struct ConsumerSpec: Sendable, Equatable {
+    /// Which consumer.
     public enum Kind: String, Sendable, Equatable {
         case progress, metrics, log, webhook, command
     }
 
+    /// Which consumer.
     public var kind: Kind
     /// Event types it receives; nil means all.
     public var events: [String]?
+    /// `log`: the level.
     public var logLevel: String?
+    /// `webhook`: the variable holding the URL.
     public var urlEnvironment: String?
+    /// `webhook`: `json` or `slack`.
     public var webhookFormat: String?
+    /// `command`: the program and its arguments.
     public var command: [String]?
 
+    /// A consumer entry.
     public init(kind: Kind, events: [String]? = nil, logLevel: String? = nil, urlEnvironment: String? = nil, webhookFormat: String? = nil, command: [String]? = nil) {
         self.kind = kind
         self.events = events

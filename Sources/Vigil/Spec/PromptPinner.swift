@@ -4,6 +4,7 @@ import JSONSchema
 /// `vigil pin`: writes the prompt file's sha256 into the job by editing the text at the
 /// value's position, so comments, quoting and formatting survive.
 public enum PromptPinner {
+    /// What `pin` did.
     public enum Outcome: Sendable, Equatable {
         case alreadyPinned(sha256: String)
         case pinned(previous: String?, sha256: String)
@@ -11,6 +12,7 @@ public enum PromptPinner {
         case outOfDate(previous: String?, sha256: String)
     }
 
+    /// Pins the job at `path` to its prompt's sha256 (or, with `checkOnly`, says whether the pin holds), keeping comments and layout.
     public static func pin(jobAt path: String, displayName: String? = nil, checkOnly: Bool = false) throws(Diagnostic) -> Outcome {
         let name = displayName ?? path
         let tree = try YAMLLoader(maximumFileSize: 1 << 20).load(contentsOf: path, displayName: name)

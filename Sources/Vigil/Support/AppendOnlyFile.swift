@@ -4,9 +4,11 @@ public import Foundation
 /// cache) at once, so another process reading it sees whole lines, and a crash of Vigil
 /// loses nothing already written. Used for events.jsonl, results.jsonl and failed.jsonl.
 public final class AppendOnlyFile: Sendable {
+    /// The file.
     public let path: String
     private let descriptor: Int32
 
+    /// Opens (creating) the file for appending.
     public init(appendingTo url: URL) throws {
         path = url.path
         descriptor = open(url.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
@@ -17,6 +19,7 @@ public final class AppendOnlyFile: Sendable {
 
     deinit { close(descriptor) }
 
+    /// Writes the bytes (secrets masked).
     public func write(_ bytes: [UInt8]) throws {
         try bytes.withUnsafeBytes { try write($0) }
     }

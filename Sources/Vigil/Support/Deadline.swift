@@ -8,6 +8,7 @@ import Synchronization
 /// alive until the sleep would have ended, which with a 5-minute timeout held ~0.7 KB per
 /// item for 5 minutes (measured: peak RSS grew linearly with the items of a fast run).
 public enum Deadline {
+    /// Runs `work`, cancelling it and throwing `DeadlineExceeded` when it takes longer than `limit`.
     public static func run<T: Sendable>(within limit: Duration, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
         try await withThrowingTaskGroup(of: T.self) { group in
             group.addTask { try await work() }
@@ -22,7 +23,9 @@ public enum Deadline {
     }
 }
 
+/// The work took longer than its limit.
 public struct DeadlineExceeded: Error, Sendable {
+    /// The limit it exceeded.
     public var limit: Duration
 }
 

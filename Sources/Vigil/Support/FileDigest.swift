@@ -15,6 +15,7 @@ public enum FileDigest {
         return hex(hasher.finalize())
     }
 
+    /// The bytes' SHA-256, as lowercase hex.
     public static func sha256(of bytes: some DataProtocol) -> String {
         hex(SHA256.hash(data: bytes))
     }

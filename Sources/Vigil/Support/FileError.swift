@@ -5,6 +5,7 @@ import Foundation
 public struct FileError: Error, Sendable, Equatable, CustomStringConvertible {
     /// "open", "write", "sync", "rename to", "truncate".
     public var action: String
+    /// The file.
     public var path: String
     /// The `errno` the call left.
     public var code: Int32
@@ -15,7 +16,9 @@ public struct FileError: Error, Sendable, Equatable, CustomStringConvertible {
         self.code = code
     }
 
+    /// The system's reason (`strerror`).
     public var reason: String { String(cString: strerror(code)) }
 
+    /// `cannot ACTION PATH: reason`.
     public var description: String { "cannot \(action) \(path): \(reason)" }
 }

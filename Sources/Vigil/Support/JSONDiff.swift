@@ -3,6 +3,7 @@ public import JSONSchema
 /// Where two JSON documents differ, as lines a person reads:
 /// `model.parameters.temperature 0 -> 0.7`, `inputs[1] (absent) -> {"glob": "b/*.txt"}`.
 public enum JSONDiff {
+    /// `a.b 1 -> 2` lines for every value that differs, key by key.
     public static func changes(from old: JSONValue?, to new: JSONValue?, at path: String = "") -> [String] {
         switch (old, new) {
         case (.object(let a)?, .object(let b)?):

@@ -10,6 +10,7 @@ public struct PathResolver: Sendable, Equatable {
     /// The folder `~` stands for.
     public let home: String
 
+    /// A resolver for a job in `folder`; `home` defaults to `$HOME`.
     public init(folder: URL, home: String? = nil) {
         self.folder = folder
         self.home = home ?? ProcessInfo.processInfo.environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()

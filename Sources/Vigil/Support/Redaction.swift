@@ -14,6 +14,7 @@ import Synchronization
 public enum Redaction {
     /// What a secret is replaced with.
     public static let mask: [UInt8] = Array("<REDACTED>".utf8)
+    /// Shorter values are not registered (they would mask ordinary words).
     public static let minimumLength = 8
 
     /// The byte patterns to mask: each secret as written, and as a JSON string writes it

@@ -6,6 +6,7 @@
 public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, Encodable {
     private let value: String
 
+    /// A secret (registered with `Redaction`).
     public init(_ value: String) {
         self.value = value
         Redaction.register(value)
@@ -17,11 +18,15 @@ public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
         self.init(value)
     }
 
+    /// The value, for the one place it is sent.
     public func reveal() -> String { value }
 
+    /// Always `<REDACTED>`.
     public var description: String { "<REDACTED>" }
+    /// Always `<REDACTED>`.
     public var debugDescription: String { "<REDACTED>" }
 
+    /// Encodes as `<REDACTED>`.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode("<REDACTED>")

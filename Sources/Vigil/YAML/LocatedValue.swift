@@ -3,6 +3,7 @@ public import JSONSchema
 /// A YAML (or JSON) value in which every value and every key knows where it was written.
 /// Vigil's own `Sendable` tree: Yams' nodes are converted into it as soon as they are read.
 public struct LocatedValue: Sendable {
+    /// The value itself.
     public indirect enum Content: Sendable {
         case null
         case bool(Bool)
@@ -12,13 +13,19 @@ public struct LocatedValue: Sendable {
         case mapping([Member])
     }
 
+    /// A mapping's key and value, each located.
     public struct Member: Sendable {
+        /// The key.
         public var key: String
+        /// Where the key was written.
         public var keyLocation: SourceLocation
+        /// The value.
         public var value: LocatedValue
     }
 
+    /// The value.
     public var content: Content
+    /// Where the value was written.
     public var location: SourceLocation
 
     /// The same value without locations.
@@ -34,6 +41,7 @@ public struct LocatedValue: Sendable {
         }
     }
 
+    /// The value of a mapping's member `key`.
     public subscript(key: String) -> LocatedValue? {
         guard case .mapping(let members) = content else { return nil }
         return members.first { $0.key == key }?.value

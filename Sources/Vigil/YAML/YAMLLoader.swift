@@ -9,6 +9,7 @@ public struct YAMLLoader: Sendable {
     /// Largest file accepted, in bytes.
     public var maximumFileSize: Int
 
+    /// A loader refusing files over `maximumFileSize` bytes.
     public init(maximumFileSize: Int = 8 << 20) {
         self.maximumFileSize = maximumFileSize
     }
@@ -35,6 +36,7 @@ public struct YAMLLoader: Sendable {
         return Array(data)
     }
 
+    /// Loads bytes already read; diagnostics name them as `file`.
     public func load(bytes: [UInt8], file: String) throws(Diagnostic) -> LocatedValue {
         let text = try TextDecoding.utf8Text(bytes, file: file, maximumSize: maximumFileSize)
         let root: Node?
