@@ -135,12 +135,17 @@ private struct Reader {
         let open = index
         index += 1
         let start = index
-        // Fast path: no escapes, valid UTF-8 checked by String's validating decoder.
+        // Fast path: no escapes, valid UTF-8 checked by String's validating decoder, or
+        // (all ASCII, which is valid UTF-8) decoded without it: `String(validating:)`
+        // instantiates generic metadata at every call (perf: most of the parser's time in
+        // the item loop's list and record reading).
+        var highBits: UInt8 = 0
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 index += 1
+                if highBits < 0x80 { return String(decoding: slice, as: UTF8.self) }
                 guard let string = String(validating: slice, as: UTF8.self) else {
                     throw error("string is not valid UTF-8", at: open)
                 }
@@ -148,6 +153,7 @@ private struct Reader {
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("control character in string; escape it (e.g. \\n)") }
+            highBits |= byte
             index += 1
         }
         var scalars = Array(bytes[start..<index])
