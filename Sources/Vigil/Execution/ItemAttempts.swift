@@ -33,7 +33,7 @@ struct ItemAttempts: Sendable {
         func failed(_ failure: ItemFailure) -> ItemOutcome {
             .failure(item, attempts: attempt, latency: milliseconds(clock.now - begin), failure, usage: usage, sha256: sha256)
         }
-        if let problem = frozen.problem { return failed(problem) }
+        if let problem = frozen.problem ?? frozen.changedRecord { return failed(problem) }
         while true {
             if Task.isCancelled { return .cancelled(item) }
             var request = ItemRequest(item: item, fileURL: fileURL, prompt: prompt, attempt: attempt)

@@ -36,19 +36,27 @@ struct FrozenItems {
         }
         while !recordsEnded, let record = try records?.next() {
             guard record.id == entry.id else { continue }
-            let digest = (record.record ?? .null).canonicalSHA256
-            guard entry.sha256 == nil || digest == entry.sha256 else {
-                return Item(
-                    item: record, entry: entry,
-                    problem: ItemFailure(
-                        .input, "record \(entry.id) changed after the run listed it (sha256 \(shortDigest(entry.sha256)) -> \(shortDigest(digest))); it was not sent",
-                        isRetryable: false))
-            }
+            // Checked against the list's sha256 by the item's own task (`changedRecord`),
+            // not here: the loop stays free to launch and record items.
             return Item(item: record, entry: entry)
         }
         recordsEnded = true
         return Item(
             item: InputItem(id: entry.id, path: nil, record: nil), entry: entry,
             problem: ItemFailure(.input, "record \(entry.id) is no longer in its JSON Lines input (or moved before an earlier record); it was not sent", isRetryable: false))
+    }
+}
+
+extension FrozenItems.Item {
+    /// Why a record may not be sent: its canonical JSON is not the one the run listed (its
+    /// line was edited after setup). Nil for a file (checked when it is read) or a record
+    /// as listed.
+    var changedRecord: ItemFailure? {
+        guard let record = item.record, let listed = entry.sha256 else { return nil }
+        let digest = record.canonicalSHA256
+        guard digest != listed else { return nil }
+        return ItemFailure(
+            .input, "record \(entry.id) changed after the run listed it (sha256 \(shortDigest(listed)) -> \(shortDigest(digest))); it was not sent",
+            isRetryable: false)
     }
 }
