@@ -37,6 +37,14 @@ enum InputsList {
             }
         }
 
+        init(id: String, path: String?, size: Int, modified: Int64?, sha256: String?) {
+            self.id = id
+            self.path = path
+            self.size = size
+            self.modified = modified
+            self.sha256 = sha256
+        }
+
         init?(json: JSONValue) {
             guard let id = json["id"]?.stringValue else { return nil }
             self.id = id
@@ -113,6 +121,7 @@ enum InputsList {
             defer { lines = reader }
             while let line = reader.next() {
                 if line.isEmpty { continue }
+                if let entry = Entry(fastLine: line) { return entry }
                 guard let json = try? JSONParser().parse(line), let entry = Entry(json: json) else {
                     throw ManifestProblem(url: url, problem: "line \(reader.lineNumber) is not an item entry ({\"id\", \"size\", \"modified_ns\" or \"sha256\", ...})")
                 }

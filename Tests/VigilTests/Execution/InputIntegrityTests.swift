@@ -99,4 +99,18 @@ import Vigil
         #expect(failed.first?["error"] == "input")
         #expect(failed.first?["message"]?.stringValue?.hasPrefix("record r2500 changed after the run listed it") == true)
     }
+
+    @Test func namesThatNeedEscapingRunAndResumeLikeAnyOther() async throws {
+        // The list's fast reader takes plain ASCII lines; these go to the general parser.
+        let job = try TemporaryJob(items: 1, extractor: TemporaryJob.extractor("answer = {\"n\": 1}"), thresholds: "")
+        let names = ["a\"b.txt", "back\\slash.txt", "tab\tx.txt", "é€𝄞.txt", "plain.txt"]
+        for name in names {
+            try "item 1\n".write(to: job.folder.appendingPathComponent("items/\(name)"), atomically: true, encoding: .utf8)
+        }
+        let engine = try await job.engine()
+        let summary = await engine.run()
+        #expect(summary.counts == RunCounts(total: 6, succeeded: 6, failed: 0))
+        let ids = try job.lines(engine.folder.results).compactMap { try JSONParser().parse($0)["id"]?.stringValue }
+        #expect(Set(ids) == Set((names + ["item-001.txt"]).map { "items/\($0)" }))
+    }
 }
