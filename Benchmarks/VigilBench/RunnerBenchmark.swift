@@ -62,7 +62,7 @@ enum RunnerBenchmark {
         resetPeakResident()
         let validation = JobLoader(purpose: .run).load(jobPath)
         guard let spec = validation.job else { throw BenchmarkError("the benchmark job is invalid: \(validation.diagnostics)") }
-        let engine = try await RunEngine(job: spec, provider: NoOpProvider())
+        let engine = try RunEngine(job: spec, setup: try await RunSetup.newRun(of: spec), provider: NoOpProvider())
         let setupPeak = peakResidentMegabytes()
         // From here the peak is the run's own: what grows with the items, if anything.
         resetPeakResident()

@@ -11,7 +11,9 @@ enum Reproduction {
         if !drift.isEmpty {
             RunSession.report(drift, allowed: allowDrift)
             if !allowDrift {
-                throw CommandFailure("nothing was run. Restore what changed, or pass --allow-drift to run anyway (the drift is recorded in the new manifest).", .drift)
+                // The drift was just listed under "error: ..."; this line finishes it.
+                Console.error("nothing was run. Restore what changed, or pass --allow-drift to run anyway (the drift is recorded in the new manifest).")
+                throw CommandFailure.exit(.drift)
             }
         }
         let lineage = try await CommandFailure.context("cannot read run \(recorded.manifest.runID)") { try RunLineage(kind, of: recorded, drift: drift) }
@@ -21,7 +23,8 @@ enum Reproduction {
         }
         let logger = RunSession.logger(for: spec)
         let engine = try await CommandFailure.context("cannot start the run") {
-            try await RunEngine(job: spec, options: RunOptions(canary: recorded.manifest.canary, logger: logger), lineage: lineage)
+            try RunEngine(
+                job: spec, setup: try await RunSetup.newRun(of: spec, canary: recorded.manifest.canary, lineage: lineage), options: RunOptions(logger: logger))
         }
         let what = kind == .rerun ? "rerun of" : "retry of the failed items of"
         Console.error("run \(engine.folder.runID): \(what) \(recorded.manifest.runID) -> \(engine.folder.url.path)")

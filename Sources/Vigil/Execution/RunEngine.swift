@@ -40,43 +40,16 @@ public final class RunEngine: Sendable {
     let stopSignals: AsyncStream<Void>
     let stopSignal: AsyncStream<Void>.Continuation
 
-    /// Creates a new run folder (copies of the job and prompt, `inputs.jsonl`, a `running`
-    /// manifest) and the bus; nothing is sent to the model until `run()`.
-    /// - Parameter lineage: the run this one reproduces or retries (`vigil rerun`,
-    ///   `vigil run --retry-failed`).
-    public convenience init(job: JobSpec, provider: (any ModelProvider)? = nil, options: RunOptions = RunOptions(), lineage: RunLineage? = nil) async throws {
-        // The bytes validation checked, not the files read again (they may have changed).
-        let promptData = Data(job.sources.prompt)
-        let jobData = Data(job.sources.job)
-        let staging = try RunFolder.create(under: job.outputDirectory, jobName: job.name)
-        // The lock is on the file itself, so it holds across the rename below.
-        let lock = try RunLock(folder: staging.url)
-        try AtomicFile.write(jobData, to: staging.jobCopy)
-        try AtomicFile.write(promptData, to: staging.promptCopy(named: job.promptFile.lastPathComponent))
-        let source = InputSource(folder: job.folder, specs: job.inputs, limit: options.canary)
-        let (total, inputsDigest) = try InputsList.write(source, only: lineage?.only, to: staging.inputs)
-        let jobPath = lineage?.jobPath ?? job.file.path
-        var manifest = RunManifest(
-            runID: staging.runID, status: RunStatus.running.rawValue, jobPath: jobPath, jobSHA256: FileDigest.sha256(of: jobData),
-            git: await GitInfo.state(of: URL(fileURLWithPath: jobPath)), spec: job.document, promptPath: lineage?.promptPath ?? job.promptFile.path,
-            promptSHA256: FileDigest.sha256(of: promptData),
-            successSchema: job.sources.successSchema.map { RunManifest.PinnedFile(path: $0.url.path, sha256: $0.sha256) },
-            model: job.model.manifestDescription, inputCount: total, inputsSHA256: inputsDigest, canary: options.canary, startedAt: Timestamp.now(),
-            endedAt: nil, counts: RunCounts(total: total, succeeded: 0, failed: 0), verdict: nil)
-        manifest.origin = lineage?.origin
-        manifest.drift = lineage?.drift ?? []
-        try manifest.write(to: staging.manifest)
-        let folder = try staging.publish()
-        try self.init(
-            job: job, prompt: job.sources.promptText, provider: provider, options: options, folder: folder, lock: lock,
-            manifest: manifest, history: nil, only: lineage?.only)
-    }
-
-    /// The one place an engine is put together, for a new run or a resumed one.
-    init(
-        job: JobSpec, prompt: String, provider: (any ModelProvider)?, options: RunOptions, folder: RunFolder, lock: RunLock, manifest: RunManifest,
-        history: RunHistory?, only: Set<String>?
-    ) throws {
+    /// An engine for a run folder that `RunSetup` prepared (a new run, or a resumed one):
+    /// quick (it opens the run's files and builds the provider and the job's consumers);
+    /// nothing is sent to the model until `run()`.
+    public init(job: JobSpec, setup: RunSetup, provider: (any ModelProvider)? = nil, options: RunOptions = RunOptions()) throws {
+        let folder = setup.folder
+        let lock = setup.lock
+        let manifest = setup.manifest
+        let history = setup.history
+        let only = setup.only
+        let prompt = job.sources.promptText
         self.job = job
         self.options = options
         self.folder = folder

@@ -3,8 +3,6 @@ public import Logging
 
 /// Options for one run.
 public struct RunOptions: Sendable {
-    /// Run only the first N items (`vigil run --canary N`).
-    public var canary: Int?
     /// How often a `progress` event is published.
     public var progressInterval: Duration
     /// After the run's end, how long slow consumers (a webhook) may take to receive what
@@ -18,10 +16,9 @@ public struct RunOptions: Sendable {
 
     /// Options; the defaults are `vigil run`'s.
     public init(
-        canary: Int? = nil, progressInterval: Duration = .seconds(2), deliveryLimit: Duration = .seconds(5), logger: Logger = Logger(label: "vigil.run"),
+        progressInterval: Duration = .seconds(2), deliveryLimit: Duration = .seconds(5), logger: Logger = Logger(label: "vigil.run"),
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
-        self.canary = canary
         self.progressInterval = progressInterval
         self.deliveryLimit = deliveryLimit
         self.logger = logger

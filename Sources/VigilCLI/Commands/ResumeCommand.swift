@@ -31,9 +31,11 @@ struct ResumeCommand: AsyncParsableCommand {
         let stops = await StopRequests()
         let (recorded, spec) = try RunSession.openRecorded(runFolder)
         let logger = RunSession.logger(for: spec)
+        let setup: RunSetup
         let engine: RunEngine
         do {
-            engine = try await RunEngine(resuming: recorded, job: spec, allowDrift: allowDrift, options: RunOptions(logger: logger))
+            setup = try RunSetup.resuming(recorded, job: spec, allowDrift: allowDrift)
+            engine = try RunEngine(job: spec, setup: setup, options: RunOptions(logger: logger))
         } catch let refusal as ResumeRefusal {
             // Says what to do instead; its status says how it ends (nothing to resume: 0).
             throw refusal
@@ -42,8 +44,8 @@ struct ResumeCommand: AsyncParsableCommand {
         }
         let counts = recorded.manifest.counts
         Console.error("resuming run \(recorded.manifest.runID): \(counts.completed) of \(counts.total) items were done -> \(recorded.folder.url.path)")
-        if !engine.resumedDrift.isEmpty {
-            Console.error((["warning: continuing despite drift (--allow-drift; recorded in the manifest):"] + engine.resumedDrift.map { "  \($0)" }).joined(separator: "\n"))
+        if !setup.resumedDrift.isEmpty {
+            Console.error((["warning: continuing despite drift (--allow-drift; recorded in the manifest):"] + setup.resumedDrift.map { "  \($0)" }).joined(separator: "\n"))
         }
         try await RunSession.execute(engine, spec: spec, quiet: quiet, stops: stops)
     }

@@ -61,7 +61,7 @@ struct RunCommand: AsyncParsableCommand {
         if !validation.diagnostics.isEmpty { Console.error(renderer.render(validation.diagnostics)) }
         let logger = RunSession.logger(for: spec)
         let engine = try await CommandFailure.context("cannot start the run") {
-            try await RunEngine(job: spec, options: RunOptions(canary: canary, logger: logger))
+            try RunEngine(job: spec, setup: try await RunSetup.newRun(of: spec, canary: canary), options: RunOptions(logger: logger))
         }
         Console.error("run \(engine.folder.runID): \(count) items" + (canary.map { " (canary: the first \(min($0, count)))" } ?? "") + " -> \(engine.folder.url.path)")
         try await RunSession.execute(engine, spec: spec, quiet: quiet, stops: stops)

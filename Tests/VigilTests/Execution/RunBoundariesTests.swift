@@ -18,7 +18,8 @@ import Vigil
         // Edited between the check and the run: the run must not pick the new bytes up.
         try "A different prompt.\n".write(to: job.folder.appendingPathComponent("prompt.md"), atomically: true, encoding: .utf8)
         try "name: edited\n".write(toFile: job.path, atomically: true, encoding: .utf8)
-        let engine = try await RunEngine(job: spec, provider: ProviderFactory.make(for: spec), options: RunOptions(progressInterval: .seconds(60)))
+        let engine = try RunEngine(
+            job: spec, setup: try await RunSetup.newRun(of: spec), provider: ProviderFactory.make(for: spec), options: RunOptions(progressInterval: .seconds(60)))
         _ = await engine.run()
         let results = try job.lines(engine.folder.results).map { try JSONParser().parse($0) }
         #expect(results.map { $0["result"]?["prompt"] } == [.string("Answer with Darwin Core JSON.\n"), .string("Answer with Darwin Core JSON.\n")])

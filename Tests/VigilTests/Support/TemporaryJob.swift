@@ -76,7 +76,8 @@ struct TemporaryJob {
         guard let job = validation.job else {
             throw TestFailure("the test job is invalid: \(validation.diagnostics)")
         }
-        return try await RunEngine(job: job, provider: provider ?? ProviderFactory.make(for: job, environment: environment), options: options)
+        return try RunEngine(
+            job: job, setup: try await RunSetup.newRun(of: job), provider: provider ?? ProviderFactory.make(for: job, environment: environment), options: options)
     }
 
     func lines(_ url: URL) throws -> [String] {

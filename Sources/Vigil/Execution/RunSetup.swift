@@ -1,0 +1,58 @@
+public import Foundation
+
+/// The first step of a run, before any engine exists: the run folder staged under a hidden
+/// name, locked, the copies of the job and prompt (the bytes validation checked), the
+/// frozen item list (`inputs.jsonl`, by listing and `stat`: no input is read), and the
+/// first manifest; then the folder is published under its run id. `RunEngine(job:setup:)`
+/// runs what it prepared. (A resumed run is prepared by `RunSetup.resuming`.)
+public struct RunSetup: Sendable {
+    /// The run folder, published.
+    public let folder: RunFolder
+    /// Held until the run ends: no second process can run this folder.
+    let lock: RunLock
+    /// The manifest as written at the start (`running`).
+    public let manifest: RunManifest
+    /// What a resumed run had done before (nil for a new run).
+    let history: RunHistory?
+    /// When set, the only items of the list that belong to the run.
+    let only: Set<String>?
+
+    init(folder: RunFolder, lock: RunLock, manifest: RunManifest, history: RunHistory?, only: Set<String>?) {
+        self.folder = folder
+        self.lock = lock
+        self.manifest = manifest
+        self.history = history
+        self.only = only
+    }
+
+    /// Sets up a new run of `job`.
+    /// - Parameters:
+    ///   - canary: run only the first N items (`vigil run --canary N`).
+    ///   - lineage: the run this one reproduces or retries (`vigil rerun`,
+    ///     `vigil run --retry-failed`).
+    public static func newRun(of job: JobSpec, canary: Int? = nil, lineage: RunLineage? = nil) async throws -> RunSetup {
+        // The bytes validation checked, not the files read again (they may have changed).
+        let promptData = Data(job.sources.prompt)
+        let jobData = Data(job.sources.job)
+        let staging = try RunFolder.create(under: job.outputDirectory, jobName: job.name)
+        // The lock is on the file itself, so it holds across the rename below.
+        let lock = try RunLock(folder: staging.url)
+        try AtomicFile.write(jobData, to: staging.jobCopy)
+        try AtomicFile.write(promptData, to: staging.promptCopy(named: job.promptFile.lastPathComponent))
+        let source = InputSource(folder: job.folder, specs: job.inputs, limit: canary)
+        let (total, inputsDigest) = try InputsList.write(source, only: lineage?.only, to: staging.inputs)
+        let jobPath = lineage?.jobPath ?? job.file.path
+        var manifest = RunManifest(
+            runID: staging.runID, status: RunStatus.running.rawValue, jobPath: jobPath, jobSHA256: FileDigest.sha256(of: jobData),
+            git: await GitInfo.state(of: URL(fileURLWithPath: jobPath)), spec: job.document, promptPath: lineage?.promptPath ?? job.promptFile.path,
+            promptSHA256: FileDigest.sha256(of: promptData),
+            successSchema: job.sources.successSchema.map { RunManifest.PinnedFile(path: $0.url.path, sha256: $0.sha256) },
+            model: job.model.manifestDescription, inputCount: total, inputsSHA256: inputsDigest, canary: canary, startedAt: Timestamp.now(),
+            endedAt: nil, counts: RunCounts(total: total, succeeded: 0, failed: 0), verdict: nil)
+        manifest.origin = lineage?.origin
+        manifest.drift = lineage?.drift ?? []
+        try manifest.write(to: staging.manifest)
+        let folder = try staging.publish()
+        return RunSetup(folder: folder, lock: lock, manifest: manifest, history: nil, only: lineage?.only)
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+
+extension RunSetup {
+    /// Prepares a stopped or crashed run to continue in its own folder: takes its lock
+    /// (refusing if its process is alive), checks the job copy, prompt, schema, inputs and
+    /// tool against the manifest, repairs torn last lines, and rebuilds what was done from
+    /// the files; the engine then runs only the items not yet in results.jsonl or
+    /// failed.jsonl, publishes `run.resumed` and finishes the same folder.
+    /// - Parameter job: the run's job as `recorded.loadJob()` gives it (its copy, checked).
+    public static func resuming(_ recorded: RecordedRun, job: JobSpec, allowDrift: Bool = false) throws -> RunSetup {
+        guard recorded.manifest.status == RunStatus.running.rawValue || recorded.manifest.status == RunStatus.interrupted.rawValue else {
+            throw ResumeRefusal.ended(recorded.manifest)
+        }
+        let lock: RunLock
+        do {
+            lock = try RunLock(folder: recorded.folder.url)
+        } catch let held as RunLock.Held {
+            throw ResumeRefusal.stillRunning(held)
+        }
+        let drift = PinCheck.drift(of: recorded, job: job, for: .resume)
+        guard drift.isEmpty || allowDrift else { throw ResumeRefusal.drift(drift) }
+        let history = try RunHistory.rebuild(recorded.folder, job: job)
+        var manifest = recorded.manifest
+        manifest.status = RunStatus.running.rawValue
+        manifest.endedAt = nil
+        manifest.verdict = nil
+        manifest.resumes.append(
+            RunManifest.Resumption(
+                at: Timestamp.now(), repairedBytes: history.repairedBytes,
+                recoveredItems: history.recovered, drift: drift.map(\.message)))
+        try manifest.write(to: recorded.folder.manifest)
+        return RunSetup(folder: recorded.folder, lock: lock, manifest: manifest, history: history, only: try recorded.itemFilter())
+    }
+
+    /// The drift a resume was allowed to continue past (`--allow-drift`), if any.
+    public var resumedDrift: [String] { history == nil ? [] : manifest.resumes.last?.drift ?? [] }
+}
