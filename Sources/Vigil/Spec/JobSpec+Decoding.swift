@@ -47,7 +47,7 @@ extension JobSpec {
         version = 1
         name = document["name"]?.stringValue ?? ""
         description = document["description"]?.stringValue
-        inputs = (document["inputs"]?.arrayValue ?? []).map(Self.input)
+        inputs = (document["inputs"]?.arrayValue ?? []).compactMap(InputSpec.init(json:))
         model = Self.model(document["model"] ?? .null)
         prompt = PromptSpec(file: document["prompt"]?["file"]?.stringValue ?? "", sha256: document["prompt"]?["sha256"]?.stringValue ?? "")
         success = SuccessSpec(
@@ -71,13 +71,6 @@ extension JobSpec {
 
     static func duration(_ value: JSONValue?) -> JobDuration? {
         value?.stringValue.flatMap(JobDuration.init)
-    }
-
-    private static func input(_ value: JSONValue) -> InputSpec {
-        if let pattern = value["glob"]?.stringValue {
-            return .glob(pattern: pattern, exclude: value["exclude"]?.arrayValue?.compactMap(\.stringValue) ?? [], limit: int(value["limit"]))
-        }
-        return .jsonl(path: value["jsonl"]?.stringValue ?? "", idField: value["id_field"]?.stringValue, limit: int(value["limit"]))
     }
 
     private static func model(_ value: JSONValue) -> ModelSpec {

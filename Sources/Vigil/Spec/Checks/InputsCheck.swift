@@ -17,7 +17,7 @@ enum InputsCheck {
         var acrossInputs = IDFingerprints()
         var specs: [(spec: InputSpec, location: SourceLocation)] = []
         for (index, entry) in entries.enumerated() {
-            guard let spec = spec(entry.json) else { failed = true; continue }
+            guard let spec = InputSpec(json: entry.json) else { failed = true; continue }
             let location = (entry.member("glob") ?? entry.member("jsonl"))?.value.location ?? entry.location
             specs.append((spec, location))
             var items = InputSource(folder: context.folder, specs: [spec]).makeIterator()
@@ -73,18 +73,5 @@ enum InputsCheck {
         case .glob(let pattern, _, _): "the glob \"\(pattern)\" matches no files"
         case .jsonl(let path, _, _): "\(path) holds no records"
         }
-    }
-
-    /// The spec of an input entry whose shape is right (else the schema has reported it).
-    static func spec(_ value: JSONValue) -> InputSpec? {
-        // A limit below 1 is the schema's to report; here it is ignored.
-        let limit = value["limit"]?.numberValue?.int64Value.map { Int(clamping: $0) }.flatMap { $0 >= 1 ? $0 : nil }
-        if case .string(let pattern)? = value["glob"], value["jsonl"] == nil {
-            return .glob(pattern: pattern, exclude: value["exclude"]?.arrayValue?.compactMap(\.stringValue) ?? [], limit: limit)
-        }
-        if case .string(let path)? = value["jsonl"], value["glob"] == nil {
-            return .jsonl(path: path, idField: value["id_field"]?.stringValue, limit: limit)
-        }
-        return nil
     }
 }
