@@ -75,12 +75,13 @@ import Vigil
         let start = clock.now
         let summary = await engine.run()
         let elapsed = clock.now - start
-        // Each of a dozen events would take three attempts 1.5 s apart: 15 s and more.
-        #expect(elapsed < .seconds(8), "\(elapsed)")
         #expect(summary.status == .completed)
         #expect((summary.undeliveredEvents["webhook"] ?? 0) > 0)
-        // The run's duration is its items', not the consumers' drain after it.
+        // The run's duration is its items' (however slow a loaded machine makes them); what
+        // follows it is the drain, bounded by the 500 ms limit. Unbounded, each of a dozen
+        // events would take three attempts 1.5 s apart: 15 s and more.
         let total = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        #expect(summary.duration < total - 0.4, "duration \(summary.duration) of \(total)")
+        let drain = total - summary.duration
+        #expect(drain > 0.4 && drain < 3, "drain \(drain) s after a run of \(summary.duration) s")
     }
 }
