@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The first step of a run, before any engine exists: the run folder staged under a hidden
 /// name, locked, the copies of the job and prompt (the bytes validation checked), the

@@ -168,7 +168,7 @@ public enum PinCheck {
         let wanted = Set(restamped.map(\.old.id))
         var sent: [String: String] = [:]
         for url in [run.folder.results, run.folder.failed] {
-            try? AppendedLines.read(url, repair: false) { line, _ in
+            _ = try? AppendedLines.read(url, repair: false) { line, _ in
                 if let id = line["id"]?.stringValue, wanted.contains(id), let sha = line["sha256"]?.stringValue { sent[id] = sha }
             }
         }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import JSONSchema
 
 /// `manifest.json`: what ran, how it ended, and digests of everything it produced, so a
@@ -90,6 +90,13 @@ public struct RunManifest: Sendable {
         public var runID: String
         /// The original run's manifest file.
         public var manifest: String
+
+        /// A link to the run `runID`, whose manifest is `manifest`.
+        public init(kind: Kind, runID: String, manifest: String) {
+            self.kind = kind
+            self.runID = runID
+            self.manifest = manifest
+        }
     }
 
     /// One `vigil resume` of the run.
@@ -102,71 +109,14 @@ public struct RunManifest: Sendable {
         public var recoveredItems: Int
         /// Drift allowed by `--allow-drift`, one line each.
         public var drift: [String]
-    }
 
-    /// The manifest as written.
-    public var json: JSONValue {
-        var object = JSONObject()
-        object["manifest_version"] = 1
-        object["run_id"] = .string(runID)
-        object["status"] = .string(status)
-        object["tool"] = ["name": "vigil", "version": .string(toolVersion)]
-        object["host"] = ["name": .string(host), "os": .string(operatingSystem)]
-        if let origin {
-            object[origin.kind.rawValue] = ["run_id": .string(origin.runID), "manifest": .string(origin.manifest)]
+        /// A resumption at `at`.
+        public init(at: Double, repairedBytes: [String: Int], recoveredItems: Int, drift: [String]) {
+            self.at = at
+            self.repairedBytes = repairedBytes
+            self.recoveredItems = recoveredItems
+            self.drift = drift
         }
-        if !drift.isEmpty { object["drift"] = .array(drift.map { .string($0) }) }
-        var job = JSONObject()
-        job["path"] = .string(jobPath)
-        job["sha256"] = .string(jobSHA256)
-        job["copy"] = "job.yaml"
-        job["git"] = git.map { ["commit": .string($0.commit), "dirty": .bool($0.dirty)] } ?? .null
-        object["job"] = .object(job)
-        object["spec"] = spec
-        object["prompt"] = ["path": .string(promptPath), "sha256": .string(promptSHA256)]
-        object["success_schema"] = successSchema.map { ["path": .string($0.path), "sha256": .string($0.sha256)] } ?? .null
-        object["model"] = model
-        object["inputs"] = [
-            "count": .number(JSONNumber(inputCount)), "sha256": .string(inputsSHA256), "list": "inputs.jsonl",
-            "canary": canary.map { .number(JSONNumber($0)) } ?? .null,
-        ]
-        object["started_at"] = .string(Timestamp.iso8601(startedAt))
-        object["ended_at"] = endedAt.map { .string(Timestamp.iso8601($0)) } ?? .null
-        object["duration_seconds"] = endedAt.map { .number(JSONNumber(((($0 - startedAt) * 1000).rounded()) / 1000)) } ?? .null
-        object["counts"] = [
-            "total": .number(JSONNumber(counts.total)), "completed": .number(JSONNumber(counts.completed)),
-            "succeeded": .number(JSONNumber(counts.succeeded)), "failed": .number(JSONNumber(counts.failed)),
-            "not_run": .number(JSONNumber(counts.total - counts.completed)),
-        ]
-        object["verdict"] = verdict.map { .string($0) } ?? .null
-        object["usage"] = usage.json
-        object["outputs"] = Self.sortedObject(outputs.mapValues { .string($0) })
-        object["dropped_events"] = Self.sortedObject(droppedEvents.mapValues { .number(JSONNumber($0)) })
-        if !resumes.isEmpty {
-            object["resumes"] = .array(
-                resumes.map { resumption in
-                    [
-                        "at": .string(Timestamp.iso8601(resumption.at)),
-                        "repaired_bytes": Self.sortedObject(resumption.repairedBytes.mapValues { .number(JSONNumber($0)) }),
-                        "recovered_items": .number(JSONNumber(resumption.recoveredItems)),
-                        "drift": .array(resumption.drift.map { .string($0) }),
-                    ]
-                })
-        }
-        return .object(object)
     }
 
-    private static func sortedObject(_ values: [String: JSONValue]) -> JSONValue {
-        var object = JSONObject()
-        for name in values.keys.sorted() { object[name] = values[name]! }
-        return .object(object)
-    }
-
-    /// Writes the manifest atomically (temporary file, fsync, rename).
-    public func write(to url: URL) throws {
-        var writer = JSONWriter()
-        writer.value(json)
-        writer.newline()
-        try AtomicFile.write(Data(writer.bytes), to: url)
-    }
 }

@@ -1,0 +1,191 @@
+public import Foundation
+import JSONSchema
+
+/// `manifest.json`, version 1: the one definition of the file, both written and read. Reads
+/// every manifest Vigil has written (members it does not need may be absent or null).
+extension RunManifest: Codable {
+    private enum Keys: String, CodingKey {
+        case manifestVersion = "manifest_version", runID = "run_id", status, tool, host, rerunOf = "rerun_of", retryOf = "retry_of", drift
+        case job, spec, prompt, successSchema = "success_schema", model, inputs, startedAt = "started_at", endedAt = "ended_at"
+        case duration = "duration_seconds", counts, verdict, usage, outputs, droppedEvents = "dropped_events", resumes
+        // Members of the nested objects.
+        case name, version, os, manifest, path, sha256, copy, git, commit, dirty, count, list, canary
+        case total, completed, succeeded, failed, notRun = "not_run", promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
+        case at, repairedBytes = "repaired_bytes", recoveredItems = "recovered_items"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var root = encoder.container(keyedBy: Keys.self)
+        try root.encode(1, forKey: .manifestVersion)
+        try root.encode(runID, forKey: .runID)
+        try root.encode(status, forKey: .status)
+        var tool = root.nestedContainer(keyedBy: Keys.self, forKey: .tool)
+        try tool.encode("vigil", forKey: .name)
+        try tool.encode(toolVersion, forKey: .version)
+        var host = root.nestedContainer(keyedBy: Keys.self, forKey: .host)
+        try host.encode(self.host, forKey: .name)
+        try host.encode(operatingSystem, forKey: .os)
+        if let origin {
+            var link = root.nestedContainer(keyedBy: Keys.self, forKey: origin.kind == .rerun ? .rerunOf : .retryOf)
+            try link.encode(origin.runID, forKey: .runID)
+            try link.encode(origin.manifest, forKey: .manifest)
+        }
+        if !drift.isEmpty { try root.encode(drift, forKey: .drift) }
+        var job = root.nestedContainer(keyedBy: Keys.self, forKey: .job)
+        try job.encode(jobPath, forKey: .path)
+        try job.encode(jobSHA256, forKey: .sha256)
+        try job.encode("job.yaml", forKey: .copy)
+        if let git {
+            var state = job.nestedContainer(keyedBy: Keys.self, forKey: .git)
+            try state.encode(git.commit, forKey: .commit)
+            try state.encode(git.dirty, forKey: .dirty)
+        } else {
+            try job.encodeNil(forKey: .git)
+        }
+        try root.encode(spec, forKey: .spec)
+        try Self.encode(PinnedFile(path: promptPath, sha256: promptSHA256), in: &root, at: .prompt)
+        if let successSchema { try Self.encode(successSchema, in: &root, at: .successSchema) } else { try root.encodeNil(forKey: .successSchema) }
+        try root.encode(model, forKey: .model)
+        var inputs = root.nestedContainer(keyedBy: Keys.self, forKey: .inputs)
+        try inputs.encode(inputCount, forKey: .count)
+        try inputs.encode(inputsSHA256, forKey: .sha256)
+        try inputs.encode("inputs.jsonl", forKey: .list)
+        try inputs.encode(canary, forKey: .canary)
+        try root.encode(Timestamp.iso8601(startedAt), forKey: .startedAt)
+        try root.encode(endedAt.map(Timestamp.iso8601), forKey: .endedAt)
+        try root.encode(endedAt.map { ((($0 - startedAt) * 1000).rounded()) / 1000 }, forKey: .duration)
+        var counts = root.nestedContainer(keyedBy: Keys.self, forKey: .counts)
+        try counts.encode(self.counts.total, forKey: .total)
+        try counts.encode(self.counts.completed, forKey: .completed)
+        try counts.encode(self.counts.succeeded, forKey: .succeeded)
+        try counts.encode(self.counts.failed, forKey: .failed)
+        try counts.encode(self.counts.total - self.counts.completed, forKey: .notRun)
+        try root.encode(verdict, forKey: .verdict)
+        var usage = root.nestedContainer(keyedBy: Keys.self, forKey: .usage)
+        try usage.encode(self.usage.promptTokens, forKey: .promptTokens)
+        try usage.encode(self.usage.completionTokens, forKey: .completionTokens)
+        try root.encode(outputs, forKey: .outputs)
+        try root.encode(droppedEvents, forKey: .droppedEvents)
+        if !resumes.isEmpty {
+            var list = root.nestedUnkeyedContainer(forKey: .resumes)
+            for resumption in resumes {
+                var entry = list.nestedContainer(keyedBy: Keys.self)
+                try entry.encode(Timestamp.iso8601(resumption.at), forKey: .at)
+                try entry.encode(resumption.repairedBytes, forKey: .repairedBytes)
+                try entry.encode(resumption.recoveredItems, forKey: .recoveredItems)
+                try entry.encode(resumption.drift, forKey: .drift)
+            }
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let root = try decoder.container(keyedBy: Keys.self)
+        let version = try root.decode(Int.self, forKey: .manifestVersion)
+        guard version == 1 else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .manifestVersion, in: root, debugDescription: "is \(version); this Vigil (\(VigilVersion.current)) reads version 1 manifests")
+        }
+        let job = try root.nestedContainer(keyedBy: Keys.self, forKey: .job)
+        let prompt = try root.nestedContainer(keyedBy: Keys.self, forKey: .prompt)
+        let inputs = try root.nestedContainer(keyedBy: Keys.self, forKey: .inputs)
+        let counts = try? root.nestedContainer(keyedBy: Keys.self, forKey: .counts)
+        let git = try? job.nestedContainer(keyedBy: Keys.self, forKey: .git)
+        let schema = try? root.nestedContainer(keyedBy: Keys.self, forKey: .successSchema)
+        self.init(
+            runID: try root.decode(String.self, forKey: .runID), status: try root.decode(String.self, forKey: .status),
+            jobPath: try job.decode(String.self, forKey: .path), jobSHA256: try job.decode(String.self, forKey: .sha256),
+            git: try git.map { GitState(commit: try $0.decode(String.self, forKey: .commit), dirty: try $0.decodeIfPresent(Bool.self, forKey: .dirty) ?? false) },
+            spec: try root.decodeIfPresent(JSONValue.self, forKey: .spec) ?? .null,
+            promptPath: try prompt.decode(String.self, forKey: .path), promptSHA256: try prompt.decode(String.self, forKey: .sha256),
+            successSchema: try schema.map { PinnedFile(path: try $0.decode(String.self, forKey: .path), sha256: try $0.decode(String.self, forKey: .sha256)) },
+            model: try root.decodeIfPresent(JSONValue.self, forKey: .model) ?? .null,
+            inputCount: try inputs.decodeIfPresent(Int.self, forKey: .count) ?? 0, inputsSHA256: try inputs.decode(String.self, forKey: .sha256),
+            canary: try inputs.decodeIfPresent(Int.self, forKey: .canary),
+            startedAt: try Self.time(root, .startedAt) ?? 0, endedAt: try Self.time(root, .endedAt),
+            counts: RunCounts(
+                total: try counts?.decodeIfPresent(Int.self, forKey: .total) ?? 0, succeeded: try counts?.decodeIfPresent(Int.self, forKey: .succeeded) ?? 0,
+                failed: try counts?.decodeIfPresent(Int.self, forKey: .failed) ?? 0),
+            verdict: try root.decodeIfPresent(String.self, forKey: .verdict))
+        if let usage = try? root.nestedContainer(keyedBy: Keys.self, forKey: .usage) {
+            self.usage = TokenUsage(
+                promptTokens: try usage.decodeIfPresent(Int.self, forKey: .promptTokens) ?? 0,
+                completionTokens: try usage.decodeIfPresent(Int.self, forKey: .completionTokens) ?? 0)
+        }
+        let tool = try root.nestedContainer(keyedBy: Keys.self, forKey: .tool)
+        toolVersion = try tool.decode(String.self, forKey: .version)
+        let host = try? root.nestedContainer(keyedBy: Keys.self, forKey: .host)
+        self.host = try host?.decodeIfPresent(String.self, forKey: .name) ?? ""
+        operatingSystem = try host?.decodeIfPresent(String.self, forKey: .os) ?? ""
+        outputs = try root.decodeIfPresent([String: String].self, forKey: .outputs) ?? [:]
+        droppedEvents = try root.decodeIfPresent([String: Int].self, forKey: .droppedEvents) ?? [:]
+        for (key, kind) in [(Keys.rerunOf, Origin.Kind.rerun), (.retryOf, .retryFailed)] {
+            guard let link = try? root.nestedContainer(keyedBy: Keys.self, forKey: key) else { continue }
+            origin = Origin(kind: kind, runID: try link.decode(String.self, forKey: .runID), manifest: try link.decode(String.self, forKey: .manifest))
+        }
+        drift = try root.decodeIfPresent([String].self, forKey: .drift) ?? []
+        if var list = try? root.nestedUnkeyedContainer(forKey: .resumes) {
+            while !list.isAtEnd {
+                let entry = try list.nestedContainer(keyedBy: Keys.self)
+                resumes.append(
+                    Resumption(
+                        at: try Self.time(entry, .at) ?? 0, repairedBytes: try entry.decodeIfPresent([String: Int].self, forKey: .repairedBytes) ?? [:],
+                        recoveredItems: try entry.decodeIfPresent(Int.self, forKey: .recoveredItems) ?? 0,
+                        drift: try entry.decodeIfPresent([String].self, forKey: .drift) ?? []))
+            }
+        }
+    }
+
+    private static func encode(_ pin: PinnedFile, in container: inout KeyedEncodingContainer<Keys>, at key: Keys) throws {
+        var nested = container.nestedContainer(keyedBy: Keys.self, forKey: key)
+        try nested.encode(pin.path, forKey: .path)
+        try nested.encode(pin.sha256, forKey: .sha256)
+    }
+
+    /// An ISO 8601 time at `key` (nil: absent or null).
+    private static func time(_ container: KeyedDecodingContainer<Keys>, _ key: Keys) throws -> Double? {
+        guard let text = try container.decodeIfPresent(String.self, forKey: key) else { return nil }
+        guard let time = Timestamp.parse(text) else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "is not a timestamp (\(text))")
+        }
+        return time
+    }
+
+    /// Writes the manifest atomically (temporary file, fsync, rename): keys sorted, so
+    /// two manifests compare line by line.
+    public func write(to url: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var data = try encoder.encode(self)
+        data.append(0x0A)
+        try AtomicFile.write(data, to: url)
+    }
+
+    /// Reads a `manifest.json` written by Vigil.
+    public init(contentsOf url: URL) throws(ManifestProblem) {
+        guard let data = try? Data(contentsOf: url) else {
+            throw ManifestProblem(url: url, problem: "cannot be read (is this a run folder, or its manifest.json?)")
+        }
+        do {
+            self = try JSONDecoder().decode(RunManifest.self, from: data)
+        } catch let error as DecodingError {
+            throw ManifestProblem(url: url, problem: Self.sentence(error) + "; a manifest is written atomically, so this file was changed by hand")
+        } catch {
+            throw ManifestProblem(url: url, problem: "not JSON (\(error)); a manifest is written atomically, so this file was changed by hand")
+        }
+    }
+
+    /// `missing job.path`, `manifest_version is 2; ...`.
+    private static func sentence(_ error: DecodingError) -> String {
+        func path(_ keys: [any CodingKey], _ last: (any CodingKey)? = nil) -> String {
+            (keys + (last.map { [$0] } ?? [])).map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "missing \(path(context.codingPath, key))"
+        case .valueNotFound(_, let context): return "\(path(context.codingPath)) is null"
+        case .typeMismatch(let type, let context): return "\(path(context.codingPath)) is not a \(type)"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "not JSON" : "\(path(context.codingPath)) \(context.debugDescription)"
+        @unknown default: return "\(error)"
+        }
+    }
+}
