@@ -92,18 +92,8 @@ struct RunRecorder: Sendable {
     /// `checkpoint.json`: counts and the last event number (informative: a resume reads
     /// the appended files, which are the truth).
     func saveCheckpoint(_ progress: RunProgress) {
-        var writer = JSONWriter()
-        writer.beginObject()
-        writer.key("run"); writer.string(folder.runID)
-        writer.key("completed"); writer.int(progress.counts.completed)
-        writer.key("succeeded"); writer.int(progress.counts.succeeded)
-        writer.key("failed"); writer.int(progress.counts.failed)
-        writer.key("last_sequence"); writer.int(bus.lastSequence)
-        writer.key("saved_at"); writer.string(Timestamp.iso8601(Timestamp.now()))
-        writer.endObject()
-        writer.newline()
         do {
-            try AtomicFile.write(Data(writer.bytes), to: folder.checkpoint)
+            try Checkpoint(run: folder.runID, counts: progress.counts, lastSequence: bus.lastSequence).write(to: folder.checkpoint)
             bus.publish(.checkpointSaved(completed: progress.counts.completed))
         } catch {
             logger.error("cannot save the checkpoint: \(error)")

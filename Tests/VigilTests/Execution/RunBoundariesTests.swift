@@ -39,6 +39,18 @@ import Vigil
         #expect(progress.allSatisfy { $0["total"] == 3 }, "\(progress.map { $0["total"] })")
     }
 
+    @Test func theCheckpointReadsBackWithTheRunsCounts() async throws {
+        let job = try TemporaryJob(items: 7, extractor: TemporaryJob.extractor("answer = {\"n\": n if n != 3 else 0}"), thresholds: "")
+        let engine = try await job.engine()
+        let summary = await engine.run()
+        let checkpoint = try Checkpoint(contentsOf: engine.folder.checkpoint)
+        #expect(checkpoint.run == engine.folder.runID)
+        #expect(RunCounts(total: 7, succeeded: checkpoint.succeeded, failed: checkpoint.failed) == summary.counts)
+        #expect(checkpoint.completed == 7)
+        // Saved at the end: only its own `checkpoint.saved` and the run's last event follow.
+        #expect(checkpoint.lastSequence == engine.bus.lastSequence - 2)
+    }
+
     @Test func aPassedCheckSaysItPassed() async throws {
         let job = try TemporaryJob(items: 6, extractor: TemporaryJob.extractor("answer = {\"n\": n if n != 2 else 0}"))
         let engine = try await job.engine()
