@@ -43,10 +43,12 @@ public struct JobLoader: Sendable {
         }
         let file = URL(fileURLWithPath: path).standardizedFileURL
         let folder = folder ?? file.deletingLastPathComponent()
-        var context = JobCheckContext(tree: tree, folder: folder, environment: environment, purpose: purpose)
-        context.promptFile = promptFile
+        // Decoded once; the checks are functions over its typed fields (and where each was
+        // written). The bytes checked are filled in below, once the checks have read them.
+        var job = JobSpec(decoding: tree, file: file, folder: folder, promptFile: promptFile, sources: JobSources(job: bytes, prompt: [], successSchema: nil))
+        var context = JobCheckContext(job: job, environment: environment, purpose: purpose)
         context.diagnostics = JobSchemaDiagnostics.diagnostics(for: JobSchema.compiled.validate(tree.json), in: tree)
-        SecretCheck.run(&context)
+        SecretCheck.run(tree, &context)
         // A key flagged as a secret is also an unknown key; the secret is what matters.
         let secretLocations = Set(context.diagnostics.filter { $0.code == .secretInJob }.map(\.location.line))
         context.diagnostics.removeAll { $0.code == .unknownKey && secretLocations.contains($0.location.line) }
@@ -59,9 +61,9 @@ public struct JobLoader: Sendable {
 
         let diagnostics = context.diagnostics.sorted { $0.location < $1.location }
         let valid = !diagnostics.contains { $0.severity == .error }
-        let sources = JobSources(job: bytes, prompt: context.promptBytes ?? [], successSchema: context.successSchema)
+        job.sources = JobSources(job: bytes, prompt: context.promptBytes ?? [], successSchema: context.successSchema)
         return JobValidation(
-            job: valid ? JobSpec(validated: tree.json, file: file, folder: folder, promptFile: promptFile, sources: sources) : nil,
+            job: valid ? job : nil,
             diagnostics: diagnostics, itemCount: context.itemCount,
             firstItems: context.firstItems, source: tree)
     }

@@ -40,10 +40,14 @@ extension JobSpec {
         public static let breaker = ExecutionSpec.Breaker(openAfter: 5, coolDown: JobDuration("30s")!, giveUpAfter: JobDuration("2h")!)
     }
 
-    /// Builds the spec from a document that already passed the job schema (so shapes and
-    /// types are known to be right; anything absent takes its default).
-    init(validated document: JSONValue, file: URL, folder: URL, promptFile: URL?, sources: JobSources) {
+    /// Decodes the job once from its located tree: the typed fields the checks and the run
+    /// read, and where each was written. Lenient: a value in the wrong shape (which the job
+    /// schema reports) or absent takes its default, so the checks can run on a job with
+    /// errors and report everything at once.
+    init(decoding tree: LocatedValue, file: URL, folder: URL, promptFile: URL?, sources: JobSources) {
+        let document = tree.json
         self.sources = sources
+        locations = JobLocations(tree)
         version = 1
         name = document["name"]?.stringValue ?? ""
         description = document["description"]?.stringValue

@@ -40,6 +40,8 @@ public struct JobSpec: Sendable {
     public var document: JSONValue
     /// The bytes of the job, prompt and success schema that were checked: what runs.
     public var sources: JobSources
+    /// Where each field was written, for diagnostics.
+    public var locations: JobLocations
 
     /// How the job's paths are resolved (against `folder`).
     public var paths: PathResolver { PathResolver(folder: folder) }

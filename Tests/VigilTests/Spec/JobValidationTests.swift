@@ -11,6 +11,20 @@ import Vigil
         JobLoader(purpose: .validate, environment: environment).load(Self.fixtures.appendingPathComponent(fixture).path).diagnostics
     }
 
+    @Test func theJobIsDecodedOnceWithWhereEachFieldWasWritten() throws {
+        let path = TestEnvironment.repository.appendingPathComponent("jobs/demo.yaml").path
+        let job = try #require(JobLoader(purpose: .validate, environment: [:]).load(path, displayName: "jobs/demo.yaml").job)
+        #expect(job.prompt.file == "prompts/label_to_dwc.md")
+        #expect(job.locations[.promptFile] == SourceLocation(file: "jobs/demo.yaml", line: 16, column: 9))
+        #expect(job.locations[.program] == SourceLocation(file: "jobs/demo.yaml", line: 12, column: 13))
+        #expect(job.locations.inputs.map(\.index) == [0])
+        #expect(job.locations.inputs.first?.location == SourceLocation(file: "jobs/demo.yaml", line: 9, column: 11))
+        #expect(job.locations[.retriesInitialDelay] != nil && job.execution.retries.initialDelay.text == "1s")
+        // Not written: no location, and the typed field holds the default.
+        #expect(job.locations[.rateLimitPer] == nil && job.execution.rateLimit == nil)
+        #expect(job.locations[.breakerCoolDown] == nil && job.execution.breaker.coolDown == JobSpec.Defaults.breaker.coolDown)
+    }
+
     @Test func embeddedSchemaIsTheFileInSchemas() throws {
         let file = try String(contentsOf: TestEnvironment.repository.appendingPathComponent("schemas/job.v1.schema.json"), encoding: .utf8)
         #expect(JobSchema.text == file.trimmingCharacters(in: .newlines), "run python3 Scripts/generate-job-schema.py")

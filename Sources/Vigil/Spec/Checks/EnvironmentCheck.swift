@@ -2,13 +2,14 @@
 /// validate on a machine without the key), an error when the job is about to run.
 enum EnvironmentCheck {
     static func run(_ context: inout JobCheckContext) {
+        let job = context.job
         var named: [(name: String, role: String, location: SourceLocation)] = []
-        if let (name, location) = context.string("model", "api_key_env"), context.string("model", "provider")?.text == "openai" {
-            named.append((name, "model.api_key_env", location))
+        if case .openAI(_, _, let keyVariable) = job.model.provider, let location = job.locations[.apiKeyVariable], !keyVariable.isEmpty {
+            named.append((keyVariable, "model.api_key_env", location))
         }
-        for (index, consumer) in (context.value("consumers")?.elements ?? []).enumerated() {
-            if let variable = consumer.member("url_env"), let name = variable.value.stringValue {
-                named.append((name, "consumers[\(index)].url_env", variable.value.location))
+        for (index, consumer) in job.consumers.enumerated() {
+            if let name = consumer.urlEnvironment, let location = job.locations.consumerURLVariables[index] {
+                named.append((name, "consumers[\(index)].url_env", location))
             }
         }
         for (name, role, location) in named where (context.environment[name] ?? "").isEmpty {

@@ -8,24 +8,25 @@ enum InputsCheck {
     static let keptItems = 20
 
     static func run(_ context: inout JobCheckContext) {
-        guard let inputs = context.value("inputs"), case .sequence(let entries) = inputs.content, !entries.isEmpty else { return }
+        let job = context.job
+        let entryCount = job.inputs.count + job.locations.malformedInputs
+        guard entryCount > 0 else { return }
         var count = 0
         var first: [InputItem] = []
-        var failed = false
+        // An entry in the wrong shape (the schema reports it) leaves the count unknown.
+        var failed = job.locations.malformedInputs > 0
         // Across inputs only (each input checks its own ids): 8 bytes an item, confirmed
         // against the ids at the end (see `IDFingerprints`).
         var acrossInputs = IDFingerprints()
         var specs: [(spec: InputSpec, location: SourceLocation)] = []
-        for (index, entry) in entries.enumerated() {
-            guard let spec = InputSpec(json: entry.json) else { failed = true; continue }
-            let location = (entry.member("glob") ?? entry.member("jsonl"))?.value.location ?? entry.location
+        for (spec, (index, location)) in zip(job.inputs, job.locations.inputs) {
             specs.append((spec, location))
-            var items = InputSource(folder: context.folder, specs: [spec]).makeIterator()
+            var items = InputSource(folder: job.folder, specs: [spec]).makeIterator()
             var inThisInput = 0
             do {
                 while let item = try items.next() {
                     inThisInput += 1
-                    if entries.count > 1 { acrossInputs.add(item.id) }
+                    if entryCount > 1 { acrossInputs.add(item.id) }
                     if first.count < keptItems { first.append(item) }
                 }
             } catch {
@@ -41,7 +42,7 @@ enum InputsCheck {
             }
             count += inThisInput
         }
-        if !failed, entries.count > 1, let (id, earlier, later) = itemInTwoInputs(specs, suspects: acrossInputs.repeated(), fingerprint: acrossInputs.fingerprint, folder: context.folder) {
+        if !failed, entryCount > 1, let (id, earlier, later) = itemInTwoInputs(specs, suspects: acrossInputs.repeated(), fingerprint: acrossInputs.fingerprint, folder: job.folder) {
             context.report(
                 Diagnostic(.inputInvalid, "item \"\(id)\" comes from inputs[\(earlier)] and inputs[\(later)]; an item must come from one input", at: specs[later].location))
             failed = true

@@ -1,14 +1,13 @@
 import Foundation
 
-/// What every semantic check of a job sees: the located document, the job's folder, the
-/// environment, and whether the job is about to run (some warnings become errors then).
+/// What every semantic check of a job sees: the job as decoded (its typed fields and where
+/// each was written), the environment, and whether the job is about to run (some warnings
+/// become errors then). The checks add what they find, and what they read and verified for
+/// the run (the prompt's bytes, the compiled success schema, the item count).
 struct JobCheckContext {
-    var tree: LocatedValue
-    var folder: URL
+    var job: JobSpec
     var environment: [String: String]
     var purpose: JobLoader.Purpose
-    /// The prompt file to check instead of `prompt.file` (a run folder's copy).
-    var promptFile: URL? = nil
     var diagnostics: [Diagnostic] = []
     /// How many items the inputs resolve to (nil when an input failed).
     var itemCount: Int? = nil
@@ -23,29 +22,9 @@ struct JobCheckContext {
         diagnostics.append(diagnostic)
     }
 
-    /// The located value at a path of keys and indexes, if it is there.
-    func value(_ path: String...) -> LocatedValue? {
-        var current: LocatedValue? = tree
-        for key in path {
-            guard let node = current else { return nil }
-            if let index = Int(key), case .sequence(let elements) = node.content {
-                current = elements.indices.contains(index) ? elements[index] : nil
-            } else {
-                current = node[key]
-            }
-        }
-        return current
-    }
-
-    func string(_ path: String...) -> (text: String, location: SourceLocation)? {
-        var current: LocatedValue? = tree
-        for key in path { current = current?[key] }
-        guard let current, case .string(let text) = current.content else { return nil }
-        return (text, current.location)
-    }
-
+    /// A path the job names, resolved (`PathResolver`).
     func url(_ written: String) -> URL {
-        PathResolver(folder: folder).url(written)
+        job.url(written)
     }
 }
 

@@ -4,8 +4,8 @@ import Foundation
 /// executable file; a bare name must be found on PATH.
 enum ProgramCheck {
     static func run(_ context: inout JobCheckContext) {
-        guard context.string("model", "provider")?.text == "command",
-            let first = context.value("model", "command")?.elements.first, let program = first.stringValue
+        guard case .command(let arguments, _, _) = context.job.model.provider, let program = arguments.first,
+            let location = context.job.locations[.program]
         else { return }
         if program.contains("/") {
             let url = context.url(program)
@@ -14,13 +14,13 @@ enum ProgramCheck {
                 context.report(
                     Diagnostic(
                         .programNotFound, exists ? "\(program) is not executable" : "the program \(program) does not exist",
-                        at: first.location, hint: exists ? "chmod +x \(program), or run it through its interpreter: [python3, \(program)]" : nil))
+                        at: location, hint: exists ? "chmod +x \(program), or run it through its interpreter: [python3, \(program)]" : nil))
                 return
             }
             return
         }
-        if ProgramSearch.find(program, path: context.environment["PATH"], workingFolder: context.folder) == nil {
-            context.report(Diagnostic(.programNotFound, "the program \"\(program)\" is not on PATH", at: first.location))
+        if ProgramSearch.find(program, path: context.environment["PATH"], workingFolder: context.job.folder) == nil {
+            context.report(Diagnostic(.programNotFound, "the program \"\(program)\" is not on PATH", at: location))
         }
     }
 }

@@ -5,8 +5,11 @@ import Foundation
 /// `image_to_dwc_few_shot` run instead of `image_to_dwc_v2_aafc`.
 enum PromptCheck {
     static func run(_ context: inout JobCheckContext) {
-        guard let (file, fileLocation) = context.string("prompt", "file") else { return }
-        let url = context.promptFile ?? context.url(file)
+        let job = context.job
+        guard let fileLocation = job.locations[.promptFile], !job.prompt.file.isEmpty else { return }
+        let file = job.prompt.file
+        // `prompt.file` resolved, or the run folder's copy a resume or rerun runs from.
+        let url = job.promptFile
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue else {
             let siblings = files(beside: url).map(\.lastPathComponent)
@@ -15,7 +18,8 @@ enum PromptCheck {
             context.report(Diagnostic(.promptMissing, "prompt file \(file) does not exist\(isFolder.boolValue ? " (it is a folder)" : "")", at: fileLocation, hint: hint))
             return
         }
-        guard let (pin, _) = context.string("prompt", "sha256"), pin.count == 64, pin.allSatisfy(\.isHexDigit) else { return }
+        let pin = job.prompt.sha256
+        guard job.locations[.promptSHA256] != nil, pin.count == 64, pin.allSatisfy(\.isHexDigit) else { return }
         // Read once: these bytes are hashed here and are the ones a run sends.
         guard let bytes = try? ContentsOfFile.read(url.path) else {
             context.report(Diagnostic(.promptMissing, "prompt file \(file) cannot be read", at: fileLocation))

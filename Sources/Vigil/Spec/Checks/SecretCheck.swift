@@ -13,8 +13,10 @@ enum SecretCheck {
         #"^AKIA[0-9A-Z]{16}$"#, #"^AIza[0-9A-Za-z_-]{30,}$"#, #"^[Bb]earer\s+\S{10,}$"#, #"hooks\.slack\.com/services/"#,
     ].map { try! NSRegularExpression(pattern: $0) }
 
-    static func run(_ context: inout JobCheckContext) {
-        visit(context.tree, path: "", into: &context.diagnostics)
+    /// Scans the whole document: a secret can be written under any key, known or not, so
+    /// this one check reads the located tree rather than the typed job.
+    static func run(_ tree: LocatedValue, _ context: inout JobCheckContext) {
+        visit(tree, path: "", into: &context.diagnostics)
     }
 
     private static func looksLikeSecret(_ text: String) -> Bool {

@@ -6,7 +6,7 @@ import JSONSchema
 /// and compilable: references resolve, patterns are valid).
 enum SuccessSchemaCheck {
     static func run(_ context: inout JobCheckContext) {
-        guard let (path, location) = context.string("success", "schema") else { return }
+        guard let path = context.job.success.schema, let location = context.job.locations[.successSchema] else { return }
         let url = context.url(path)
         guard FileManager.default.fileExists(atPath: url.path), let bytes = try? ContentsOfFile.read(url.path) else {
             context.report(Diagnostic(.successSchemaMissing, "success schema \(path) does not exist or cannot be read", at: location))
