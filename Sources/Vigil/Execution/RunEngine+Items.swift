@@ -23,7 +23,7 @@ extension RunEngine {
     func processItems(_ start: RunProgress) async -> RunProgress {
         var progress = start
         let concurrency = max(1, job.execution.concurrency)
-        var pending = FrozenItems(list: folder.inputs, job: job)
+        var pending = FrozenItems(list: folder.inputs, job: job, restamped: restamped)
         // A resumed run whose threshold had already failed ends at once, as aborted; so
         // does a run whose folder could not be written from the start.
         var stop = start.ending == nil && !start.stopNow ? Stop.no : Stop.immediate

@@ -34,6 +34,8 @@ public final class RunEngine: Sendable {
     let manifestBase: RunManifest
     /// What a resumed run had done before (nil for a new run).
     let history: RunHistory?
+    /// Files a resume was allowed past with changed stamps (see `RunSetup`).
+    let restamped: [String: FileStamp]
     /// Set by `requestStop`: why to stop taking items.
     let stopRequest = Mutex<String?>(nil)
     /// Wakes the item loop when a stop is requested.
@@ -49,6 +51,7 @@ public final class RunEngine: Sendable {
         let manifest = setup.manifest
         let history = setup.history
         let only = setup.only
+        restamped = setup.restamped
         let prompt = job.sources.promptText
         self.job = job
         self.options = options

@@ -16,13 +16,17 @@ public struct RunSetup: Sendable {
     let history: RunHistory?
     /// When set, the only items of the list that belong to the run.
     let only: Set<String>?
+    /// Files whose stamps changed after listing, with their stamps now, that a resume was
+    /// allowed past (`--allow-drift`): they are sent as they are now.
+    let restamped: [String: FileStamp]
 
-    init(folder: RunFolder, lock: RunLock, manifest: RunManifest, history: RunHistory?, only: Set<String>?) {
+    init(folder: RunFolder, lock: RunLock, manifest: RunManifest, history: RunHistory?, only: Set<String>?, restamped: [String: FileStamp] = [:]) {
         self.folder = folder
         self.lock = lock
         self.manifest = manifest
         self.history = history
         self.only = only
+        self.restamped = restamped
     }
 
     /// Sets up a new run of `job`.

@@ -23,7 +23,9 @@ public enum ResumeRefusal: ExitStatusError {
         case .drift(let drift):
             return (["the run's pins have drifted:"] + Drift.lines(drift).map { "  \($0)" }).joined(separator: "\n")
                 + "\ncontinuing would mix two different runs in one folder. Restore them, "
-                + "or pass --allow-drift to continue anyway (the drift is recorded in the manifest)"
+                + "or pass --allow-drift to continue anyway (the drift is recorded in the manifest; a changed input not yet sent "
+                + "is then sent as it is now, with its sha256 on its line). Inputs are listed by size and modification time, "
+                + "so a restored file counts as changed until --allow-drift"
         }
     }
 

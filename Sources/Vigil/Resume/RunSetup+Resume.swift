@@ -29,7 +29,11 @@ extension RunSetup {
                 at: Timestamp.now(), repairedBytes: history.repairedBytes,
                 recoveredItems: history.recovered, drift: drift.map(\.message)))
         try manifest.write(to: recorded.folder.manifest)
-        return RunSetup(folder: recorded.folder, lock: lock, manifest: manifest, history: history, only: try recorded.itemFilter())
+        // Allowed past changed inputs: those not yet sent go out as they are now (their
+        // digests recorded on their lines), not failed against stamps they no longer have.
+        let restamped = drift.contains { $0.kind == .input } ? PinCheck.changedStamps(recorded, job: job) : [:]
+        return RunSetup(
+            folder: recorded.folder, lock: lock, manifest: manifest, history: history, only: try recorded.itemFilter(), restamped: restamped)
     }
 
     /// The drift a resume was allowed to continue past (`--allow-drift`), if any.

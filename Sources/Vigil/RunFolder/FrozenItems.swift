@@ -20,8 +20,12 @@ struct FrozenItems {
     private var records: InputSource.Iterator?
     private var recordsEnded = false
 
-    init(list url: URL, job: JobSpec) {
+    /// Listed files whose stamps a resume was allowed past, with their stamps now.
+    private let restamped: [String: FileStamp]
+
+    init(list url: URL, job: JobSpec, restamped: [String: FileStamp] = [:]) {
         list = InputsList.Reader(url)
+        self.restamped = restamped
         let recordSpecs = job.inputs.filter { if case .jsonl = $0 { true } else { false } }
         // Ids were checked for duplicates when the list was written.
         records = recordSpecs.isEmpty ? nil : InputSource(folder: job.folder, specs: recordSpecs, checksDuplicateIDs: false).makeIterator()
@@ -30,7 +34,11 @@ struct FrozenItems {
     /// The next item; nil at the end of the list. Throws when the list cannot be read, or
     /// a JSON Lines input holds a line that is no longer a record.
     mutating func next() throws -> Item? {
-        guard let entry = try list.next() else { return nil }
+        guard var entry = try list.next() else { return nil }
+        if let stamp = restamped[entry.id] {
+            entry.size = stamp.size
+            entry.modified = stamp.modified
+        }
         guard entry.path == nil else {
             return Item(item: InputItem(id: entry.id, path: entry.path, record: nil), entry: entry)
         }

@@ -179,4 +179,17 @@ public enum PinCheck {
             return Drift(.input, "input \(old.name) changed since the run sent it: sha256 \(shortDigest(pinned)) -> \(shortDigest(digest))")
         }
     }
+
+    /// The listed files whose size or modification time is not what the run listed, with
+    /// their stamps now (by `stat`; nothing is read). A resume allowed past such drift
+    /// sends them as they are now and records their digests.
+    static func changedStamps(_ run: RecordedRun, job: JobSpec) -> [String: FileStamp] {
+        var changed: [String: FileStamp] = [:]
+        var list = InputsList.Reader(run.folder.inputs)
+        while let entry = try? list.next() {
+            guard let path = entry.path, let listed = entry.stamp, let now = FileStamp.of(job.url(path).path), now != listed else { continue }
+            changed[entry.id] = now
+        }
+        return changed
+    }
 }
