@@ -6,7 +6,7 @@ enum JobSchemaText {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://vigil.invalid/schemas/job.v1.schema.json",
   "title": "Vigil job file, version 1",
-  "description": "A Vigil job: what to run over which inputs, what counts as success, and when to stop. Paths are relative to the job file's folder.",
+  "description": "A Vigil job: what to run over which inputs, what counts as success, and when to stop. Paths are relative to the job file's folder; an absolute path is used as written, and ~/ is the home folder.",
   "type": "object",
   "additionalProperties": false,
   "required": ["version", "name", "inputs", "model", "prompt", "success"],
@@ -38,7 +38,7 @@ enum JobSchemaText {
       "description": "Where run folders go.",
       "type": "object", "additionalProperties": false,
       "properties": {
-        "dir": { "description": "Folder for run folders (<dir>/<name>/<run-id>/), relative to the job file. Default: runs.", "type": "string", "minLength": 1 }
+        "dir": { "description": "Folder for run folders (<dir>/<name>/<run-id>/), relative to the job file (or absolute, or ~/...). Default: runs.", "type": "string", "minLength": 1 }
       }
     },
     "consumers": {
@@ -68,7 +68,7 @@ enum JobSchemaText {
       "description": "One source of items: {glob: ...} for files, or {jsonl: ..., id_field: ...} for records.",
       "type": "object", "additionalProperties": false,
       "properties": {
-        "glob": { "description": "A glob of files, relative to the job file; ** matches any number of folders.", "type": "string", "minLength": 1 },
+        "glob": { "description": "A glob of files, relative to the job file (or absolute, or ~/...); ** matches any number of folders.", "type": "string", "minLength": 1 },
         "exclude": { "description": "Globs of files to leave out.", "type": "array", "items": { "type": "string", "minLength": 1 } },
         "jsonl": { "description": "A JSON Lines file: one item (a JSON object) per line.", "type": "string", "minLength": 1 },
         "id_field": { "description": "The record field that identifies each item (unique). Default: the line number.", "type": "string", "minLength": 1 },
@@ -110,7 +110,7 @@ enum JobSchemaText {
       "type": "object", "additionalProperties": false,
       "required": ["file", "sha256"],
       "properties": {
-        "file": { "description": "The prompt file, relative to the job file.", "type": "string", "minLength": 1 },
+        "file": { "description": "The prompt file, relative to the job file (or absolute, or ~/...).", "type": "string", "minLength": 1 },
         "sha256": { "description": "The prompt file's SHA-256, 64 lowercase hex digits; `vigil pin` writes it.", "type": "string", "pattern": "^[0-9a-f]{64}$" }
       }
     },
