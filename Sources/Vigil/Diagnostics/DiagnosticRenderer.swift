@@ -102,7 +102,7 @@ public enum SourceText {
 
     /// The lines of a file no larger than `maximumSize` (nil: too large, missing or not UTF-8).
     public static func lines(ofFile path: String) -> [Substring]? {
-        guard let size = FileSize.of(path), size <= maximumSize else { return nil }
+        guard let size = FileStamp.of(path)?.size, size <= maximumSize else { return nil }
         guard let bytes = try? ContentsOfFile.read(path), let text = String(validating: bytes, as: UTF8.self) else { return nil }
         return text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
     }

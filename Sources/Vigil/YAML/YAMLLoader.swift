@@ -25,7 +25,7 @@ public struct YAMLLoader: Sendable {
         let name = displayName ?? path
         let start = SourceLocation(file: name, line: 1, column: 1)
         // Known from stat(2) before a byte is read.
-        if let size = FileSize.of(path), size > maximumFileSize {
+        if let size = FileStamp.of(path)?.size, size > maximumFileSize {
             throw Diagnostic(
                 .yamlTooLarge, "file is \(size) bytes; the limit is \(maximumFileSize)", at: start,
                 hint: "is this the right file? A job or schema file is a few kilobytes; data belongs in the files its inputs name")

@@ -1,6 +1,7 @@
 import Foundation
 
-/// What `stat(2)` says of a file: its size and when it was last modified (nanoseconds).
+/// What `stat(2)` says of a file, without opening or reading it: its size and when it was
+/// last modified (nanoseconds).
 /// A run lists its inputs by these alone (no byte read before the first request); an input
 /// whose stamp changed afterwards is caught when it is read to be sent.
 struct FileStamp: Sendable, Equatable {
@@ -23,15 +24,5 @@ struct FileStamp: Sendable, Equatable {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         return FileStamp(info)
-    }
-
-    /// `4,096 -> 4,100 bytes, modified 2026-12-03T13:20:01.123Z -> 13:20:09.456Z`.
-    func change(to now: FileStamp) -> String {
-        var parts: [String] = []
-        if size != now.size { parts.append("size \(size) -> \(now.size) bytes") }
-        if modified != now.modified {
-            parts.append("modified \(Timestamp.iso8601(Double(modified) / 1e9)) -> \(Timestamp.iso8601(Double(now.modified) / 1e9))")
-        }
-        return parts.joined(separator: ", ")
     }
 }
