@@ -7,12 +7,14 @@ import JSONSchema
 /// the read and after it, so bytes that changed since the run listed them are never sent
 /// under the run's name (the item fails with `input` instead; nothing is sent).
 struct InputRead: Sendable {
-    var bytes: [UInt8]
+    /// The bytes, when the caller sends them (nil when only their digest was wanted).
+    var bytes: [UInt8]?
     var sha256: String
 
     /// Reads the file at `url`, listed as `path` with `listed` (nil: not checked, for a
-    /// list from before stamps).
-    static func read(_ url: URL, path: String, listed: FileStamp?) throws(ItemFailure) -> InputRead {
+    /// list from before stamps). With `keepingBytes` false (a provider that reads the file
+    /// itself) it is hashed 1 MiB at a time and no copy of it is held while the model works.
+    static func read(_ url: URL, path: String, listed: FileStamp?, keepingBytes: Bool = true) throws(ItemFailure) -> InputRead {
         let descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             let reason = String(cString: strerror(errno))
@@ -25,19 +27,25 @@ struct InputRead: Sendable {
         }
         let before = FileStamp(info)
         try check(before, listed: listed, path: path)
-        var bytes = [UInt8](repeating: 0, count: before.size)
+        // The whole file when it is sent; a 1 MiB window otherwise.
+        var buffer = [UInt8](repeating: 0, count: keepingBytes ? before.size : min(before.size, 1 << 20))
+        var hasher = SHA256()
         var filled = 0
         while filled < before.size {
-            let count = bytes.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress! + filled, before.size - filled) }
+            let offset = keepingBytes ? filled : 0
+            let wanted = min(before.size - filled, buffer.count - offset)
+            let count = buffer.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress! + offset, wanted) }
             if count < 0 && errno == EINTR { continue }
             guard count > 0 else { break }
+            if !keepingBytes { buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[..<count])) } }
             filled += count
         }
         // Shorter than stat said, or written to while it was read: not the listed bytes.
         guard fstat(descriptor, &info) == 0, filled == before.size, FileStamp(info) == before else {
             throw ItemFailure(.input, "the input \(path) changed while it was read; it was not sent", isRetryable: false)
         }
-        return InputRead(bytes: bytes, sha256: FileDigest.hex(SHA256.hash(data: bytes)))
+        if keepingBytes { hasher.update(data: buffer) }
+        return InputRead(bytes: keepingBytes ? buffer : nil, sha256: FileDigest.hex(hasher.finalize()))
     }
 
     /// After an answer from a provider that reads the file itself (the command provider

@@ -37,9 +37,11 @@ struct ItemAttempts: Sendable {
         while true {
             if Task.isCancelled { return .cancelled(item) }
             var request = ItemRequest(item: item, fileURL: fileURL, prompt: prompt, attempt: attempt)
+            // Read before waiting for the breaker and the rate limit: a read that fails must
+            // not leave the breaker's one probe taken.
             if let fileURL, let path = item.path {
                 do {
-                    let read = try InputRead.read(fileURL, path: path, listed: frozen.entry.stamp)
+                    let read = try InputRead.read(fileURL, path: path, listed: frozen.entry.stamp, keepingBytes: !provider.readsInputFiles)
                     request.content = read.bytes
                     sha256 = read.sha256
                 } catch {

@@ -57,6 +57,22 @@ import Vigil
         #expect(results.map { $0["sha256"]?.stringValue } == (1...3).map { Self.sha256("item \($0)\n") })
     }
 
+    @Test func aProgramsLargeInputIsHashedInPiecesToTheSameDigest() async throws {
+        // The command provider reads the file itself: Vigil hashes it 1 MiB at a time.
+        let job = try TemporaryJob(items: 1, extractor: TemporaryJob.extractor("answer = {\"n\": 1}"), thresholds: "")
+        let large = job.folder.appendingPathComponent("items/item-002.txt")
+        var bytes = [UInt8](repeating: 0x61, count: 3 << 20 + 17)
+        for index in stride(from: 0, to: bytes.count, by: 4099) { bytes[index] = UInt8(truncatingIfNeeded: index) }
+        try Data(bytes + Array(" 2\n".utf8)).write(to: large)
+        let engine = try await job.engine()
+        _ = await engine.run()
+        // Its bytes are not UTF-8 text, so the extractor may fail on it: the digest is on
+        // its line either way.
+        let lines = try (job.lines(engine.folder.results) + job.lines(engine.folder.failed)).map { try JSONParser().parse($0) }
+        let line = try #require(lines.first { $0["id"] == "items/item-002.txt" })
+        #expect(line["sha256"]?.stringValue == FileDigest.sha256(of: large))
+    }
+
     @Test func aFileChangedWhileAProgramReadsItLosesItsAnswer() async throws {
         // The command provider hands the program the path; the program reads it itself.
         let job = try TemporaryJob(
