@@ -133,7 +133,9 @@ public final class EventBus: Sendable {
             for buffered in state.buffered where buffered.eventTypes?.contains(event.type) ?? true {
                 if case .dropped = buffered.continuation.yield(event) {
                     buffered.counters.dropped.add(1, ordering: .relaxed)
-                } else {
+                } else if buffered.consumer != nil {
+                    // Only what `deliver()` hands over is counted down; a subscriber's
+                    // stream is its reader's to drain.
                     buffered.counters.pending.add(1, ordering: .relaxed)
                 }
             }
@@ -204,7 +206,7 @@ public final class EventBus: Sendable {
     /// that was cut short, what it never received.
     public var undeliveredEvents: [String: Int] {
         var undelivered: [String: Int] = [:]
-        for buffered in state.withLock({ $0.buffered }) where buffered.consumer != nil {
+        for buffered in state.withLock({ $0.buffered }) {
             let count = buffered.counters.pending.load(ordering: .relaxed)
             if count > 0 { undelivered[buffered.name, default: 0] += count }
         }

@@ -47,7 +47,7 @@ public struct JobLoader: Sendable {
         // written). The bytes checked are filled in below, once the checks have read them.
         var job = JobSpec(decoding: tree, file: file, folder: folder, promptFile: promptFile, sources: JobSources(job: bytes, prompt: [], successSchema: nil))
         var context = JobCheckContext(job: job, environment: environment, purpose: purpose)
-        context.diagnostics = JobSchemaDiagnostics.diagnostics(for: JobSchema.compiled.validate(tree.json), in: tree)
+        context.diagnostics = JobSchemaDiagnostics.diagnostics(for: JobSchema.compiled.validate(job.document), in: tree)
         SecretCheck.run(tree, &context)
         // A key flagged as a secret is also an unknown key; the secret is what matters.
         let secretLocations = Set(context.diagnostics.filter { $0.code == .secretInJob }.map(\.location.line))
