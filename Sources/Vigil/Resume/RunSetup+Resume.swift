@@ -17,7 +17,7 @@ extension RunSetup {
         } catch let held as RunLock.Held {
             throw ResumeRefusal.stillRunning(held)
         }
-        let drift = PinCheck.drift(of: recorded, job: job, for: .resume)
+        let (drift, changedStamps) = PinCheck.check(recorded, job: job, for: .resume)
         guard drift.isEmpty || allowDrift else { throw ResumeRefusal.drift(drift) }
         let history = try RunHistory.rebuild(recorded.folder, job: job)
         var manifest = recorded.manifest
@@ -31,9 +31,8 @@ extension RunSetup {
         try manifest.write(to: recorded.folder.manifest)
         // Allowed past changed inputs: those not yet sent go out as they are now (their
         // digests recorded on their lines), not failed against stamps they no longer have.
-        let restamped = drift.contains { $0.kind == .input } ? PinCheck.changedStamps(recorded, job: job) : [:]
         return RunSetup(
-            folder: recorded.folder, lock: lock, manifest: manifest, history: history, only: try recorded.itemFilter(), restamped: restamped)
+            folder: recorded.folder, lock: lock, manifest: manifest, history: history, only: try recorded.itemFilter(), restamped: changedStamps)
     }
 
     /// The drift a resume was allowed to continue past (`--allow-drift`), if any.

@@ -17,10 +17,17 @@ public enum PinCheck {
     /// Every drift found (empty: the run can be continued or reproduced as pinned).
     /// `job` is the run's job as `RecordedRun.loadJob` loaded it.
     public static func drift(of run: RecordedRun, job: JobSpec, for purpose: Purpose) -> [Drift] {
+        check(run, job: job, for: purpose).drift
+    }
+
+    /// The drift, and the listed files whose stamps changed with their stamps now (what a
+    /// resume allowed past the drift sends as it is now), from one pass over the inputs.
+    static func check(_ run: RecordedRun, job: JobSpec, for purpose: Purpose) -> (drift: [Drift], restamped: [String: FileStamp]) {
         let manifest = run.manifest
         var drift: [Drift] = []
         // The copies the run reads: changed only by hand, but then not the run any more.
-        let jobCopySHA = FileDigest.sha256(of: run.folder.jobCopy)
+        // (The job's copy was read once, to load `job`: its bytes are hashed here.)
+        let jobCopySHA = FileDigest.sha256(of: job.sources.job)
         if jobCopySHA != manifest.jobSHA256 {
             drift.append(Drift(.job, "the run folder's job.yaml was changed since the run: sha256 \(shortDigest(manifest.jobSHA256)) -> \(shortDigest(jobCopySHA))"))
             drift += specChanges(from: manifest.spec, to: job.document, excludingModel: true)
@@ -40,8 +47,8 @@ public enum PinCheck {
         if manifest.toolVersion != VigilVersion.current {
             drift.append(Drift(.tool, "Vigil \(manifest.toolVersion) made the run; this is Vigil \(VigilVersion.current)"))
         }
-        drift += inputDrift(run, job: job, for: purpose)
-        return drift
+        let inputs = inputDrift(run, job: job, for: purpose)
+        return (drift + inputs.drift, inputs.restamped)
     }
 
     private static func originalJobDrift(_ manifest: RunManifest) -> [Drift] {
@@ -78,7 +85,7 @@ public enum PinCheck {
     /// One whose stamp changed is, for a resume, drift (the run would send other bytes
     /// than it listed); for a rerun it is read and compared with the sha256 the run
     /// recorded when it sent it, and a file the run never sent is no pin of it.
-    static func inputDrift(_ run: RecordedRun, job: JobSpec, for purpose: Purpose) -> [Drift] {
+    static func inputDrift(_ run: RecordedRun, job: JobSpec, for purpose: Purpose) -> (drift: [Drift], restamped: [String: FileStamp]) {
         let source = InputSource(folder: job.folder, specs: job.inputs, limit: run.manifest.canary)
         let paths = source.paths
         var current = source.makeIterator()
@@ -87,16 +94,20 @@ public enum PinCheck {
         do {
             only = try run.itemFilter()
         } catch {
-            return [Drift(.input, "the run's list of inputs cannot be read: \(error)")]
+            return ([Drift(.input, "the run's list of inputs cannot be read: \(error)")], [:])
         }
         var drift: [Drift] = []
-        // Files whose stamp changed, for a rerun to compare by content.
-        var restamped: [(old: InputsList.Entry, now: InputsList.Entry)] = []
+        // Files whose stamp changed: for a resume, with their stamps now; for a rerun, to
+        // compare by content.
+        var changedStamps: [String: FileStamp] = [:]
+        var byContent: [(old: InputsList.Entry, now: InputsList.Entry)] = []
         func compare(_ old: InputsList.Entry, _ now: InputsList.Entry) {
             switch change(old, now, paths: paths, for: purpose) {
             case .same: break
-            case .drift(let found): drift.append(found)
-            case .byContent: restamped.append((old, now))
+            case .drift(let found):
+                drift.append(found)
+                if old.path != nil, let stamp = now.stamp, old.stamp != nil { changedStamps[old.id] = stamp }
+            case .byContent: byContent.append((old, now))
             }
         }
         // Entries not matched in step, by id (and the order the current ones came in).
@@ -119,9 +130,9 @@ public enum PinCheck {
             }
             while let old = try recorded.next() { recordedRest[old.id] = old }
         } catch let problem as ManifestProblem {
-            return drift + [Drift(.input, "the run's list of inputs cannot be read: \(problem)")]
+            return (drift + [Drift(.input, "the run's list of inputs cannot be read: \(problem)")], changedStamps)
         } catch {
-            return drift + [Drift(.input, "inputs[\(current.currentInput)]: \(error)")]
+            return (drift + [Drift(.input, "inputs[\(current.currentInput)]: \(error)")], changedStamps)
         }
         for id in currentOrder {
             let now = currentRest[id]!
@@ -134,8 +145,8 @@ public enum PinCheck {
         for old in recordedRest.values.sorted(by: { $0.id < $1.id }) {
             drift.append(Drift(.input, "input \(old.name) was removed since the run"))
         }
-        drift += contentDrift(restamped, run: run, paths: paths)
-        return drift
+        drift += contentDrift(byContent, run: run, paths: paths)
+        return (drift, changedStamps)
     }
 
     private enum Change {
@@ -178,18 +189,5 @@ public enum PinCheck {
             guard digest != pinned else { return nil }
             return Drift(.input, "input \(old.name) changed since the run sent it: sha256 \(shortDigest(pinned)) -> \(shortDigest(digest))")
         }
-    }
-
-    /// The listed files whose size or modification time is not what the run listed, with
-    /// their stamps now (by `stat`; nothing is read). A resume allowed past such drift
-    /// sends them as they are now and records their digests.
-    static func changedStamps(_ run: RecordedRun, job: JobSpec) -> [String: FileStamp] {
-        var changed: [String: FileStamp] = [:]
-        var list = InputsList.Reader(run.folder.inputs)
-        while let entry = try? list.next() {
-            guard let path = entry.path, let listed = entry.stamp, let now = FileStamp.of(job.url(path).path), now != listed else { continue }
-            changed[entry.id] = now
-        }
-        return changed
     }
 }
