@@ -67,6 +67,14 @@ enum RunReport {
         default:
             lines.append("completed: \(counts.succeeded) of \(counts.total) items succeeded (\(rate)), \(counts.failed) failed, in \(String(format: "%.1f", summary.duration)) s.")
         }
+        if let cost = summary.cost, !cost.spend.isUnknown || cost.budget != nil {
+            lines.append(costLine(summary.spend, budget: cost.budget))
+        }
+        if let projection = summary.projection {
+            lines.append(contentsOf: projection.lines)
+        } else if summary.isCanary {
+            lines.append("projection: none; it needs at least 2 ended canary items (this canary ended \(counts.completed)): run a larger canary (--canary N)")
+        }
         if metrics {
             let p = summary.progress
             func ms(_ value: Double?) -> String { value.map { String(format: "%.0f ms", $0) } ?? "-" }
@@ -81,6 +89,21 @@ enum RunReport {
         let folder = summary.folder.url.path
         lines.append("results: \(folder)/results.jsonl (\(counts.succeeded)), failures: \(folder)/failed.jsonl (\(counts.failed)), events: \(folder)/events.jsonl")
         return lines
+    }
+
+    /// "cost: $3.41 spent of budget.max_cost $25.00 (12,345 tokens)".
+    static func costLine(_ totals: SpendLedger.Totals, budget: BudgetSpec?) -> String {
+        var line = "cost: \(totals.spent.cost) spent"
+        if let maxCost = budget?.maxCost { line += " of budget.max_cost \(maxCost)" }
+        line += ", \(totals.spent.tokens) tokens"
+        if let maxTokens = budget?.maxTokens { line += " of budget.max_tokens \(maxTokens)" }
+        if totals.unconfirmed.cost > .zero || totals.unconfirmed.tokens > 0 {
+            line += "; up to \(totals.unconfirmed.cost) more may be billed for requests that got no answer"
+        }
+        if totals.overruns > 0 {
+            line += "; warning: \(totals.overruns) answers cost more than their reservation (their input was estimated too low)"
+        }
+        return line
     }
 
     /// A path as a shell reads it back (quoted only when it must be).

@@ -8,6 +8,8 @@ public final class ProgressConsumer: AsyncEventConsumer, @unchecked Sendable {
     private var inFlight = 0
     private var itemsPerSecond = 0.0
     private var eta: Double?
+    private var spent: Dollars?
+    private var maxCost: Dollars?
     private var lastDraw = 0.0
     private var drewLine = false
     private let isTerminal: Bool
@@ -34,15 +36,19 @@ public final class ProgressConsumer: AsyncEventConsumer, @unchecked Sendable {
         switch event.kind {
         case .runStarted(let started):
             counts.total = started.total
-        case .itemCompleted:
+        case .itemCompleted(_, _, _, _, _, let spend):
             counts.succeeded += 1
-        case .itemFailed:
+            if let spend { spent = (spent ?? .zero) + spend.charged }
+        case .itemFailed(_, _, _, _, _, let spend):
             counts.failed += 1
+            if let spend { spent = (spent ?? .zero) + spend.charged }
         case .progress(let progress):
             counts = progress.counts
             inFlight = progress.inFlight
             itemsPerSecond = progress.itemsPerSecond
             eta = progress.etaSeconds
+            spent = progress.spent
+            maxCost = progress.maxCost
         case .validationWarning(let check):
             clear()
             write("warning: \(check.sentence)\n")
@@ -72,7 +78,8 @@ public final class ProgressConsumer: AsyncEventConsumer, @unchecked Sendable {
             rate = "\u{1B}[\(color)m\(rate)\u{1B}[0m"
         }
         let etaText = eta.map { " · ETA \(Self.clock($0))" } ?? ""
-        let line = "[\(counts.completed)/\(counts.total)] \(percent)% · \(String(format: "%.1f", itemsPerSecond)) items/s\(etaText) · success \(counts.completed == 0 ? "-" : rate) · in flight \(inFlight)"
+        let costText = spent.map { spent in " · \(spent)" + (maxCost.map { " of \($0)" } ?? "") } ?? ""
+        let line = "[\(counts.completed)/\(counts.total)] \(percent)% · \(String(format: "%.1f", itemsPerSecond)) items/s\(etaText) · success \(counts.completed == 0 ? "-" : rate)\(costText) · in flight \(inFlight)"
         if isTerminal {
             write("\r\u{1B}[K" + line)
             drewLine = true

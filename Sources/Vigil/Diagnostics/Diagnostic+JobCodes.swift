@@ -42,4 +42,7 @@ extension Diagnostic.Code {
     public static let thresholdIneffective = Diagnostic.Code("V020")
     /// The command provider's program cannot be found.
     public static let programNotFound = Diagnostic.Code("V021")
+    /// A budget that cannot be kept before a request is sent: no prices for `max_cost`, no
+    /// bound on a request's output tokens, or a provider that reports no tokens.
+    public static let budgetUnenforceable = Diagnostic.Code("V022")
 }

@@ -14,9 +14,18 @@ public struct Progress: Sendable, Equatable {
     public var latencyP95: Double?
     /// 99th percentile item latency, ms.
     public var latencyP99: Double?
+    /// What the run has spent so far, across resumes (nil: nothing is priced or reported).
+    public var spent: Dollars?
+    /// The budget's `max_cost` (nil: none).
+    public var maxCost: Dollars?
 
     /// A progress report.
-    public init(counts: RunCounts, inFlight: Int, itemsPerSecond: Double, etaSeconds: Double?, latencyP50: Double?, latencyP95: Double?, latencyP99: Double?) {
+    public init(
+        counts: RunCounts, inFlight: Int, itemsPerSecond: Double, etaSeconds: Double?, latencyP50: Double?, latencyP95: Double?, latencyP99: Double?,
+        spent: Dollars? = nil, maxCost: Dollars? = nil
+    ) {
+        self.spent = spent
+        self.maxCost = maxCost
         self.counts = counts
         self.inFlight = inFlight
         self.itemsPerSecond = itemsPerSecond

@@ -50,15 +50,17 @@ extension RunEvent {
         case .itemStarted(let item, let attempt):
             writer.field("item"); writer.string(item)
             writer.field("attempt"); writer.int(attempt)
-        case .itemCompleted(let item, let attempt, let latency, let result):
+        case .itemCompleted(let item, let attempt, let latency, let result, let usage, let spend):
             writer.field("item"); writer.string(item)
             writer.field("attempt"); writer.int(attempt)
             writer.field("latency_ms"); writer.double(Self.rounded(latency))
+            write(usage, spend, into: &writer)
             writer.field("result"); writer.value(result)
-        case .itemFailed(let item, let attempt, let latency, let failure):
+        case .itemFailed(let item, let attempt, let latency, let failure, let usage, let spend):
             writer.field("item"); writer.string(item)
             writer.field("attempt"); writer.int(attempt)
             writer.field("latency_ms"); writer.double(Self.rounded(latency))
+            write(usage, spend, into: &writer)
             writer.field("error"); writer.string(failure.kind.rawValue)
             writer.field("message"); writer.string(failure.message)
             if let detail = failure.detail { writer.field("detail"); writer.value(detail) }
@@ -85,6 +87,8 @@ extension RunEvent {
                 writer.key(name)
                 value.map { writer.double(Self.rounded($0)) } ?? writer.null()
             }
+            if let spent = progress.spent { writer.field("cost_usd"); writer.value(Spend.number(spent)) }
+            if let maxCost = progress.maxCost { writer.field("max_cost_usd"); writer.value(Spend.number(maxCost)) }
         }
         writer.endObject()
     }
@@ -105,6 +109,12 @@ extension RunEvent {
         writer.field("succeeded"); writer.int(counts.succeeded)
         writer.field("failed"); writer.int(counts.failed)
         writer.field("success_rate"); writer.double((counts.successRate * 10_000).rounded() / 10_000)
+    }
+
+    /// `"usage"` and `"cost"` of an ended item, when there are any.
+    private func write(_ usage: TokenUsage, _ spend: Spend?, into writer: inout JSONWriter) {
+        if !usage.isEmpty { writer.field("usage"); writer.value(usage.json) }
+        if let spend { writer.field("cost"); writer.value(spend.json) }
     }
 
     private func write(_ check: ThresholdCheck, into writer: inout JSONWriter) {
@@ -156,12 +166,15 @@ extension RunEvent {
         case .runInterrupted: kind = .runInterrupted(reason: try string("reason"), try counts())
         case .itemStarted: kind = .itemStarted(item: try string("item"), attempt: try int("attempt"))
         case .itemCompleted:
-            kind = .itemCompleted(item: try string("item"), attempt: try int("attempt"), latencyMilliseconds: double("latency_ms") ?? 0, result: json["result"] ?? .null)
+            kind = .itemCompleted(
+                item: try string("item"), attempt: try int("attempt"), latencyMilliseconds: double("latency_ms") ?? 0, result: json["result"] ?? .null,
+                usage: TokenUsage(json: json["usage"]), spend: Spend(json: json["cost"]))
         case .itemFailed:
             guard let failureKind = ItemFailure.Kind(rawValue: try string("error")) else { throw EventDecodingError("unknown error kind") }
             kind = .itemFailed(
                 item: try string("item"), attempt: try int("attempt"), latencyMilliseconds: double("latency_ms") ?? 0,
-                failure: ItemFailure(failureKind, try string("message"), detail: json["detail"]))
+                failure: ItemFailure(failureKind, try string("message"), detail: json["detail"]), usage: TokenUsage(json: json["usage"]),
+                spend: Spend(json: json["cost"]))
         case .itemRetrying:
             kind = .itemRetrying(item: try string("item"), attempt: try int("attempt"), delayMilliseconds: double("delay_ms") ?? 0, reason: try string("reason"))
         case .validationCheckpoint: kind = .validationCheckpoint(try check())
@@ -174,7 +187,7 @@ extension RunEvent {
                 Progress(
                     counts: try counts(), inFlight: try int("in_flight"), itemsPerSecond: double("items_per_second") ?? 0,
                     etaSeconds: double("eta_seconds"), latencyP50: double("latency_p50_ms"), latencyP95: double("latency_p95_ms"),
-                    latencyP99: double("latency_p99_ms")))
+                    latencyP99: double("latency_p99_ms"), spent: Spend.amount(json["cost_usd"]), maxCost: Spend.amount(json["max_cost_usd"])))
         }
         guard let time = Timestamp.parse(try string("ts")) else { throw EventDecodingError("bad timestamp") }
         self.init(sequence: try int("seq"), time: time, run: try string("run"), kind: kind)

@@ -35,8 +35,10 @@ public struct RunEvent: Sendable, Equatable {
         case runInterrupted(reason: String, RunCounts)
         case runResumed(RunResumed)
         case itemStarted(item: String, attempt: Int)
-        case itemCompleted(item: String, attempt: Int, latencyMilliseconds: Double, result: JSONValue)
-        case itemFailed(item: String, attempt: Int, latencyMilliseconds: Double, failure: ItemFailure)
+        /// `usage`: the item's tokens over all its attempts; `spend`: what they cost (nil:
+        /// neither priced nor reported).
+        case itemCompleted(item: String, attempt: Int, latencyMilliseconds: Double, result: JSONValue, usage: TokenUsage = TokenUsage(), spend: Spend? = nil)
+        case itemFailed(item: String, attempt: Int, latencyMilliseconds: Double, failure: ItemFailure, usage: TokenUsage = TokenUsage(), spend: Spend? = nil)
         case itemRetrying(item: String, attempt: Int, delayMilliseconds: Double, reason: String)
         case validationCheckpoint(ThresholdCheck)
         case validationWarning(ThresholdCheck)

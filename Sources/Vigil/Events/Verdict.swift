@@ -4,10 +4,14 @@ public struct Verdict: Sendable, Equatable {
     public var check: ThresholdCheck?
     /// One line that says why.
     public var message: String
+    /// Items in flight are cancelled (a failing threshold: their answers would be wasted);
+    /// false when they may end and be recorded (an exhausted budget: they are paid for).
+    public var stopsAtOnce: Bool
 
     /// A verdict.
-    public init(check: ThresholdCheck?, message: String) {
+    public init(check: ThresholdCheck?, message: String, stopsAtOnce: Bool = true) {
         self.check = check
         self.message = message
+        self.stopsAtOnce = stopsAtOnce
     }
 }

@@ -2,8 +2,8 @@ import Foundation
 import JSONSchema
 
 /// One item's attempts: each reads the item's file once (those bytes are sent and their
-/// sha256 recorded), waits for the breaker and the rate limit, asks the provider, and
-/// judges the answer; availability failures are retried with exponential backoff and
+/// sha256 recorded), reserves its worst case from the budget, waits for the breaker and the
+/// rate limit, asks the provider, settles what the answer cost, and judges the answer; availability failures are retried with exponential backoff and
 /// jitter (never sooner than the endpoint asked), and cost no attempt while the breaker
 /// is open. Shared by all items of a run; holds nothing per item.
 struct ItemAttempts: Sendable {
@@ -18,6 +18,10 @@ struct ItemAttempts: Sendable {
     let breaker: CircuitBreaker
     /// For `item.started` and `item.retrying`.
     let bus: EventBus
+    /// Shared by every item: what the run spent, and its budget.
+    let ledger: SpendLedger
+    /// What an answer's tokens cost.
+    let pricing: PricingSpec?
 
     /// One item to its end: a success, a final failure, or stopped before it ended.
     func run(_ frozen: FrozenItems.Item) async -> ItemOutcome {
@@ -27,12 +31,14 @@ struct ItemAttempts: Sendable {
         let begin = clock.now
         var attempt = 1
         var usage = TokenUsage()
+        var spend = Spend()
         // A record's digest is the list's; a file's comes from each attempt's read.
         var sha256 = frozen.entry.sha256
         bus.publish(.itemStarted(item: item.id, attempt: 1))
-        func failed(_ failure: ItemFailure) -> ItemOutcome {
-            .failure(item, attempts: attempt, latency: milliseconds(clock.now - begin), failure, usage: usage, sha256: sha256)
+        func ended() -> EndedItem {
+            EndedItem(item: item, attempts: attempt, latency: milliseconds(clock.now - begin), usage: usage, spend: spend, sha256: sha256)
         }
+        func failed(_ failure: ItemFailure) -> ItemOutcome { .failure(ended(), failure) }
         if let problem = frozen.problem ?? frozen.changedRecord { return failed(problem) }
         while true {
             if Task.isCancelled { return .cancelled(item) }
@@ -48,19 +54,44 @@ struct ItemAttempts: Sendable {
                     return failed(error)
                 }
             }
+            // The budget before the breaker and the rate limit: a request the budget refuses
+            // takes neither the breaker's one probe nor a rate-limit token.
+            var reservation: SpendLedger.Reservation?
+            if ledger.isCapped {
+                switch await ledger.reserve(provider.inputSize(of: request)) {
+                case .granted(let granted): reservation = granted
+                case .exhausted: return .notSent(item)
+                case .cancelled: return .cancelled(item)
+                }
+            }
             do {
                 try await breaker.acquire()
                 try await rateLimiter?.acquire()
             } catch let gaveUp as CircuitBreaker.GaveUp {
+                if let reservation { ledger.release(reservation) }
                 return .gaveUp(item, outage: gaveUp.outage)
             } catch {
+                if let reservation { ledger.release(reservation) }
                 return .cancelled(item)
             }
             let failure: ItemFailure
-            do {
-                let answer = try await provider.answer(request)
+            do throws(ItemFailure) {
+                let answer: ProviderAnswer
+                do throws(ItemFailure) {
+                    answer = try await provider.answer(request)
+                } catch {
+                    // Sent and unanswered (a timeout, a lost connection, a stop while in
+                    // flight): it may still be billed, so its reservation stays counted.
+                    if let reservation {
+                        if error.mayBeBilled || Task.isCancelled { ledger.settleUnanswered(reservation) } else { ledger.release(reservation) }
+                    }
+                    throw error
+                }
+                let cost = Spend(answer, pricing: pricing)
+                if let reservation { ledger.settle(reservation, answer: answer, spend: cost) } else { ledger.record(answer: answer, spend: cost) }
                 await breaker.recordAvailable()
-                usage.add(answer)
+                usage.add(answer.usage)
+                spend.add(cost)
                 if Task.isCancelled { return .cancelled(item) }
                 // A program given the path read the file itself: it must still be the
                 // bytes whose digest is recorded.
@@ -69,8 +100,7 @@ struct ItemAttempts: Sendable {
                 }
                 switch criteria.judge(answer) {
                 case .success(let result):
-                    return .success(
-                        item, attempts: attempt, latency: milliseconds(clock.now - begin), result: JSONValueBox(value: result), usage: usage, sha256: sha256)
+                    return .success(ended(), result: JSONValueBox(value: result))
                 case .failure(let judged):
                     failure = judged
                 }

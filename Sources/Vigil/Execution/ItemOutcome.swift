@@ -2,11 +2,13 @@ import JSONSchema
 
 /// How one item ended.
 enum ItemOutcome: Sendable {
-    /// `sha256`: of the input bytes the last attempt sent (a record's canonical JSON).
-    case success(InputItem, attempts: Int, latency: Double, result: JSONValueBox, usage: TokenUsage, sha256: String?)
-    case failure(InputItem, attempts: Int, latency: Double, ItemFailure, usage: TokenUsage, sha256: String?)
+    case success(EndedItem, result: JSONValueBox)
+    case failure(EndedItem, ItemFailure)
     /// Stopped before it ended (abort or interruption): the item stays to do.
     case cancelled(InputItem)
+    /// The budget could not cover its request: it was not sent and stays to do; the run
+    /// ends as aborted once those in flight have ended.
+    case notSent(InputItem)
     /// The model has been unreachable longer than `breaker.give_up_after`: the item stays
     /// to do and the run stops as interrupted.
     case gaveUp(InputItem, outage: Double)
@@ -14,6 +16,19 @@ enum ItemOutcome: Sendable {
     case graceExpired
     /// Not an item: a stop was requested (wakes the loop while every item is busy).
     case stopRequested
+}
+
+/// What every ended item records, success or failure.
+struct EndedItem: Sendable {
+    var item: InputItem
+    var attempts: Int
+    var latency: Double
+    /// Tokens over all its attempts.
+    var usage: TokenUsage
+    /// What its answers cost.
+    var spend: Spend
+    /// Of the input bytes the last attempt sent (a record's canonical JSON).
+    var sha256: String?
 }
 
 /// Wraps a result so `ItemOutcome` stays small.

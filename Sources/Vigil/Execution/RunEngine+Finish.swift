@@ -9,9 +9,11 @@ extension RunEngine {
         let elapsed = max(0.001, Timestamp.now() - started)
         let rate = Double(counts.completed - completedAtStart) / elapsed
         let remaining = counts.total - counts.completed
+        let spent = ledger.totals.spent.cost
         return Progress(
             counts: counts, inFlight: inFlight, itemsPerSecond: rate, etaSeconds: rate > 0 ? Double(remaining) / rate : nil,
-            latencyP50: latency.percentile(0.5), latencyP95: latency.percentile(0.95), latencyP99: latency.percentile(0.99))
+            latencyP50: latency.percentile(0.5), latencyP95: latency.percentile(0.95), latencyP99: latency.percentile(0.99),
+            spent: job.model.pricing != nil || spent > .zero ? spent : nil, maxCost: job.budget?.maxCost)
     }
 
     /// A `progress` event every `progressInterval` until cancelled.
@@ -31,6 +33,11 @@ extension RunEngine {
     /// item succeeded), interrupted, or completed.
     func finish(_ progress: inout RunProgress) {
         progress.endedAt = Timestamp.now()
+        if progress.budgetExhausted, case .aborted(var verdict)? = progress.ending {
+            // Said now that those in flight have ended: what was spent in the end.
+            verdict.message = budgetVerdict(notSent: progress.counts.total - progress.counts.completed)
+            progress.ending = .aborted(verdict)
+        }
         progress.finalProgress = currentProgress()
         bus.publish(.progress(progress.finalProgress!))
         // The run's last event is how it ended; the final checkpoint comes before it.
@@ -64,6 +71,15 @@ extension RunEngine {
         manifest.endedAt = ended
         manifest.counts = progress.counts
         manifest.usage = progress.usage
+        let totals = ledger.totals
+        // The ledger counts every answer, also those of items stopped before they were
+        // recorded; what the recorded items cost is its floor.
+        var spend = progress.spend
+        spend.charged = max(spend.charged, totals.spent.cost)
+        let projection = projection(progress)
+        manifest.cost = RunCostRecord(
+            spend: spend, unconfirmed: totals.unconfirmed, overruns: totals.overruns, budget: job.budget, exhausted: progress.budgetExhausted,
+            projection: projection?.json)
         manifest.verdict = progress.ending?.message
         manifest.droppedEvents = dropped
         for url in [folder.results, folder.failed, folder.events, folder.inputs, folder.checkpoint] {
@@ -78,6 +94,7 @@ extension RunEngine {
             status: status, counts: progress.counts, verdict: progress.verdict,
             interruption: progress.ending.flatMap { if case .interrupted(let reason) = $0 { reason } else { nil } }, folder: folder,
             droppedEvents: dropped, undeliveredEvents: undelivered,
-            progress: progress.finalProgress ?? currentProgress(), duration: ended - started)
+            progress: progress.finalProgress ?? currentProgress(), duration: ended - started, spend: totals, cost: manifest.cost, projection: projection,
+            isCanary: manifest.canary != nil)
     }
 }

@@ -102,7 +102,13 @@ extension RunEngine {
                             $0.latency = progress.latency
                         }
                     }
-                    if stop != .immediate && (progress.verdict != nil || progress.stopNow) { stopAtOnce() }
+                    if stop != .immediate && ((progress.verdict?.stopsAtOnce ?? false) || progress.stopNow) {
+                        stopAtOnce()
+                    } else if stop == .no && progress.budgetExhausted {
+                        // Those in flight are within the budget and paid for: they end and
+                        // are recorded; no new item is sent.
+                        stopGracefully()
+                    }
                     launch()
                 }
                 // The last item has ended: end the stop watcher and the grace timer too.

@@ -26,6 +26,8 @@ public final class RunEngine: Sendable {
     let attempts: ItemAttempts
     /// Records each ended item (event, line, counts, thresholds, checkpoints).
     let recorder: RunRecorder
+    /// What the run spent (across its resumes), and its budget.
+    let ledger: SpendLedger
     /// What the progress ticker reads; the item loop updates it after each item.
     let snapshot: Mutex<RunSnapshot>
     /// When this process started on the run, and how many items were done then (rates).
@@ -70,13 +72,14 @@ public final class RunEngine: Sendable {
         let bus = try EventBus(run: folder.runID, logURL: folder.events, startingSequence: history?.lastSequence ?? 0)
         self.bus = bus
         let execution = job.execution
+        ledger = SpendLedger(budget: job.budget, pricing: job.model.pricing, outputBound: job.model.outputTokenBound, carried: Self.carried(history, manifest))
         attempts = ItemAttempts(
             provider: provider, criteria: SuccessCriteria(schema: job.sources.successSchema?.schema, requiredFields: job.success.requiredFields),
             prompt: prompt, paths: job.paths, retries: execution.retries,
             rateLimiter: execution.rateLimit.map { RateLimiter(requests: $0.requests, per: $0.per.seconds) },
             breaker: CircuitBreaker(
                 openAfter: execution.breaker.openAfter, coolDown: execution.breaker.coolDown.seconds, giveUpAfter: execution.breaker.giveUpAfter.seconds),
-            bus: bus)
+            bus: bus, ledger: ledger, pricing: job.model.pricing)
         recorder = RunRecorder(
             bus: bus, outputs: try RunOutputs(folder: folder), folder: folder, checkpointEvery: job.checkpointEvery,
             giveUpAfter: execution.breaker.giveUpAfter, logger: options.logger)
@@ -105,7 +108,7 @@ public final class RunEngine: Sendable {
     /// Only the successful items' results: a filter over `events()`.
     public func results(buffer: Int = 10_000) -> AsyncCompactMapSequence<AsyncStream<RunEvent>, JSONValue> {
         events(buffer: buffer).compactMap { event in
-            if case .itemCompleted(_, _, _, let result) = event.kind { return result }
+            if case .itemCompleted(_, _, _, let result, _, _) = event.kind { return result }
             return nil
         }
     }
@@ -113,6 +116,8 @@ public final class RunEngine: Sendable {
     /// Runs to the end and returns the summary (the eager form of `events()`).
     public func run() async -> RunSummary {
         var outcome = RunProgress(total: total, monitor: ThresholdMonitor(spec: job.thresholds))
+        // A canary keeps each item's cost and latency for its projection.
+        if manifestBase.canary != nil { outcome.samples = [] }
         if let history {
             outcome.resume(from: history)
             snapshot.withLock { $0.counts = outcome.counts; $0.latency = outcome.latency }
@@ -155,6 +160,19 @@ public final class RunEngine: Sendable {
         let summary = writeFinalManifest(outcome, dropped: dropped, undelivered: undelivered)
         lock.release()
         return summary
+    }
+
+    /// What earlier processes of a resumed run spent: the recorded items' costs, or the
+    /// manifest's figure when it is larger (it also counts answers of items that were in
+    /// flight when that process stopped, and requests that may have been billed unanswered).
+    static func carried(_ history: RunHistory?, _ manifest: RunManifest) -> SpendLedger.Totals {
+        guard let history else { return SpendLedger.Totals() }
+        var totals = SpendLedger.Totals()
+        let recorded = manifest.cost
+        totals.spent = SpendLedger.Amount(
+            cost: max(history.spend.charged, recorded?.spend.charged ?? .zero), tokens: max(history.usage.total, manifest.usage.total))
+        totals.unconfirmed = recorded?.unconfirmed ?? SpendLedger.Amount()
+        return totals
     }
 
     /// "3 events for webhook, 1 for command [x]".

@@ -13,6 +13,10 @@ struct RunHistory {
     var monitor: ThresholdMonitor
     var latency = LatencyHistogram()
     var usage = TokenUsage()
+    /// What the recorded items cost (their lines' `cost`).
+    var spend = Spend()
+    /// A canary's items as its projection reads them (from the event log).
+    var samples: [CostSample] = []
     /// The last event number in the log; the resumed run continues after it.
     var lastSequence = 0
     /// Bytes the repair cut off the appended files, by file name.

@@ -4,6 +4,12 @@ struct RunProgress {
     var monitor: ThresholdMonitor
     var latency = LatencyHistogram()
     var usage = TokenUsage()
+    /// What the recorded items cost.
+    var spend = Spend()
+    /// The budget refused a request: the run ends as aborted once those in flight end.
+    var budgetExhausted = false
+    /// Each recorded item's cost, tokens and latency, kept only for a canary's projection.
+    var samples: [CostSample]?
     /// How the run ends, once decided (nil: going on; at the end, completed or failed by
     /// its counts).
     var ending: RunEnding?
@@ -25,6 +31,14 @@ struct RunProgress {
         ending = RunEnding.decide(ending, next)
     }
 
+    /// Counts an ended item's latency, tokens and cost.
+    mutating func add(_ ended: EndedItem) {
+        latency.record(milliseconds: ended.latency)
+        usage.add(ended.usage)
+        spend.add(ended.spend)
+        samples?.append(CostSample(cost: ended.spend.charged, tokens: ended.usage.total, latency: ended.latency))
+    }
+
     /// The threshold verdict, when a check (or a consumer) aborted the run.
     var verdict: Verdict? {
         if case .aborted(let verdict) = ending { return verdict }
@@ -39,6 +53,8 @@ struct RunProgress {
         monitor = history.monitor
         latency = history.latency
         usage = history.usage
+        spend = history.spend
+        samples = samples.map { _ in history.samples }
         if let verdict = history.verdict { end(.aborted(verdict)) }
     }
 }

@@ -31,21 +31,31 @@ struct RunRecorder: Sendable {
                 .interrupted(
                     "the model has been unreachable for \(Int(outage)) s, longer than breaker.give_up_after (\(giveUpAfter)); resume the run when it is back"))
             return
-        case .success(let item, let attempts, let latency, let box, let usage, let sha256):
-            decision = bus.publish(.itemCompleted(item: item.id, attempt: attempts, latencyMilliseconds: latency, result: box.value))
+        case .notSent:
+            // The budget's verdict is written when the run ends (`RunEngine.finish`), with
+            // what was spent by then; those in flight end first (they are paid for).
+            progress.end(.aborted(Verdict(check: nil, message: "the budget is exhausted", stopsAtOnce: false)))
+            progress.budgetExhausted = true
+            return
+        case .success(let ended, let box):
+            let spend = ended.spend.isUnknown ? nil : ended.spend
+            decision = bus.publish(
+                .itemCompleted(item: ended.item.id, attempt: ended.attempts, latencyMilliseconds: ended.latency, result: box.value, usage: ended.usage, spend: spend))
             guard persist(&progress, { try bus.flush() }) else { return }
             progress.counts.succeeded += 1
-            progress.latency.record(milliseconds: latency)
-            progress.usage.add(usage)
-            persist(&progress) { try outputs.recordSuccess(item, sha256: sha256, result: box.value, usage: usage) }
+            progress.add(ended)
+            persist(&progress) { try outputs.recordSuccess(ended.item, sha256: ended.sha256, result: box.value, usage: ended.usage, spend: spend) }
             judged = true
-        case .failure(let item, let attempts, let latency, let failure, let usage, let sha256):
-            decision = bus.publish(.itemFailed(item: item.id, attempt: attempts, latencyMilliseconds: latency, failure: failure))
+        case .failure(let ended, let failure):
+            let spend = ended.spend.isUnknown ? nil : ended.spend
+            decision = bus.publish(
+                .itemFailed(item: ended.item.id, attempt: ended.attempts, latencyMilliseconds: ended.latency, failure: failure, usage: ended.usage, spend: spend))
             guard persist(&progress, { try bus.flush() }) else { return }
             progress.counts.failed += 1
-            progress.latency.record(milliseconds: latency)
-            progress.usage.add(usage)
-            persist(&progress) { try outputs.recordFailure(item, sha256: sha256, attempts: attempts, failure: failure, usage: usage) }
+            progress.add(ended)
+            persist(&progress) {
+                try outputs.recordFailure(ended.item, sha256: ended.sha256, attempts: ended.attempts, failure: failure, usage: ended.usage, spend: spend)
+            }
             if failure.kind.isQuality { judged = false }
             if failure.stopsRun { progress.end(.aborted(Verdict(check: nil, message: failure.message))) }
         }

@@ -32,9 +32,11 @@ public struct RunSetup: Sendable {
     /// Sets up a new run of `job`.
     /// - Parameters:
     ///   - canary: run only the first N items (`vigil run --canary N`).
+    ///   - wholeSet: with a canary, how many items the whole input set holds (its projection
+    ///     is for them); counted here when not given.
     ///   - lineage: the run this one reproduces or retries (`vigil rerun`,
     ///     `vigil run --retry-failed`).
-    public static func newRun(of job: JobSpec, canary: Int? = nil, lineage: RunLineage? = nil) async throws -> RunSetup {
+    public static func newRun(of job: JobSpec, canary: Int? = nil, wholeSet: Int? = nil, lineage: RunLineage? = nil) async throws -> RunSetup {
         // The bytes validation checked, not the files read again (they may have changed).
         let promptData = Data(job.sources.prompt)
         let jobData = Data(job.sources.job)
@@ -53,6 +55,9 @@ public struct RunSetup: Sendable {
             successSchema: job.sources.successSchema.map { RunManifest.PinnedFile(path: $0.url.path, sha256: $0.sha256) },
             model: job.model.manifestDescription, inputCount: total, inputsSHA256: inputsDigest, canary: canary, startedAt: Timestamp.now(),
             endedAt: nil, counts: RunCounts(total: total, succeeded: 0, failed: 0), verdict: nil)
+        if canary != nil {
+            manifest.canaryOf = try wholeSet ?? InputSource(folder: job.folder, specs: job.inputs, checksDuplicateIDs: false).count()
+        }
         manifest.origin = lineage?.origin
         manifest.drift = lineage?.drift ?? []
         try manifest.write(to: staging.manifest)

@@ -19,4 +19,12 @@ public struct RunSummary: Sendable {
     /// From the start of this process's work on the run to the end of its last item (not
     /// the consumers' delivery after it).
     public var duration: Double
+    /// What the run spent (across its resumes), and what may have been billed unanswered.
+    public var spend: SpendLedger.Totals = SpendLedger.Totals()
+    /// The manifest's cost record (nil: nothing was priced, reported or capped).
+    public var cost: RunCostRecord?
+    /// A canary's projection for its whole input set.
+    public var projection: CostProjection?
+    /// The run was a canary (`--canary N`).
+    public var isCanary = false
 }

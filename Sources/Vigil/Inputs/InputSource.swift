@@ -163,3 +163,13 @@ public struct InputSource: Sendable {
         }
     }
 }
+
+extension InputSource {
+    /// How many items the inputs hold (a walk over them; files are not read).
+    public func count() throws(InputProblem) -> Int {
+        var items = makeIterator()
+        var count = 0
+        while try items.next() != nil { count += 1 }
+        return count
+    }
+}

@@ -45,17 +45,25 @@ public struct ItemFailure: Sendable, Equatable, Error {
     public var retryAfterSeconds: Double?
     /// Every item would fail the same way (a refused API key): stop the run at once.
     public var stopsRun: Bool
+    /// The request may have reached the model and be billed though no answer came back (a
+    /// timeout, a connection lost mid-request): a budget keeps its reservation counted.
+    /// False when the endpoint answered (an HTTP error) or was never reached.
+    public var mayBeBilled: Bool
 
     /// An availability failure (retryable transport, timeout, 429 or 5xx): the breaker counts these.
     public var isAvailability: Bool { kind.isAvailability && isRetryable }
 
     /// A failure; `isRetryable` defaults to what the kind says.
-    public init(_ kind: Kind, _ message: String, detail: JSONValue? = nil, isRetryable: Bool? = nil, retryAfterSeconds: Double? = nil, stopsRun: Bool = false) {
+    public init(
+        _ kind: Kind, _ message: String, detail: JSONValue? = nil, isRetryable: Bool? = nil, retryAfterSeconds: Double? = nil, stopsRun: Bool = false,
+        mayBeBilled: Bool? = nil
+    ) {
         self.kind = kind
         self.message = message
         self.detail = detail
         self.isRetryable = isRetryable ?? kind.isRetryable
         self.retryAfterSeconds = retryAfterSeconds
         self.stopsRun = stopsRun
+        self.mayBeBilled = mayBeBilled ?? (kind == .timeout || kind == .transport || kind == .provider)
     }
 }

@@ -12,6 +12,9 @@ public protocol ModelProvider: Sendable {
     /// given the path) instead of sending `ItemRequest.content`: the engine then checks
     /// after the answer that the file is still the one whose digest it recorded.
     var readsInputFiles: Bool { get }
+    /// What the request for `request` holds that the model counts as input tokens (a
+    /// budget estimates its input from this); nil when the provider cannot say.
+    func inputSize(of request: ItemRequest) -> InputSize?
 }
 
 extension ModelProvider {
@@ -19,4 +22,22 @@ extension ModelProvider {
     public func run() async throws {}
     /// Sends `ItemRequest.content`.
     public var readsInputFiles: Bool { false }
+    /// Cannot say.
+    public func inputSize(of request: ItemRequest) -> InputSize? { nil }
+}
+
+/// The part of a request the model reads as input: its bytes, and whether they are an
+/// image's (an image's tokens follow its pixels, not its bytes, so the two are estimated
+/// apart).
+public struct InputSize: Sendable, Equatable {
+    /// Bytes of text (the prompt and the item) or of the image's encoding, as sent.
+    public var bytes: Int
+    /// The item is an image.
+    public var isImage: Bool
+
+    /// A size.
+    public init(bytes: Int, isImage: Bool) {
+        self.bytes = bytes
+        self.isImage = isImage
+    }
 }

@@ -65,6 +65,15 @@ public struct OpenAIProvider: ModelProvider {
         return .object(object)
     }
 
+    /// The system prompt and the user message as sent: an image by its base64 text.
+    public func inputSize(of request: ItemRequest) -> InputSize? {
+        let prompt = request.prompt.utf8.count
+        if let record = request.item.record { return InputSize(bytes: prompt + record.jsonText().utf8.count, isImage: false) }
+        guard let url = request.fileURL, let content = request.content else { return InputSize(bytes: prompt + request.item.id.utf8.count, isImage: false) }
+        let isImage = Self.imageTypes[url.pathExtension.lowercased()] != nil
+        return InputSize(bytes: prompt + (isImage ? Base64.encodedCount(content.count) : content.count), isImage: isImage)
+    }
+
     /// The bytes the engine read for this attempt, or (a request made without them) the file.
     static func content(of request: ItemRequest) throws(ItemFailure) -> [UInt8] {
         if let content = request.content { return content }
@@ -136,9 +145,21 @@ public struct OpenAIProvider: ModelProvider {
         default: content = ""
         }
         let usage = json["usage"]
+        func count(_ value: JSONValue?) -> Int? { value?.numberValue?.int64Value.map { Int(clamping: $0) } }
         return ProviderAnswer(
-            text: content, promptTokens: usage?["prompt_tokens"]?.numberValue?.int64Value.map(Int.init),
-            completionTokens: usage?["completion_tokens"]?.numberValue?.int64Value.map(Int.init))
+            text: content, promptTokens: count(usage?["prompt_tokens"]), completionTokens: count(usage?["completion_tokens"]),
+            cachedPromptTokens: count(usage?["prompt_tokens_details"]?["cached_tokens"]),
+            reportedCost: Self.reportedCost(usage: usage, headers: response.headers))
+    }
+
+    /// The request's cost as the endpoint states it: OpenRouter's `usage.cost` (USD), or a
+    /// LiteLLM proxy's `x-litellm-response-cost` header.
+    static func reportedCost(usage: JSONValue?, headers: HTTPHeaders) -> Dollars? {
+        if let cost = usage?["cost"]?.numberValue?.doubleValue, cost >= 0 { return Dollars(usd: cost) }
+        if let header = headers.first(name: "x-litellm-response-cost"), let cost = Double(header.trimmingWhitespace()), cost >= 0 {
+            return Dollars(usd: cost)
+        }
+        return nil
     }
 
     /// HTTP errors: 401/403 stop the run (every item would fail), 408/409/425/429/5xx are
@@ -175,12 +196,17 @@ public struct OpenAIProvider: ModelProvider {
     static func classify(_ error: any Error, timeout: Duration) -> ItemFailure {
         if let error = error as? HTTPClientError {
             switch error {
-            case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout:
+            case .connectTimeout:
+                return ItemFailure(.timeout, "cannot connect to the endpoint: the connection timed out", mayBeBilled: false)
+            case .deadlineExceeded, .readTimeout, .writeTimeout:
                 return ItemFailure(.timeout, "no answer from the endpoint within \(timeout)")
             default:
-                return ItemFailure(.transport, "cannot reach the endpoint: \(error)")
+                break
             }
         }
-        return ItemFailure(.transport, "cannot reach the endpoint: \(error)")
+        // A connection that was never made carried no request: nothing can be billed.
+        let text = String(describing: error)
+        let neverConnected = ["connectionRefused", "Connection refused", "ECONNREFUSED", "NIOConnectionError", "hostUnreachable"].contains { text.contains($0) }
+        return ItemFailure(.transport, "cannot reach the endpoint: \(error)", mayBeBilled: !neverConnected)
     }
 }

@@ -6,26 +6,38 @@ public struct TokenUsage: Sendable, Equatable {
     public var promptTokens = 0
     /// Output tokens.
     public var completionTokens = 0
+    /// Of the input tokens, those the endpoint served from its prompt cache.
+    public var cachedPromptTokens = 0
     /// No tokens reported.
     public var isEmpty: Bool { promptTokens == 0 && completionTokens == 0 }
+    /// Input and output tokens.
+    public var total: Int { promptTokens + completionTokens }
 
     /// Usage.
-    public init(promptTokens: Int = 0, completionTokens: Int = 0) {
+    public init(promptTokens: Int = 0, completionTokens: Int = 0, cachedPromptTokens: Int = 0) {
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens
-    }
-
-    mutating func add(_ answer: ProviderAnswer) {
-        promptTokens += answer.promptTokens ?? 0
-        completionTokens += answer.completionTokens ?? 0
+        self.cachedPromptTokens = cachedPromptTokens
     }
 
     mutating func add(_ other: TokenUsage) {
         promptTokens += other.promptTokens
         completionTokens += other.completionTokens
+        cachedPromptTokens += other.cachedPromptTokens
     }
 
-    var json: JSONValue {
-        ["prompt_tokens": .number(JSONNumber(promptTokens)), "completion_tokens": .number(JSONNumber(completionTokens))]
+    /// `{"prompt_tokens", "completion_tokens", "cached_tokens"?}` (cached only when some were).
+    public var json: JSONValue {
+        var object = JSONObject()
+        object["prompt_tokens"] = .number(JSONNumber(promptTokens))
+        object["completion_tokens"] = .number(JSONNumber(completionTokens))
+        if cachedPromptTokens > 0 { object["cached_tokens"] = .number(JSONNumber(cachedPromptTokens)) }
+        return .object(object)
+    }
+
+    /// Reads `json`'s form back (absent members: zero).
+    public init(json: JSONValue?) {
+        func count(_ key: String) -> Int { json?[key]?.numberValue?.int64Value.map { Int(clamping: $0) } ?? 0 }
+        self.init(promptTokens: count("prompt_tokens"), completionTokens: count("completion_tokens"), cachedPromptTokens: count("cached_tokens"))
     }
 }

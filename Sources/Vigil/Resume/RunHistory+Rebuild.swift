@@ -15,7 +15,8 @@ extension RunHistory {
     /// Repairs the appended files (cutting torn tails), reads them back, and writes the
     /// result line of any item the log says ended but whose line is missing. Call with the
     /// run's lock held.
-    static func rebuild(_ folder: RunFolder, job: JobSpec) throws -> RunHistory {
+    /// With `keepsSamples` (a canary), each item's cost and latency is kept for the projection.
+    static func rebuild(_ folder: RunFolder, job: JobSpec, keepsSamples: Bool = false) throws -> RunHistory {
         var history = RunHistory(monitor: ThresholdMonitor(spec: job.thresholds))
         for (url, isSuccess) in [(folder.results, true), (folder.failed, false)] {
             let repair = try AppendedLines.read(url, repair: true) { line, _ in
@@ -23,6 +24,7 @@ extension RunHistory {
                 guard history.done.insert(id).inserted else { throw DuplicateItem(id: id, file: url) }
                 if isSuccess { history.succeeded += 1 } else { history.failed += 1 }
                 history.usage.add(TokenUsage(json: line["usage"]))
+                if let spend = Spend(json: line["cost"]) { history.spend.add(spend) }
             }
             if let repair { history.repairedBytes[repair.file] = repair.bytes }
         }
@@ -37,8 +39,9 @@ extension RunHistory {
             }
             history.lastSequence = max(history.lastSequence, event.sequence)
             switch event.kind {
-            case .itemCompleted(let id, _, let latency, _), .itemFailed(let id, _, let latency, _):
+            case .itemCompleted(let id, _, let latency, _, let usage, let spend), .itemFailed(let id, _, let latency, _, let usage, let spend):
                 guard replayed.insert(id).inserted else { return }
+                if keepsSamples { history.samples.append(CostSample(cost: spend?.charged ?? .zero, tokens: usage.total, latency: latency)) }
                 history.replay(event.kind, latency: latency)
                 if !history.done.contains(id) { pending.append(event.kind) }
             default:
@@ -56,7 +59,7 @@ extension RunHistory {
         let judged: Bool?
         switch kind {
         case .itemCompleted: judged = true
-        case .itemFailed(_, _, _, let failure): judged = failure.kind.isQuality ? false : nil
+        case .itemFailed(_, _, _, let failure, _, _): judged = failure.kind.isQuality ? false : nil
         default: judged = nil
         }
         guard let judged else { return }
@@ -77,14 +80,19 @@ extension RunHistory {
         let outputs = try RunOutputs(folder: folder)
         for kind in pending {
             switch kind {
-            case .itemCompleted(let id, _, _, let result):
-                try outputs.recordSuccess(InputItem(id: id, path: paths[id] ?? nil, record: nil), sha256: nil, result: result, usage: TokenUsage())
+            case .itemCompleted(let id, _, _, let result, let usage, let spend):
+                try outputs.recordSuccess(InputItem(id: id, path: paths[id] ?? nil, record: nil), sha256: nil, result: result, usage: usage, spend: spend)
                 succeeded += 1
                 done.insert(id)
-            case .itemFailed(let id, let attempt, _, let failure):
-                try outputs.recordFailure(InputItem(id: id, path: paths[id] ?? nil, record: nil), sha256: nil, attempts: attempt, failure: failure, usage: TokenUsage())
+                self.usage.add(usage)
+                if let spend { self.spend.add(spend) }
+            case .itemFailed(let id, let attempt, _, let failure, let usage, let spend):
+                try outputs.recordFailure(
+                    InputItem(id: id, path: paths[id] ?? nil, record: nil), sha256: nil, attempts: attempt, failure: failure, usage: usage, spend: spend)
                 failed += 1
                 done.insert(id)
+                self.usage.add(usage)
+                if let spend { self.spend.add(spend) }
             default:
                 continue
             }
@@ -98,17 +106,8 @@ extension RunEvent.Kind {
     /// The item an item event is about.
     var itemID: String? {
         switch self {
-        case .itemStarted(let id, _), .itemCompleted(let id, _, _, _), .itemFailed(let id, _, _, _), .itemRetrying(let id, _, _, _): id
+        case .itemStarted(let id, _), .itemCompleted(let id, _, _, _, _, _), .itemFailed(let id, _, _, _, _, _), .itemRetrying(let id, _, _, _): id
         default: nil
         }
-    }
-}
-
-extension TokenUsage {
-    /// Reads `{"prompt_tokens", "completion_tokens"}` (absent: zero).
-    init(json: JSONValue?) {
-        self.init(
-            promptTokens: json?["prompt_tokens"]?.numberValue?.int64Value.map { Int(clamping: $0) } ?? 0,
-            completionTokens: json?["completion_tokens"]?.numberValue?.int64Value.map { Int(clamping: $0) } ?? 0)
     }
 }

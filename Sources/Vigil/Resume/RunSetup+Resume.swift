@@ -19,7 +19,7 @@ extension RunSetup {
         }
         let (drift, changedStamps) = PinCheck.check(recorded, job: job, for: .resume)
         guard drift.isEmpty || allowDrift else { throw ResumeRefusal.drift(drift) }
-        let history = try RunHistory.rebuild(recorded.folder, job: job)
+        let history = try RunHistory.rebuild(recorded.folder, job: job, keepsSamples: recorded.manifest.canary != nil)
         var manifest = recorded.manifest
         manifest.status = RunStatus.running.rawValue
         manifest.endedAt = nil

@@ -1,3 +1,4 @@
+import Foundation
 import JSONSchema
 
 /// `vigil diff RUN_A RUN_B`: how two runs differ — in what they pinned (job, prompt,
@@ -17,6 +18,14 @@ public struct RunComparison: Sendable {
     public var onlyInA: [String] = []
     /// Items in B only.
     public var onlyInB: [String] = []
+    /// What each run's items cost, from their lines (nil: nothing priced or reported).
+    public var costA: Spend?
+    /// B's.
+    public var costB: Spend?
+    /// Items each run ended (the per-item cost divides by these).
+    public var endedA = 0
+    /// B's.
+    public var endedB = 0
 
     /// True when every item has the same outcome in both runs.
     public var sameOutcomes: Bool {
@@ -31,8 +40,9 @@ public struct RunComparison: Sendable {
     /// Compares two recorded runs, pins first, then item by item.
     public init(_ a: RecordedRun, _ b: RecordedRun) throws {
         pins = Self.pinChanges(a.manifest, b.manifest)
-        let (outcomesA, orderA) = try Self.outcomes(a)
-        var (outcomesB, orderB) = try Self.outcomes(b)
+        let (outcomesA, orderA, costA) = try Self.outcomes(a)
+        var (outcomesB, orderB, costB) = try Self.outcomes(b)
+        (self.costA, self.costB, endedA, endedB) = (costA, costB, orderA.count, orderB.count)
         for id in orderA {
             guard let new = outcomesB.removeValue(forKey: id) else {
                 onlyInA.append(id)
@@ -50,21 +60,46 @@ public struct RunComparison: Sendable {
         onlyInB = orderB
     }
 
-    /// Each ended item's outcome, and the items in file order (results, then failures).
-    private static func outcomes(_ run: RecordedRun) throws -> ([String: Outcome], [String]) {
+    /// Each ended item's outcome, the items in file order (results, then failures), and
+    /// what they cost.
+    private static func outcomes(_ run: RecordedRun) throws -> ([String: Outcome], [String], Spend?) {
         var outcomes: [String: Outcome] = [:]
         var order: [String] = []
+        var cost: Spend?
+        func count(_ line: JSONValue) {
+            guard let spend = Spend(json: line["cost"]) else { return }
+            cost = cost ?? Spend()
+            cost?.add(spend)
+        }
         try AppendedLines.read(run.folder.results, repair: false) { line, _ in
             guard let id = line["id"]?.stringValue, outcomes[id] == nil else { return }
             outcomes[id] = .success(line["result"] ?? .null)
             order.append(id)
+            count(line)
         }
         try AppendedLines.read(run.folder.failed, repair: false) { line, _ in
             guard let id = line["id"]?.stringValue, outcomes[id] == nil else { return }
             outcomes[id] = .failure("\(line["error"]?.stringValue ?? "failed"): \(line["message"]?.stringValue ?? "")")
             order.append(id)
+            count(line)
         }
-        return (outcomes, order)
+        return (outcomes, order, cost)
+    }
+
+    /// "cost: A $3.41 ($0.0171 per item), B $2.10 ($0.0105 per item), -38%" (nil: neither
+    /// run recorded a cost).
+    public var costLine: String? {
+        guard costA != nil || costB != nil else { return nil }
+        func side(_ name: String, _ spend: Spend?, _ ended: Int) -> String {
+            guard let spend else { return "\(name) not recorded" }
+            return "\(name) \(spend.charged)" + (ended > 0 ? " (\(Dollars(picodollars: spend.charged.picodollars / Int64(ended))) per item)" : "")
+        }
+        var line = "cost: " + side("A", costA, endedA) + ", " + side("B", costB, endedB)
+        if let a = costA, let b = costB, endedA > 0, endedB > 0, a.charged > .zero {
+            let change = (b.charged.usd / Double(endedB)) / (a.charged.usd / Double(endedA)) - 1
+            line += String(format: ", %+.0f%% per item", change * 100)
+        }
+        return line
     }
 
     private static func pinChanges(_ a: RunManifest, _ b: RunManifest) -> [String] {

@@ -7,10 +7,11 @@ extension RunManifest: Codable {
     private enum Keys: String, CodingKey {
         case manifestVersion = "manifest_version", runID = "run_id", status, tool, host, rerunOf = "rerun_of", retryOf = "retry_of", drift
         case job, spec, prompt, successSchema = "success_schema", model, inputs, startedAt = "started_at", endedAt = "ended_at"
-        case duration = "duration_seconds", counts, verdict, usage, outputs, droppedEvents = "dropped_events", resumes
+        case duration = "duration_seconds", counts, verdict, usage, cost, outputs, droppedEvents = "dropped_events", resumes
         // Members of the nested objects.
-        case name, version, os, manifest, path, sha256, copy, git, commit, dirty, count, list, canary
+        case name, version, os, manifest, path, sha256, copy, git, commit, dirty, count, list, canary, canaryOf = "canary_of"
         case total, completed, succeeded, failed, notRun = "not_run", promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
+        case cachedTokens = "cached_tokens"
         case at, repairedBytes = "repaired_bytes", recoveredItems = "recovered_items"
     }
 
@@ -51,6 +52,7 @@ extension RunManifest: Codable {
         try inputs.encode(inputsSHA256, forKey: .sha256)
         try inputs.encode("inputs.jsonl", forKey: .list)
         try inputs.encode(canary, forKey: .canary)
+        if let canaryOf { try inputs.encode(canaryOf, forKey: .canaryOf) }
         try root.encode(Timestamp.iso8601(startedAt), forKey: .startedAt)
         try root.encode(endedAt.map(Timestamp.iso8601), forKey: .endedAt)
         try root.encode(endedAt.map { ((($0 - startedAt) * 1000).rounded()) / 1000 }, forKey: .duration)
@@ -64,6 +66,8 @@ extension RunManifest: Codable {
         var usage = root.nestedContainer(keyedBy: Keys.self, forKey: .usage)
         try usage.encode(self.usage.promptTokens, forKey: .promptTokens)
         try usage.encode(self.usage.completionTokens, forKey: .completionTokens)
+        if self.usage.cachedPromptTokens > 0 { try usage.encode(self.usage.cachedPromptTokens, forKey: .cachedTokens) }
+        if let cost { try root.encode(cost.json, forKey: .cost) }
         try root.encode(outputs, forKey: .outputs)
         try root.encode(droppedEvents, forKey: .droppedEvents)
         if !resumes.isEmpty {
@@ -109,8 +113,11 @@ extension RunManifest: Codable {
         if let usage = try? root.nestedContainer(keyedBy: Keys.self, forKey: .usage) {
             self.usage = TokenUsage(
                 promptTokens: try usage.decodeIfPresent(Int.self, forKey: .promptTokens) ?? 0,
-                completionTokens: try usage.decodeIfPresent(Int.self, forKey: .completionTokens) ?? 0)
+                completionTokens: try usage.decodeIfPresent(Int.self, forKey: .completionTokens) ?? 0,
+                cachedPromptTokens: try usage.decodeIfPresent(Int.self, forKey: .cachedTokens) ?? 0)
         }
+        cost = RunCostRecord(json: try root.decodeIfPresent(JSONValue.self, forKey: .cost))
+        canaryOf = try inputs.decodeIfPresent(Int.self, forKey: .canaryOf)
         let tool = try root.nestedContainer(keyedBy: Keys.self, forKey: .tool)
         toolVersion = try tool.decode(String.self, forKey: .version)
         let host = try? root.nestedContainer(keyedBy: Keys.self, forKey: .host)

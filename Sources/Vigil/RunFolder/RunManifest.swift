@@ -32,6 +32,8 @@ public struct RunManifest: Sendable {
     public var inputsSHA256: String
     /// `vigil run --canary N`: only the first N items belong to the run.
     public var canary: Int?
+    /// A canary's whole input set: how many items its projection is for.
+    public var canaryOf: Int?
     /// When the run started (seconds since 1970).
     public var startedAt: Double
     /// When it ended (nil while running).
@@ -42,6 +44,9 @@ public struct RunManifest: Sendable {
     public var verdict: String?
     /// Tokens the model reported, summed over the run.
     public var usage = TokenUsage()
+    /// What the run cost, its budget, a canary's projection (nil: before the run's end, or
+    /// a run Vigil made before costs were recorded).
+    public var cost: RunCostRecord?
     /// The sha256 of each file the run wrote, by name.
     public var outputs: [String: String] = [:]
     /// Events dropped for slow consumers, by consumer.

@@ -14,16 +14,16 @@ struct RunOutputs: Sendable {
         failed = try AppendOnlyFile(appendingTo: folder.failed)
     }
 
-    /// `{"id", "path"?, "sha256"?, "usage"?, "result"}` and a newline.
-    func recordSuccess(_ item: InputItem, sha256: String?, result: JSONValue, usage: TokenUsage) throws {
-        try results.write(Self.line(item, sha256: sha256, usage: usage) { writer in
+    /// `{"id", "path"?, "sha256"?, "usage"?, "cost"?, "result"}` and a newline.
+    func recordSuccess(_ item: InputItem, sha256: String?, result: JSONValue, usage: TokenUsage, spend: Spend?) throws {
+        try results.write(Self.line(item, sha256: sha256, usage: usage, spend: spend) { writer in
             writer.key("result"); writer.value(result)
         })
     }
 
-    /// `{"id", "path"?, "sha256"?, "attempts", "usage"?, "error", "message", "detail"?}` and a newline.
-    func recordFailure(_ item: InputItem, sha256: String?, attempts: Int, failure: ItemFailure, usage: TokenUsage) throws {
-        try failed.write(Self.line(item, sha256: sha256, usage: usage) { writer in
+    /// `{"id", "path"?, "sha256"?, "usage"?, "cost"?, "attempts", "error", "message", "detail"?}` and a newline.
+    func recordFailure(_ item: InputItem, sha256: String?, attempts: Int, failure: ItemFailure, usage: TokenUsage, spend: Spend?) throws {
+        try failed.write(Self.line(item, sha256: sha256, usage: usage, spend: spend) { writer in
             writer.key("attempts"); writer.int(attempts)
             writer.key("error"); writer.string(failure.kind.rawValue)
             writer.key("message"); writer.string(failure.message)
@@ -31,7 +31,7 @@ struct RunOutputs: Sendable {
         })
     }
 
-    private static func line(_ item: InputItem, sha256: String?, usage: TokenUsage, _ rest: (inout JSONWriter) -> Void) -> [UInt8] {
+    private static func line(_ item: InputItem, sha256: String?, usage: TokenUsage, spend: Spend?, _ rest: (inout JSONWriter) -> Void) -> [UInt8] {
         var writer = JSONWriter()
         writer.beginObject()
         writer.key("id"); writer.string(item.id)
@@ -39,6 +39,7 @@ struct RunOutputs: Sendable {
         // The input as it was sent: a rerun or a diff tells a changed input by this.
         if let sha256 { writer.key("sha256"); writer.string(sha256) }
         if !usage.isEmpty { writer.key("usage"); writer.value(usage.json) }
+        if let spend { writer.key("cost"); writer.value(spend.json) }
         rest(&writer)
         writer.endObject()
         writer.newline()

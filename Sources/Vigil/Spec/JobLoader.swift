@@ -58,6 +58,7 @@ public struct JobLoader: Sendable {
         EnvironmentCheck.run(&context)
         ProgramCheck.run(&context)
         SettingsCheck.run(&context)
+        BudgetCheck.run(&context)
 
         let diagnostics = context.diagnostics.sorted { $0.location < $1.location }
         let valid = !diagnostics.contains { $0.severity == .error }

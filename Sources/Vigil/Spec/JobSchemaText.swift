@@ -23,6 +23,14 @@ enum JobSchemaText {
       "items": { "$ref": "#/$defs/input" }
     },
     "model": { "$ref": "#/$defs/model" },
+    "budget": {
+      "description": "Run-wide caps, kept across resumes and checked BEFORE each request: every request in flight holds a reservation of its worst case (its input estimate plus max_tokens at the output price), and a request whose reservation would cross a cap is not sent; the run then ends as aborted (exit 3). max_cost needs model.pricing; both need a max_tokens or max_completion_tokens parameter.",
+      "type": "object", "additionalProperties": false, "minProperties": 1,
+      "properties": {
+        "max_cost": { "description": "USD the run may spend in all, e.g. 25.00.", "type": "number", "exclusiveMinimum": 0, "maximum": 1000000 },
+        "max_tokens": { "description": "Tokens (input and output) the run may use in all.", "type": "integer", "minimum": 1 }
+      }
+    },
     "prompt": { "$ref": "#/$defs/prompt" },
     "success": { "$ref": "#/$defs/success" },
     "thresholds": { "$ref": "#/$defs/thresholds" },
@@ -90,6 +98,16 @@ enum JobSchemaText {
         "api_key_env": { "description": "The environment variable that holds the API key. The key itself never appears in a job, manifest, event or log.", "$ref": "#/$defs/environmentVariable" },
         "parameters": { "description": "Passed through to the endpoint (temperature, max_tokens, ...).", "type": "object" },
         "timeout": { "description": "Per-request timeout (e.g. 120s).", "$ref": "#/$defs/duration" },
+        "pricing": {
+          "description": "What the model's tokens cost, in USD per million tokens: each item's cost is recorded and summed, and budget.max_cost is kept against it. When the endpoint reports a cost itself (OpenRouter's usage.cost, a proxy's x-litellm-response-cost header) both are recorded and the endpoint's figure counts.",
+          "type": "object", "additionalProperties": false, "required": ["input_per_million", "output_per_million"],
+          "properties": {
+            "input_per_million": { "description": "USD per million input (prompt) tokens, e.g. 0.40.", "type": "number", "minimum": 0, "maximum": 1000000 },
+            "output_per_million": { "description": "USD per million output (completion) tokens, e.g. 1.60.", "type": "number", "minimum": 0, "maximum": 1000000 },
+            "cached_input_per_million": { "description": "USD per million input tokens served from the endpoint's prompt cache (usage.prompt_tokens_details.cached_tokens); default: the input price.", "type": "number", "minimum": 0, "maximum": 1000000 },
+            "batch_discount": { "description": "The fraction taken off through the provider's batch API (0.5: half price).", "type": "number", "minimum": 0, "maximum": 1 }
+          }
+        },
         "command": { "description": "The program and its arguments, e.g. [python3, tools/extract.py].", "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 } },
         "mode": { "description": "per-item: one process per item; persistent: one long-lived process speaking JSON lines.", "enum": ["per-item", "persistent"] },
         "env": { "description": "Extra environment variables for the program (values, so never secrets: name secrets with *_env keys).", "type": "object", "additionalProperties": { "type": "string" } }
@@ -101,7 +119,7 @@ enum JobSchemaText {
         },
         {
           "if": { "properties": { "provider": { "const": "command" } }, "required": ["provider"] },
-          "then": { "required": ["command"], "properties": { "base_url": false, "api_key_env": false, "parameters": false } }
+          "then": { "required": ["command"], "properties": { "base_url": false, "api_key_env": false, "parameters": false, "pricing": false } }
         }
       ]
     },

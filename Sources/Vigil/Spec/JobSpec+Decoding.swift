@@ -53,6 +53,7 @@ extension JobSpec {
         description = document["description"]?.stringValue
         inputs = (document["inputs"]?.arrayValue ?? []).compactMap(InputSpec.init(json:))
         model = Self.model(document["model"] ?? .null)
+        budget = Self.budget(document["budget"])
         prompt = PromptSpec(file: document["prompt"]?["file"]?.stringValue ?? "", sha256: document["prompt"]?["sha256"]?.stringValue ?? "")
         success = SuccessSpec(
             schema: document["success"]?["schema"]?.stringValue,
@@ -91,7 +92,26 @@ extension JobSpec {
                 baseURL: value["base_url"]?.stringValue ?? "", name: value["name"]?.stringValue ?? "",
                 apiKeyEnvironment: value["api_key_env"]?.stringValue ?? "")
         }
-        return ModelSpec(provider: provider, parameters: value["parameters"]?.objectValue ?? JSONObject(), timeout: duration(value["timeout"]))
+        return ModelSpec(
+            provider: provider, parameters: value["parameters"]?.objectValue ?? JSONObject(), timeout: duration(value["timeout"]),
+            pricing: pricing(value["pricing"]))
+    }
+
+    private static func usdPerMillion(_ value: JSONValue?) -> Dollars? {
+        value?.numberValue.flatMap { PricingSpec.perToken(usdPerMillion: $0.doubleValue) }
+    }
+
+    private static func pricing(_ value: JSONValue?) -> PricingSpec? {
+        guard let value, let input = usdPerMillion(value["input_per_million"]), let output = usdPerMillion(value["output_per_million"]) else { return nil }
+        return PricingSpec(
+            input: input, output: output, cachedInput: usdPerMillion(value["cached_input_per_million"]),
+            batchDiscount: value["batch_discount"]?.numberValue?.doubleValue)
+    }
+
+    private static func budget(_ value: JSONValue?) -> BudgetSpec? {
+        guard let value, value.objectValue != nil else { return nil }
+        let budget = BudgetSpec(maxCost: value["max_cost"]?.numberValue.flatMap { Dollars(usd: $0.doubleValue) }, maxTokens: int(value["max_tokens"]))
+        return budget.maxCost == nil && budget.maxTokens == nil ? nil : budget
     }
 
     private static func check(_ value: JSONValue?, countKey: String, defaultAction: ThresholdSpec.Action) -> ThresholdSpec.Check? {

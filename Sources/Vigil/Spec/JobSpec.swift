@@ -14,6 +14,8 @@ public struct JobSpec: Sendable {
     public var inputs: [InputSpec]
     /// What answers each item.
     public var model: ModelSpec
+    /// Run-wide caps on spend (nil: none).
+    public var budget: BudgetSpec?
     /// The prompt file and its pin.
     public var prompt: PromptSpec
     /// What makes an answer a success.
@@ -72,6 +74,57 @@ public struct ModelSpec: Sendable {
     public var parameters: JSONObject
     /// How long one answer may take (default 300s).
     public var timeout: JobDuration?
+    /// What the model's tokens cost (nil: not priced).
+    public var pricing: PricingSpec?
+
+    /// The most output tokens one request can produce: the `max_completion_tokens` or
+    /// `max_tokens` parameter (nil: unbounded, so no budget can be kept).
+    public var outputTokenBound: Int? {
+        for name in ["max_completion_tokens", "max_tokens"] {
+            if let bound = parameters[name]?.numberValue?.int64Value, bound > 0 { return Int(clamping: bound) }
+        }
+        return nil
+    }
+}
+
+/// `model.pricing`: USD per million tokens, held per token (`Dollars` per token is exact
+/// for prices written with up to six decimals).
+public struct PricingSpec: Sendable, Equatable {
+    /// One input (prompt) token.
+    public var input: Dollars
+    /// One output (completion) token.
+    public var output: Dollars
+    /// One input token the endpoint served from its prompt cache (nil: the input price).
+    public var cachedInput: Dollars?
+    /// The fraction taken off through a provider's batch API (0.5: half price; nil: none).
+    public var batchDiscount: Double?
+
+    /// Prices per token.
+    public init(input: Dollars, output: Dollars, cachedInput: Dollars? = nil, batchDiscount: Double? = nil) {
+        self.input = input
+        self.output = output
+        self.cachedInput = cachedInput
+        self.batchDiscount = batchDiscount
+    }
+
+    /// A price written in USD per million tokens, per token.
+    public static func perToken(usdPerMillion: Double) -> Dollars? {
+        Dollars(usd: usdPerMillion / 1_000_000)
+    }
+}
+
+/// `budget`: caps on the whole run (across resumes), checked before each request.
+public struct BudgetSpec: Sendable, Equatable {
+    /// What the run may spend in all (nil: no cost cap).
+    public var maxCost: Dollars?
+    /// Tokens (input and output) the run may use in all (nil: no token cap).
+    public var maxTokens: Int?
+
+    /// Caps.
+    public init(maxCost: Dollars? = nil, maxTokens: Int? = nil) {
+        self.maxCost = maxCost
+        self.maxTokens = maxTokens
+    }
 }
 
 /// `prompt`: the file and the sha256 it is pinned by.

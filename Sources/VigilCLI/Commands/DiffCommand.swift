@@ -42,6 +42,7 @@ struct DiffCommand: ParsableCommand {
             "items: \(comparison.identical) same outcome, \(comparison.changedResults.count) different result, "
                 + "\(comparison.newlyFailed.count) succeeded in A but failed in B, \(comparison.newlySucceeded.count) failed in A but succeeded in B, "
                 + "\(comparison.onlyInA.count) only in A, \(comparison.onlyInB.count) only in B")
+        if let costLine = comparison.costLine { lines.append(costLine) }
         func section<T>(_ title: String, _ items: [T], _ line: (T) -> String) {
             guard !items.isEmpty else { return }
             lines.append(title + (items.count > limit ? " (first \(limit) of \(items.count))" : "") + ":")

@@ -22,7 +22,7 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The job file.", valueName: "job"))
     var job: String?
 
-    @Option(help: "Run only the first N items and report (a canary run).")
+    @Option(help: "Run only the first N items and report, with a projection of the whole run's cost and duration (a canary run).")
     var canary: Int?
 
     @Option(name: .customLong("retry-failed"), help: ArgumentHelp("Run only the failed items of this run folder again, as a new run.", valueName: "run-dir"))
@@ -61,7 +61,7 @@ struct RunCommand: AsyncParsableCommand {
         if !validation.diagnostics.isEmpty { Console.error(renderer.render(validation.diagnostics)) }
         let logger = RunSession.logger(for: spec)
         let engine = try await CommandFailure.context("cannot start the run") {
-            try RunEngine(job: spec, setup: try await RunSetup.newRun(of: spec, canary: canary), options: RunOptions(logger: logger))
+            try RunEngine(job: spec, setup: try await RunSetup.newRun(of: spec, canary: canary, wholeSet: count), options: RunOptions(logger: logger))
         }
         Console.error("run \(engine.folder.runID): \(count) items" + (canary.map { " (canary: the first \(min($0, count)))" } ?? "") + " -> \(engine.folder.url.path)")
         try await RunSession.execute(engine, spec: spec, quiet: quiet, stops: stops)

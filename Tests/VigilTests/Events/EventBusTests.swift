@@ -36,7 +36,7 @@ import Vigil
             #expect(decoded.type == event.type)
             #expect(decoded.sequence == event.sequence)
             #expect(Timestamp.iso8601(decoded.time) == "2025-11-23T18:00:00.123Z")
-            if case .itemCompleted(_, _, _, let result) = decoded.kind { #expect(result == ["x": [1, 2.5, "é"], "y": nil]) }
+            if case .itemCompleted(_, _, _, let result, _, _) = decoded.kind { #expect(result == ["x": [1, 2.5, "é"], "y": nil]) }
         }
     }
 

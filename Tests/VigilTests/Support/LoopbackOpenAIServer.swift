@@ -20,6 +20,9 @@ final class LoopbackOpenAIServer: Sendable {
         case reset
         /// 200 with a body that is not JSON.
         case malformed
+        /// 200 after `delay` with a chat completion whose content is `content` and whose
+        /// `usage` is `usage`, with extra headers (a proxy's cost header).
+        case completion(String, usage: JSONValue, delay: TimeInterval = 0, headers: [(String, String)] = [])
     }
 
     struct Recorded: Sendable {
@@ -63,12 +66,12 @@ final class LoopbackOpenAIServer: Sendable {
     }
 
     /// A chat completion answer with `content`.
-    static func completion(_ content: String) -> String {
+    static func completion(_ content: String, usage: JSONValue = ["prompt_tokens": 120, "completion_tokens": 30, "total_tokens": 150]) -> String {
         var writer = JSONWriter()
         writer.value([
             "id": "chatcmpl-test", "object": "chat.completion",
             "choices": [["index": 0, "message": ["role": "assistant", "content": .string(content)], "finish_reason": "stop"]],
-            "usage": ["prompt_tokens": 120, "completion_tokens": 30, "total_tokens": 150],
+            "usage": usage,
         ])
         return writer.text
     }
@@ -119,6 +122,14 @@ final class LoopbackOpenAIServer: Sendable {
                 context.close(promise: nil)
             case .malformed:
                 send(200, [], "{\"choices\": [", context: context)
+            case .completion(let content, let usage, let delay, let headers):
+                let body = LoopbackOpenAIServer.completion(content, usage: usage)
+                guard delay > 0 else { return send(200, headers, body, context: context) }
+                let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                context.eventLoop.scheduleTask(in: .milliseconds(Int64(delay * 1000))) {
+                    let (handler, context) = loopBound.value
+                    handler.send(200, headers, body, context: context)
+                }
             }
         }
 

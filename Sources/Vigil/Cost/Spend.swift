@@ -1,0 +1,77 @@
+public import JSONSchema
+
+/// What an item (all its attempts), or a whole run, cost: the figure from the job's prices,
+/// the figure the endpoint reported, and the one that counts (the endpoint's when it gave
+/// one, else the priced one: an endpoint knows its discounts and surcharges, a price list
+/// in a job may be out of date).
+public struct Spend: Sendable, Equatable {
+    /// What counts: summed per answer, the endpoint's figure where there is one.
+    public var charged = Dollars.zero
+    /// At the job's prices (nil: the job has none).
+    public var priced: Dollars?
+    /// As the endpoint reported it (nil: it reported none).
+    public var reported: Dollars?
+
+    /// Nothing spent.
+    public init() {}
+
+    /// An amount, with its parts.
+    public init(charged: Dollars, priced: Dollars?, reported: Dollars?) {
+        self.charged = charged
+        self.priced = priced
+        self.reported = reported
+    }
+
+    /// One answer's cost: its tokens at `pricing`, and what the endpoint said. An answer
+    /// that reports no tokens has no priced cost (unknown, not $0).
+    public init(_ answer: ProviderAnswer, pricing: PricingSpec?) {
+        priced = answer.reportsUsage ? pricing?.cost(of: answer.usage) : nil
+        reported = answer.reportedCost
+        charged = reported ?? priced ?? .zero
+    }
+
+    /// Neither priced nor reported: nothing is known about the cost.
+    public var isUnknown: Bool { priced == nil && reported == nil }
+
+    /// Adds another item's (or answer's) spend.
+    public mutating func add(_ other: Spend) {
+        charged += other.charged
+        if let value = other.priced { priced = (priced ?? .zero) + value }
+        if let value = other.reported { reported = (reported ?? .zero) + value }
+    }
+
+    /// `{"usd", "priced_usd"?, "reported_usd"?}`, exact decimals.
+    public var json: JSONValue {
+        var object = JSONObject()
+        object["usd"] = Self.number(charged)
+        if let priced { object["priced_usd"] = Self.number(priced) }
+        if let reported { object["reported_usd"] = Self.number(reported) }
+        return .object(object)
+    }
+
+    /// Reads `json`'s form back; nil when `value` is not one.
+    public init?(json value: JSONValue?) {
+        guard let value, let charged = Self.amount(value["usd"]) else { return nil }
+        self.init(charged: charged, priced: Self.amount(value["priced_usd"]), reported: Self.amount(value["reported_usd"]))
+    }
+
+    /// An amount as a JSON number, exact to the picodollar.
+    static func number(_ amount: Dollars) -> JSONValue {
+        .number(JSONNumber(parsing: Array(amount.decimalText.utf8)) ?? JSONNumber(amount.usd))
+    }
+
+    static func amount(_ value: JSONValue?) -> Dollars? {
+        value?.numberValue.flatMap { Dollars(usd: $0.doubleValue) }
+    }
+}
+
+extension PricingSpec {
+    /// What `usage` costs at these prices (cached input tokens at the cached price; through
+    /// the batch API, less the batch discount).
+    public func cost(of usage: TokenUsage, batch: Bool = false) -> Dollars {
+        let cached = min(usage.cachedPromptTokens, usage.promptTokens)
+        let full = input * (usage.promptTokens - cached) + (cachedInput ?? input) * cached + output * usage.completionTokens
+        guard batch, let batchDiscount, batchDiscount > 0 else { return full }
+        return Dollars(picodollars: Int64((Double(full.picodollars) * (1 - batchDiscount)).rounded()))
+    }
+}

@@ -1,0 +1,63 @@
+public import JSONSchema
+
+/// The manifest's `cost`: what the run spent (across its resumes), the budget it kept,
+/// and a canary's projection:
+/// `{"usd", "priced_usd"?, "reported_usd"?, "unconfirmed_usd", "unconfirmed_tokens",
+/// "overruns", "budget": {"max_cost", "max_tokens", "exhausted"}?, "projection"?}`.
+public struct RunCostRecord: Sendable, Equatable {
+    /// What the answers cost (the endpoint's figure where it gave one).
+    public var spend: Spend
+    /// Requests sent with no answer, which may still be billed: their reservations.
+    public var unconfirmed: SpendLedger.Amount
+    /// Answers that cost more than their reservation.
+    public var overruns: Int
+    /// The caps kept (nil: none).
+    public var budget: BudgetSpec?
+    /// The budget refused a request and the run stopped there.
+    public var exhausted: Bool
+    /// `vigil run --canary`: the projection for the whole input set.
+    public var projection: JSONValue?
+
+    /// A record.
+    public init(spend: Spend, unconfirmed: SpendLedger.Amount, overruns: Int, budget: BudgetSpec?, exhausted: Bool, projection: JSONValue?) {
+        self.spend = spend
+        self.unconfirmed = unconfirmed
+        self.overruns = overruns
+        self.budget = budget
+        self.exhausted = exhausted
+        self.projection = projection
+    }
+
+    /// The manifest's form.
+    public var json: JSONValue {
+        guard case .object(var object) = spend.json else { return .null }
+        object["unconfirmed_usd"] = Spend.number(unconfirmed.cost)
+        object["unconfirmed_tokens"] = .number(JSONNumber(unconfirmed.tokens))
+        object["overruns"] = .number(JSONNumber(overruns))
+        if let budget {
+            object["budget"] = [
+                "max_cost": budget.maxCost.map(Spend.number) ?? .null, "max_tokens": budget.maxTokens.map { .number(JSONNumber($0)) } ?? .null,
+                "exhausted": .bool(exhausted),
+            ]
+        }
+        if let projection { object["projection"] = projection }
+        return .object(object)
+    }
+
+    /// Reads the manifest's form back (nil: not one).
+    public init?(json: JSONValue?) {
+        guard let json, let spend = Spend(json: json) else { return nil }
+        self.spend = spend
+        unconfirmed = SpendLedger.Amount(
+            cost: Spend.amount(json["unconfirmed_usd"]) ?? .zero, tokens: json["unconfirmed_tokens"]?.numberValue?.int64Value.map { Int(clamping: $0) } ?? 0)
+        overruns = json["overruns"]?.numberValue?.int64Value.map { Int(clamping: $0) } ?? 0
+        if let budget = json["budget"], budget.objectValue != nil {
+            self.budget = BudgetSpec(maxCost: Spend.amount(budget["max_cost"]), maxTokens: budget["max_tokens"]?.numberValue?.int64Value.map { Int(clamping: $0) })
+            exhausted = budget["exhausted"] == .bool(true)
+        } else {
+            self.budget = nil
+            exhausted = false
+        }
+        projection = json["projection"]
+    }
+}
