@@ -91,7 +91,7 @@ public struct CostProjection: Sendable, Equatable {
 
     /// The 97.5th percentile of Student's t with `df` degrees of freedom (two-sided 95%):
     /// exact for small df, the Cornish–Fisher expansion beyond.
-    static func studentT975(_ df: Int) -> Double {
+    public static func studentT975(_ df: Int) -> Double {
         let table: [Double] = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228]
         if df >= 1 && df <= table.count { return table[df - 1] }
         let z = 1.959964
@@ -160,10 +160,12 @@ public struct CostProjection: Sendable, Equatable {
     }
 
     /// Items the budget pays for at the expected per-item cost.
-    var reachableItems: Int {
+    public var reachableItems: Int {
         var reachable = items
-        if let maxCost, let cost, cost.expected > 0 { reachable = min(reachable, Int(maxCost.usd / (cost.expected / Double(items)))) }
-        if let maxTokens, tokens.expected > 0 { reachable = min(reachable, Int(Double(maxTokens) / (tokens.expected / Double(items)))) }
+        // Whole items, with room for the last bit of floating-point error (6 / 0.012 is 499.99...).
+        func whole(_ value: Double) -> Int { Int((value + 1e-9).rounded(.down)) }
+        if let maxCost, let cost, cost.expected > 0 { reachable = min(reachable, whole(maxCost.usd / (cost.expected / Double(items)))) }
+        if let maxTokens, tokens.expected > 0 { reachable = min(reachable, whole(Double(maxTokens) / (tokens.expected / Double(items)))) }
         return reachable
     }
 

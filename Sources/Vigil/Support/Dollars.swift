@@ -42,12 +42,14 @@ public struct Dollars: Sendable, Hashable, Comparable, CustomStringConvertible {
         return sign + String(whole) + (fraction.isEmpty ? "" : "." + fraction)
     }
 
-    /// For people: `$3.41`, `$25.00`; below a dollar four decimals (`$0.0021`), below a
-    /// hundredth of a cent six (`$0.000042`).
+    /// For people: `$3.41`, `$25.00`; below a dollar up to four decimals (`$0.45`,
+    /// `$0.0021`), below a hundredth of a cent up to six (`$0.000042`).
     public var description: String {
         let value = usd
         let digits = abs(value) >= 1 || value == 0 ? 2 : abs(value) >= 0.0001 ? 4 : 6
-        return (value < 0 ? "-$" : "$") + String(format: "%.\(digits)f", abs(value))
+        var text = String(format: "%.\(digits)f", abs(value))
+        while text.hasSuffix("0"), let dot = text.firstIndex(of: "."), text.distance(from: dot, to: text.endIndex) > 3 { text.removeLast() }
+        return (value < 0 ? "-$" : "$") + text
     }
 
     public static func < (lhs: Dollars, rhs: Dollars) -> Bool { lhs.picodollars < rhs.picodollars }

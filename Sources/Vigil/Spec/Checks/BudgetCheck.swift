@@ -20,12 +20,25 @@ enum BudgetCheck {
                     at: job.locations[.budgetMaxCost] ?? location,
                     hint: "add model.pricing: { input_per_million: ..., output_per_million: ... } (USD per million tokens, from the provider's price list)"))
         }
+        if let maxCost = budget.maxCost, let pricing = job.model.pricing, let bound = job.model.outputTokenBound, pricing.output * bound > maxCost {
+            context.report(
+                Diagnostic(
+                    .budgetUnenforceable,
+                    "budget.max_cost (\(maxCost)) is less than one request's longest answer costs (max_tokens \(bound) at the output price: \(pricing.output * bound)): no request could be sent",
+                    at: job.locations[.budgetMaxCost] ?? location, hint: "raise budget.max_cost, or lower max_tokens"))
+        }
+        if let maxTokens = budget.maxTokens, let bound = job.model.outputTokenBound, bound > maxTokens {
+            context.report(
+                Diagnostic(
+                    .budgetUnenforceable, "budget.max_tokens (\(maxTokens)) is less than one request's max_tokens (\(bound)): no request could be sent",
+                    at: job.locations[.budgetMaxTokens] ?? location, hint: "raise budget.max_tokens, or lower max_tokens"))
+        }
         if job.model.outputTokenBound == nil {
             let caps = [budget.maxCost.map { _ in "max_cost" }, budget.maxTokens.map { _ in "max_tokens" }].compactMap { $0 }.joined(separator: " and ")
             context.report(
                 Diagnostic(
                     .budgetUnenforceable,
-                    "budget.\(caps) needs a bound on each answer's length: without model.parameters.max_tokens (or max_completion_tokens) a request's worst case is unknown, so the cap cannot be checked before it is sent",
+                    "budget.\(caps) \(caps.contains(" and ") ? "need" : "needs") a bound on each answer's length: without model.parameters.max_tokens (or max_completion_tokens) a request's worst case is unknown, so the cap cannot be checked before it is sent",
                     at: job.locations[.modelParameters] ?? job.locations[.model] ?? location,
                     hint: "add max_tokens under model.parameters: the longest answer an item needs (e.g. max_tokens: 1024)"))
         }
