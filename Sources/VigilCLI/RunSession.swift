@@ -58,7 +58,13 @@ enum RunReport {
         var lines: [String] = []
         switch summary.status {
         case .aborted:
-            lines.append("ABORTED: \(summary.verdict?.message ?? "stopped"). \(counts.completed) of \(counts.total) items were processed; the rest were not sent.")
+            // A budget's verdict counts the items it did not send itself.
+            let rest = summary.verdict?.stopsAtOnce == false ? "." : "; the rest were not sent."
+            lines.append("ABORTED: \(summary.verdict?.message ?? "stopped"). \(counts.completed) of \(counts.total) items were processed\(rest)")
+            if let cost = summary.cost, cost.exhausted {
+                let flag = cost.budget?.maxCost != nil ? "--max-cost USD" : "--max-tokens N"
+                lines.append("To send the rest under a higher cap (what was spent counts against it): vigil resume \(shellQuoted(summary.folder.url.path)) \(flag)")
+            }
         case .failed:
             lines.append("FAILED: no item succeeded (\(counts.failed) of \(counts.total) failed).")
         case .interrupted:

@@ -36,12 +36,18 @@ public final class ProgressConsumer: AsyncEventConsumer, @unchecked Sendable {
         switch event.kind {
         case .runStarted(let started):
             counts.total = started.total
+        case .runResumed(let resumed):
+            counts = resumed.counts
         case .itemCompleted(_, _, _, _, _, let spend):
             counts.succeeded += 1
-            if let spend { spent = (spent ?? .zero) + spend.charged }
+            // Known from the first `progress` event on (a resumed run's spend goes on from
+            // what earlier processes spent).
+            if let spend, let known = spent { spent = known + spend.charged }
         case .itemFailed(_, _, _, _, _, let spend):
             counts.failed += 1
-            if let spend { spent = (spent ?? .zero) + spend.charged }
+            // Known from the first `progress` event on (a resumed run's spend goes on from
+            // what earlier processes spent).
+            if let spend, let known = spent { spent = known + spend.charged }
         case .progress(let progress):
             counts = progress.counts
             inFlight = progress.inFlight

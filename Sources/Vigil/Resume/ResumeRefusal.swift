@@ -4,6 +4,8 @@ import Foundation
 public enum ResumeRefusal: ExitStatusError {
     /// The run ended (completed, aborted, failed): there is nothing to continue.
     case ended(RunManifest)
+    /// The run stopped at its budget and no higher cap was given.
+    case budgetReached(RunManifest)
     /// Another process is running the folder.
     case stillRunning(RunLock.Held)
     /// Something the run pinned changed; continuing would mix two runs in one folder.
@@ -18,6 +20,11 @@ public enum ResumeRefusal: ExitStatusError {
                 ? "nothing to resume"
                 : "to continue with a fixed job start a new run (`vigil run JOB`); to try its failed items again, `vigil run --retry-failed RUN_DIR`"
             return "run \(manifest.runID) already ended: \(status)\(manifest.verdict.map { " (\($0))" } ?? ""); \(next)"
+        case .budgetReached(let manifest):
+            let caps = manifest.cost?.budget
+            let flags = [caps?.maxCost.map { _ in "--max-cost USD" }, caps?.maxTokens.map { _ in "--max-tokens N" }].compactMap { $0 }.joined(separator: " or ")
+            return "run \(manifest.runID) stopped at its budget\(manifest.verdict.map { " (\($0))" } ?? ""); "
+                + "to send the rest, resume it with a higher cap: vigil resume RUN_DIR \(flags) (what it spent counts against the new cap)"
         case .stillRunning(let held):
             return held.description
         case .drift(let drift):
@@ -35,7 +42,7 @@ public enum ResumeRefusal: ExitStatusError {
         case .drift: .drift
         // Nothing to resume is not a failure.
         case .ended(let manifest) where manifest.status == RunStatus.completed.rawValue: .success
-        case .ended, .stillRunning: .invalidJobOrUsage
+        case .ended, .stillRunning, .budgetReached: .invalidJobOrUsage
         }
     }
 }

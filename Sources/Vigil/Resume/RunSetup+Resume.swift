@@ -1,4 +1,5 @@
 import Foundation
+import JSONSchema
 
 extension RunSetup {
     /// Prepares a stopped or crashed run to continue in its own folder: takes its lock
@@ -7,8 +8,14 @@ extension RunSetup {
     /// the files; the engine then runs only the items not yet in results.jsonl or
     /// failed.jsonl, publishes `run.resumed` and finishes the same folder.
     /// - Parameter job: the run's job as `recorded.loadJob()` gives it (its copy, checked).
+    ///   A run its budget stopped resumes when `job.budget` raises the cap it reached
+    ///   (`vigil resume --max-cost`); the new caps are recorded in the manifest.
     public static func resuming(_ recorded: RecordedRun, job: JobSpec, allowDrift: Bool = false) throws -> RunSetup {
-        guard recorded.manifest.status == RunStatus.running.rawValue || recorded.manifest.status == RunStatus.interrupted.rawValue else {
+        let status = recorded.manifest.status
+        let spent = recorded.manifest.cost
+        if status == RunStatus.aborted.rawValue, let spent, spent.exhausted {
+            guard Self.raises(job.budget, over: spent.budget) else { throw ResumeRefusal.budgetReached(recorded.manifest) }
+        } else if status != RunStatus.running.rawValue && status != RunStatus.interrupted.rawValue {
             throw ResumeRefusal.ended(recorded.manifest)
         }
         let lock: RunLock
@@ -27,12 +34,22 @@ extension RunSetup {
         manifest.resumes.append(
             RunManifest.Resumption(
                 at: Timestamp.now(), repairedBytes: history.repairedBytes,
-                recoveredItems: history.recovered, drift: drift.map(\.message)))
+                recoveredItems: history.recovered, drift: drift.map(\.message),
+                budget: job.budget != (spent?.budget ?? JobSpec.budget(job.document["budget"])) ? job.budget : nil))
         try manifest.write(to: recorded.folder.manifest)
         // Allowed past changed inputs: those not yet sent go out as they are now (their
         // digests recorded on their lines), not failed against stamps they no longer have.
         return RunSetup(
             folder: recorded.folder, lock: lock, manifest: manifest, history: history, only: try recorded.itemFilter(), restamped: changedStamps)
+    }
+
+    /// `new` lifts a cap `old` had (or drops it).
+    static func raises(_ new: BudgetSpec?, over old: BudgetSpec?) -> Bool {
+        func higher<T: Comparable>(_ new: T?, _ old: T?) -> Bool {
+            guard let old else { return false }
+            return new.map { $0 > old } ?? true
+        }
+        return higher(new?.maxCost, old?.maxCost) || higher(new?.maxTokens, old?.maxTokens)
     }
 
     /// The drift a resume was allowed to continue past (`--allow-drift`), if any.

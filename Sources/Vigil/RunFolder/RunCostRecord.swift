@@ -34,12 +34,7 @@ public struct RunCostRecord: Sendable, Equatable {
         object["unconfirmed_usd"] = Spend.number(unconfirmed.cost)
         object["unconfirmed_tokens"] = .number(JSONNumber(unconfirmed.tokens))
         object["overruns"] = .number(JSONNumber(overruns))
-        if let budget {
-            object["budget"] = [
-                "max_cost": budget.maxCost.map(Spend.number) ?? .null, "max_tokens": budget.maxTokens.map { .number(JSONNumber($0)) } ?? .null,
-                "exhausted": .bool(exhausted),
-            ]
-        }
+        if let budget { object["budget"] = Self.json(budget, exhausted: exhausted) }
         if let projection { object["projection"] = projection }
         return .object(object)
     }
@@ -51,13 +46,23 @@ public struct RunCostRecord: Sendable, Equatable {
         unconfirmed = SpendLedger.Amount(
             cost: Spend.amount(json["unconfirmed_usd"]) ?? .zero, tokens: json["unconfirmed_tokens"]?.numberValue?.int64Value.map { Int(clamping: $0) } ?? 0)
         overruns = json["overruns"]?.numberValue?.int64Value.map { Int(clamping: $0) } ?? 0
-        if let budget = json["budget"], budget.objectValue != nil {
-            self.budget = BudgetSpec(maxCost: Spend.amount(budget["max_cost"]), maxTokens: budget["max_tokens"]?.numberValue?.int64Value.map { Int(clamping: $0) })
-            exhausted = budget["exhausted"] == .bool(true)
-        } else {
-            self.budget = nil
-            exhausted = false
-        }
+        budget = Self.budget(json["budget"])
+        exhausted = json["budget"]?["exhausted"] == .bool(true)
         projection = json["projection"]
+    }
+
+    /// `{"max_cost", "max_tokens", "exhausted"?}`.
+    public static func json(_ budget: BudgetSpec, exhausted: Bool?) -> JSONValue {
+        var object = JSONObject()
+        object["max_cost"] = budget.maxCost.map(Spend.number) ?? .null
+        object["max_tokens"] = budget.maxTokens.map { .number(JSONNumber($0)) } ?? .null
+        if let exhausted { object["exhausted"] = .bool(exhausted) }
+        return .object(object)
+    }
+
+    /// Reads `json(_:exhausted:)`'s form back.
+    public static func budget(_ value: JSONValue?) -> BudgetSpec? {
+        guard let value, value.objectValue != nil else { return nil }
+        return BudgetSpec(maxCost: Spend.amount(value["max_cost"]), maxTokens: value["max_tokens"]?.numberValue?.int64Value.map { Int(clamping: $0) })
     }
 }

@@ -12,7 +12,7 @@ extension RunManifest: Codable {
         case name, version, os, manifest, path, sha256, copy, git, commit, dirty, count, list, canary, canaryOf = "canary_of"
         case total, completed, succeeded, failed, notRun = "not_run", promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
         case cachedTokens = "cached_tokens"
-        case at, repairedBytes = "repaired_bytes", recoveredItems = "recovered_items"
+        case at, repairedBytes = "repaired_bytes", recoveredItems = "recovered_items", budget
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -78,6 +78,7 @@ extension RunManifest: Codable {
                 try entry.encode(resumption.repairedBytes, forKey: .repairedBytes)
                 try entry.encode(resumption.recoveredItems, forKey: .recoveredItems)
                 try entry.encode(resumption.drift, forKey: .drift)
+                if let budget = resumption.budget { try entry.encode(RunCostRecord.json(budget, exhausted: nil), forKey: .budget) }
             }
         }
     }
@@ -137,7 +138,8 @@ extension RunManifest: Codable {
                     Resumption(
                         at: try Self.time(entry, .at) ?? 0, repairedBytes: try entry.decodeIfPresent([String: Int].self, forKey: .repairedBytes) ?? [:],
                         recoveredItems: try entry.decodeIfPresent(Int.self, forKey: .recoveredItems) ?? 0,
-                        drift: try entry.decodeIfPresent([String].self, forKey: .drift) ?? []))
+                        drift: try entry.decodeIfPresent([String].self, forKey: .drift) ?? [],
+                        budget: RunCostRecord.budget(try entry.decodeIfPresent(JSONValue.self, forKey: .budget))))
             }
         }
     }

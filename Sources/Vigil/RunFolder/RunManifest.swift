@@ -114,13 +114,16 @@ public struct RunManifest: Sendable {
         public var recoveredItems: Int
         /// Drift allowed by `--allow-drift`, one line each.
         public var drift: [String]
+        /// New caps given on resuming (`--max-cost`, `--max-tokens`); nil: unchanged.
+        public var budget: BudgetSpec?
 
         /// A resumption at `at`.
-        public init(at: Double, repairedBytes: [String: Int], recoveredItems: Int, drift: [String]) {
+        public init(at: Double, repairedBytes: [String: Int], recoveredItems: Int, drift: [String], budget: BudgetSpec? = nil) {
             self.at = at
             self.repairedBytes = repairedBytes
             self.recoveredItems = recoveredItems
             self.drift = drift
+            self.budget = budget
         }
     }
 

@@ -46,6 +46,16 @@ public struct JobPlan: Sendable {
         if itemCount > shown.count { lines.append("  ... and \(itemCount - shown.count) more") }
         lines.append("model: \(modelDescription)" + (job.model.timeout.map { ", timeout \($0)" } ?? ""))
         if !job.model.parameters.isEmpty { lines.append("parameters: \(JSONValue.object(job.model.parameters).jsonText())") }
+        if let pricing = job.model.pricing {
+            lines.append("pricing: \(pricing.input * 1_000_000) input, \(pricing.output * 1_000_000) output per million tokens")
+        }
+        if let budget = job.budget {
+            var caps = [budget.maxCost.map { "max_cost \($0)" }, budget.maxTokens.map { "max_tokens \($0)" }].compactMap { $0 }.joined(separator: ", ")
+            if let pricing = job.model.pricing, let bound = job.model.outputTokenBound {
+                caps += "; each request reserves its input estimate plus up to \(pricing.output * bound) of output (max_tokens \(bound)) before it is sent"
+            }
+            lines.append("budget: \(caps)")
+        }
         lines.append("prompt: \(job.prompt.file) (sha256 \(job.prompt.sha256))")
         var success: [String] = []
         if let schema = job.success.schema { success.append("validates against \(schema)") }

@@ -108,7 +108,8 @@ extension JobSpec {
             batchDiscount: value["batch_discount"]?.numberValue?.doubleValue)
     }
 
-    private static func budget(_ value: JSONValue?) -> BudgetSpec? {
+    /// The caps a job's `budget` states (nil: none).
+    static func budget(_ value: JSONValue?) -> BudgetSpec? {
         guard let value, value.objectValue != nil else { return nil }
         let budget = BudgetSpec(maxCost: value["max_cost"]?.numberValue.flatMap { Dollars(usd: $0.doubleValue) }, maxTokens: int(value["max_tokens"]))
         return budget.maxCost == nil && budget.maxTokens == nil ? nil : budget

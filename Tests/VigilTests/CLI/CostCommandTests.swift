@@ -1,0 +1,65 @@
+import Foundation
+import JSONSchema
+import Testing
+import Vigil
+
+/// What a person sees of cost: `vigil run --canary`, a budget's verdict, `vigil resume
+/// --max-cost`, `vigil plan` and `vigil diff`, through the built binary against a loopback
+/// endpoint that bills.
+@Suite struct CostCommandTests {
+    func vigil(_ arguments: [String], in job: TemporaryJob) throws -> TestEnvironment.Outcome {
+        try TestEnvironment.run(TestEnvironment.vigil, arguments, currentDirectory: job.folder, environment: BudgetTests.environment)
+    }
+
+    /// The run folder a `vigil run` announced ("run ID: N items -> FOLDER").
+    func folder(_ outcome: TestEnvironment.Outcome) throws -> String {
+        let line = try #require(outcome.standardError.split(separator: "\n").first { $0.hasPrefix("run ") && $0.contains(" -> ") })
+        return String(line[line.range(of: " -> ")!.upperBound...])
+    }
+
+    @Test func canaryVerdictResumeAndDiff() throws {
+        let endpoint = try PricedEndpoint()
+        defer { endpoint.shutdown() }
+        let budget = BudgetTests.itemCost * 5
+        let job = try TemporaryJob(
+            items: 9, extractor: "", model: endpoint.model, extra: "budget: { max_cost: \(budget.decimalText) }\n", thresholds: "", concurrency: 2)
+
+        let plan = try vigil(["plan", "job.yaml"], in: job)
+        #expect(plan.standardOutput.contains("pricing: $1.00 input, $4.00 output per million tokens"))
+        #expect(plan.standardOutput.contains("budget: max_cost \(budget); each request reserves its input estimate plus up to $0.0008 of output (max_tokens 200) before it is sent"))
+
+        let canary = try vigil(["run", "job.yaml", "--canary", "4"], in: job)
+        #expect(canary.status == 0, "\(canary.standardError)")
+        #expect(canary.standardError.contains("projection for all 9 items (from 4 canary items; 95% range):"))
+        #expect(canary.standardError.contains("  budget    max_cost \(budget) does not cover it: the run would stop as aborted after about 5 of 9 items"))
+        #expect(canary.standardError.contains("cost: \(BudgetTests.itemCost * 4) spent of budget.max_cost \(budget)"))
+        let canaryFolder = try folder(canary)
+        let canaryManifest = try JSONParser().parse(Data(contentsOf: URL(fileURLWithPath: canaryFolder + "/manifest.json")))
+        #expect(canaryManifest["cost"]?["projection"]?["budget_covers"] == "no")
+
+        let run = try vigil(["run", "job.yaml"], in: job)
+        #expect(run.status == 3)
+        #expect(run.standardError.contains("ABORTED: the budget is exhausted: \(budget) spent of budget.max_cost \(budget);"))
+        #expect(run.standardError.contains("; 4 items were not sent. 5 of 9 items were processed."))
+        let runFolder = try folder(run)
+        #expect(run.standardError.contains("To send the rest under a higher cap (what was spent counts against it): vigil resume \(runFolder) --max-cost USD"))
+
+        // Resuming without a higher cap is refused, saying how.
+        let refused = try vigil(["resume", runFolder], in: job)
+        #expect(refused.status == 2)
+        #expect(refused.standardError.contains("stopped at its budget"))
+        #expect(refused.standardError.contains("vigil resume RUN_DIR --max-cost USD"))
+
+        let resumed = try vigil(["resume", runFolder, "--max-cost", (BudgetTests.itemCost * 9).decimalText], in: job)
+        #expect(resumed.status == 0, "\(resumed.standardError)")
+        #expect(resumed.standardError.contains("the rest of the run is capped by budget.max_cost \(BudgetTests.itemCost * 9); \(budget) is spent already"))
+        let manifest = try JSONParser().parse(Data(contentsOf: URL(fileURLWithPath: runFolder + "/manifest.json")))
+        #expect(manifest["counts"]?["succeeded"] == 9)
+        #expect(Spend(json: manifest["cost"])?.charged == BudgetTests.itemCost * 9)
+        #expect(manifest["resumes"]?.arrayValue?.first?["budget"]?["max_cost"] != nil)
+        #expect(endpoint.answered == 4 + 9)
+
+        let diff = try vigil(["diff", canaryFolder, runFolder], in: job)
+        #expect(diff.standardOutput.contains("cost: A \(BudgetTests.itemCost * 4) (\(BudgetTests.itemCost) per item), B \(BudgetTests.itemCost * 9) (\(BudgetTests.itemCost) per item), +0% per item"), "\(diff.standardOutput)")
+    }
+}
