@@ -73,7 +73,7 @@ class Handler(BaseHTTPRequestHandler):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=8765, help="0: any free port (the line printed says which)")
     parser.add_argument("--latency", default="0", help="ms per request, or a range LOW-HIGH")
     parser.add_argument("--cost", help="report usage.cost at INPUT,OUTPUT USD per million tokens, e.g. 0.40,1.60")
     options = parser.parse_args()
@@ -82,7 +82,7 @@ def main():
     options.cost = tuple(float(p) for p in options.cost.split(",")) if options.cost else None
     Handler.options = options
     server = ThreadingHTTPServer(("127.0.0.1", options.port), Handler)
-    print(f"mock OpenAI endpoint at http://127.0.0.1:{options.port}/v1", flush=True)
+    print(f"mock OpenAI endpoint at http://127.0.0.1:{server.server_port}/v1", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -62,4 +62,53 @@ import Vigil
         let diff = try vigil(["diff", canaryFolder, runFolder], in: job)
         #expect(diff.standardOutput.contains("cost: A \(BudgetTests.itemCost * 4) (\(BudgetTests.itemCost) per item), B \(BudgetTests.itemCost * 9) (\(BudgetTests.itemCost) per item), +0% per item"), "\(diff.standardOutput)")
     }
+
+    /// The shipped example against the shipped mock endpoint (on a free port): the canary
+    /// projects, and a budget too small for the run stops it with the verdict.
+    @Test func thePricedExampleRunsOfflineAgainstTheMockEndpoint() throws {
+        let mock = Process()
+        mock.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        mock.arguments = ["python3", TestEnvironment.repository.appendingPathComponent("jobs/tools/mock_openai.py").path, "--port", "0"]
+        let output = Pipe()
+        mock.standardOutput = output
+        try mock.run()
+        defer {
+            // SIGKILL: a child started from the test process inherits its blocked signals,
+            // so SIGTERM would wait forever.
+            kill(mock.processIdentifier, SIGKILL)
+            mock.waitUntilExit()
+        }
+        // "mock OpenAI endpoint at http://127.0.0.1:PORT/v1"
+        var announced = Data()
+        while announced.firstIndex(of: UInt8(ascii: "\n")) == nil {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            announced.append(chunk)
+        }
+        let baseURL = try #require(String(decoding: announced, as: UTF8.self).split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(baseURL.hasPrefix("http://127.0.0.1:"))
+
+        let jobs = TestEnvironment.repository.appendingPathComponent("jobs/examples")
+        let text = try String(contentsOf: jobs.appendingPathComponent("priced.yaml"), encoding: .utf8)
+        let folder = try TestEnvironment.temporaryFolder("vigil-priced")
+        // Beside the original (its paths are relative to it), pointed at the mock, runs elsewhere.
+        let copy = jobs.appendingPathComponent(".priced-test-\(folder.lastPathComponent).yaml")
+        defer { try? FileManager.default.removeItem(at: copy) }
+        let environment = ["MOCK_OPENAI_KEY": "local"]
+        func run(_ budget: String, _ arguments: [String]) throws -> TestEnvironment.Outcome {
+            try text.replacingOccurrences(of: "http://127.0.0.1:8765/v1", with: baseURL)
+                .replacingOccurrences(of: "budget: { max_cost: 0.05 }", with: "budget: { max_cost: \(budget) }")
+                .replacingOccurrences(of: "output: { dir: ../../runs }", with: "output: { dir: \(folder.path) }")
+                .write(to: copy, atomically: true, encoding: .utf8)
+            return try TestEnvironment.run(TestEnvironment.vigil, ["run", copy.path, "--quiet"] + arguments, environment: environment)
+        }
+        let canary = try run("0.05", ["--canary", "6"])
+        #expect(canary.status == 0, "\(canary.standardError)")
+        #expect(canary.standardError.contains("projection for all 24 items (from 6 canary items; 95% range):"))
+        #expect(canary.standardError.contains("  budget    max_cost $0.05 covers it, even at the high end"))
+        let tight = try run("0.02", [])
+        #expect(tight.status == 3, "\(tight.standardError)")
+        #expect(tight.standardError.contains("ABORTED: the budget is exhausted: $0.01"))
+        #expect(tight.standardError.contains("spent of budget.max_cost $0.02; the next request could cost up to $0.0046"))
+    }
 }

@@ -19,18 +19,6 @@ import Vigil
             concurrency: 4)
     }
 
-    /// SplitMix64: the same seed gives the same moments, so a failure can be replayed.
-    struct Moments {
-        var state: UInt64
-        mutating func next(below bound: UInt64) -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return (z ^ (z >> 31)) % bound
-        }
-    }
-
     /// Starts `vigil` with `arguments`, sends `signal` after `delay`, waits for the end.
     /// Returns the exit status and whether the signal arrived while it was still running.
     func launch(_ arguments: [String], signal: Int32?, after delay: Duration) async throws -> (status: Int32, signalled: Bool, stderr: String) {
@@ -69,7 +57,7 @@ import Vigil
     /// after each, then resumes to the end and checks the folder.
     func crashAndResume(signal: Int32, times: Int, seed: UInt64) async throws {
         let job = try Self.job()
-        var moments = Moments(state: seed)
+        var moments = SeededGenerator(seed: seed)
         var delivered = 0
         var attempts = 0
         var finished = false

@@ -11,21 +11,9 @@ import Vigil
     /// The prompt TemporaryJob writes ("Answer with Darwin Core JSON.\n").
     static let promptBytes = 30
 
-    /// A small deterministic generator (SplitMix64): the runs are random, and repeatable.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// A value in `range` fixed by `seed` and `n` (the same item gets the same value).
     static func value(_ seed: Int, _ n: Int, _ range: ClosedRange<Int>) -> Int {
-        var generator = Generator(state: UInt64(seed * 1_000_003 + n))
+        var generator = SeededGenerator(seed: UInt64(seed * 1_000_003 + n))
         return Int.random(in: range, using: &generator)
     }
 
@@ -106,16 +94,7 @@ import Vigil
             items: 9, extractor: "", model: endpoint.model, extra: "budget: { max_cost: \((Self.itemCost * 5).decimalText) }\n", thresholds: "",
             concurrency: 1)
         let first = try await job.engine(environment: Self.environment)
-        final class StopAfter: EventConsumer, @unchecked Sendable {
-            weak var engine: RunEngine?
-            func consume(_ event: RunEvent) -> ConsumerDecision {
-                if case .itemCompleted(let id, _, _, _, _, _) = event.kind, id.hasSuffix("item-003.txt") { engine?.requestStop(reason: "test stop") }
-                return .proceed
-            }
-        }
-        let stopper = StopAfter()
-        stopper.engine = first
-        first.add(stopper)
+        _ = StopAfterItems(3, of: first)
         let interrupted = await first.run()
         #expect(interrupted.status == .interrupted)
         #expect(interrupted.counts.succeeded == 3)

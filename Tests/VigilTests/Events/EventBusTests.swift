@@ -13,13 +13,19 @@ import Vigil
         .runResumed(RunResumed(counts: RunCounts(total: 4, succeeded: 1, failed: 0), repairedBytes: ["results.jsonl": 17], recoveredItems: 1)),
         .itemStarted(item: "a\"b\n", attempt: 1),
         .itemCompleted(item: "a", attempt: 2, latencyMilliseconds: 12.5, result: ["x": [1, 2.5, "é"], "y": nil]),
-        .itemFailed(item: "b", attempt: 1, latencyMilliseconds: 3, failure: ItemFailure(.schema, "bad", detail: ["errors": []])),
+        .itemFailed(
+            item: "b", attempt: 1, latencyMilliseconds: 3, failure: ItemFailure(.schema, "bad", detail: ["errors": []]),
+            usage: TokenUsage(promptTokens: 1_200, completionTokens: 40, cachedPromptTokens: 1_024),
+            spend: Spend(charged: Dollars(usd: 0.000231)!, priced: Dollars(usd: 0.00022)!, reported: Dollars(usd: 0.000231)!)),
         .itemRetrying(item: "c", attempt: 2, delayMilliseconds: 100, reason: "timeout"),
         .validationCheckpoint(ThresholdCheck(check: "early", completed: 5, value: 1, limit: 0.5, passed: true, action: "abort")),
         .validationWarning(ThresholdCheck(check: "progressive", completed: 50, value: 0.6, limit: 0.7, passed: false, action: "warn")),
         .validationFailed(ThresholdCheck(check: "window", completed: 100, value: 0.5, limit: 0.6, passed: false, action: "abort")),
         .checkpointSaved(completed: 25),
-        .progress(Progress(counts: RunCounts(total: 10, succeeded: 4, failed: 1), inFlight: 2, itemsPerSecond: 1.5, etaSeconds: 3.3, latencyP50: 100, latencyP95: 200, latencyP99: 300)),
+        .progress(
+            Progress(
+                counts: RunCounts(total: 10, succeeded: 4, failed: 1), inFlight: 2, itemsPerSecond: 1.5, etaSeconds: 3.3, latencyP50: 100, latencyP95: 200,
+                latencyP99: 300, spent: Dollars(usd: 3.41)!, maxCost: Dollars(usd: 25)!)),
         .consumerFailed(consumer: "webhook", event: "run.completed", message: "HTTP 500"),
     ]
 
@@ -37,6 +43,9 @@ import Vigil
             #expect(decoded.sequence == event.sequence)
             #expect(Timestamp.iso8601(decoded.time) == "2025-11-23T18:00:00.123Z")
             if case .itemCompleted(_, _, _, let result, _, _) = decoded.kind { #expect(result == ["x": [1, 2.5, "é"], "y": nil]) }
+            // Usage, cost and progress's spend read back exactly.
+            if case .itemFailed = kind { #expect(decoded.kind == kind) }
+            if case .progress = kind { #expect(decoded.kind == kind) }
         }
     }
 

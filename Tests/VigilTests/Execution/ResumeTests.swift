@@ -112,19 +112,7 @@ import Vigil
             thresholds: "thresholds:\n  max_consecutive_failures: 3\n", concurrency: 1)
         // Stopped after 6 items (2 failures in a row so far), like a Ctrl-C.
         let first = try await job.engine()
-        final class StopAfter: EventConsumer, @unchecked Sendable {
-            weak var engine: RunEngine?
-            var ended = 0
-            func consume(_ event: RunEvent) -> ConsumerDecision {
-                if case .itemCompleted = event.kind { ended += 1 }
-                if case .itemFailed = event.kind { ended += 1 }
-                if ended == 6 { engine?.requestStop(reason: "test stop") }
-                return .proceed
-            }
-        }
-        let stopper = StopAfter()
-        stopper.engine = first
-        first.add(stopper)
+        _ = StopAfterItems(6, of: first)
         let interrupted = await first.run()
         #expect(interrupted.status == .interrupted)
         #expect(interrupted.counts.completed == 6)

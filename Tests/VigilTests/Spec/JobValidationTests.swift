@@ -54,14 +54,14 @@ import Vigil
         #expect(undocumented.isEmpty, "\(undocumented)")
     }
 
-    @Test("every job in jobs/ validates, except the deliberately wrong ones", arguments: ["jobs/demo.yaml", "jobs/herbarium.yaml", "jobs/examples/broken-extractor.yaml"])
+    @Test("every job in jobs/ validates, except the deliberately wrong ones", arguments: ["jobs/demo.yaml", "jobs/herbarium.yaml", "jobs/examples/broken-extractor.yaml", "jobs/examples/priced.yaml"])
     func shippedJobsValidate(job: String) {
         let validation = JobLoader(purpose: .validate, environment: [:]).load(TestEnvironment.repository.appendingPathComponent(job).path)
         #expect(validation.isValid, "\(validation.errors)")
     }
 
     @Test func shippedJobsCarryTheSchemaLine() throws {
-        for job in ["jobs/demo.yaml", "jobs/herbarium.yaml", "jobs/examples/wrong-prompt.yaml", "jobs/examples/broken-extractor.yaml"] {
+        for job in ["jobs/demo.yaml", "jobs/herbarium.yaml", "jobs/examples/wrong-prompt.yaml", "jobs/examples/broken-extractor.yaml", "jobs/examples/priced.yaml"] {
             let text = try String(contentsOf: TestEnvironment.repository.appendingPathComponent(job), encoding: .utf8)
             #expect(text.hasPrefix("# yaml-language-server: $schema="), "\(job)")
         }
