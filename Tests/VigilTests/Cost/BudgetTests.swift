@@ -87,6 +87,35 @@ import Vigil
         #expect(try Self.manifest(engine)["cost"]?["usd"] == .number(JSONNumber(parsing: Array(budget.decimalText.utf8))!))
     }
 
+    @Test func aTokenCapIsKeptTheSameWay() async throws {
+        let endpoint = try PricedEndpoint()
+        defer { endpoint.shutdown() }
+        // Each unpadded item: 10 input tokens (37 bytes) and 200 output tokens.
+        let perItem = (Self.promptBytes + 7 + 3) / 4 + PricedEndpoint.maxTokens
+        let job = try TemporaryJob(
+            items: 9, extractor: "", model: endpoint.model, extra: "budget: { max_tokens: \(perItem * 3) }\n", thresholds: "", concurrency: 3)
+        let summary = await (try await job.engine(environment: Self.environment)).run()
+        #expect(summary.counts.succeeded == 3)
+        #expect(endpoint.answered == 3)
+        #expect(summary.spend.spent.tokens == perItem * 3)
+        #expect(summary.verdict?.message.contains("\(perItem * 3) tokens used of budget.max_tokens \(perItem * 3)") == true)
+    }
+
+    @Test func aFailedAnswerIsPaidForAndCounted() async throws {
+        // The endpoint bills an answer that is not JSON like any other.
+        let server = try LoopbackOpenAIServer { _, _ in .completion("I see a plant.", usage: ["prompt_tokens": 10, "completion_tokens": 200]) }
+        defer { server.shutdown() }
+        let endpoint = try PricedEndpoint()
+        defer { endpoint.shutdown() }
+        let model = endpoint.model.replacingOccurrences(of: endpoint.server.baseURL, with: server.baseURL)
+        let job = try TemporaryJob(items: 3, extractor: "", model: model, thresholds: "", concurrency: 1)
+        let engine = try await job.engine(environment: Self.environment)
+        let summary = await engine.run()
+        #expect(summary.counts.failed == 3)
+        #expect(try Self.lineCosts(job, engine) == Self.itemCost * 3)
+        #expect(Spend(json: try Self.manifest(engine)["cost"])?.charged == Self.itemCost * 3)
+    }
+
     @Test func aResumedRunKeepsCountingTheSameBudget() async throws {
         let endpoint = try PricedEndpoint()
         defer { endpoint.shutdown() }
