@@ -17,6 +17,9 @@ struct VigilCommand: AsyncParsableCommand {
     /// "invalid job or usage") instead of ArgumentParser's 64.
     static func main() async {
         MemoryTuning.apply()
+        // A program that exits while Vigil writes to it (a persistent worker that dies, a
+        // pipe closed early) must be an error for that item, not the end of the run.
+        signal(SIGPIPE, SIG_IGN)
         LoggingSystem.bootstrap { label in RedactingLogHandler(wrapped: StreamLogHandler.standardError(label: label)) }
         do {
             var command = try parseAsRoot()

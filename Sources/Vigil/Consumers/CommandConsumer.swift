@@ -34,7 +34,8 @@ public struct CommandConsumer: AsyncEventConsumer {
             let result = try await Deadline.run(within: launch.timeout) { [launch] in
                 try await Subprocess.run(
                     launch.executable, arguments: launch.programArguments, workingDirectory: launch.workingDirectory,
-                    platformOptions: launch.teardown, input: .string(Redaction.masked(event.jsonText) + "\n"), output: .discarded, error: .string(limit: 1 << 14))
+                    platformOptions: launch.teardown,
+                    input: .fileDescriptor(try CommandLaunch.standardInput(Redaction.masked(event.jsonText) + "\n"), closeAfterSpawningProcess: true), output: .discarded, error: .string(limit: 1 << 14))
             }
             if !result.terminationStatus.isSuccess {
                 logger.warning("consumer \(name) failed on \(event.type): \(result.terminationStatus)\(CommandLaunch.tail(result.standardError))")

@@ -65,6 +65,28 @@ public struct CommandLaunch: Sendable {
         return options
     }
 
+    /// A program's standard input holding `text`: an unlinked temporary file, read from its
+    /// start. Not a pipe: swift-subprocess 1.0.2 writes a string input through a pipe and,
+    /// when the program exits without reading it all (a crash at start, a program that
+    /// ignores its input), the failed write ends the whole process (SIGPIPE, or a fatal
+    /// error for a descriptor it never closes). A file cannot fail that way. The
+    /// descriptor is closed once the program has started (`.fileDescriptor(_, closeAfterSpawningProcess: true)`).
+    static func standardInput(_ text: String) throws -> FileDescriptor {
+        var template = Array((NSTemporaryDirectory() + "/vigil-stdin-XXXXXX").utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "cannot create a temporary file for a program's input: errno \(errno)"]) }
+        unlink(template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
+        let file = FileDescriptor(rawValue: descriptor)
+        do {
+            _ = try file.writeAll(Array(text.utf8))
+            _ = try file.seek(offset: 0, from: .start)
+        } catch {
+            try? file.close()
+            throw error
+        }
+        return file
+    }
+
     /// ": <last line of stderr>" for a message, when there is one.
     static func tail(_ stderr: String) -> String {
         guard let last = stderr.split(separator: "\n").last(where: { !$0.allSatisfy(\.isWhitespace) }) else { return "" }

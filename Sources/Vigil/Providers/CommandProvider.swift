@@ -35,7 +35,8 @@ public struct CommandProvider: ModelProvider {
                 try await Deadline.run(within: launch.timeout) { [launch] in
                     try await Subprocess.run(
                         launch.executable, arguments: launch.programArguments, environment: launch.environmentUpdates,
-                        workingDirectory: launch.workingDirectory, platformOptions: launch.teardown, input: .string(input),
+                        workingDirectory: launch.workingDirectory, platformOptions: launch.teardown,
+                        input: .fileDescriptor(try CommandLaunch.standardInput(input), closeAfterSpawningProcess: true),
                         output: .string(limit: 16 << 20), error: .string(limit: 1 << 16))
                 })
         } catch {

@@ -1,6 +1,7 @@
 import Foundation
 import JSONSchema
 import Testing
+import Vigil
 
 /// `vigil run` as a user runs it: the demo, the broken demo, exit codes, a live event log.
 @Suite struct RunCommandTests {
@@ -82,5 +83,35 @@ import Testing
         #expect(badLine == nil, "a line that is not JSON: \(badLine ?? "")")
         #expect(sawWhileRunning > 0, "no item.completed event was visible before the run ended")
         #expect(parsedLines > 0)
+    }
+
+    /// A program that exits without reading its input (a crash at start), given an input
+    /// larger than a pipe holds: each item fails with the exit status; Vigil itself goes on
+    /// (it used to die of SIGPIPE, exit 141, writing the rest of the input).
+    @Test func aProgramThatIgnoresItsInputFailsItsItemsNotTheRun() throws {
+        let folder = try TestEnvironment.temporaryFolder("vigil-epipe")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("items"), withIntermediateDirectories: true)
+        for n in 1...4 { try "item \(n)\n".write(to: folder.appendingPathComponent("items/\(n).txt"), atomically: true, encoding: .utf8) }
+        // 360 KB: far more than a pipe's buffer.
+        try String(repeating: "Answer with JSON. ", count: 20_000).write(to: folder.appendingPathComponent("prompt.md"), atomically: true, encoding: .utf8)
+        let digest = try #require(FileDigest.sha256(of: folder.appendingPathComponent("prompt.md")))
+        try """
+            version: 1
+            name: ignores-input
+            inputs:
+              - glob: items/*.txt
+            model:
+              provider: command
+              command: [python3, -c, "import sys; sys.exit(3)"]
+              timeout: 10s
+            prompt: { file: prompt.md, sha256: \(digest) }
+            success: { required_fields: [n] }
+            execution: { concurrency: 2, retries: { max_attempts: 1 } }
+            output: { dir: runs }
+
+            """.write(to: folder.appendingPathComponent("job.yaml"), atomically: true, encoding: .utf8)
+        let outcome = try TestEnvironment.run(TestEnvironment.vigil, ["run", "job.yaml", "--quiet"], currentDirectory: folder)
+        #expect(outcome.status == 5, "\(outcome.standardError)")
+        #expect(outcome.standardError.contains("FAILED: no item succeeded (4 of 4 failed)."))
     }
 }
