@@ -45,4 +45,8 @@ extension Diagnostic.Code {
     /// A budget that cannot be kept before a request is sent: no prices for `max_cost`, no
     /// bound on a request's output tokens, or a provider that reports no tokens.
     public static let budgetUnenforceable = Diagnostic.Code("V022")
+    /// `structured_output` cannot be sent as asked: no success schema (error), a schema
+    /// outside the strict subset (warning: sent non-strict), or `response_format` also in
+    /// `parameters` (error).
+    public static let structuredOutput = Diagnostic.Code("V023")
 }

@@ -21,10 +21,16 @@ public struct OpenAIProvider: ModelProvider {
     public let parameters: JSONObject
     /// How long one request may take.
     public let timeout: Duration
+    /// Sent as `response_format` (`model.structured_output`; nil: nothing).
+    public let responseFormat: JSONValue?
     let client: HTTPClient
 
     /// A provider for the endpoint at `baseURL`.
-    public init(baseURL: String, model: String, keyVariable: String, key: Secret, parameters: JSONObject, timeout: Duration, client: HTTPClient = .shared) {
+    public init(
+        baseURL: String, model: String, keyVariable: String, key: Secret, parameters: JSONObject, timeout: Duration, responseFormat: JSONValue? = nil,
+        client: HTTPClient = .shared
+    ) {
+        self.responseFormat = responseFormat
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.model = model
         self.keyVariable = keyVariable
@@ -62,6 +68,7 @@ public struct OpenAIProvider: ModelProvider {
         object["model"] = .string(model)
         object["messages"] = [["role": "system", "content": .string(request.prompt)], ["role": "user", "content": user]]
         for (name, value) in parameters where name != "model" && name != "messages" { object[name] = value }
+        if let responseFormat { object["response_format"] = responseFormat }
         return .object(object)
     }
 

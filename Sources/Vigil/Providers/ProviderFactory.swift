@@ -16,7 +16,9 @@ public enum ProviderFactory {
             guard let key = Secret(environmentVariable: keyVariable, in: environment) else {
                 throw ProviderUnavailable(message: "the environment variable \(keyVariable) (model.api_key_env) is not set")
             }
-            return OpenAIProvider(baseURL: baseURL, model: name, keyVariable: keyVariable, key: key, parameters: job.model.parameters, timeout: timeout)
+            return OpenAIProvider(
+                baseURL: baseURL, model: name, keyVariable: keyVariable, key: key, parameters: job.model.parameters, timeout: timeout,
+                responseFormat: job.responseFormat)
         }
     }
 }

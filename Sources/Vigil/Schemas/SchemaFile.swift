@@ -18,6 +18,11 @@ public enum SchemaFile {
         return try compile(JSONDocument.load(bytes: bytes, path: path, displayName: name), path: path, displayName: name, options: options)
     }
 
+    /// Compiles a schema from a document already loaded (its locations stay at hand).
+    public static func load(document: JSONDocument, path: String, displayName: String? = nil, options: SchemaOptions = SchemaOptions()) throws(Diagnostic) -> Schema {
+        try compile(document, path: path, displayName: displayName ?? path, options: options)
+    }
+
     private static func compile(_ document: JSONDocument, path: String, displayName name: String, options: SchemaOptions) throws(Diagnostic) -> Schema {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         var registry = SchemaRegistry()

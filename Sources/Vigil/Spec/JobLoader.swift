@@ -59,6 +59,7 @@ public struct JobLoader: Sendable {
         ProgramCheck.run(&context)
         SettingsCheck.run(&context)
         BudgetCheck.run(&context)
+        StructuredOutputCheck.run(&context)
 
         let diagnostics = context.diagnostics.sorted { $0.location < $1.location }
         let valid = !diagnostics.contains { $0.severity == .error }

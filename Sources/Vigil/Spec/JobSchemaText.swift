@@ -98,6 +98,10 @@ enum JobSchemaText {
         "api_key_env": { "description": "The environment variable that holds the API key. The key itself never appears in a job, manifest, event or log.", "$ref": "#/$defs/environmentVariable" },
         "parameters": { "description": "Passed through to the endpoint (temperature, max_tokens, ...).", "type": "object" },
         "timeout": { "description": "Per-request timeout (e.g. 120s).", "$ref": "#/$defs/duration" },
+        "structured_output": {
+          "description": "What the endpoint is asked to hold answers to: none (default); json_object (any JSON object: response_format {type: json_object}); json_schema (success.schema as response_format, strict when it fits the strict subset). Vigil validates every answer either way.",
+          "enum": ["none", "json_object", "json_schema"]
+        },
         "pricing": {
           "description": "What the model's tokens cost, in USD per million tokens: each item's cost is recorded and summed, and budget.max_cost is kept against it. When the endpoint reports a cost itself (OpenRouter's usage.cost, a proxy's x-litellm-response-cost header) both are recorded and the endpoint's figure counts.",
           "type": "object", "additionalProperties": false, "required": ["input_per_million", "output_per_million"],
@@ -119,7 +123,7 @@ enum JobSchemaText {
         },
         {
           "if": { "properties": { "provider": { "const": "command" } }, "required": ["provider"] },
-          "then": { "required": ["command"], "properties": { "base_url": false, "api_key_env": false, "parameters": false, "pricing": false } }
+          "then": { "required": ["command"], "properties": { "base_url": false, "api_key_env": false, "parameters": false, "pricing": false, "structured_output": false } }
         }
       ]
     },

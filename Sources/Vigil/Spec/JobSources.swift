@@ -32,11 +32,29 @@ public struct CheckedSchema: Sendable {
     public var sha256: String
     /// The compiled schema.
     public var schema: Schema
+    /// The schema as written (what `structured_output: json_schema` sends).
+    public var document: JSONValue
+    /// Where it leaves the subset servers enforce strictly (none: it is sent `strict: true`).
+    public var strictDepartures: [StrictSubset.Departure]
 
     /// A checked schema.
-    public init(url: URL, sha256: String, schema: Schema) {
+    public init(url: URL, sha256: String, schema: Schema, document: JSONValue) {
         self.url = url
         self.sha256 = sha256
         self.schema = schema
+        self.document = document
+        strictDepartures = StrictSubset.departures(in: document)
+    }
+
+    /// `response_format` for this schema: `{type: json_schema, json_schema: {name, schema,
+    /// strict}}`, the name from the file's (letters, digits, `_` and `-`, at most 64).
+    public var responseFormat: JSONValue {
+        var name = String(url.deletingPathExtension().lastPathComponent.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") ? $0 : "_" }.prefix(64))
+        if name.isEmpty { name = "success" }
+        var schema = document.objectValue ?? JSONObject()
+        // Servers reject a schema that names its own dialect or id in strict mode.
+        schema["$schema"] = nil
+        schema["$id"] = nil
+        return ["type": "json_schema", "json_schema": ["name": .string(name), "schema": .object(schema), "strict": .bool(strictDepartures.isEmpty)]]
     }
 }

@@ -94,7 +94,8 @@ extension JobSpec {
         }
         return ModelSpec(
             provider: provider, parameters: value["parameters"]?.objectValue ?? JSONObject(), timeout: duration(value["timeout"]),
-            pricing: pricing(value["pricing"]))
+            pricing: pricing(value["pricing"]),
+            structuredOutput: ModelSpec.StructuredOutput(rawValue: value["structured_output"]?.stringValue ?? "") ?? .none)
     }
 
     private static func usdPerMillion(_ value: JSONValue?) -> Dollars? {

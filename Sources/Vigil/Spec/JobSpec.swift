@@ -48,6 +48,15 @@ public struct JobSpec: Sendable {
     /// How the job's paths are resolved (against `folder`).
     public var paths: PathResolver { PathResolver(folder: folder) }
 
+    /// `response_format` as `model.structured_output` asks (nil: none).
+    public var responseFormat: JSONValue? {
+        switch model.structuredOutput {
+        case .none: nil
+        case .jsonObject: ["type": "json_object"]
+        case .jsonSchema: sources.successSchema?.responseFormat
+        }
+    }
+
     /// A path from the job: absolute as written, `~/...` in the home folder, else in `folder`.
     public func url(_ written: String) -> URL {
         paths.url(written)
@@ -76,6 +85,18 @@ public struct ModelSpec: Sendable {
     public var timeout: JobDuration?
     /// What the model's tokens cost (nil: not priced).
     public var pricing: PricingSpec?
+    /// What the endpoint is asked to hold its answers to.
+    public var structuredOutput: StructuredOutput = .none
+
+    /// `model.structured_output`.
+    public enum StructuredOutput: String, Sendable, Equatable {
+        /// Nothing is asked (the default).
+        case none
+        /// Any JSON object (`response_format: {type: json_object}`).
+        case jsonObject = "json_object"
+        /// The success schema (`response_format: {type: json_schema, ...}`).
+        case jsonSchema = "json_schema"
+    }
 
     /// The most output tokens one request can produce: the `max_completion_tokens` or
     /// `max_tokens` parameter (nil: unbounded, so no budget can be kept).

@@ -14,8 +14,11 @@ enum SuccessSchemaCheck {
         }
         do {
             // Compiled as the run judges with it (formats asserted), from the bytes it keeps.
-            let schema = try SchemaFile.load(bytes: bytes, path: url.path, displayName: path, options: SchemaOptions(assertsFormat: true))
-            context.successSchema = CheckedSchema(url: url, sha256: FileDigest.sha256(of: bytes), schema: schema)
+            let document = try JSONDocument.load(bytes: bytes, path: url.path, displayName: path)
+            let schema = try SchemaFile.load(document: document, path: url.path, displayName: path, options: SchemaOptions(assertsFormat: true))
+            let checked = CheckedSchema(url: url, sha256: FileDigest.sha256(of: bytes), schema: schema, document: document.value)
+            context.successSchema = checked
+            StructuredOutputCheck.checkStrictness(checked, document: document, &context)
         } catch {
             context.report(
                 Diagnostic(
