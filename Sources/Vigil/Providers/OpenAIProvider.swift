@@ -141,6 +141,12 @@ public struct OpenAIProvider: ModelProvider {
         guard let json = try? JSONParser(allowsDuplicateKeys: true).parse(text) else {
             throw ItemFailure(.provider, "the endpoint's answer is not JSON: \(JSONValue.string(String(text.prefix(200))).abbreviated)", detail: ["status": .number(JSONNumber(status))])
         }
+        return try Self.answer(fromCompletion: json, status: status, headers: response.headers)
+    }
+
+    /// A chat completion's content, usage and cost: from a live answer, or from a line of a
+    /// batch's output file (its `response.body`; a batch has no headers).
+    static func answer(fromCompletion json: JSONValue, status: Int, headers: HTTPHeaders?) throws(ItemFailure) -> ProviderAnswer {
         guard let message = json["choices"]?.arrayValue?.first?["message"] else {
             let error = json["error"]?["message"]?.stringValue ?? json["error"]?.stringValue
             throw ItemFailure(.provider, "the endpoint's answer has no choices" + (error.map { ": \($0)" } ?? ""), detail: ["status": .number(JSONNumber(status))])
@@ -156,14 +162,14 @@ public struct OpenAIProvider: ModelProvider {
         return ProviderAnswer(
             text: content, promptTokens: count(usage?["prompt_tokens"]), completionTokens: count(usage?["completion_tokens"]),
             cachedPromptTokens: count(usage?["prompt_tokens_details"]?["cached_tokens"]),
-            reportedCost: Self.reportedCost(usage: usage, headers: response.headers))
+            reportedCost: Self.reportedCost(usage: usage, headers: headers))
     }
 
     /// The request's cost as the endpoint states it: OpenRouter's `usage.cost` (USD), or a
     /// LiteLLM proxy's `x-litellm-response-cost` header.
-    static func reportedCost(usage: JSONValue?, headers: HTTPHeaders) -> Dollars? {
+    static func reportedCost(usage: JSONValue?, headers: HTTPHeaders?) -> Dollars? {
         if let cost = usage?["cost"]?.numberValue?.doubleValue, cost >= 0 { return Dollars(usd: cost) }
-        if let header = headers.first(name: "x-litellm-response-cost"), let cost = Double(header.trimmingWhitespace()), cost >= 0 {
+        if let header = headers?.first(name: "x-litellm-response-cost"), let cost = Double(header.trimmingWhitespace()), cost >= 0 {
             return Dollars(usd: cost)
         }
         return nil
