@@ -9,4 +9,11 @@ public struct InputItem: Sendable, Equatable {
     public var path: String?
     /// The record (for JSON Lines items).
     public var record: JSONValue?
+
+    /// An item.
+    public init(id: String, path: String?, record: JSONValue?) {
+        self.id = id
+        self.path = path
+        self.record = record
+    }
 }

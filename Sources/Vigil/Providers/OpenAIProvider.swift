@@ -108,6 +108,13 @@ public struct OpenAIProvider: ModelProvider {
         return buffer
     }
 
+    /// The request body for `request`, as its bytes: what is sent live, and what a batch
+    /// line carries as its `body`.
+    public func bodyBytes(for request: ItemRequest) throws(ItemFailure) -> [UInt8] {
+        var buffer = try requestBody(for: request)
+        return buffer.readBytes(length: buffer.readableBytes) ?? []
+    }
+
     private static func lastRange(of pattern: [UInt8], in bytes: [UInt8]) -> Int? {
         guard bytes.count >= pattern.count else { return nil }
         var start = bytes.count - pattern.count

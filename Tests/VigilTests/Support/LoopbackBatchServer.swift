@@ -97,15 +97,11 @@ final class LoopbackBatchServer: Sendable {
         ]
     }
 
-    private final class Handler: ChannelInboundHandler, @unchecked Sendable {
-        typealias InboundIn = HTTPServerRequestPart
-        typealias OutboundOut = HTTPServerResponsePart
+    private final class Handler: CollectingHTTPHandler, @unchecked Sendable {
         let shared: Shared
         let fault: Fault
         let finishAfterPolls: Int
         let answer: @Sendable (JSONValue) -> String
-        var head: HTTPRequestHead?
-        var body = ByteBuffer()
 
         init(shared: Shared, fault: Fault, finishAfterPolls: Int, answer: @escaping @Sendable (JSONValue) -> String) {
             self.shared = shared
@@ -114,17 +110,8 @@ final class LoopbackBatchServer: Sendable {
             self.answer = answer
         }
 
-        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            switch unwrapInboundIn(data) {
-            case .head(let head):
-                self.head = head
-                body.clear()
-            case .body(var chunk):
-                body.writeBuffer(&chunk)
-            case .end:
-                guard let head else { return }
-                route(head, Array(buffer: body), context: context)
-            }
+        override func handle(_ head: HTTPRequestHead, _ body: ByteBuffer, context: ChannelHandlerContext) {
+            route(head, Array(buffer: body), context: context)
         }
 
         func route(_ head: HTTPRequestHead, _ bytes: [UInt8], context: ChannelHandlerContext) {
@@ -197,7 +184,7 @@ final class LoopbackBatchServer: Sendable {
                     context.close(promise: nil)
                     return
                 }
-                sendBytes(200, file, contentType: "application/jsonl", context: context)
+                send(200, [], file, contentType: "application/jsonl", context: context)
             } else {
                 send(404, ["error": ["message": .string("no route \(head.method) \(path)")]], context: context)
             }
@@ -292,16 +279,7 @@ final class LoopbackBatchServer: Sendable {
         func send(_ code: Int, _ json: JSONValue, context: ChannelHandlerContext) {
             var writer = JSONWriter()
             writer.value(json)
-            sendBytes(code, writer.bytes, contentType: "application/json", context: context)
-        }
-
-        func sendBytes(_ code: Int, _ body: [UInt8], contentType: String, context: ChannelHandlerContext) {
-            var headers = HTTPHeaders()
-            headers.add(name: "Content-Type", value: contentType)
-            headers.add(name: "Content-Length", value: String(body.count))
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: code), headers: headers))), promise: nil)
-            context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: body)))), promise: nil)
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            send(code, [], writer.bytes, context: context)
         }
     }
 }

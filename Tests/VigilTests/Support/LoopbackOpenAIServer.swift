@@ -76,34 +76,22 @@ final class LoopbackOpenAIServer: Sendable {
         return writer.text
     }
 
-    private final class Handler: ChannelInboundHandler, @unchecked Sendable {
-        typealias InboundIn = HTTPServerRequestPart
-        typealias OutboundOut = HTTPServerResponsePart
+    private final class Handler: CollectingHTTPHandler, @unchecked Sendable {
         let behavior: @Sendable (Int, JSONValue?) -> Reply
         let log: RequestLog
-        var head: HTTPRequestHead?
-        var body = ByteBuffer()
 
         init(behavior: @escaping @Sendable (Int, JSONValue?) -> Reply, log: RequestLog) {
             self.behavior = behavior
             self.log = log
         }
 
-        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            switch unwrapInboundIn(data) {
-            case .head(let head):
-                self.head = head
-                body.clear()
-            case .body(var chunk):
-                body.writeBuffer(&chunk)
-            case .end:
-                let json = try? JSONParser().parse(String(buffer: body))
-                let number = log.entries.withLock { log -> Int in
-                    log.append(Recorded(time: Date().timeIntervalSince1970, authorization: head?.headers.first(name: "Authorization"), body: json))
-                    return log.count
-                }
-                respond(behavior(number, json), context: context)
+        override func handle(_ head: HTTPRequestHead, _ body: ByteBuffer, context: ChannelHandlerContext) {
+            let json = try? JSONParser().parse(String(buffer: body))
+            let number = log.entries.withLock { log -> Int in
+                log.append(Recorded(time: Date().timeIntervalSince1970, authorization: head.headers.first(name: "Authorization"), body: json))
+                return log.count
             }
+            respond(behavior(number, json), context: context)
         }
 
         func respond(_ reply: Reply, context: ChannelHandlerContext) {
@@ -134,13 +122,7 @@ final class LoopbackOpenAIServer: Sendable {
         }
 
         func send(_ code: Int, _ headers: [(String, String)], _ body: String, context: ChannelHandlerContext) {
-            var responseHeaders = HTTPHeaders(headers)
-            responseHeaders.add(name: "Content-Type", value: "application/json")
-            responseHeaders.add(name: "Content-Length", value: String(body.utf8.count))
-            let head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: code), headers: responseHeaders)
-            context.write(wrapOutboundOut(.head(head)), promise: nil)
-            context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            send(code, headers, Array(body.utf8), context: context)
         }
     }
 }
