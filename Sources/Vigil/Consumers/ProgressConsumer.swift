@@ -40,14 +40,10 @@ public final class ProgressConsumer: AsyncEventConsumer, @unchecked Sendable {
             counts = resumed.counts
         case .itemCompleted(_, _, _, _, _, let spend):
             counts.succeeded += 1
-            // Known from the first `progress` event on (a resumed run's spend goes on from
-            // what earlier processes spent).
-            if let spend, let known = spent { spent = known + spend.charged }
+            add(spend)
         case .itemFailed(_, _, _, _, _, let spend):
             counts.failed += 1
-            // Known from the first `progress` event on (a resumed run's spend goes on from
-            // what earlier processes spent).
-            if let spend, let known = spent { spent = known + spend.charged }
+            add(spend)
         case .progress(let progress):
             counts = progress.counts
             inFlight = progress.inFlight
@@ -66,6 +62,12 @@ public final class ProgressConsumer: AsyncEventConsumer, @unchecked Sendable {
             return
         }
         draw(force: false)
+    }
+
+    /// An item's cost, once the total is known: from the first `progress` event on (a
+    /// resumed run's spend goes on from what earlier processes spent).
+    private func add(_ spend: Spend?) {
+        if let spend, let known = spent { spent = known + spend.charged }
     }
 
     private func clear() {

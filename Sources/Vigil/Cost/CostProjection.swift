@@ -45,10 +45,8 @@ public struct CostProjection: Sendable, Equatable {
     public var tokens: Range
     /// Seconds.
     public var duration: Range
-    /// The budget's `max_cost`, if any.
-    public var maxCost: Dollars?
-    /// The budget's `max_tokens`, if any.
-    public var maxTokens: Int?
+    /// The budget's caps, if any.
+    public var budget: BudgetSpec?
 
     /// Projects `items` items from `samples` at `concurrency`, at most `requestsPerSecond`.
     /// Nil with fewer than two samples (no spread to go by).
@@ -67,8 +65,7 @@ public struct CostProjection: Sendable, Equatable {
         }
         duration = Range(
             low: seconds(max(0, latency.mean - latency.margin)), expected: seconds(latency.mean), high: seconds(latency.mean + latency.margin))
-        maxCost = budget?.maxCost
-        maxTokens = budget?.maxTokens
+        self.budget = budget
     }
 
     /// A t-based 95% interval for the mean of `values`.
@@ -113,6 +110,7 @@ public struct CostProjection: Sendable, Equatable {
 
     /// How the budget compares with the projection.
     public var coverage: Coverage {
+        let (maxCost, maxTokens) = (budget?.maxCost, budget?.maxTokens)
         var verdicts: [Coverage] = []
         if let maxCost, let cost { verdicts.append(Self.compare(maxCost.usd, cost)) }
         if let maxTokens { verdicts.append(Self.compare(Double(maxTokens), tokens)) }
@@ -148,12 +146,11 @@ public struct CostProjection: Sendable, Equatable {
         return lines
     }
 
-    private var capText: String {
-        [maxCost.map { "max_cost \($0)" }, maxTokens.map { "max_tokens \($0)" }].compactMap { $0 }.joined(separator: " and ")
-    }
+    private var capText: String { budget?.description ?? "" }
 
     private var raiseText: String {
         var parts: [String] = []
+        let (maxCost, maxTokens) = (budget?.maxCost, budget?.maxTokens)
         if let cost, maxCost.map({ $0.usd < cost.high }) == true { parts.append("budget.max_cost \(Self.dollars(cost.high))") }
         if let maxTokens, Double(maxTokens) < tokens.high { parts.append("budget.max_tokens \(Self.count(tokens.high))") }
         return "to cover the high end, set " + parts.joined(separator: " and ")
@@ -162,6 +159,7 @@ public struct CostProjection: Sendable, Equatable {
     /// Items the budget pays for at the expected per-item cost.
     public var reachableItems: Int {
         var reachable = items
+        let (maxCost, maxTokens) = (budget?.maxCost, budget?.maxTokens)
         // Whole items, with room for the last bit of floating-point error (6 / 0.012 is 499.99...).
         func whole(_ value: Double) -> Int { Int((value + 1e-9).rounded(.down)) }
         if let maxCost, let cost, cost.expected > 0 { reachable = min(reachable, whole(maxCost.usd / (cost.expected / Double(items)))) }

@@ -43,25 +43,16 @@ public struct Spend: Sendable, Equatable {
     /// `{"usd", "priced_usd"?, "reported_usd"?}`, exact decimals.
     public var json: JSONValue {
         var object = JSONObject()
-        object["usd"] = Self.number(charged)
-        if let priced { object["priced_usd"] = Self.number(priced) }
-        if let reported { object["reported_usd"] = Self.number(reported) }
+        object["usd"] = charged.json
+        if let priced { object["priced_usd"] = priced.json }
+        if let reported { object["reported_usd"] = reported.json }
         return .object(object)
     }
 
     /// Reads `json`'s form back; nil when `value` is not one.
     public init?(json value: JSONValue?) {
-        guard let value, let charged = Self.amount(value["usd"]) else { return nil }
-        self.init(charged: charged, priced: Self.amount(value["priced_usd"]), reported: Self.amount(value["reported_usd"]))
-    }
-
-    /// An amount as a JSON number, exact to the picodollar.
-    static func number(_ amount: Dollars) -> JSONValue {
-        .number(JSONNumber(parsing: Array(amount.decimalText.utf8)) ?? JSONNumber(amount.usd))
-    }
-
-    static func amount(_ value: JSONValue?) -> Dollars? {
-        value?.numberValue.flatMap { Dollars(usd: $0.doubleValue) }
+        guard let value, let charged = Dollars(json: value["usd"]) else { return nil }
+        self.init(charged: charged, priced: Dollars(json: value["priced_usd"]), reported: Dollars(json: value["reported_usd"]))
     }
 }
 

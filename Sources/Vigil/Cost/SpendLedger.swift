@@ -43,20 +43,10 @@ public final class SpendLedger: Sendable {
     public enum Grant: Sendable {
         /// Send the request.
         case granted(Reservation)
-        /// Do not send it: the budget is exhausted (`refusal` says by what).
+        /// Do not send it: the budget is exhausted (`Totals.refused` says by what).
         case exhausted
         /// The task was cancelled while it waited.
         case cancelled
-    }
-
-    /// Why the budget refused a request: the figures the verdict quotes.
-    public struct Refusal: Sendable, Equatable {
-        /// Confirmed spend when it refused.
-        public var spent: Amount
-        /// Reservations of requests sent without an answer (may have been billed).
-        public var unconfirmed: Amount
-        /// What the refused request would have reserved.
-        public var wanted: Amount
     }
 
     /// The ledger's figures.
@@ -69,8 +59,8 @@ public final class SpendLedger: Sendable {
         public var reserved = Amount()
         /// Answers that cost more than their reservation (the estimate was too low).
         public var overruns = 0
-        /// Set once a request was refused.
-        public var refusal: Refusal?
+        /// What the request the budget refused would have reserved (set once one was).
+        public var refused: Amount?
 
         /// Nothing spent, reserved or refused.
         public init() {}
@@ -120,7 +110,7 @@ public final class SpendLedger: Sendable {
         while true {
             enum Step { case grant(Reservation), refuse, wait(since: UInt64) }
             let step: Step = state.withLock { state in
-                if state.totals.refusal != nil { return .refuse }
+                if state.totals.refused != nil { return .refuse }
                 let wanted = worstCase(size, state)
                 let committed = state.totals.spent + state.totals.unconfirmed
                 if fits(committed + state.totals.reserved + wanted) {
@@ -134,7 +124,7 @@ public final class SpendLedger: Sendable {
                 let learns = size.map { !state.estimate.hasLearned($0) } ?? false
                 if state.inFlight > 0 && (fits(committed + wanted) || learns) { return .wait(since: state.version) }
                 state.version += 1
-                state.totals.refusal = Refusal(spent: state.totals.spent, unconfirmed: state.totals.unconfirmed, wanted: wanted)
+                state.totals.refused = wanted
                 return .refuse
             }
             switch step {

@@ -87,8 +87,8 @@ extension RunEvent {
                 writer.key(name)
                 value.map { writer.double(Self.rounded($0)) } ?? writer.null()
             }
-            if let spent = progress.spent { writer.field("cost_usd"); writer.value(Spend.number(spent)) }
-            if let maxCost = progress.maxCost { writer.field("max_cost_usd"); writer.value(Spend.number(maxCost)) }
+            if let spent = progress.spent { writer.field("cost_usd"); writer.value(spent.json) }
+            if let maxCost = progress.maxCost { writer.field("max_cost_usd"); writer.value(maxCost.json) }
         }
         writer.endObject()
     }
@@ -187,7 +187,7 @@ extension RunEvent {
                 Progress(
                     counts: try counts(), inFlight: try int("in_flight"), itemsPerSecond: double("items_per_second") ?? 0,
                     etaSeconds: double("eta_seconds"), latencyP50: double("latency_p50_ms"), latencyP95: double("latency_p95_ms"),
-                    latencyP99: double("latency_p99_ms"), spent: Spend.amount(json["cost_usd"]), maxCost: Spend.amount(json["max_cost_usd"])))
+                    latencyP99: double("latency_p99_ms"), spent: Dollars(json: json["cost_usd"]), maxCost: Dollars(json: json["max_cost_usd"])))
         }
         guard let time = Timestamp.parse(try string("ts")) else { throw EventDecodingError("bad timestamp") }
         self.init(sequence: try int("seq"), time: time, run: try string("run"), kind: kind)

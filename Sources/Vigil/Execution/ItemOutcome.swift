@@ -27,6 +27,8 @@ struct EndedItem: Sendable {
     var usage: TokenUsage
     /// What its answers cost.
     var spend: Spend
+    /// What its line and event record: nothing when neither priced nor reported.
+    var recordedSpend: Spend? { spend.isUnknown ? nil : spend }
     /// Of the input bytes the last attempt sent (a record's canonical JSON).
     var sha256: String?
 }

@@ -1,9 +1,6 @@
 import Foundation
 
 extension RunEngine {
-    /// What the run has spent and what it may still have spent (for the end report).
-    public var spendTotals: SpendLedger.Totals { ledger.totals }
-
     /// The verdict of a run whose budget refused a request, with the figures at its end.
     func budgetVerdict(notSent: Int) -> String {
         let totals = ledger.totals
@@ -17,7 +14,7 @@ extension RunEngine {
             spent.append("\(totals.spent.tokens + totals.unconfirmed.tokens) tokens used of budget.max_tokens \(maxTokens)")
         }
         var next = ""
-        if let wanted = totals.refusal?.wanted {
+        if let wanted = totals.refused {
             let parts = [budget.maxCost.map { _ in "\(wanted.cost)" }, budget.maxTokens.map { _ in "\(wanted.tokens) tokens" }].compactMap { $0 }
             next = "; the next request could cost up to \(parts.joined(separator: " and ")) (its input estimate plus max_tokens), more than is left"
         }

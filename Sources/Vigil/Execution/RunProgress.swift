@@ -6,8 +6,6 @@ struct RunProgress {
     var usage = TokenUsage()
     /// What the recorded items cost.
     var spend = Spend()
-    /// The budget refused a request: the run ends as aborted once those in flight end.
-    var budgetExhausted = false
     /// Each recorded item's cost, tokens and latency, kept only for a canary's projection.
     var samples: [CostSample]?
     /// How the run ends, once decided (nil: going on; at the end, completed or failed by
@@ -38,6 +36,10 @@ struct RunProgress {
         spend.add(ended.spend)
         samples?.append(CostSample(cost: ended.spend.charged, tokens: ended.usage.total, latency: ended.latency))
     }
+
+    /// The budget refused a request: the run ends as aborted once those in flight end (the
+    /// only verdict that lets them end).
+    var budgetExhausted: Bool { verdict?.stopsAtOnce == false }
 
     /// The threshold verdict, when a check (or a consumer) aborted the run.
     var verdict: Verdict? {

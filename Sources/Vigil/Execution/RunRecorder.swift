@@ -35,10 +35,9 @@ struct RunRecorder: Sendable {
             // The budget's verdict is written when the run ends (`RunEngine.finish`), with
             // what was spent by then; those in flight end first (they are paid for).
             progress.end(.aborted(Verdict(check: nil, message: "the budget is exhausted", stopsAtOnce: false)))
-            progress.budgetExhausted = true
             return
         case .success(let ended, let box):
-            let spend = ended.spend.isUnknown ? nil : ended.spend
+            let spend = ended.recordedSpend
             decision = bus.publish(
                 .itemCompleted(item: ended.item.id, attempt: ended.attempts, latencyMilliseconds: ended.latency, result: box.value, usage: ended.usage, spend: spend))
             guard persist(&progress, { try bus.flush() }) else { return }
@@ -47,7 +46,7 @@ struct RunRecorder: Sendable {
             persist(&progress) { try outputs.recordSuccess(ended.item, sha256: ended.sha256, result: box.value, usage: ended.usage, spend: spend) }
             judged = true
         case .failure(let ended, let failure):
-            let spend = ended.spend.isUnknown ? nil : ended.spend
+            let spend = ended.recordedSpend
             decision = bus.publish(
                 .itemFailed(item: ended.item.id, attempt: ended.attempts, latencyMilliseconds: ended.latency, failure: failure, usage: ended.usage, spend: spend))
             guard persist(&progress, { try bus.flush() }) else { return }

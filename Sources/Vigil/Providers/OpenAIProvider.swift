@@ -45,6 +45,9 @@ public struct OpenAIProvider: ModelProvider {
 
     static let imageTypes = ["jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp", "gif": "image/gif"]
 
+    /// The media type an item file is sent as an image with (nil: sent as text).
+    static func imageType(of url: URL) -> String? { imageTypes[url.pathExtension.lowercased()] }
+
     /// Stands for an image's base64 text while the rest of the body is written; replaced
     /// by the encoding itself in the request buffer (`requestBody`).
     static let imagePlaceholder = "\u{1}vigil-image-bytes\u{1}"
@@ -56,7 +59,7 @@ public struct OpenAIProvider: ModelProvider {
         if let record = request.item.record {
             user = .string(record.jsonText())
         } else if let url = request.fileURL {
-            if let type = Self.imageTypes[url.pathExtension.lowercased()] {
+            if let type = Self.imageType(of: url) {
                 user = [["type": "image_url", "image_url": ["url": .string("data:\(type);base64,\(Self.imagePlaceholder)")]]]
             } else {
                 user = .string(String(decoding: try Self.content(of: request), as: UTF8.self))
@@ -77,7 +80,7 @@ public struct OpenAIProvider: ModelProvider {
         let prompt = request.prompt.utf8.count
         if let record = request.item.record { return InputSize(bytes: prompt + record.jsonText().utf8.count, isImage: false) }
         guard let url = request.fileURL, let content = request.content else { return InputSize(bytes: prompt + request.item.id.utf8.count, isImage: false) }
-        let isImage = Self.imageTypes[url.pathExtension.lowercased()] != nil
+        let isImage = Self.imageType(of: url) != nil
         return InputSize(bytes: prompt + (isImage ? Base64.encodedCount(content.count) : content.count), isImage: isImage)
     }
 

@@ -35,7 +35,7 @@ extension RunSetup {
             RunManifest.Resumption(
                 at: Timestamp.now(), repairedBytes: history.repairedBytes,
                 recoveredItems: history.recovered, drift: drift.map(\.message),
-                budget: job.budget != (spent?.budget ?? JobSpec.budget(job.document["budget"])) ? job.budget : nil))
+                budget: job.budget != (spent?.budget ?? BudgetSpec(json: job.document["budget"])) ? job.budget : nil))
         try manifest.write(to: recorded.folder.manifest)
         // Allowed past changed inputs: those not yet sent go out as they are now (their
         // digests recorded on their lines), not failed against stamps they no longer have.

@@ -31,7 +31,7 @@ public struct RunCostRecord: Sendable, Equatable {
     /// The manifest's form.
     public var json: JSONValue {
         guard case .object(var object) = spend.json else { return .null }
-        object["unconfirmed_usd"] = Spend.number(unconfirmed.cost)
+        object["unconfirmed_usd"] = unconfirmed.cost.json
         object["unconfirmed_tokens"] = .number(JSONNumber(unconfirmed.tokens))
         object["overruns"] = .number(JSONNumber(overruns))
         if let budget { object["budget"] = Self.json(budget, exhausted: exhausted) }
@@ -44,9 +44,9 @@ public struct RunCostRecord: Sendable, Equatable {
         guard let json, let spend = Spend(json: json) else { return nil }
         self.spend = spend
         unconfirmed = SpendLedger.Amount(
-            cost: Spend.amount(json["unconfirmed_usd"]) ?? .zero, tokens: json["unconfirmed_tokens"]?.numberValue?.int64Value.map { Int(clamping: $0) } ?? 0)
+            cost: Dollars(json: json["unconfirmed_usd"]) ?? .zero, tokens: json["unconfirmed_tokens"]?.numberValue?.int64Value.map { Int(clamping: $0) } ?? 0)
         overruns = json["overruns"]?.numberValue?.int64Value.map { Int(clamping: $0) } ?? 0
-        budget = Self.budget(json["budget"])
+        budget = BudgetSpec(json: json["budget"])
         exhausted = json["budget"]?["exhausted"] == .bool(true)
         projection = json["projection"]
     }
@@ -54,15 +54,9 @@ public struct RunCostRecord: Sendable, Equatable {
     /// `{"max_cost", "max_tokens", "exhausted"?}`.
     public static func json(_ budget: BudgetSpec, exhausted: Bool?) -> JSONValue {
         var object = JSONObject()
-        object["max_cost"] = budget.maxCost.map(Spend.number) ?? .null
+        object["max_cost"] = budget.maxCost?.json ?? .null
         object["max_tokens"] = budget.maxTokens.map { .number(JSONNumber($0)) } ?? .null
         if let exhausted { object["exhausted"] = .bool(exhausted) }
         return .object(object)
-    }
-
-    /// Reads `json(_:exhausted:)`'s form back.
-    public static func budget(_ value: JSONValue?) -> BudgetSpec? {
-        guard let value, value.objectValue != nil else { return nil }
-        return BudgetSpec(maxCost: Spend.amount(value["max_cost"]), maxTokens: value["max_tokens"]?.numberValue?.int64Value.map { Int(clamping: $0) })
     }
 }

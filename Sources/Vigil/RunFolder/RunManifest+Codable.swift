@@ -139,7 +139,7 @@ extension RunManifest: Codable {
                         at: try Self.time(entry, .at) ?? 0, repairedBytes: try entry.decodeIfPresent([String: Int].self, forKey: .repairedBytes) ?? [:],
                         recoveredItems: try entry.decodeIfPresent(Int.self, forKey: .recoveredItems) ?? 0,
                         drift: try entry.decodeIfPresent([String].self, forKey: .drift) ?? [],
-                        budget: RunCostRecord.budget(try entry.decodeIfPresent(JSONValue.self, forKey: .budget))))
+                        budget: BudgetSpec(json: try entry.decodeIfPresent(JSONValue.self, forKey: .budget))))
             }
         }
     }

@@ -50,7 +50,7 @@ public struct JobPlan: Sendable {
             lines.append("pricing: \(pricing.input * 1_000_000) input, \(pricing.output * 1_000_000) output per million tokens")
         }
         if let budget = job.budget {
-            var caps = [budget.maxCost.map { "max_cost \($0)" }, budget.maxTokens.map { "max_tokens \($0)" }].compactMap { $0 }.joined(separator: ", ")
+            var caps = budget.description
             if let pricing = job.model.pricing, let bound = job.model.outputTokenBound {
                 caps += "; each request reserves its input estimate plus up to \(pricing.output * bound) of output (max_tokens \(bound)) before it is sent"
             }

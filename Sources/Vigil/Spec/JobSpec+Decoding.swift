@@ -53,7 +53,7 @@ extension JobSpec {
         description = document["description"]?.stringValue
         inputs = (document["inputs"]?.arrayValue ?? []).compactMap(InputSpec.init(json:))
         model = Self.model(document["model"] ?? .null)
-        budget = Self.budget(document["budget"])
+        budget = BudgetSpec(json: document["budget"])
         prompt = PromptSpec(file: document["prompt"]?["file"]?.stringValue ?? "", sha256: document["prompt"]?["sha256"]?.stringValue ?? "")
         success = SuccessSpec(
             schema: document["success"]?["schema"]?.stringValue,
@@ -107,13 +107,6 @@ extension JobSpec {
         return PricingSpec(
             input: input, output: output, cachedInput: usdPerMillion(value["cached_input_per_million"]),
             batchDiscount: value["batch_discount"]?.numberValue?.doubleValue)
-    }
-
-    /// The caps a job's `budget` states (nil: none).
-    static func budget(_ value: JSONValue?) -> BudgetSpec? {
-        guard let value, value.objectValue != nil else { return nil }
-        let budget = BudgetSpec(maxCost: value["max_cost"]?.numberValue.flatMap { Dollars(usd: $0.doubleValue) }, maxTokens: int(value["max_tokens"]))
-        return budget.maxCost == nil && budget.maxTokens == nil ? nil : budget
     }
 
     private static func check(_ value: JSONValue?, countKey: String, defaultAction: ThresholdSpec.Action) -> ThresholdSpec.Check? {

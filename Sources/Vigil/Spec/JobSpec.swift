@@ -135,7 +135,7 @@ public struct PricingSpec: Sendable, Equatable {
 }
 
 /// `budget`: caps on the whole run (across resumes), checked before each request.
-public struct BudgetSpec: Sendable, Equatable {
+public struct BudgetSpec: Sendable, Equatable, CustomStringConvertible {
     /// What the run may spend in all (nil: no cost cap).
     public var maxCost: Dollars?
     /// Tokens (input and output) the run may use in all (nil: no token cap).
@@ -145,6 +145,19 @@ public struct BudgetSpec: Sendable, Equatable {
     public init(maxCost: Dollars? = nil, maxTokens: Int? = nil) {
         self.maxCost = maxCost
         self.maxTokens = maxTokens
+    }
+
+    /// "max_cost $25.00 and max_tokens 1000000": the caps it has.
+    public var description: String {
+        [maxCost.map { "max_cost \($0)" }, maxTokens.map { "max_tokens \($0)" }].compactMap { $0 }.joined(separator: " and ")
+    }
+
+    /// Reads `{"max_cost"?, "max_tokens"?}` (a job's `budget`, or the manifest's); nil when
+    /// it is not an object or states no cap.
+    public init?(json value: JSONValue?) {
+        guard let value, value.objectValue != nil else { return nil }
+        self.init(maxCost: Dollars(json: value["max_cost"]), maxTokens: value["max_tokens"]?.numberValue?.int64Value.map { Int(clamping: $0) })
+        if maxCost == nil && maxTokens == nil { return nil }
     }
 }
 

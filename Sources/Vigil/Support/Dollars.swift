@@ -1,4 +1,5 @@
 import Foundation
+public import JSONSchema
 
 /// An amount of US dollars, held as a whole number of picodollars (10⁻¹² USD): sums of
 /// thousands of per-item costs stay exact, so a budget of exactly the cost of N items lets
@@ -40,6 +41,17 @@ public struct Dollars: Sendable, Hashable, Comparable, CustomStringConvertible {
         fraction = String(repeating: "0", count: 12 - fraction.count) + fraction
         while fraction.hasSuffix("0") { fraction.removeLast() }
         return sign + String(whole) + (fraction.isEmpty ? "" : "." + fraction)
+    }
+
+    /// The amount as a JSON number, exact to the picodollar (what the run folder's files hold).
+    public var json: JSONValue {
+        .number(JSONNumber(parsing: Array(decimalText.utf8)) ?? JSONNumber(usd))
+    }
+
+    /// An amount read back from a JSON number of dollars (nil: absent, or not a number).
+    public init?(json: JSONValue?) {
+        guard let usd = json?.numberValue?.doubleValue else { return nil }
+        self.init(usd: usd)
     }
 
     /// For people: `$3.41`, `$25.00`; below a dollar up to four decimals (`$0.45`,
