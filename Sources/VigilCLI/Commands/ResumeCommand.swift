@@ -49,7 +49,9 @@ struct ResumeCommand: AsyncParsableCommand {
                 maxCost: maxCost.flatMap { Dollars(usd: $0) } ?? spec.budget?.maxCost, maxTokens: maxTokens ?? spec.budget?.maxTokens)
             let problems = BudgetCheck.problems(budget, model: spec.model)
             guard problems.isEmpty else {
-                throw CommandFailure(problems.map { "error: \($0.message) (\($0.hint) in the job, then start a new run)" }.joined(separator: "\n"), .invalidJobOrUsage)
+                // Said as validate says it; the fix is in the job, for a new run.
+                throw CommandFailure(
+                    "the new cap cannot be kept for this run: " + problems.map { "\($0.message); \($0.hint)" }.joined(separator: "\n  "), .invalidJobOrUsage)
             }
             spec.budget = budget
         }
