@@ -111,4 +111,16 @@ import Vigil
         #expect(tight.standardError.contains("ABORTED: the budget is exhausted: $0.01"))
         #expect(tight.standardError.contains("spent of budget.max_cost $0.02; the next request could cost up to $0.0046"))
     }
+
+    /// A new cap a run cannot keep is refused before anything is resumed, said once.
+    @Test func aResumeCapTheRunCannotKeepIsRefused() throws {
+        let job = try TemporaryJob(items: 2, extractor: TemporaryJob.extractor("answer = {\"n\": n}"), thresholds: "")
+        let run = try vigil(["run", "job.yaml", "--quiet"], in: job)
+        #expect(run.status == 0, "\(run.standardError)")
+        let resumed = try vigil(["resume", try folder(run), "--max-cost", "5"], in: job)
+        #expect(resumed.status == 2)
+        #expect(resumed.standardError.contains(
+            "error: the new cap cannot be kept for this run: budget cannot be kept with provider: command: a program reports no tokens, so no request has a known cost; remove budget, or send the items to an OpenAI-compatible endpoint (provider: openai)"))
+        #expect(!resumed.standardError.contains("error: error:"))
+    }
 }
