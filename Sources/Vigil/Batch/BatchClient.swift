@@ -1,6 +1,6 @@
 public import AsyncHTTPClient
 import Foundation
-public import JSONSchema
+import JSONSchema
 import NIOCore
 import NIOHTTP1
 
@@ -56,6 +56,26 @@ public struct BatchClient: Sendable {
     /// The batch `id` now.
     public func status(of id: String) async throws(BatchError) -> BatchStatus {
         try BatchStatus(json: try await call(.GET, "/batches/\(id)", what: "asking for batch \(id)"))
+    }
+
+    /// The batch created over the uploaded file `fileID`, if there is one: looked up in the
+    /// endpoint's list of batches, newest first (for a process that stopped between
+    /// creating a batch and recording its id). Nil also when the endpoint cannot list them.
+    public func batch(overFile fileID: String) async throws(BatchError) -> BatchStatus? {
+        var after: String?
+        for _ in 0..<100 {
+            let page: JSONValue
+            do {
+                page = try await call(.GET, "/batches?limit=100" + (after.map { "&after=" + $0 } ?? ""), what: "listing the batches")
+            } catch where error.status == 404 || error.status == 405 {
+                return nil
+            }
+            let batches = page["data"]?.arrayValue ?? []
+            for batch in batches where batch["input_file_id"]?.stringValue == fileID { return try BatchStatus(json: batch) }
+            guard page["has_more"] == true, let last = batches.last?["id"]?.stringValue else { return nil }
+            after = last
+        }
+        return nil
     }
 
     /// Asks the endpoint to cancel batch `id` (what it finished stays in its output file).

@@ -47,6 +47,13 @@ public struct BatchFileBuilder: Sendable {
         current.customIDs.append(customID)
     }
 
+    /// The files that are full (a later request did not fit), taken from the builder: each
+    /// can be uploaded while the rest is still being written.
+    public mutating func takeFull() -> [File] {
+        defer { finished.removeAll() }
+        return finished
+    }
+
     /// The files, the last one included.
     public mutating func files() -> [File] {
         if !current.customIDs.isEmpty {

@@ -29,7 +29,9 @@ public struct LogConsumer: AsyncEventConsumer {
             logger.error("\(check.sentence)", metadata: metadata)
         case .runAborted(let verdict, _):
             logger.error("run aborted: \(verdict.message)", metadata: metadata)
-        case .progress, .checkpointSaved, .validationCheckpoint:
+        case .batchFailed(let report):
+            logger.warning("batch \(report.batch) ended \(report.state)\(report.message.map { ": " + $0 } ?? "")", metadata: metadata)
+        case .progress, .checkpointSaved, .validationCheckpoint, .batchProgress:
             logger.debug("\(event.jsonText)", metadata: metadata)
         default:
             logger.info("\(event.jsonText)", metadata: metadata)

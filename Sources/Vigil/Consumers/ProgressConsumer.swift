@@ -10,6 +10,8 @@ public final class ProgressConsumer: AsyncEventConsumer, @unchecked Sendable {
     private var eta: Double?
     private var spent: Dollars?
     private var maxCost: Dollars?
+    /// The provider batches not yet ended, by id, as last reported.
+    private var batches: [String: BatchReport] = [:]
     private var lastDraw = 0.0
     private var drewLine = false
     private let isTerminal: Bool
@@ -51,6 +53,10 @@ public final class ProgressConsumer: AsyncEventConsumer, @unchecked Sendable {
             eta = progress.etaSeconds
             spent = progress.spent
             maxCost = progress.maxCost
+        case .batchSubmitted(let report), .batchProgress(let report):
+            batches[report.batch] = report
+        case .batchCompleted(let report), .batchFailed(let report):
+            batches[report.batch] = nil
         case .validationWarning(let check):
             clear()
             write("warning: \(check.sentence)\n")
@@ -87,13 +93,23 @@ public final class ProgressConsumer: AsyncEventConsumer, @unchecked Sendable {
         }
         let etaText = eta.map { " · ETA \(Self.clock($0))" } ?? ""
         let costText = spent.map { spent in " · \(spent)" + (maxCost.map { " of \($0)" } ?? "") } ?? ""
-        let line = "[\(counts.completed)/\(counts.total)] \(percent)% · \(String(format: "%.1f", itemsPerSecond)) items/s\(etaText) · success \(counts.completed == 0 ? "-" : rate)\(costText) · in flight \(inFlight)"
+        let line = "[\(counts.completed)/\(counts.total)] \(percent)% · \(String(format: "%.1f", itemsPerSecond)) items/s\(etaText) · success \(counts.completed == 0 ? "-" : rate)\(costText) · "
+            + (batches.isEmpty ? "in flight \(inFlight)" : Self.batchText(batches.values))
         if isTerminal {
             write("\r\u{1B}[K" + line)
             drewLine = true
         } else {
             write(line + "\n")
         }
+    }
+
+    /// `batches: 2 in_progress, 1 finalizing · 130/500 answered`.
+    static func batchText(_ batches: some Collection<BatchReport>) -> String {
+        var states: [String: Int] = [:]
+        for batch in batches { states[batch.state, default: 0] += 1 }
+        let answered = batches.reduce(0) { $0 + $1.completed + $1.failed }
+        let requests = batches.reduce(0) { $0 + $1.requests }
+        return "batches: " + states.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + " · \(answered)/\(requests) answered"
     }
 
     static func clock(_ seconds: Double) -> String {

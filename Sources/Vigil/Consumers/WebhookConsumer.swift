@@ -76,6 +76,9 @@ public struct WebhookConsumer: AsyncEventConsumer {
         case .runFailed(let message, _): return "\(run) FAILED: \(message)"
         case .runInterrupted(let reason, let counts): return "\(run) interrupted after \(counts.completed) items (\(reason)); resume it with vigil resume"
         case .validationWarning(let check), .validationFailed(let check): return "\(run): \(check.sentence)"
+        case .batchSubmitted(let report): return "\(run): batch \(report.batch) submitted, \(report.requests) requests"
+        case .batchCompleted(let report): return "\(run): batch \(report.batch) completed, \(report.completed) answered, \(report.failed) failed"
+        case .batchFailed(let report): return "\(run): batch \(report.batch) \(report.state)\(report.message.map { ": " + $0 } ?? "")"
         default: return "\(run): \(event.type)"
         }
     }

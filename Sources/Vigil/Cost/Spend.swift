@@ -22,10 +22,11 @@ public struct Spend: Sendable, Equatable {
         self.reported = reported
     }
 
-    /// One answer's cost: its tokens at `pricing`, and what the endpoint said. An answer
-    /// that reports no tokens has no priced cost (unknown, not $0).
-    public init(_ answer: ProviderAnswer, pricing: PricingSpec?) {
-        priced = answer.reportsUsage ? pricing?.cost(of: answer.usage) : nil
+    /// One answer's cost: its tokens at `pricing` (less the batch discount for an answer from
+    /// a batch), and what the endpoint said. An answer that reports no tokens has no priced
+    /// cost (unknown, not $0).
+    public init(_ answer: ProviderAnswer, pricing: PricingSpec?, batch: Bool = false) {
+        priced = answer.reportsUsage ? pricing?.cost(of: answer.usage, batch: batch) : nil
         reported = answer.reportedCost
         charged = reported ?? priced ?? .zero
     }

@@ -113,12 +113,7 @@ public final class SpendLedger: Sendable {
                 if state.totals.refused != nil { return .refuse }
                 let wanted = worstCase(size, state)
                 let committed = state.totals.spent + state.totals.unconfirmed
-                if fits(committed + state.totals.reserved + wanted) {
-                    state.nextID += 1
-                    state.inFlight += 1
-                    state.totals.reserved = state.totals.reserved + wanted
-                    return .grant(Reservation(id: state.nextID, amount: wanted, size: size))
-                }
+                if fits(committed + state.totals.reserved + wanted) { return .grant(hold(wanted, size: size, &state)) }
                 // Waiting helps when those in flight hold what this needs, or when the first
                 // answers will replace the byte bound with a measured estimate.
                 let learns = size.map { !state.estimate.hasLearned($0) } ?? false
@@ -138,6 +133,37 @@ public final class SpendLedger: Sendable {
                 if Task.isCancelled { return .cancelled }
             }
         }
+    }
+
+    /// Reserves the worst case of a request going into a batch, at the batch price, without
+    /// waiting: a batch request is committed once submitted, so nothing in flight will give
+    /// its reservation back in time. One that does not fit exhausts the budget (nil).
+    public func reserveForBatch(_ size: InputSize?) -> Reservation? {
+        let granted = state.withLock { state -> Reservation? in
+            if state.totals.refused != nil { return nil }
+            let wanted = worstCase(size, state, batch: true)
+            guard fits(state.totals.spent + state.totals.unconfirmed + state.totals.reserved + wanted) else {
+                state.version += 1
+                state.totals.refused = wanted
+                return nil
+            }
+            return hold(wanted, size: size, &state)
+        }
+        if granted == nil { wakeAll() }
+        return granted
+    }
+
+    /// Holds `amount` for a request already sent by an earlier process (a batch a resume
+    /// re-attached to), whatever the caps say now: it is committed.
+    public func hold(_ amount: Amount) -> Reservation {
+        state.withLock { hold(amount, size: nil, &$0) }
+    }
+
+    private func hold(_ amount: Amount, size: InputSize?, _ state: inout State) -> Reservation {
+        state.nextID += 1
+        state.inFlight += 1
+        state.totals.reserved = state.totals.reserved + amount
+        return Reservation(id: state.nextID, amount: amount, size: size)
     }
 
     /// The request was answered: what it used replaces its reservation. An answer without
@@ -194,11 +220,11 @@ public final class SpendLedger: Sendable {
         (budget.maxCost.map { amount.cost <= $0 } ?? true) && (budget.maxTokens.map { amount.tokens <= $0 } ?? true)
     }
 
-    private func worstCase(_ size: InputSize?, _ state: State) -> Amount {
+    private func worstCase(_ size: InputSize?, _ state: State, batch: Bool = false) -> Amount {
         let input = size.map { state.estimate.tokens(for: $0) } ?? 0
         var cost = Dollars.zero
         if let pricing {
-            cost = pricing.input * input + pricing.output * outputBound
+            cost = pricing.cost(of: TokenUsage(promptTokens: input, completionTokens: outputBound), batch: batch)
             if state.reportedFactor > 1 { cost = Dollars(picodollars: Int64((Double(cost.picodollars) * state.reportedFactor).rounded(.up))) }
         }
         return Amount(cost: cost, tokens: input + outputBound)

@@ -49,4 +49,7 @@ extension Diagnostic.Code {
     /// outside the strict subset (warning: sent non-strict), or `response_format` also in
     /// `parameters` (error).
     public static let structuredOutput = Diagnostic.Code("V023")
+    /// `model.batch` without `thresholds.early`: nothing would be judged live before the
+    /// whole batch is paid for.
+    public static let batchWithoutCanary = Diagnostic.Code("V024")
 }

@@ -4,6 +4,7 @@ public enum EventType: CaseIterable, Sendable, Hashable, CustomStringConvertible
     case runStarted, runCompleted, runAborted, runFailed, runInterrupted, runResumed
     case itemStarted, itemCompleted, itemFailed, itemRetrying
     case validationCheckpoint, validationWarning, validationFailed
+    case batchSubmitted, batchProgress, batchCompleted, batchFailed
     case checkpointSaved, progress, consumerFailed
 
     /// The name as written, a constant (the event writer copies it without an escape check).
@@ -22,6 +23,10 @@ public enum EventType: CaseIterable, Sendable, Hashable, CustomStringConvertible
         case .validationCheckpoint: "validation.checkpoint"
         case .validationWarning: "validation.warning"
         case .validationFailed: "validation.failed"
+        case .batchSubmitted: "batch.submitted"
+        case .batchProgress: "batch.progress"
+        case .batchCompleted: "batch.completed"
+        case .batchFailed: "batch.failed"
         case .checkpointSaved: "checkpoint.saved"
         case .progress: "progress"
         case .consumerFailed: "consumer.failed"

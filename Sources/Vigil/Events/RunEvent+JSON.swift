@@ -72,6 +72,14 @@ extension RunEvent {
         case .validationCheckpoint(let check), .validationWarning(let check), .validationFailed(let check):
             write(check, into: &writer)
             writer.field("message"); writer.string(check.sentence)
+        case .batchSubmitted(let report), .batchProgress(let report), .batchCompleted(let report), .batchFailed(let report):
+            writer.field("batch"); writer.string(report.batch)
+            writer.field("file"); writer.string(report.file)
+            writer.field("state"); writer.string(report.state)
+            writer.field("requests"); writer.int(report.requests)
+            writer.field("completed"); writer.int(report.completed)
+            writer.field("failed"); writer.int(report.failed)
+            if let message = report.message { writer.field("message"); writer.string(message) }
         case .checkpointSaved(let completed):
             writer.field("completed"); writer.int(completed)
         case .consumerFailed(let consumer, let event, let message):
@@ -180,6 +188,16 @@ extension RunEvent {
         case .validationCheckpoint: kind = .validationCheckpoint(try check())
         case .validationWarning: kind = .validationWarning(try check())
         case .validationFailed: kind = .validationFailed(try check())
+        case .batchSubmitted, .batchProgress, .batchCompleted, .batchFailed:
+            let report = BatchReport(
+                batch: try string("batch"), file: try string("file"), state: try string("state"), requests: try int("requests"),
+                completed: try int("completed"), failed: try int("failed"), message: json["message"]?.stringValue)
+            switch eventType {
+            case .batchSubmitted: kind = .batchSubmitted(report)
+            case .batchProgress: kind = .batchProgress(report)
+            case .batchCompleted: kind = .batchCompleted(report)
+            default: kind = .batchFailed(report)
+            }
         case .checkpointSaved: kind = .checkpointSaved(completed: try int("completed"))
         case .consumerFailed: kind = .consumerFailed(consumer: try string("consumer"), event: try string("event"), message: try string("message"))
         case .progress:

@@ -43,6 +43,14 @@ public struct RunEvent: Sendable, Equatable {
         case validationCheckpoint(ThresholdCheck)
         case validationWarning(ThresholdCheck)
         case validationFailed(ThresholdCheck)
+        /// A batch was created over an uploaded file of requests (its id is in batches.jsonl).
+        case batchSubmitted(BatchReport)
+        /// A running batch's state or counts changed.
+        case batchProgress(BatchReport)
+        /// A batch ended and every answer it gave was recorded.
+        case batchCompleted(BatchReport)
+        /// A batch failed, expired or was cancelled; what it finished was recorded.
+        case batchFailed(BatchReport)
         case checkpointSaved(completed: Int)
         case progress(Progress)
         /// A buffered consumer could not deliver an event (a webhook that keeps failing).
@@ -68,6 +76,10 @@ public struct RunEvent: Sendable, Equatable {
         case .validationCheckpoint: .validationCheckpoint
         case .validationWarning: .validationWarning
         case .validationFailed: .validationFailed
+        case .batchSubmitted: .batchSubmitted
+        case .batchProgress: .batchProgress
+        case .batchCompleted: .batchCompleted
+        case .batchFailed: .batchFailed
         case .checkpointSaved: .checkpointSaved
         case .progress: .progress
         case .consumerFailed: .consumerFailed

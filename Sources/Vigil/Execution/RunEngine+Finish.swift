@@ -95,6 +95,7 @@ extension RunEngine {
             interruption: progress.ending.flatMap { if case .interrupted(let reason) = $0 { reason } else { nil } }, folder: folder,
             droppedEvents: dropped, undeliveredEvents: undelivered,
             progress: progress.finalProgress ?? currentProgress(), duration: ended - started, spend: totals, cost: manifest.cost, projection: projection,
-            isCanary: manifest.canary != nil)
+            isCanary: manifest.canary != nil,
+            batchesRunning: job.model.batch == nil ? 0 : ((try? BatchJournal(url: folder.batches))?.open.filter { $0.batch != nil }.count ?? 0))
     }
 }

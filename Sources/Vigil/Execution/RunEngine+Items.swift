@@ -20,10 +20,17 @@ extension RunEngine {
     /// the loop when a stop is requested (so a Ctrl-C is acted on while every item is still
     /// busy) and, once stopping, the grace period's timer; both are cancelled when the last
     /// item has ended.
-    func processItems(_ start: RunProgress) async -> RunProgress {
+    ///
+    /// - Parameters:
+    ///   - pending: the list, read on from where it stands; left where the loop stopped.
+    ///   - handsOff: true once the rest goes elsewhere (a `model.batch` run's canary has
+    ///     passed): no item is launched after, those in flight end.
+    ///   - skipping: items not to run live (they are in a provider batch).
+    func processItems(
+        _ start: RunProgress, pending: inout FrozenItems, handsOff: (RunProgress) -> Bool = { _ in false }, skipping: Set<String> = []
+    ) async -> RunProgress {
         var progress = start
         let concurrency = max(1, job.execution.concurrency)
-        var pending = FrozenItems(list: folder.inputs, job: job, restamped: restamped)
         // A resumed run whose threshold had already failed ends at once, as aborted; so
         // does a run whose folder could not be written from the start.
         var stop = start.ending == nil && !start.stopNow ? Stop.no : Stop.immediate
@@ -52,13 +59,13 @@ extension RunEngine {
                     stopGracefully()
                     progress.end(.interrupted(reason))
                 }
-                while stop == .no, !exhausted, inFlight < concurrency {
+                while stop == .no, !exhausted, inFlight < concurrency, !handsOff(progress) {
                     do {
                         guard let next = try pending.next() else {
                             exhausted = true
                             break
                         }
-                        if done.contains(next.item.id) || only.map({ !$0.contains(next.item.id) }) == true { continue }
+                        if !belongs(next.item.id) || skipping.contains(next.item.id) { continue }
                         inFlight += 1
                         group.addTask { await self.attempts.run(next) }
                     } catch {
@@ -116,6 +123,12 @@ extension RunEngine {
             }
         }
         return progress
+    }
+
+    /// The item is this run's to do: not done before a resume, and in the run's subset (a
+    /// retry of failures) if it has one.
+    func belongs(_ id: String) -> Bool {
+        !done.contains(id) && only.map { $0.contains(id) } != false
     }
 
     /// Asks the run to stop taking items; those in flight end and are recorded, then the

@@ -21,6 +21,8 @@ public final class RunEngine: Sendable {
     let only: Set<String>?
     let total: Int
     let provider: any ModelProvider
+    /// The endpoint's Files and Batches API (`model.batch`; nil: every item live).
+    let batchClient: BatchClient?
     let options: RunOptions
     /// Runs each item's attempts (retries, breaker, rate limit, judging).
     let attempts: ItemAttempts
@@ -69,6 +71,7 @@ public final class RunEngine: Sendable {
         self.snapshot = Mutex(RunSnapshot(counts: RunCounts(total: manifest.inputCount, succeeded: 0, failed: 0)))
         let provider = try provider ?? ProviderFactory.make(for: job, environment: options.environment)
         self.provider = provider
+        batchClient = try Self.batchClient(for: job, provider: provider, environment: options.environment)
         let bus = try EventBus(run: folder.runID, logURL: folder.events, startingSequence: history?.lastSequence ?? 0)
         self.bus = bus
         let execution = job.execution
@@ -136,7 +139,7 @@ public final class RunEngine: Sendable {
             await withTaskGroup(of: Void.self) { background in
                 background.addTask { try? await self.provider.run() }
                 background.addTask { await self.publishProgressPeriodically() }
-                outcome = await processItems(outcome)
+                outcome = await processAll(outcome)
                 background.cancelAll()
             }
             finish(&outcome)

@@ -13,6 +13,9 @@ public struct RunOptions: Sendable {
     public var logger: Logger
     /// Where the provider's key and a webhook's URL are read.
     public var environment: [String: String]
+    /// `vigil cancel`: cancel the run's provider batches and collect what they finished;
+    /// send nothing (a run without `model.batch` has nothing to cancel).
+    public var cancelsBatches = false
 
     /// Options; the defaults are `vigil run`'s.
     public init(

@@ -27,4 +27,6 @@ public struct RunSummary: Sendable {
     public var projection: CostProjection?
     /// The run was a canary (`--canary N`).
     public var isCanary = false
+    /// Provider batches (`model.batch`) still running at the endpoint as the run ended.
+    public var batchesRunning = 0
 }

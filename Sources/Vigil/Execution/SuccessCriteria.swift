@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import JSONSchema
 
 /// What makes an answer a success: a JSON object that validates against the job's

@@ -15,6 +15,8 @@ public struct ThresholdMonitor: Sendable {
     private var windowSuccesses = 0
     /// A window warning is raised once per breach, again only after recovery.
     private var windowBreached = false
+    /// Whether the early check passed, once it ran (nil: not yet, or there is none).
+    public private(set) var earlyPassed: Bool?
 
     /// A monitor that has seen nothing yet.
     public init(spec: ThresholdSpec) {
@@ -44,6 +46,7 @@ public struct ThresholdMonitor: Sendable {
         let rate = Double(succeeded) / Double(judged)
         if let early = spec.early, judged == early.count {
             findings.append(finding("early", value: rate, check: early))
+            earlyPassed = rate >= early.minimumSuccessRate
         }
         if let progressive = spec.progressive, judged % progressive.count == 0 {
             findings.append(finding("progressive", value: rate, check: progressive))

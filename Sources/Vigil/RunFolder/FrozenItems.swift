@@ -10,6 +10,8 @@ struct FrozenItems {
     struct Item {
         var item: InputItem
         var entry: InputsList.Entry
+        /// Its place in the list, from 0 (a batch request's `custom_id` is `vigil-N`).
+        var index = 0
         /// Set when the item cannot be run as listed (its record changed or is gone): it
         /// fails with this instead of being sent.
         var problem: ItemFailure?
@@ -19,6 +21,8 @@ struct FrozenItems {
     /// The job's JSON Lines inputs only, read in step with the list's record entries.
     private var records: InputSource.Iterator?
     private var recordsEnded = false
+    /// Entries read so far.
+    private var read = 0
 
     /// Listed files whose stamps a resume was allowed past, with their stamps now.
     private let restamped: [String: FileStamp]
@@ -34,6 +38,14 @@ struct FrozenItems {
     /// The next item; nil at the end of the list. Throws when the list cannot be read, or
     /// a JSON Lines input holds a line that is no longer a record.
     mutating func next() throws -> Item? {
+        guard let item = try nextInList() else { return nil }
+        var indexed = item
+        indexed.index = read
+        read += 1
+        return indexed
+    }
+
+    private mutating func nextInList() throws -> Item? {
         guard var entry = try list.next() else { return nil }
         if let stamp = restamped[entry.id] {
             entry.size = stamp.size

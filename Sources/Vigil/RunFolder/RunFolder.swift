@@ -17,6 +17,8 @@ public struct RunFolder: Sendable {
     public var manifest: URL { url.appendingPathComponent("manifest.json") }
     /// `checkpoint.json`.
     public var checkpoint: URL { url.appendingPathComponent("checkpoint.json") }
+    /// `batches.jsonl`: the provider batches of a `model.batch` run (see `BatchJournal`).
+    public var batches: URL { url.appendingPathComponent("batches.jsonl") }
     /// `inputs.jsonl`: the frozen list of items.
     public var inputs: URL { url.appendingPathComponent("inputs.jsonl") }
     /// `job.yaml`: the job as run.

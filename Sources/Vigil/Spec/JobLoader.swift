@@ -60,6 +60,7 @@ public struct JobLoader: Sendable {
         SettingsCheck.run(&context)
         BudgetCheck.run(&context)
         StructuredOutputCheck.run(&context)
+        BatchCheck.run(&context)
 
         let diagnostics = context.diagnostics.sorted { $0.location < $1.location }
         let valid = !diagnostics.contains { $0.severity == .error }

@@ -7,7 +7,7 @@ public struct JobLocations: Sendable {
         case promptFile, promptSHA256, successSchema, modelProvider, apiKeyVariable, program
         case thresholds, early, earlyCount, progressiveCount, windowCount
         case retriesInitialDelay, retriesMaximumDelay, breakerCoolDown, breakerGiveUpAfter, rateLimitPer
-        case model, modelParameters, budget, budgetMaxCost, budgetMaxTokens, structuredOutput
+        case model, modelParameters, budget, budgetMaxCost, budgetMaxTokens, structuredOutput, batch
     }
 
     /// The document itself (its first line).
@@ -56,7 +56,7 @@ public struct JobLocations: Sendable {
             .breakerCoolDown: duration("execution", "breaker", "cool_down"), .breakerGiveUpAfter: duration("execution", "breaker", "give_up_after"),
             .rateLimitPer: duration("execution", "rate_limit", "per"),
             .model: tree.member("model")?.value.location, .modelParameters: tree["model"]?.member("parameters")?.value.location,
-            .structuredOutput: at("model", "structured_output"), .budget: tree.member("budget")?.value.location, .budgetMaxCost: at("budget", "max_cost"), .budgetMaxTokens: at("budget", "max_tokens"),
+            .structuredOutput: at("model", "structured_output"), .batch: tree["model"]?.member("batch")?.value.location, .budget: tree.member("budget")?.value.location, .budgetMaxCost: at("budget", "max_cost"), .budgetMaxTokens: at("budget", "max_tokens"),
         ]
         for (field, location) in located { if let location { fields[field] = location } }
         for (index, entry) in (tree["inputs"]?.elements ?? []).enumerated() {

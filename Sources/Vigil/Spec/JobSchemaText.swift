@@ -70,7 +70,8 @@ enum JobSchemaText {
       "description": "An event type.",
       "enum": ["run.started", "run.completed", "run.aborted", "run.failed", "run.interrupted", "run.resumed",
                "item.started", "item.completed", "item.failed", "item.retrying",
-               "validation.checkpoint", "validation.warning", "validation.failed", "checkpoint.saved", "progress"]
+               "validation.checkpoint", "validation.warning", "validation.failed",
+               "batch.submitted", "batch.progress", "batch.completed", "batch.failed", "checkpoint.saved", "progress"]
     },
     "input": {
       "description": "One source of items: {glob: ...} for files, or {jsonl: ..., id_field: ...} for records.",
@@ -102,6 +103,21 @@ enum JobSchemaText {
           "description": "What the endpoint is asked to hold answers to: none (default); json_object (any JSON object: response_format {type: json_object}); json_schema (success.schema as response_format, strict when it fits the strict subset). Vigil validates every answer either way.",
           "enum": ["none", "json_object", "json_schema"]
         },
+        "batch": {
+          "description": "true: after the live canary (the items of thresholds.early), the rest goes through the endpoint's Files and Batches API (OpenAI: half price, answers within 24 hours). An object sets how.",
+          "oneOf": [
+            { "type": "boolean" },
+            {
+              "type": "object", "additionalProperties": false,
+              "properties": {
+                "max_requests_per_file": { "description": "Requests per uploaded batch file at most (default 50000, OpenAI's limit).", "type": "integer", "minimum": 1, "maximum": 50000 },
+                "max_bytes_per_file": { "description": "Bytes per uploaded batch file at most (default 200000000, OpenAI's 200 MB).", "type": "integer", "minimum": 1024, "maximum": 200000000 },
+                "on_expired": { "description": "Requests an expired or cancelled batch did not run: retry (default: sent again in a new batch, up to execution.retries.max_attempts batches) or fail (each goes to failed.jsonl).", "enum": ["retry", "fail"] },
+                "poll_interval": { "description": "The longest wait between two looks at a running batch (default 60s); the first looks come sooner.", "$ref": "#/$defs/duration" }
+              }
+            }
+          ]
+        },
         "pricing": {
           "description": "What the model's tokens cost, in USD per million tokens: each item's cost is recorded and summed, and budget.max_cost is kept against it. When the endpoint reports a cost itself (OpenRouter's usage.cost, a proxy's x-litellm-response-cost header) both are recorded and the endpoint's figure counts.",
           "type": "object", "additionalProperties": false, "required": ["input_per_million", "output_per_million"],
@@ -123,7 +139,7 @@ enum JobSchemaText {
         },
         {
           "if": { "properties": { "provider": { "const": "command" } }, "required": ["provider"] },
-          "then": { "required": ["command"], "properties": { "base_url": false, "api_key_env": false, "parameters": false, "pricing": false, "structured_output": false } }
+          "then": { "required": ["command"], "properties": { "base_url": false, "api_key_env": false, "parameters": false, "pricing": false, "structured_output": false, "batch": false } }
         }
       ]
     },

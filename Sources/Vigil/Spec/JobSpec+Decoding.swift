@@ -95,7 +95,19 @@ extension JobSpec {
         return ModelSpec(
             provider: provider, parameters: value["parameters"]?.objectValue ?? JSONObject(), timeout: duration(value["timeout"]),
             pricing: pricing(value["pricing"]),
-            structuredOutput: ModelSpec.StructuredOutput(rawValue: value["structured_output"]?.stringValue ?? "") ?? .none)
+            structuredOutput: ModelSpec.StructuredOutput(rawValue: value["structured_output"]?.stringValue ?? "") ?? .none,
+            batch: batch(value["batch"]))
+    }
+
+    private static func batch(_ value: JSONValue?) -> BatchSpec? {
+        guard let value, value != false else { return nil }
+        var spec = BatchSpec()
+        guard value.objectValue != nil else { return value == true ? spec : nil }
+        if let requests = int(value["max_requests_per_file"]) { spec.maximumRequestsPerFile = requests }
+        if let bytes = int(value["max_bytes_per_file"]) { spec.maximumBytesPerFile = bytes }
+        if let onExpired = value["on_expired"]?.stringValue.flatMap(BatchSpec.OnExpired.init(rawValue:)) { spec.onExpired = onExpired }
+        if let interval = duration(value["poll_interval"]) { spec.pollInterval = interval }
+        return spec
     }
 
     private static func usdPerMillion(_ value: JSONValue?) -> Dollars? {

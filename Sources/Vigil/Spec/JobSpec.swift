@@ -87,6 +87,8 @@ public struct ModelSpec: Sendable {
     public var pricing: PricingSpec?
     /// What the endpoint is asked to hold its answers to.
     public var structuredOutput: StructuredOutput = .none
+    /// Through the endpoint's batch API after the live canary (nil: every item live).
+    public var batch: BatchSpec?
 
     /// `model.structured_output`.
     public enum StructuredOutput: String, Sendable, Equatable {
@@ -106,6 +108,30 @@ public struct ModelSpec: Sendable {
         }
         return nil
     }
+}
+
+/// `model.batch`: after the live canary, the rest through the endpoint's Files and Batches
+/// API, in files of at most so many requests and bytes.
+public struct BatchSpec: Sendable, Equatable {
+    /// What happens to requests an expired or cancelled batch did not run.
+    public enum OnExpired: String, Sendable, Equatable {
+        /// Sent again in a new batch (up to `execution.retries.max_attempts` batches).
+        case retry
+        /// Each goes to failed.jsonl.
+        case fail
+    }
+
+    /// Requests per uploaded file at most.
+    public var maximumRequestsPerFile = 50_000
+    /// Bytes per uploaded file at most.
+    public var maximumBytesPerFile = 200_000_000
+    /// Requests a batch did not run.
+    public var onExpired = OnExpired.retry
+    /// The longest wait between two looks at a running batch.
+    public var pollInterval = JobDuration("60s")!
+
+    /// The defaults (`model.batch: true`).
+    public init() {}
 }
 
 /// `model.pricing`: USD per million tokens, held per token (`Dollars` per token is exact

@@ -22,6 +22,8 @@ final class LoopbackBatchServer: Sendable {
         case neverFinishes
         /// The first download of an output file is cut off mid-way.
         case brokenDownload
+        /// The first batch completes; every later one stays in progress.
+        case onlyFirstFinishes
     }
 
     struct Batch {
@@ -64,6 +66,12 @@ final class LoopbackBatchServer: Sendable {
     var batchIDs: [String] { shared.state.withLock { Array($0.batches.keys).sorted() } }
     /// Batches a client cancelled.
     var cancelled: [String] { shared.state.withLock { $0.cancelled } }
+    /// Every request line of every batch created, in order.
+    var batchRequests: [JSONValue] {
+        shared.state.withLock { state in
+            state.batches.values.sorted { Int($0.id.dropFirst(6)) ?? 0 < Int($1.id.dropFirst(6)) ?? 0 }.flatMap(\.lines)
+        }
+    }
 
     /// - Parameters:
     ///   - answer: the assistant's content for a request body (live or in a batch).
@@ -146,6 +154,12 @@ final class LoopbackBatchServer: Sendable {
                 }
                 guard let batch else { return send(404, ["error": ["message": .string("no such file \(input)")]], context: context) }
                 send(200, Self.object(batch), context: context)
+            } else if method == .GET && parts == ["batches"] {
+                // Newest first, in one page (what a client looking up a batch by its file reads).
+                let batches = shared.state.withLock { state in
+                    state.batches.values.sorted { Int($0.id.dropFirst(6)) ?? 0 > Int($1.id.dropFirst(6)) ?? 0 }.map(Self.object)
+                }
+                send(200, ["object": "list", "data": .array(batches), "has_more": false], context: context)
             } else if method == .GET && parts.count == 2 && parts[0] == "batches" {
                 let id = parts[1]
                 let batch = shared.state.withLock { state -> Batch? in
@@ -196,6 +210,8 @@ final class LoopbackBatchServer: Sendable {
             switch batch.state {
             case "validating":
                 batch.state = fault == .failed ? "failed" : "in_progress"
+            case "in_progress" where fault == .onlyFirstFinishes && batch.id != state.batches.keys.min(by: { Int($0.dropFirst(6)) ?? 0 < Int($1.dropFirst(6)) ?? 0 }):
+                break
             case "in_progress" where fault != .neverFinishes && batch.polls >= finishAfterPolls:
                 finish(&batch, &state, answered: fault == .expiresHalfDone ? batch.lines.count / 2 : batch.lines.count, end: fault == .expiresHalfDone ? "expired" : "completed")
             case "cancelling":

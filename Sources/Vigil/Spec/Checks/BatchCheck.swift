@@ -1,0 +1,15 @@
+/// `model.batch`: a batch is paid for in full before any of its answers is seen, so the
+/// early threshold's items must run live first (the canary that decides whether the rest
+/// is sent at all).
+enum BatchCheck {
+    static func run(_ context: inout JobCheckContext) {
+        let job = context.job
+        guard job.model.batch != nil, let location = job.locations[.batch], job.thresholds.early == nil else { return }
+        context.report(
+            Diagnostic(
+                .batchWithoutCanary,
+                "model.batch sends the items in a batch that is paid for before any answer is seen, and there is no thresholds.early to run live first",
+                at: location,
+                hint: "add thresholds.early (e.g. {after: 20, min_success_rate: 0.8}): its items run live, and the batch is sent only if they pass"))
+    }
+}
