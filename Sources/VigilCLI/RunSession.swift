@@ -71,7 +71,8 @@ enum RunReport {
             lines.append("INTERRUPTED after \(counts.completed) of \(counts.total) items" + (summary.interruption.map { ": \($0)." } ?? "."))
             lines.append("To continue where it stopped (no item is done twice or lost): vigil resume \(shellQuoted(summary.folder.url.path))")
             if summary.batchesRunning > 0 {
-                lines.append("To cancel the \(summary.batchesRunning) provider batches still running instead (what they finished is kept): vigil cancel \(shellQuoted(summary.folder.url.path))")
+                let batches = summary.batchesRunning == 1 ? "provider batch" : "\(summary.batchesRunning) provider batches"
+                lines.append("To cancel the \(batches) still running instead (what they finished is kept): vigil cancel \(shellQuoted(summary.folder.url.path))")
             }
         default:
             lines.append("completed: \(counts.succeeded) of \(counts.total) items succeeded (\(rate)), \(counts.failed) failed, in \(String(format: "%.1f", summary.duration)) s.")
