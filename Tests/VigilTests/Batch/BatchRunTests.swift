@@ -203,4 +203,50 @@ import Vigil
         #expect(server.submitted.values.allSatisfy { $0 == 1 })
         #expect(server.liveRequests == 2)
     }
+
+    @Test func batchWithoutAnEarlyThresholdIsRefusedWhereItIsWritten() throws {
+        let server = try LoopbackBatchServer(answer: Self.good)
+        defer { server.shutdown() }
+        let job = try TemporaryJob(
+            items: 3, extractor: "",
+            model: "model:\n  provider: openai\n  base_url: \(server.baseURL)\n  name: m\n  api_key_env: VIGIL_TEST_KEY\n  batch: true", thresholds: "")
+        let validation = JobLoader(purpose: .validate, environment: Self.environment).load(job.path)
+        let problem = try #require(validation.diagnostics.first { $0.code == .batchWithoutCanary })
+        #expect(problem.severity == .error)
+        #expect(problem.location.line == 10 && problem.location.column == 10)
+        #expect(problem.message.contains("there is no thresholds.early to run live first"))
+        #expect(validation.job == nil)
+    }
+
+    @Test func theSchemaRefusesBatchForACommandAndUnknownSettings() throws {
+        let command = try TemporaryJob(items: 2, extractor: "", model: "model:\n  provider: command\n  command: [python3, extract.py]\n  batch: true")
+        let refused = JobLoader(purpose: .validate).load(command.path).diagnostics.filter { $0.severity == .error }
+        #expect(refused.contains { $0.message.contains("batch") })
+        let server = try LoopbackBatchServer(answer: Self.good)
+        defer { server.shutdown() }
+        let typo = try Self.job(server, items: 2, batch: "{ on_expire: retry }")
+        #expect(JobLoader(purpose: .validate, environment: Self.environment).load(typo.path).job == nil)
+    }
+
+    @Test func aBudgetIsKeptBeforeEachRequestGoesIntoABatch() async throws {
+        // Each batch request reserves its input estimate (learned from the canary's answers)
+        // plus max_tokens, at the batch price; an answer uses 100 + 20 tokens. The budget lets
+        // the canary and part of the rest through, and is never passed.
+        let server = try LoopbackBatchServer(answer: Self.good)
+        defer { server.shutdown() }
+        let job = try Self.job(
+            server, items: 30, canary: 2,
+            model: "  parameters: { max_tokens: 50 }\n  pricing: { input_per_million: 10.00, output_per_million: 10.00, batch_discount: 0.5 }",
+            top: "budget: { max_cost: 0.012 }\n")
+        let (summary, engine) = try await Self.run(job)
+        #expect(summary.status == .aborted)
+        #expect(summary.verdict?.stopsAtOnce == false)
+        #expect(summary.spend.spent.cost <= Dollars(usd: 0.012)!)
+        let sent = server.submitted.count
+        #expect(sent > 0 && sent < 28)
+        // What was sent was recorded; what was not stays to do.
+        #expect(summary.counts.completed == 2 + sent)
+        try #expect(Self.ended(engine.folder).succeeded.count == 2 + sent)
+        #expect(summary.interruption == nil)
+    }
 }
