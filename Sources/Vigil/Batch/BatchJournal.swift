@@ -55,15 +55,25 @@ public final class BatchJournal: Sendable {
     }
 
     /// What the file says, in the order files were uploaded.
-    public var files: [UploadedFile] { state.withLock { $0 } }
-    private let state: Mutex<[UploadedFile]>
+    public var files: [UploadedFile] { state.withLock { $0.files } }
+    private struct State {
+        var files: [UploadedFile] = []
+        /// How many files each item id is in.
+        var submissions: [String: Int] = [:]
+
+        mutating func add(_ file: UploadedFile) {
+            files.append(file)
+            for entry in file.entries { submissions[entry.id, default: 0] += 1 }
+        }
+    }
+    private let state: Mutex<State>
     private let file: AppendOnlyFile
     /// The journal's path.
     public let url: URL
 
     /// Opens the journal of a run folder (repairing a torn last line), creating it if needed.
     public init(url: URL) throws {
-        var files: [UploadedFile] = []
+        var read = State()
         try AppendedLines.read(url, repair: true) { line, number in
             let at = line["at"]?.numberValue?.doubleValue ?? 0
             switch line["type"]?.stringValue {
@@ -78,23 +88,23 @@ public final class BatchJournal: Sendable {
                     }
                     return Entry(customID: customID, id: id, path: item["path"]?.stringValue, sha256: item["sha256"]?.stringValue, reserved: reserved)
                 }
-                files.append(UploadedFile(file: id, entries: entries, uploadedAt: at))
+                read.add(UploadedFile(file: id, entries: entries, uploadedAt: at))
             case "batch":
-                guard let id = line["file"]?.stringValue, let batch = line["batch"]?.stringValue, let index = files.lastIndex(where: { $0.file == id }) else {
+                guard let id = line["file"]?.stringValue, let batch = line["batch"]?.stringValue, let index = read.files.lastIndex(where: { $0.file == id }) else {
                     throw AppendedLines.Damaged(url: url, line: number, problem: "a batch line for a file no earlier line uploaded")
                 }
-                files[index].batch = batch
+                read.files[index].batch = batch
             case "cancel", "ended":
-                guard let batch = line["batch"]?.stringValue, let index = files.lastIndex(where: { $0.batch == batch }) else {
+                guard let batch = line["batch"]?.stringValue, let index = read.files.lastIndex(where: { $0.batch == batch }) else {
                     throw AppendedLines.Damaged(url: url, line: number, problem: "a line for a batch no earlier line created")
                 }
-                if line["type"] == "cancel" { files[index].cancelRequested = true } else { files[index].ended = line["state"]?.stringValue ?? "ended" }
+                if line["type"] == "cancel" { read.files[index].cancelRequested = true } else { read.files[index].ended = line["state"]?.stringValue ?? "ended" }
             default:
                 throw AppendedLines.Damaged(url: url, line: number, problem: "not a batches.jsonl line")
             }
         }
         self.url = url
-        state = Mutex(files)
+        state = Mutex(read)
         file = try AppendOnlyFile(appendingTo: url)
     }
 
@@ -103,7 +113,7 @@ public final class BatchJournal: Sendable {
 
     /// How many files an item was put in (its batch attempts).
     public func submissions(of id: String) -> Int {
-        files.reduce(0) { count, file in count + (file.entries.contains { $0.id == id } ? 1 : 0) }
+        state.withLock { $0.submissions[id] ?? 0 }
     }
 
     /// Records an uploaded file's requests (before its batch is created).
@@ -134,14 +144,14 @@ public final class BatchJournal: Sendable {
         writer.endArray()
         writer.endObject()
         try append(writer)
-        state.withLock { $0.append(UploadedFile(file: id, entries: entries, uploadedAt: at)) }
+        state.withLock { $0.add(UploadedFile(file: id, entries: entries, uploadedAt: at)) }
     }
 
     /// Records the batch the endpoint created over `file`.
     public func recordBatch(_ batch: String, file id: String) throws {
         try append(line("batch", ["file": .string(id), "batch": .string(batch)]))
-        state.withLock { files in
-            if let index = files.lastIndex(where: { $0.file == id }) { files[index].batch = batch }
+        state.withLock { state in
+            if let index = state.files.lastIndex(where: { $0.file == id }) { state.files[index].batch = batch }
         }
     }
 
@@ -158,8 +168,8 @@ public final class BatchJournal: Sendable {
     }
 
     private func update(_ batch: String, _ change: (inout UploadedFile) -> Void) {
-        state.withLock { files in
-            if let index = files.lastIndex(where: { $0.batch == batch }) { change(&files[index]) }
+        state.withLock { state in
+            if let index = state.files.lastIndex(where: { $0.batch == batch }) { change(&state.files[index]) }
         }
     }
 

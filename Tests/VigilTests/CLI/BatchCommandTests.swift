@@ -18,8 +18,10 @@ import Vigil
     /// - Parameter forgetsBatch: the batch's line is taken out of batches.jsonl before the
     ///   resume, as if the kill had come between creating the batch and recording its id.
     func killWhilePollingThenResume(forgetsBatch: Bool) async throws {
-        let server = try LoopbackBatchServer(finishAfterPolls: 12, answer: BatchRunTests.good)
+        let server = try LoopbackBatchServer(answer: BatchRunTests.good)
         defer { server.shutdown() }
+        // The batch stays in progress until the kill, however slowly this test is scheduled.
+        server.hold(true)
         let job = try BatchRunTests.job(server, items: 12, canary: 2, batch: "{ poll_interval: 100ms }")
         let process = Process()
         process.executableURL = TestEnvironment.vigil
@@ -44,6 +46,7 @@ import Vigil
         process.waitUntilExit()
         #expect(process.terminationReason == .uncaughtSignal)
         #expect(server.batchIDs.count == 1)
+        server.hold(false)
         let journalURL = run.appendingPathComponent("batches.jsonl")
         if forgetsBatch {
             let kept = try String(contentsOf: journalURL, encoding: .utf8).split(separator: "\n").filter { !$0.contains(#""type":"batch""#) }

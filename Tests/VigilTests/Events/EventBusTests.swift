@@ -22,6 +22,10 @@ import Vigil
         .validationWarning(ThresholdCheck(check: "progressive", completed: 50, value: 0.6, limit: 0.7, passed: false, action: "warn")),
         .validationFailed(ThresholdCheck(check: "window", completed: 100, value: 0.5, limit: 0.6, passed: false, action: "abort")),
         .checkpointSaved(completed: 25),
+        .batchSubmitted(BatchReport(batch: "batch_1", file: "file-1", state: "validating", requests: 500)),
+        .batchProgress(BatchReport(batch: "batch_1", file: "file-1", state: "in_progress", requests: 500, completed: 130, failed: 2)),
+        .batchCompleted(BatchReport(batch: "batch_1", file: "file-1", state: "completed", requests: 500, completed: 498, failed: 2)),
+        .batchFailed(BatchReport(batch: "batch_2", file: "file-2", state: "expired", requests: 10, completed: 5, message: "5 requests were not run")),
         .progress(
             Progress(
                 counts: RunCounts(total: 10, succeeded: 4, failed: 1), inFlight: 2, itemsPerSecond: 1.5, etaSeconds: 3.3, latencyP50: 100, latencyP95: 200,
@@ -43,6 +47,8 @@ import Vigil
             #expect(decoded.sequence == event.sequence)
             #expect(Timestamp.iso8601(decoded.time) == "2025-11-23T18:00:00.123Z")
             if case .itemCompleted(_, _, _, let result, _, _) = decoded.kind { #expect(result == ["x": [1, 2.5, "é"], "y": nil]) }
+            if case .batchFailed = kind { #expect(decoded.kind == kind) }
+            if case .batchProgress = kind { #expect(decoded.kind == kind) }
             // Usage, cost and progress's spend read back exactly.
             if case .itemFailed = kind { #expect(decoded.kind == kind) }
             if case .progress = kind { #expect(decoded.kind == kind) }

@@ -46,6 +46,8 @@ final class LoopbackBatchServer: Sendable {
         var liveRequests = 0
         var brokenDownloads = 0
         var cancelled: [String] = []
+        /// Batches stay in progress while set (a test's moment to act, however slowly it runs).
+        var holding = false
     }
 
     final class Shared: Sendable {
@@ -66,6 +68,8 @@ final class LoopbackBatchServer: Sendable {
     var batchIDs: [String] { shared.state.withLock { Array($0.batches.keys).sorted() } }
     /// Batches a client cancelled.
     var cancelled: [String] { shared.state.withLock { $0.cancelled } }
+    /// Keeps every batch in progress (true) until released (false).
+    func hold(_ holding: Bool) { shared.state.withLock { $0.holding = holding } }
     /// Every request line of every batch created, in order.
     var batchRequests: [JSONValue] {
         shared.state.withLock { state in
@@ -210,6 +214,8 @@ final class LoopbackBatchServer: Sendable {
             switch batch.state {
             case "validating":
                 batch.state = fault == .failed ? "failed" : "in_progress"
+            case "in_progress" where state.holding:
+                break
             case "in_progress" where fault == .onlyFirstFinishes && batch.id != state.batches.keys.min(by: { Int($0.dropFirst(6)) ?? 0 < Int($1.dropFirst(6)) ?? 0 }):
                 break
             case "in_progress" where fault != .neverFinishes && batch.polls >= finishAfterPolls:
