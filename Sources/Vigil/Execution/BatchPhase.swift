@@ -407,11 +407,7 @@ struct BatchPhase {
         case .success(let ended, _), .failure(let ended, _): recorded.insert(ended.item.id)
         default: break
         }
-        engine.recorder.record(outcome, &progress)
-        engine.snapshot.withLock {
-            $0.counts = progress.counts
-            $0.latency = progress.latency
-        }
+        engine.record(outcome, &progress)
     }
 
     /// Requests in the open batches not yet recorded: the run's "in flight".

@@ -102,13 +102,7 @@ extension RunEngine {
                         stopAtOnce()
                     }
                     // After an immediate stop, what was in flight was cancelled: it stays to do.
-                    if stop != .immediate {
-                        recorder.record(outcome, &progress)
-                        snapshot.withLock {
-                            $0.counts = progress.counts
-                            $0.latency = progress.latency
-                        }
-                    }
+                    if stop != .immediate { record(outcome, &progress) }
                     if stop != .immediate && ((progress.verdict?.stopsAtOnce ?? false) || progress.stopNow) {
                         stopAtOnce()
                     } else if stop == .no && progress.budgetExhausted {
@@ -123,6 +117,15 @@ extension RunEngine {
             }
         }
         return progress
+    }
+
+    /// Records an ended item (`RunRecorder`) and shows it to the progress ticker.
+    func record(_ outcome: ItemOutcome, _ progress: inout RunProgress) {
+        recorder.record(outcome, &progress)
+        snapshot.withLock {
+            $0.counts = progress.counts
+            $0.latency = progress.latency
+        }
     }
 
     /// The item is this run's to do: not done before a resume, and in the run's subset (a
