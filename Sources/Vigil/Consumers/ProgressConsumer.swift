@@ -10,6 +10,8 @@ public final class ProgressConsumer: AsyncEventConsumer, @unchecked Sendable {
     private var eta: Double?
     private var spent: Dollars?
     private var maxCost: Dollars?
+    /// The breaker, while it holds attempts back.
+    private var breaker: BreakerReport?
     /// The provider batches not yet ended, by id, as last reported.
     private var batches: [String: BatchReport] = [:]
     private var lastDraw = 0.0
@@ -53,6 +55,16 @@ public final class ProgressConsumer: AsyncEventConsumer, @unchecked Sendable {
             eta = progress.etaSeconds
             spent = progress.spent
             maxCost = progress.maxCost
+        case .breakerOpened(let report):
+            if breaker?.since != report.since {
+                clear()
+                write("waiting for the endpoint: \(report.reason) (\(report.failures) failures in a row); new items wait, a probe goes out at \(Self.time(report.nextProbe))\n")
+            }
+            breaker = report
+        case .breakerClosed(let report):
+            breaker = nil
+            clear()
+            write("the endpoint answers again after \(ThresholdCheck.duration(event.time - report.since)); items go out again\n")
         case .batchSubmitted(let report), .batchProgress(let report):
             batches[report.batch] = report
         case .batchCompleted(let report), .batchFailed(let report):
@@ -94,13 +106,28 @@ public final class ProgressConsumer: AsyncEventConsumer, @unchecked Sendable {
         let etaText = eta.map { " · ETA \(Self.clock($0))" } ?? ""
         let costText = spent.map { spent in " · \(spent)" + (maxCost.map { " of \($0)" } ?? "") } ?? ""
         let line = "[\(counts.completed)/\(counts.total)] \(percent)% · \(String(format: "%.1f", itemsPerSecond)) items/s\(etaText) · success \(counts.completed == 0 ? "-" : rate)\(costText) · "
-            + (batches.isEmpty ? "in flight \(inFlight)" : Self.batchText(batches.values))
+            + (breaker.map { Self.waitingText($0, now: now) } ?? (batches.isEmpty ? "in flight \(inFlight)" : Self.batchText(batches.values)))
         if isTerminal {
             write("\r\u{1B}[K" + line)
             drewLine = true
         } else {
             write(line + "\n")
         }
+    }
+
+    /// `waiting for the endpoint: HTTP 429 for 3m 10s, next try in 25s`.
+    static func waitingText(_ breaker: BreakerReport, now: Double) -> String {
+        let reason = breaker.reason.count > 60 ? breaker.reason.prefix(59) + "…" : Substring(breaker.reason)
+        let next = breaker.nextProbe.map { max(0, $0 - now) }.map { $0 < 1 ? ", probing" : ", next try in \(ThresholdCheck.duration($0.rounded()))" } ?? ""
+        return "waiting for the endpoint: \(reason) for \(ThresholdCheck.duration(now - breaker.since))\(next)"
+    }
+
+    /// `18:04:05` (local time).
+    static func time(_ timestamp: Double?) -> String {
+        guard let timestamp else { return "-" }
+        let formatter = DateFormatter()
+        formatter.dateFormat = "HH:mm:ss"
+        return formatter.string(from: Date(timeIntervalSince1970: timestamp))
     }
 
     /// `batches: 2 in_progress, 1 finalizing · 130/500 answered`.

@@ -76,6 +76,8 @@ public struct WebhookConsumer: AsyncEventConsumer {
         case .runFailed(let message, _): return "\(run) FAILED: \(message)"
         case .runInterrupted(let reason, let counts): return "\(run) interrupted after \(counts.completed) items (\(reason)); resume it with vigil resume"
         case .validationWarning(let check), .validationFailed(let check): return "\(run): \(check.sentence)"
+        case .breakerOpened(let report): return "\(run) is waiting for the endpoint: \(report.reason) (since \(Timestamp.iso8601(report.since)))"
+        case .breakerClosed(let report): return "\(run): the endpoint answers again after \(ThresholdCheck.duration(event.time - report.since))"
         case .batchSubmitted(let report): return "\(run): batch \(report.batch) submitted, \(report.requests) requests"
         case .batchCompleted(let report): return "\(run): batch \(report.batch) completed, \(report.completed) answered, \(report.failed) failed"
         case .batchFailed(let report): return "\(run): batch \(report.batch) \(report.state)\(report.message.map { ": " + $0 } ?? "")"

@@ -4,6 +4,7 @@ public enum EventType: CaseIterable, Sendable, Hashable, CustomStringConvertible
     case runStarted, runCompleted, runAborted, runFailed, runInterrupted, runResumed
     case itemStarted, itemCompleted, itemFailed, itemRetrying
     case validationCheckpoint, validationWarning, validationFailed
+    case breakerOpened, breakerClosed
     case batchSubmitted, batchProgress, batchCompleted, batchFailed
     case checkpointSaved, progress, consumerFailed
 
@@ -23,6 +24,8 @@ public enum EventType: CaseIterable, Sendable, Hashable, CustomStringConvertible
         case .validationCheckpoint: "validation.checkpoint"
         case .validationWarning: "validation.warning"
         case .validationFailed: "validation.failed"
+        case .breakerOpened: "breaker.opened"
+        case .breakerClosed: "breaker.closed"
         case .batchSubmitted: "batch.submitted"
         case .batchProgress: "batch.progress"
         case .batchCompleted: "batch.completed"

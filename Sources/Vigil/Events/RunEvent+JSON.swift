@@ -72,6 +72,11 @@ extension RunEvent {
         case .validationCheckpoint(let check), .validationWarning(let check), .validationFailed(let check):
             write(check, into: &writer)
             writer.field("message"); writer.string(check.sentence)
+        case .breakerOpened(let report), .breakerClosed(let report):
+            writer.field("reason"); writer.string(report.reason)
+            writer.field("since"); timestamps.withBytes(report.since) { writer.plainString($0) }
+            writer.field("failures"); writer.int(report.failures)
+            if let next = report.nextProbe { writer.field("next_probe"); timestamps.withBytes(next) { writer.plainString($0) } }
         case .batchSubmitted(let report), .batchProgress(let report), .batchCompleted(let report), .batchFailed(let report):
             writer.field("batch"); writer.string(report.batch)
             writer.field("file"); writer.string(report.file)
@@ -188,6 +193,11 @@ extension RunEvent {
         case .validationCheckpoint: kind = .validationCheckpoint(try check())
         case .validationWarning: kind = .validationWarning(try check())
         case .validationFailed: kind = .validationFailed(try check())
+        case .breakerOpened, .breakerClosed:
+            guard let since = Timestamp.parse(try string("since")) else { throw EventDecodingError("bad \"since\"") }
+            let report = BreakerReport(
+                reason: try string("reason"), since: since, nextProbe: json["next_probe"]?.stringValue.flatMap(Timestamp.parse), failures: try int("failures"))
+            kind = eventType == .breakerOpened ? .breakerOpened(report) : .breakerClosed(report)
         case .batchSubmitted, .batchProgress, .batchCompleted, .batchFailed:
             let report = BatchReport(
                 batch: try string("batch"), file: try string("file"), state: try string("state"), requests: try int("requests"),

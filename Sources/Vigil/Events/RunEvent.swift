@@ -43,6 +43,11 @@ public struct RunEvent: Sendable, Equatable {
         case validationCheckpoint(ThresholdCheck)
         case validationWarning(ThresholdCheck)
         case validationFailed(ThresholdCheck)
+        /// Availability failures in a row: new attempts wait for the endpoint (again after a
+        /// failed probe).
+        case breakerOpened(BreakerReport)
+        /// A probe succeeded: attempts go out again.
+        case breakerClosed(BreakerReport)
         /// A batch was created over an uploaded file of requests (its id is in batches.jsonl).
         case batchSubmitted(BatchReport)
         /// A running batch's state or counts changed.
@@ -76,6 +81,8 @@ public struct RunEvent: Sendable, Equatable {
         case .validationCheckpoint: .validationCheckpoint
         case .validationWarning: .validationWarning
         case .validationFailed: .validationFailed
+        case .breakerOpened: .breakerOpened
+        case .breakerClosed: .breakerClosed
         case .batchSubmitted: .batchSubmitted
         case .batchProgress: .batchProgress
         case .batchCompleted: .batchCompleted

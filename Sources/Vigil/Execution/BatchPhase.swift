@@ -413,7 +413,10 @@ struct BatchPhase {
     /// Requests in the open batches not yet recorded: the run's "in flight".
     private func publishInFlight(_ progress: RunProgress) {
         let inFlight = open.reduce(0) { $0 + $1.entries.filter { engine.belongs($0.id) && !recorded.contains($0.id) }.count }
-        engine.snapshot.withLock { $0.inFlight = inFlight }
+        engine.snapshot.withLock {
+            $0.inFlight = inFlight
+            $0.waitingOnBatches = !open.isEmpty
+        }
     }
 
     private mutating func interrupt(_ progress: inout RunProgress, _ reason: String) {

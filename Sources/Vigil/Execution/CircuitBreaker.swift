@@ -24,6 +24,8 @@ public actor CircuitBreaker {
     private var state = State.closed
     private var consecutiveFailures = 0
     private var outageStart: Double?
+    /// When the current run of availability failures began.
+    private var firstFailure: Double?
 
     /// A breaker that opens after `openAfter` availability failures in a row.
     public init(openAfter: Int, coolDown: Double, giveUpAfter: Double) {
@@ -38,9 +40,11 @@ public actor CircuitBreaker {
         return true
     }
 
-    /// Waits until an attempt may go out; throws `GaveUp` once the outage is too long.
-    public func acquire() async throws {
+    /// Waits until an attempt may go out; throws `GaveUp` once the outage is too long, and
+    /// `CancellationError` when the run is asked to stop while it waits.
+    func acquire(unless stop: StopRequest) async throws {
         while true {
+            if stop.current != nil { throw CancellationError() }
             let now = Timestamp.now()
             if let outageStart, now - outageStart > giveUpAfter { throw GaveUp(outage: now - outageStart) }
             switch state {
@@ -50,32 +54,50 @@ public actor CircuitBreaker {
                 state = .probing
                 return
             case .open(let until):
-                try await Task.sleep(for: .milliseconds(Int64(max(10, (until - now) * 1000))))
+                try await stop.sleep(for: .milliseconds(Int64(max(10, (until - now) * 1000))))
             case .probing:
-                try await Task.sleep(for: .milliseconds(Int64(max(10, min(coolDown, 1) * 1000))))
+                try await stop.sleep(for: .milliseconds(Int64(max(10, min(coolDown, 1) * 1000))))
             }
         }
     }
 
-    /// The endpoint answered (whatever the answer): it is available.
-    public func recordAvailable() {
-        consecutiveFailures = 0
-        outageStart = nil
-        state = .closed
+    /// Waits until an attempt may go out; throws `GaveUp` once the outage is too long.
+    public func acquire() async throws {
+        try await acquire(unless: StopRequest())
     }
 
-    /// An availability failure.
-    public func recordUnavailable() {
+    /// The endpoint answered (whatever the answer): it is available. Returns the report of
+    /// the breaker closing, when it was open (`breaker.closed`).
+    @discardableResult
+    public func recordAvailable() -> BreakerReport? {
+        defer {
+            consecutiveFailures = 0
+            outageStart = nil
+            firstFailure = nil
+            state = .closed
+        }
+        guard case .closed = state else {
+            return BreakerReport(reason: "the endpoint answered again", since: outageStart ?? Timestamp.now(), failures: consecutiveFailures)
+        }
+        return nil
+    }
+
+    /// An availability failure (`reason`: what it was). Returns the report of the breaker
+    /// opening (`breaker.opened`), also when a probe failed and it opens again.
+    @discardableResult
+    public func recordUnavailable(_ reason: String = "an availability failure") -> BreakerReport? {
         consecutiveFailures += 1
         let now = Timestamp.now()
+        firstFailure = firstFailure ?? now
         switch state {
         case .probing:
             state = .open(until: now + coolDown)
         case .closed where consecutiveFailures >= openAfter:
-            outageStart = outageStart ?? now
+            outageStart = outageStart ?? firstFailure
             state = .open(until: now + coolDown)
         default:
-            break
+            return nil
         }
+        return BreakerReport(reason: reason, since: outageStart ?? now, nextProbe: now + coolDown, failures: consecutiveFailures)
     }
 }

@@ -22,6 +22,8 @@ struct ItemAttempts: Sendable {
     let ledger: SpendLedger
     /// What an answer's tokens cost.
     let pricing: PricingSpec?
+    /// A stop the run was asked for: an attempt not yet sent gives up, its item stays to do.
+    let stop: StopRequest
 
     /// One item to its end: a success, a final failure, or stopped before it ended.
     func run(_ frozen: FrozenItems.Item) async -> ItemOutcome {
@@ -41,7 +43,7 @@ struct ItemAttempts: Sendable {
         func failed(_ failure: ItemFailure) -> ItemOutcome { .failure(ended(), failure) }
         if let problem = frozen.problem ?? frozen.changedRecord { return failed(problem) }
         while true {
-            if Task.isCancelled { return .cancelled(item) }
+            if Task.isCancelled || stop.current != nil { return .cancelled(item) }
             var request = ItemRequest(item: item, fileURL: fileURL, prompt: prompt, attempt: attempt)
             // Read before waiting for the breaker and the rate limit: a read that fails must
             // not leave the breaker's one probe taken.
@@ -65,8 +67,9 @@ struct ItemAttempts: Sendable {
                 }
             }
             do {
-                try await breaker.acquire()
+                try await breaker.acquire(unless: stop)
                 try await rateLimiter?.acquire()
+                if stop.current != nil { throw CancellationError() }
             } catch let gaveUp as CircuitBreaker.GaveUp {
                 if let reservation { ledger.release(reservation) }
                 return .gaveUp(item, outage: gaveUp.outage)
@@ -89,7 +92,7 @@ struct ItemAttempts: Sendable {
                 }
                 let cost = Spend(answer, pricing: pricing)
                 if let reservation { ledger.settle(reservation, answer: answer, spend: cost) } else { ledger.record(answer: answer, spend: cost) }
-                await breaker.recordAvailable()
+                if let closed = await breaker.recordAvailable() { bus.publish(.breakerClosed(closed)) }
                 usage.add(answer.usage)
                 spend.add(cost)
                 if Task.isCancelled { return .cancelled(item) }
@@ -107,7 +110,11 @@ struct ItemAttempts: Sendable {
             } catch {
                 if Task.isCancelled { return .cancelled(item) }
                 failure = error
-                if failure.isAvailability { await breaker.recordUnavailable() } else { await breaker.recordAvailable() }
+                if failure.isAvailability {
+                    if let opened = await breaker.recordUnavailable(failure.message) { bus.publish(.breakerOpened(opened)) }
+                } else if let closed = await breaker.recordAvailable() {
+                    bus.publish(.breakerClosed(closed))
+                }
             }
             // While the breaker is open an availability failure costs the item no attempt:
             // it waits for the endpoint instead of burning its retries.
@@ -121,7 +128,7 @@ struct ItemAttempts: Sendable {
             let delay = max(ceiling * Double.random(in: 0.5...1.0), failure.retryAfterSeconds ?? 0)
             bus.publish(.itemRetrying(item: item.id, attempt: attempt + 1, delayMilliseconds: delay * 1000, reason: failure.message))
             do {
-                try await Task.sleep(for: .milliseconds(Int64(delay * 1000)))
+                try await stop.sleep(for: .milliseconds(Int64(delay * 1000)))
             } catch {
                 return .cancelled(item)
             }

@@ -51,7 +51,7 @@ extension RunEngine {
 
     /// Why the run is stopping, if it is: a stop request, or the task's cancellation.
     var stopReason: String? {
-        if let reason = stopRequest.withLock({ $0 }) { return reason }
+        if let reason = stopRequest.current { return reason }
         return Task.isCancelled ? "stopped at once" : nil
     }
 

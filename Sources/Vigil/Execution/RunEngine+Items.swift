@@ -55,7 +55,12 @@ extension RunEngine {
                 group.cancelAll()
             }
             func launch() {
-                if stop == .no, let reason = stopRequest.withLock({ $0 }) {
+                // A stall threshold with action abort (see `watchForStalls`).
+                if stop != .immediate, let verdict = abortRequest.withLock({ $0 }) {
+                    progress.end(.aborted(verdict))
+                    stopAtOnce()
+                }
+                if stop == .no, let reason = stopRequest.current {
                     stopGracefully()
                     progress.end(.interrupted(reason))
                 }
@@ -125,6 +130,7 @@ extension RunEngine {
         snapshot.withLock {
             $0.counts = progress.counts
             $0.latency = progress.latency
+            if case .success = outcome { $0.lastSuccess = Timestamp.now() }
         }
     }
 
@@ -137,7 +143,7 @@ extension RunEngine {
     /// Asks the run to stop taking items; those in flight end and are recorded, then the
     /// run ends as interrupted. (Cancelling the task that runs `run()` stops at once.)
     public func requestStop(reason: String) {
-        stopRequest.withLock { $0 = $0 ?? reason }
+        stopRequest.request(reason)
         stopSignal.yield()
     }
 

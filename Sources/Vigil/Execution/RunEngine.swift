@@ -41,7 +41,9 @@ public final class RunEngine: Sendable {
     /// Files a resume was allowed past with changed stamps (see `RunSetup`).
     let restamped: [String: FileStamp]
     /// Set by `requestStop`: why to stop taking items.
-    let stopRequest = Mutex<String?>(nil)
+    let stopRequest = StopRequest()
+    /// Set by the stall watcher (`thresholds.stall`, action abort): the run ends aborted.
+    let abortRequest = Mutex<Verdict?>(nil)
     /// Wakes the item loop when a stop is requested.
     let stopSignals: AsyncStream<Void>
     let stopSignal: AsyncStream<Void>.Continuation
@@ -82,7 +84,7 @@ public final class RunEngine: Sendable {
             rateLimiter: execution.rateLimit.map { RateLimiter(requests: $0.requests, per: $0.per.seconds) },
             breaker: CircuitBreaker(
                 openAfter: execution.breaker.openAfter, coolDown: execution.breaker.coolDown.seconds, giveUpAfter: execution.breaker.giveUpAfter.seconds),
-            bus: bus, ledger: ledger, pricing: job.model.pricing)
+            bus: bus, ledger: ledger, pricing: job.model.pricing, stop: stopRequest)
         recorder = RunRecorder(
             bus: bus, outputs: try RunOutputs(folder: folder), folder: folder, checkpointEvery: job.checkpointEvery,
             giveUpAfter: execution.breaker.giveUpAfter, logger: options.logger)
@@ -139,6 +141,7 @@ public final class RunEngine: Sendable {
             await withTaskGroup(of: Void.self) { background in
                 background.addTask { try? await self.provider.run() }
                 background.addTask { await self.publishProgressPeriodically() }
+                if let stall = self.job.thresholds.stall { background.addTask { await self.watchForStalls(stall) } }
                 outcome = await processAll(outcome)
                 background.cancelAll()
             }

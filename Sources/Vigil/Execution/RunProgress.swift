@@ -66,4 +66,8 @@ struct RunSnapshot: Sendable {
     var counts: RunCounts
     var inFlight = 0
     var latency = LatencyHistogram()
+    /// When an item last succeeded (or this process started on the run): the stall clock.
+    var lastSuccess = Timestamp.now()
+    /// Every item left is in a provider batch: a long wait is expected, not a stall.
+    var waitingOnBatches = false
 }

@@ -71,7 +71,7 @@ enum JobSchemaText {
       "enum": ["run.started", "run.completed", "run.aborted", "run.failed", "run.interrupted", "run.resumed",
                "item.started", "item.completed", "item.failed", "item.retrying",
                "validation.checkpoint", "validation.warning", "validation.failed",
-               "batch.submitted", "batch.progress", "batch.completed", "batch.failed", "checkpoint.saved", "progress"]
+               "breaker.opened", "breaker.closed", "batch.submitted", "batch.progress", "batch.completed", "batch.failed", "checkpoint.saved", "progress"]
     },
     "input": {
       "description": "One source of items: {glob: ...} for files, or {jsonl: ..., id_field: ...} for records.",
@@ -180,6 +180,14 @@ enum JobSchemaText {
           "properties": {
             "every": { "description": "Check every this many completed items.", "type": "integer", "minimum": 1 },
             "min_success_rate": { "description": "Minimum success rate so far.", "$ref": "#/$defs/rate" },
+            "action": { "$ref": "#/$defs/action" }
+          }
+        },
+        "stall": {
+          "description": "A run that makes no progress is never silent: when no item has succeeded for this long (an endpoint answering 429 for hours, a program that hangs), warn (default) or abort. Not counted while the run waits on provider batches (model.batch).",
+          "type": "object", "additionalProperties": false, "required": ["no_success_for"],
+          "properties": {
+            "no_success_for": { "description": "How long without a success, e.g. 15m.", "$ref": "#/$defs/duration" },
             "action": { "$ref": "#/$defs/action" }
           }
         },

@@ -133,7 +133,10 @@ extension JobSpec {
             early: check(value["early"], countKey: "after", defaultAction: .abort),
             progressive: check(value["progressive"], countKey: "every", defaultAction: .warn),
             window: check(value["window"], countKey: "size", defaultAction: .abort),
-            maximumConsecutiveFailures: int(value["max_consecutive_failures"]))
+            maximumConsecutiveFailures: int(value["max_consecutive_failures"]),
+            stall: duration(value["stall"]?["no_success_for"]).map {
+                ThresholdSpec.Stall(noSuccessFor: $0, action: ThresholdSpec.Action(rawValue: value["stall"]?["action"]?.stringValue ?? "") ?? .warn)
+            })
     }
 
     private static func execution(_ value: JSONValue) -> ExecutionSpec {

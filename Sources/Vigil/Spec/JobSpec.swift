@@ -221,6 +221,14 @@ public struct ThresholdSpec: Sendable, Equatable {
         public var action: Action
     }
 
+    /// `stall`: no success for so long.
+    public struct Stall: Sendable, Equatable {
+        /// How long without a success.
+        public var noSuccessFor: JobDuration
+        /// Warn (the default) or abort.
+        public var action: Action
+    }
+
     /// `early`: once, after `count` items.
     public var early: Check?
     /// `progressive`: every `count` items.
@@ -229,6 +237,8 @@ public struct ThresholdSpec: Sendable, Equatable {
     public var window: Check?
     /// Abort after this many quality failures in a row.
     public var maximumConsecutiveFailures: Int?
+    /// `stall` (nil: none).
+    public var stall: Stall? = nil
 }
 
 /// `execution`: how items are sent.

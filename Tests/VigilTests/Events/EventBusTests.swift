@@ -22,6 +22,8 @@ import Vigil
         .validationWarning(ThresholdCheck(check: "progressive", completed: 50, value: 0.6, limit: 0.7, passed: false, action: "warn")),
         .validationFailed(ThresholdCheck(check: "window", completed: 100, value: 0.5, limit: 0.6, passed: false, action: "abort")),
         .checkpointSaved(completed: 25),
+        .breakerOpened(BreakerReport(reason: "HTTP 429: rate limited", since: 1_763_920_700.5, nextProbe: 1_763_920_830.5, failures: 5)),
+        .breakerClosed(BreakerReport(reason: "the endpoint answered again", since: 1_763_920_700.5, failures: 9)),
         .batchSubmitted(BatchReport(batch: "batch_1", file: "file-1", state: "validating", requests: 500)),
         .batchProgress(BatchReport(batch: "batch_1", file: "file-1", state: "in_progress", requests: 500, completed: 130, failed: 2)),
         .batchCompleted(BatchReport(batch: "batch_1", file: "file-1", state: "completed", requests: 500, completed: 498, failed: 2)),
@@ -48,6 +50,7 @@ import Vigil
             #expect(Timestamp.iso8601(decoded.time) == "2025-11-23T18:00:00.123Z")
             if case .itemCompleted(_, _, _, let result, _, _) = decoded.kind { #expect(result == ["x": [1, 2.5, "é"], "y": nil]) }
             if case .batchFailed = kind { #expect(decoded.kind == kind) }
+            if case .breakerOpened = kind { #expect(decoded.kind == kind) }
             if case .batchProgress = kind { #expect(decoded.kind == kind) }
             // Usage, cost and progress's spend read back exactly.
             if case .itemFailed = kind { #expect(decoded.kind == kind) }
