@@ -135,3 +135,21 @@ public struct RunStarted: Sendable, Equatable {
     }
 }
 
+
+extension RunEvent.Kind {
+    /// The item an item event is about.
+    public var itemID: String? {
+        switch self {
+        case .itemStarted(let id, _), .itemCompleted(let id, _, _, _, _, _), .itemFailed(let id, _, _, _, _, _), .itemRetrying(let id, _, _, _): id
+        default: nil
+        }
+    }
+
+    /// The run's last event (until a resume).
+    public var endsRun: Bool {
+        switch self {
+        case .runCompleted, .runAborted, .runFailed, .runInterrupted: true
+        default: false
+        }
+    }
+}

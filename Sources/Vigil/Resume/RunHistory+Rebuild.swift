@@ -101,13 +101,3 @@ extension RunHistory {
         try outputs.sync()
     }
 }
-
-extension RunEvent.Kind {
-    /// The item an item event is about.
-    var itemID: String? {
-        switch self {
-        case .itemStarted(let id, _), .itemCompleted(let id, _, _, _, _, _), .itemFailed(let id, _, _, _, _, _), .itemRetrying(let id, _, _, _): id
-        default: nil
-        }
-    }
-}

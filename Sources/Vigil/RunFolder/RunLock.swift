@@ -39,6 +39,22 @@ public final class RunLock: Sendable {
         _ = pid.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
     }
 
+    /// The process holding `folder`'s lock (its pid as it wrote it), or nil when no process
+    /// runs the folder: a run whose log has no end event and no holder has crashed. (A shared
+    /// lock, held for an instant: it never stops a runner, which takes its lock once, first.)
+    public static func holder(of folder: URL) -> String? {
+        let url = folder.appendingPathComponent("run.lock")
+        let descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        if flock(descriptor, LOCK_SH | LOCK_NB) == 0 {
+            _ = flock(descriptor, LOCK_UN)
+            return nil
+        }
+        let owner = (try? String(contentsOf: url, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        return owner.isEmpty ? "unknown" : owner
+    }
+
     /// Lets another process (or engine) take the folder: the run has ended.
     public func release() {
         _ = flock(descriptor, LOCK_UN)

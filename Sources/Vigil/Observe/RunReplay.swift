@@ -1,0 +1,224 @@
+import Foundation
+
+/// A run as its event log tells it, rebuilt event by event: the log is the source of truth,
+/// so `vigil watch`, `vigil events --summary`, the report and the dashboard all read a run
+/// through this one replay (and its counts equal the manifest's, which a test checks). An
+/// item that ended twice in the log (it cannot, but a folder changed by hand could say so)
+/// counts once, as a resume counts it.
+public struct RunReplay: Sendable {
+    /// How the run ended, once an end event was read.
+    public enum Ending: Sendable, Equatable {
+        case completed
+        case aborted(String)
+        case failed(String)
+        case interrupted(String)
+
+        /// `completed`, `aborted`, ...: the manifest's status names.
+        public var status: String {
+            switch self {
+            case .completed: "completed"
+            case .aborted: "aborted"
+            case .failed: "failed"
+            case .interrupted: "interrupted"
+            }
+        }
+
+        /// Why it ended so (nil: completed).
+        public var reason: String? {
+            switch self {
+            case .completed: nil
+            case .aborted(let reason), .failed(let reason), .interrupted(let reason): reason
+            }
+        }
+    }
+
+    /// Failures that share a message.
+    public struct FailureGroup: Sendable, Equatable {
+        /// `schema`, `parse`, `http`, ...
+        public var kind: String
+        /// The message.
+        public var message: String
+        /// How many items failed with it.
+        public var count = 0
+        /// A few of them.
+        public var examples: [String] = []
+        /// When the last one failed.
+        public var last = 0.0
+    }
+
+    /// One ended item on the run's timeline.
+    public struct ItemEnd: Sendable, Equatable {
+        /// When it ended.
+        public var time: Double
+        /// Succeeded (else failed).
+        public var succeeded: Bool
+        /// Its latency, ms.
+        public var latency: Double
+        /// Its id.
+        public var id: String
+    }
+
+    /// The run id.
+    public var run: String?
+    /// The job's name.
+    public var job: String?
+    /// The provider as the run described it.
+    public var provider: String?
+    /// Items the run covers.
+    public var total = 0
+    /// Items that succeeded.
+    public var succeeded = 0
+    /// Items that failed.
+    public var failed = 0
+    /// How it ended (nil: no end event yet: running, or crashed).
+    public var ending: Ending?
+    /// When the first event and the last were written.
+    public var firstEvent: Double?
+    public var lastEvent: Double?
+    /// The last event number read.
+    public var sequence = 0
+    /// Every ended item, in the order the log has them.
+    public var ended: [ItemEnd] = []
+    /// Latencies of the ended items.
+    public var latency = LatencyHistogram()
+    /// Failures by kind (`schema`: 3).
+    public var failuresByKind: [String: Int] = [:]
+    /// Failures by message, most frequent first via `failureGroups`.
+    public var failuresByMessage: [String: FailureGroup] = [:]
+    /// Retries, with when and why (`HTTP 429`, `HTTP 5xx`, `timeout`, ...).
+    public var retries: [(time: Double, reason: String)] = []
+    /// What the ended items cost (nil: nothing priced or reported).
+    public var itemSpend: Dollars?
+    /// What the last `progress` event said the run had spent (answers of items a stop cut
+    /// short included).
+    public var progressSpend: Dollars?
+    /// What the run spent: the larger of the two.
+    public var spent: Dollars? {
+        guard let items = itemSpend else { return progressSpend }
+        return max(items, progressSpend ?? .zero)
+    }
+    /// The budget's cap, as progress events report it.
+    public var maxCost: Dollars?
+    /// The last `progress` event.
+    public var progress: Progress?
+    /// Items in flight over time (from `progress` events).
+    public var inFlight: [(time: Double, count: Int)] = []
+    /// The breaker while it holds attempts back (nil: closed).
+    public var breaker: BreakerReport?
+    /// Provider batches not yet ended, by id.
+    public var batches: [String: BatchReport] = [:]
+    /// Every threshold check that ran, passed or not, in order.
+    public var checks: [(time: Double, check: ThresholdCheck)] = []
+    /// When the process (re)started on the run: `run.started` and each `run.resumed`.
+    public var starts: [Double] = []
+    private var endedIDs = Set<String>()
+    /// Items started by the process now on the run and not ended yet.
+    public private(set) var itemsInFlight = Set<String>()
+
+    /// An empty replay.
+    public init() {}
+
+    /// Items ended.
+    public var completed: Int { succeeded + failed }
+    /// The counts, as the manifest holds them.
+    public var counts: RunCounts { RunCounts(total: total, succeeded: succeeded, failed: failed) }
+
+    /// Failures grouped by message, the most frequent first.
+    public var failureGroups: [FailureGroup] {
+        failuresByMessage.values.sorted { ($0.count, $0.last) > ($1.count, $1.last) }
+    }
+
+    /// The `count` slowest ended items, slowest first.
+    public func slowest(_ count: Int) -> [ItemEnd] {
+        Array(ended.sorted { $0.latency > $1.latency }.prefix(count))
+    }
+
+    /// Reads one event into the replay.
+    public mutating func apply(_ event: RunEvent) {
+        firstEvent = firstEvent ?? event.time
+        lastEvent = event.time
+        sequence = event.sequence
+        switch event.kind {
+        case .runStarted(let started):
+            run = event.run
+            job = started.job
+            provider = started.provider
+            total = started.total
+            starts.append(event.time)
+        case .runResumed(let resumed):
+            run = event.run
+            total = resumed.counts.total
+            ending = nil
+            // What the stopped process had in flight stays to do; it is not in flight now.
+            itemsInFlight.removeAll()
+            starts.append(event.time)
+        case .runCompleted(let counts):
+            total = counts.total
+            ending = .completed
+        case .runAborted(let verdict, _):
+            ending = .aborted(verdict.message)
+        case .runFailed(let message, _):
+            ending = .failed(message)
+        case .runInterrupted(let reason, _):
+            ending = .interrupted(reason)
+        case .itemCompleted(let item, _, let latency, _, _, let spend):
+            end(item, succeeded: true, latency: latency, spend: spend, at: event.time)
+        case .itemFailed(let item, _, let latency, let failure, _, let spend):
+            guard end(item, succeeded: false, latency: latency, spend: spend, at: event.time) else { return }
+            failuresByKind[failure.kind.rawValue, default: 0] += 1
+            var group = failuresByMessage[failure.message] ?? FailureGroup(kind: failure.kind.rawValue, message: failure.message)
+            group.count += 1
+            if group.examples.count < 3 { group.examples.append(item) }
+            group.last = event.time
+            failuresByMessage[failure.message] = group
+        case .itemRetrying(_, _, _, let reason):
+            retries.append((event.time, Self.cause(reason)))
+        case .validationCheckpoint(let check), .validationWarning(let check), .validationFailed(let check):
+            checks.append((event.time, check))
+        case .progress(let progress):
+            self.progress = progress
+            total = progress.counts.total
+            maxCost = progress.maxCost ?? maxCost
+            progressSpend = progress.spent ?? progressSpend
+            inFlight.append((event.time, progress.inFlight))
+        case .breakerOpened(let report):
+            breaker = report
+        case .breakerClosed:
+            breaker = nil
+        case .batchSubmitted(let report), .batchProgress(let report):
+            batches[report.batch] = report
+        case .batchCompleted(let report), .batchFailed(let report):
+            batches[report.batch] = nil
+        case .itemStarted(let item, _):
+            itemsInFlight.insert(item)
+        case .checkpointSaved, .consumerFailed:
+            break
+        }
+    }
+
+    @discardableResult
+    private mutating func end(_ item: String, succeeded: Bool, latency: Double, spend: Spend?, at time: Double) -> Bool {
+        itemsInFlight.remove(item)
+        guard endedIDs.insert(item).inserted else { return false }
+        if succeeded { self.succeeded += 1 } else { failed += 1 }
+        self.latency.record(milliseconds: latency)
+        ended.append(ItemEnd(time: time, succeeded: succeeded, latency: latency, id: item))
+        if let spend { itemSpend = (itemSpend ?? .zero) + spend.charged }
+        return true
+    }
+
+    /// What a retry's reason says of its cause, in a few words: `HTTP 429`, `HTTP 5xx`,
+    /// `timeout`, `connection`, or the reason's first words.
+    static func cause(_ reason: String) -> String {
+        let text = reason.hasPrefix("waiting for the endpoint: ") ? String(reason.dropFirst(26)) : reason
+        if let range = text.range(of: "HTTP ") {
+            let code = text[range.upperBound...].prefix(3)
+            if code == "429" { return "HTTP 429" }
+            if code.first == "5" { return "HTTP 5xx" }
+            return "HTTP \(code)"
+        }
+        if text.contains("timed out") || text.contains("timeout") { return "timeout" }
+        if text.contains("connect") || text.contains("reset") || text.contains("reach") { return "connection" }
+        return String(text.prefix(40))
+    }
+}

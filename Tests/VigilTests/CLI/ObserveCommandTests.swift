@@ -1,0 +1,128 @@
+import Foundation
+import JSONSchema
+import Testing
+import Vigil
+
+/// `vigil events` and `vigil watch`, run as a user runs them: on the demo, on a run being
+/// written, on a run killed with SIGKILL and resumed.
+@Suite(.serialized) struct ObserveCommandTests {
+    /// The job's newest run folder, once there is one.
+    static func folder(of job: TemporaryJob) -> URL? {
+        let runs = job.folder.appendingPathComponent("runs/test-job")
+        let name = (try? FileManager.default.contentsOfDirectory(atPath: runs.path))?.filter { !$0.hasPrefix(".") }.max()
+        return name.map { runs.appendingPathComponent($0) }
+    }
+
+    static func manifestCounts(_ folder: URL) throws -> JSONValue? {
+        try JSONParser().parse(String(contentsOf: folder.appendingPathComponent("manifest.json"), encoding: .utf8))["counts"]
+    }
+
+    /// `vigil events --summary --format jsonl` of `folder`, parsed.
+    static func summary(_ folder: URL) throws -> JSONValue {
+        let outcome = try TestEnvironment.run(TestEnvironment.vigil, ["events", folder.path, "--summary", "--format", "jsonl"])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        return try JSONParser().parse(outcome.standardOutput)
+    }
+
+    static func expectSummaryMatchesManifest(_ folder: URL, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+        let summary = try summary(folder)
+        let counts = try #require(try manifestCounts(folder), sourceLocation: sourceLocation)
+        for key in ["total", "completed", "succeeded", "failed"] {
+            #expect(summary[key] == counts[key], "\(key): the log says \(summary[key] ?? .null), the manifest \(counts[key] ?? .null)", sourceLocation: sourceLocation)
+        }
+        let manifest = try JSONParser().parse(String(contentsOf: folder.appendingPathComponent("manifest.json"), encoding: .utf8))
+        #expect(summary["status"] == manifest["status"], sourceLocation: sourceLocation)
+    }
+
+    @Test func theDemoSummaryFromTheLogEqualsTheManifest() throws {
+        // A copy of jobs/, so the run does not write into the repository.
+        let copy = try TestEnvironment.temporaryFolder("vigil-jobs")
+        let jobs = copy.appendingPathComponent("jobs")
+        try FileManager.default.copyItem(at: TestEnvironment.repository.appendingPathComponent("jobs"), to: jobs)
+        let run = try TestEnvironment.run(TestEnvironment.vigil, ["run", "demo.yaml", "--quiet"], currentDirectory: jobs)
+        #expect(run.status == 0, "\(run.standardError)")
+        let runs = copy.appendingPathComponent("runs/demo-dwc")
+        let folder = runs.appendingPathComponent(try #require(try FileManager.default.contentsOfDirectory(atPath: runs.path).first { !$0.hasPrefix(".") }))
+        try Self.expectSummaryMatchesManifest(folder)
+        let summary = try Self.summary(folder)
+        #expect(summary["failures_by_cause"]?["schema"] == 3)
+        #expect(summary["failures_by_message"]?.arrayValue?.first?["count"] == 2)
+        // The text form: filters, one line per event.
+        let failed = try TestEnvironment.run(TestEnvironment.vigil, ["events", folder.path, "--type", "item.failed"])
+        #expect(failed.standardOutput.split(separator: "\n").count == 3)
+        #expect(failed.standardOutput.split(separator: "\n").allSatisfy { $0.contains(" item.failed data/labels/label-") })
+        let since = try TestEnvironment.run(TestEnvironment.vigil, ["events", folder.path, "--since", "10", "--format", "jsonl"])
+        let numbers = try since.standardOutput.split(separator: "\n").map { try JSONParser().parse(String($0))["seq"]?.numberValue?.int64Value ?? 0 }
+        #expect(numbers.first == 11 && numbers == Array(11...Int64(10 + numbers.count)))
+        let wrong = try TestEnvironment.run(TestEnvironment.vigil, ["events", folder.path, "--type", "item.done"])
+        #expect(wrong.status == 2 && wrong.standardError.contains("--type item.done is not an event type"))
+        // watch on a finished run: its summary, its exit status.
+        let watch = try TestEnvironment.run(TestEnvironment.vigil, ["watch", folder.path])
+        #expect(watch.status == 0)
+        #expect(watch.standardOutput.contains("· COMPLETED"))
+        #expect(watch.standardOutput.contains("[24/24] 100%"))
+        #expect(watch.standardOutput.contains("2 × schema: the answer does not match the success schema"))
+    }
+
+    /// A run slow enough to watch: each item takes about 40 ms.
+    static func slowJob(items: Int) throws -> TemporaryJob {
+        try TemporaryJob(
+            items: items, extractor: TemporaryJob.extractor("time.sleep(0.04)\nanswer = {\"n\": 0 if n % 7 == 0 else n}", persistent: true), mode: "persistent",
+            concurrency: 2)
+    }
+
+    @Test func watchFollowsARunToItsEndInPlainLinesAndInATerminal() async throws {
+        let job = try Self.slowJob(items: 80)
+        let run = Process()
+        run.executableURL = TestEnvironment.vigil
+        run.arguments = ["run", job.path, "--quiet"]
+        run.standardError = FileHandle.nullDevice
+        try run.run()
+        defer { if run.isRunning { kill(run.processIdentifier, SIGKILL) } }
+        // The job file names its newest run; watched as plain lines (not a terminal).
+        while Self.folder(of: job) == nil { try await Task.sleep(for: .milliseconds(20)) }
+        let plain = try TestEnvironment.run(TestEnvironment.vigil, ["watch", job.path, "--interval", "0.3"])
+        run.waitUntilExit()
+        #expect(plain.status == run.terminationStatus)
+        #expect(plain.standardOutput.contains("running (process \(run.processIdentifier))"))
+        #expect(plain.standardOutput.contains("· COMPLETED"))
+        #expect(plain.standardOutput.contains("[80/80] 100%"))
+        #expect(!plain.standardOutput.contains("\u{1B}["))
+        // In a pseudo-terminal (script(1)), the view is redrawn in place.
+        let terminal = try TestEnvironment.run(URL(fileURLWithPath: "/usr/bin/script"), ["-qec", "\(TestEnvironment.vigil.path) watch \(try #require(Self.folder(of: job)).path)", "/dev/null"])
+        #expect(terminal.status == 0)
+        #expect(terminal.standardOutput.contains("\r\u{1B}[K[80/80] 100%"))
+    }
+
+    @Test func aRunKilledAndResumedSummarizesAsItsManifestAndWatchSaysWhenItCrashed() async throws {
+        let job = try Self.slowJob(items: 60)
+        let run = Process()
+        run.executableURL = TestEnvironment.vigil
+        run.arguments = ["run", job.path, "--quiet"]
+        run.standardError = FileHandle.nullDevice
+        try run.run()
+        // Killed once some items have ended.
+        while true {
+            if let folder = Self.folder(of: job), let log = try? String(contentsOf: folder.appendingPathComponent("events.jsonl"), encoding: .utf8),
+                log.components(separatedBy: "item.completed").count > 10
+            {
+                break
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        kill(run.processIdentifier, SIGKILL)
+        run.waitUntilExit()
+        let folder = try #require(Self.folder(of: job))
+        let crashed = try TestEnvironment.run(TestEnvironment.vigil, ["watch", folder.path])
+        #expect(crashed.status == 4)
+        #expect(crashed.standardOutput.contains("NOT RUNNING: it stopped without ending"))
+        #expect(crashed.standardOutput.contains("vigil resume \(folder.path)"))
+        let follow = try TestEnvironment.run(TestEnvironment.vigil, ["events", folder.path, "--follow", "--type", "run.started"])
+        #expect(follow.status == 4 && follow.standardError.contains("stopped without ending"))
+
+        let resumed = try TestEnvironment.run(TestEnvironment.vigil, ["resume", folder.path, "--quiet"])
+        #expect(resumed.status == 0, "\(resumed.standardError)")
+        try Self.expectSummaryMatchesManifest(folder)
+        #expect(try Self.summary(folder)["failed"] == 8)
+    }
+}
