@@ -56,6 +56,8 @@ public struct RunReplay: Sendable {
         public var latency: Double
         /// Its id.
         public var id: String
+        /// What it cost (nil: neither priced nor reported).
+        public var cost: Dollars?
     }
 
     /// The run id.
@@ -202,7 +204,7 @@ public struct RunReplay: Sendable {
         guard endedIDs.insert(item).inserted else { return false }
         if succeeded { self.succeeded += 1 } else { failed += 1 }
         self.latency.record(milliseconds: latency)
-        ended.append(ItemEnd(time: time, succeeded: succeeded, latency: latency, id: item))
+        ended.append(ItemEnd(time: time, succeeded: succeeded, latency: latency, id: item, cost: spend?.charged))
         if let spend { itemSpend = (itemSpend ?? .zero) + spend.charged }
         return true
     }
