@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // `vigil serve`: the live dashboard (HTTP and Server-Sent Events on 127.0.0.1).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         // Only the tests use NIO directly: a real HTTP server on 127.0.0.1 for the provider.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
@@ -58,6 +60,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -74,12 +74,64 @@ extension Timestamp {
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
-    /// Parses what `iso8601` writes (and any RFC 3339 UTC time).
+    /// Howard Hinnant's civil-to-days algorithm: days since 1970-01-01.
+    static func days(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// Parses what `iso8601` writes (and any RFC 3339 UTC time). The log's own form is read
+    /// by hand (a replay of 100,000 items reads as many; Foundation's formatter costs
+    /// tens of microseconds each).
     public static func parse(_ text: String) -> Double? {
+        if let fast = parseLogForm(text) { return fast }
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         if let date = formatter.date(from: text) { return date.timeIntervalSince1970 }
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.date(from: text)?.timeIntervalSince1970
+    }
+}
+
+extension Timestamp {
+    /// `YYYY-MM-DDTHH:MM:SS[.f...]Z`, or nil for any other form.
+    static func parseLogForm(_ text: String) -> Double? {
+        var text = text
+        return text.withUTF8 { bytes -> Double? in
+            guard bytes.count >= 20, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: "T"),
+                bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"), bytes[bytes.count - 1] == UInt8(ascii: "Z")
+            else { return nil }
+            func number(_ start: Int, _ count: Int) -> Int? {
+                var value = 0
+                for index in start..<(start + count) {
+                    let digit = Int(bytes[index]) - 48
+                    guard (0...9).contains(digit) else { return nil }
+                    value = value * 10 + digit
+                }
+                return value
+            }
+            guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2), let minute = number(14, 2),
+                let second = number(17, 2), (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+            else { return nil }
+            var fraction = 0.0
+            if bytes.count > 20 {
+                guard bytes[19] == UInt8(ascii: "."), bytes.count > 21 else { return nil }
+                var scale = 0.1
+                for index in 20..<(bytes.count - 1) {
+                    let digit = Int(bytes[index]) - 48
+                    guard (0...9).contains(digit) else { return nil }
+                    fraction += Double(digit) * scale
+                    scale /= 10
+                }
+            } else if bytes[19] != UInt8(ascii: "Z") {
+                return nil
+            }
+            let seconds = days(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second
+            return Double(seconds) + fraction
+        }
     }
 }

@@ -117,3 +117,22 @@ import Vigil
         #expect(received + dropped["slow", default: 0] == 1_000)
     }
 }
+
+@Suite struct TimestampParsingTests {
+    @Test func theLogFormIsReadByHandAsFoundationReadsIt() throws {
+        var generator = SeededGenerator(seed: 11)
+        for _ in 0..<2000 {
+            let time = Double(generator.next(below: 4_000_000_000_000)) / 1000 - 1_000_000_000
+            let text = Timestamp.iso8601(time)
+            let fast = try #require(Timestamp.parse(text), "\(text)")
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            let slow = try #require(formatter.date(from: text)?.timeIntervalSince1970)
+            #expect(abs(fast - slow) < 0.0005, "\(text)")
+        }
+        #expect(Timestamp.parse("2026-12-03T18:00:00Z") == 1_796_320_800)
+        #expect(Timestamp.parse("2026-12-03 18:00:00Z") == nil)
+        #expect(Timestamp.parse("2026-13-03T18:00:00Z") == nil)
+        #expect(Timestamp.parse("2026-12-03T18:00:00+01:00") == 1_796_317_200)
+    }
+}

@@ -59,7 +59,7 @@ public struct RunReportPage {
         return """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Vigil report: \(escape(manifest.runID))</title>
+            <title>Vigil report: \(escape(manifest.runID))</title><link rel="icon" href="data:,">
             <style>\(Self.style)</style>\(headExtra)</head>
             <body><main>
             <h1>Vigil run <code>\(escape(manifest.runID))</code></h1>
@@ -80,7 +80,8 @@ public struct RunReportPage {
         let manifest = run.recorded.manifest
         let replay = run.replay
         let status = manifest.status
-        let counts = manifest.counts
+        // A running run's manifest holds its counts at the start: the log has them now.
+        let counts = status == "running" ? RunCounts(total: max(replay.total, manifest.counts.total), succeeded: replay.succeeded, failed: replay.failed) : manifest.counts
         let rate = counts.completed == 0 ? "-" : ThresholdCheck.percent((counts.successRate * 1000).rounded() / 1000)
         var reason = manifest.verdict ?? replay.ending?.reason
         if status == "running" && RunLock.holder(of: run.recorded.folder.url) == nil { reason = "no process runs it and it has no end: it crashed or was killed; vigil resume continues it" }
@@ -303,11 +304,14 @@ public struct RunReportPage {
         let folder = run.recorded.folder
         var rows: [String] = []
         for (url, succeeded) in [(folder.results, true), (folder.failed, false)] {
+            // Only the first lines are read (the files may hold 100,000 each).
+            guard var reader = JSONLinesReader(url: url) else { continue }
+            defer { reader.close() }
             var taken = 0
-            try? AppendedLines.read(url, repair: false) { line, _ in
-                guard taken < sampleSize else { return }
+            while taken < sampleSize, let line = reader.next() {
+                guard let json = try? JSONParser(allowsDuplicateKeys: true).parse(String(decoding: line, as: UTF8.self)) else { continue }
                 taken += 1
-                rows.append(sampleRow(line, succeeded: succeeded))
+                rows.append(sampleRow(json, succeeded: succeeded))
             }
         }
         guard !rows.isEmpty else { return "<p>No item has ended yet.</p>" }

@@ -1,0 +1,111 @@
+import Foundation
+import JSONSchema
+import Testing
+import Vigil
+
+/// The report and the live dashboard in a real browser (headless Chromium, which `.ci/run`
+/// installs): no console error, the verdict and every chart on the page, a screenshot kept
+/// under .build/test-artifacts, and the dashboard's count going up while a run goes on.
+@Suite(.serialized, .enabled(if: Chromium.isInstalled || ProcessInfo.processInfo.environment["CI"] == "true", "needs chromium (.ci/run installs it)"))
+struct BrowserTests {
+    static let artifacts = TestEnvironment.repository.appendingPathComponent(".build/test-artifacts")
+
+    /// What browse.py saw.
+    static func browse(_ url: String, _ arguments: [String]) throws -> JSONValue {
+        let script = TestEnvironment.repository.appendingPathComponent("Tests/VigilTests/Browser/browse.py").path
+        let outcome = try TestEnvironment.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", script, url] + arguments)
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        return try JSONParser().parse(outcome.standardOutput)
+    }
+
+    static func demoRun() throws -> URL {
+        let copy = try TestEnvironment.temporaryFolder("vigil-jobs")
+        let jobs = copy.appendingPathComponent("jobs")
+        try FileManager.default.copyItem(at: TestEnvironment.repository.appendingPathComponent("jobs"), to: jobs)
+        let run = try TestEnvironment.run(TestEnvironment.vigil, ["run", "demo.yaml", "--quiet"], currentDirectory: jobs)
+        #expect(run.status == 0, "\(run.standardError)")
+        let runs = copy.appendingPathComponent("runs/demo-dwc")
+        return runs.appendingPathComponent(try #require(try FileManager.default.contentsOfDirectory(atPath: runs.path).first { !$0.hasPrefix(".") }))
+    }
+
+    @Test func theReportOpensWithItsVerdictAndEveryChartAndNoConsoleError() throws {
+        let run = try Self.demoRun()
+        let report = try TestEnvironment.run(TestEnvironment.vigil, ["report", run.path])
+        #expect(report.status == 0, "\(report.standardError)")
+        try FileManager.default.createDirectory(at: Self.artifacts, withIntermediateDirectories: true)
+        let shot = Self.artifacts.appendingPathComponent("report.png")
+        let seen = try Self.browse(
+            "file://" + run.appendingPathComponent("report.html").path,
+            [
+                "--eval", #"status=document.getElementById("status").textContent"#,
+                "--eval", #"charts=[...document.querySelectorAll("figure.chart")].map(f => f.id + ":" + f.querySelectorAll("svg > title, svg > text.label").length)"#,
+                "--eval", #"sections=[...document.querySelectorAll("section")].map(s => s.id)"#,
+                "--eval", #"fetched=performance.getEntriesByType("resource").filter(r => !r.name.startsWith("file:")).length"#,
+                "--screenshot", shot.path,
+            ])
+        #expect(seen["loaded"] == true)
+        #expect(seen["errors"] == [])
+        #expect(seen["values"]?["status"] == "COMPLETED")
+        // Every chart has a title and both axis labels.
+        #expect(
+            seen["values"]?["charts"]
+                == ["chart-success-items:3", "chart-success-time:3", "chart-throughput:3", "chart-in-flight:3", "chart-latency:3"])
+        #expect(
+            seen["values"]?["sections"]
+                == ["verdict", "pins", "success", "throughput", "latency", "failures", "retries", "cost", "slowest", "sample"])
+        // Nothing was fetched from the network.
+        #expect(seen["values"]?["fetched"] == 0)
+        let size = try FileManager.default.attributesOfItem(atPath: shot.path)[.size] as? Int ?? 0
+        #expect(size > 50_000)
+    }
+
+    @Test func theDashboardsCountGoesUpWhileARunGoesOn() async throws {
+        // About 60 ms an item, 2 at a time: some 5 s of run.
+        let job = try TemporaryJob(
+            items: 160, extractor: TemporaryJob.extractor("time.sleep(0.06)\nanswer = {\"n\": n}", persistent: true), mode: "persistent", concurrency: 2)
+        let runs = job.folder.appendingPathComponent("runs")
+        try FileManager.default.createDirectory(at: runs, withIntermediateDirectories: true)
+        let server = Process()
+        server.executableURL = TestEnvironment.vigil
+        server.arguments = ["serve", runs.path, "--port", "0"]
+        let serverErrors = Pipe()
+        server.standardError = serverErrors
+        try server.run()
+        defer { kill(server.processIdentifier, SIGKILL) }
+        var line = ""
+        let handle = serverErrors.fileHandleForReading
+        while !line.contains("\n") { line += String(decoding: handle.availableData, as: UTF8.self) }
+        let address = try #require(line.split(separator: " ").first { $0.hasPrefix("http://127.0.0.1:") }).trimmingCharacters(in: .whitespaces)
+
+        let run = Process()
+        run.executableURL = TestEnvironment.vigil
+        run.arguments = ["run", job.path, "--quiet"]
+        run.standardError = FileHandle.nullDevice
+        try run.run()
+        defer { if run.isRunning { kill(run.processIdentifier, SIGKILL) } }
+        var folder: String?
+        while folder == nil {
+            folder = (try? FileManager.default.contentsOfDirectory(atPath: runs.appendingPathComponent("test-job").path))?.first { !$0.hasPrefix(".") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let index = try Self.browse(address, ["--eval", ##"runs=document.querySelectorAll("#runs tr").length"##, "--eval", "text=document.body.innerText"])
+        #expect(index["values"]?["runs"] == 2)
+        #expect(index["values"]?["text"]?.stringValue?.contains("running (process \(run.processIdentifier))") == true)
+        let page = address + "runs/test-job/\(folder!)/"
+        let seen = try Self.browse(page, ["--sample", #"Number(document.getElementById("count").textContent)"#, "--every", "0.4", "--for", "3"])
+        #expect(seen["errors"] == [])
+        let counts = seen["samples"]?.arrayValue?.compactMap { $0.numberValue?.int64Value } ?? []
+        #expect(counts.count >= 5)
+        #expect((counts.last ?? 0) > (counts.first ?? 0), "the count did not go up: \(counts)")
+        #expect(counts == counts.sorted(), "the count went down: \(counts)")
+        run.waitUntilExit()
+        #expect(run.terminationStatus == 0)
+    }
+}
+
+/// Whether this machine has a Chromium to test with (CI installs one and always runs them).
+enum Chromium {
+    static let isInstalled = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].contains {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
+}
