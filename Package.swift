@@ -84,7 +84,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
-            exclude: ["Schemas/crosscheck_corpus.py", "Fixtures"],
+            exclude: ["Schemas/crosscheck_corpus.py", "Fixtures", "Browser/browse.py"],
             swiftSettings: swiftSettings
         ),
     ]

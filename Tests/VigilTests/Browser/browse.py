@@ -4,7 +4,7 @@ would see, as JSON on standard output: console errors and uncaught exceptions, t
 of JavaScript expressions once the page has loaded, an expression sampled over time (a
 live page's counter), and a full-page screenshot.
 
-    browse.py URL [--eval NAME=EXPR]... [--sample EXPR --every S --for S] [--screenshot PNG]
+    browse.py URL [--eval NAME=EXPR]... [--sample EXPR --every S --for S] [--screenshot PNG [--height PX]]
 """
 import argparse, base64, json, os, shutil, subprocess, sys, tempfile, time, urllib.request
 import websocket  # websocket-client, installed by .ci/run
@@ -17,6 +17,7 @@ parser.add_argument("--every", type=float, default=0.5)
 parser.add_argument("--for", dest="duration", type=float, default=5)
 parser.add_argument("--screenshot")
 parser.add_argument("--width", type=int, default=1280)
+parser.add_argument("--height", type=int, help="the screenshot's height at most (default: the whole page)")
 options = parser.parse_args()
 
 browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
@@ -92,7 +93,7 @@ try:
         metrics = call("Page.getLayoutMetrics")
         size = metrics.get("cssContentSize") or metrics["contentSize"]
         shot = call("Page.captureScreenshot", format="png", captureBeyondViewport=True,
-                    clip={"x": 0, "y": 0, "width": options.width, "height": min(size["height"], 16000), "scale": 1})
+                    clip={"x": 0, "y": 0, "width": options.width, "height": min(size["height"], options.height or 16000), "scale": 1})
         with open(options.screenshot, "wb") as f:
             f.write(base64.b64decode(shot["data"]))
     output["errors"] = state["errors"]
