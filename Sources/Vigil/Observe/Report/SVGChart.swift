@@ -52,7 +52,7 @@ struct SVGChart {
         let plotHeight = Self.height - Self.top - Self.bottom
         func px(_ x: Double) -> Double { Self.left + (x - minX) / (maxX - minX) * plotWidth }
         func py(_ y: Double) -> Double { Self.top + plotHeight - (min(max(y, range.lowerBound), range.upperBound) - range.lowerBound) / (range.upperBound - range.lowerBound) * plotHeight }
-        var svg = #"<svg viewBox="0 0 \#(Int(Self.width)) \#(Int(Self.height))" role="img" aria-labelledby="\#(id)-title" xmlns="http://www.w3.org/2000/svg">"#
+        var svg = #"<svg viewBox="0 0 \#(Int(Self.width)) \#(Int(Self.height))" role="img" aria-labelledby="\#(id)-title">"#
         svg += #"<title id="\#(id)-title">\#(escape(title))</title>"#
         svg += #"<text x="\#(Self.left)" y="18" class="chart-title">\#(escape(title))</text>"#
         // Axes, ticks and grid.
