@@ -18,18 +18,8 @@ struct BrowserTests {
         return try JSONParser().parse(outcome.standardOutput)
     }
 
-    static func demoRun() throws -> URL {
-        let copy = try TestEnvironment.temporaryFolder("vigil-jobs")
-        let jobs = copy.appendingPathComponent("jobs")
-        try FileManager.default.copyItem(at: TestEnvironment.repository.appendingPathComponent("jobs"), to: jobs)
-        let run = try TestEnvironment.run(TestEnvironment.vigil, ["run", "demo.yaml", "--quiet"], currentDirectory: jobs)
-        #expect(run.status == 0, "\(run.standardError)")
-        let runs = copy.appendingPathComponent("runs/demo-dwc")
-        return runs.appendingPathComponent(try #require(try FileManager.default.contentsOfDirectory(atPath: runs.path).first { !$0.hasPrefix(".") }))
-    }
-
     @Test func theReportOpensWithItsVerdictAndEveryChartAndNoConsoleError() throws {
-        let run = try Self.demoRun()
+        let run = try TestEnvironment.runDemo(in: try TestEnvironment.jobsCopy())
         let report = try TestEnvironment.run(TestEnvironment.vigil, ["report", run.path])
         #expect(report.status == 0, "\(report.standardError)")
         try FileManager.default.createDirectory(at: Self.artifacts, withIntermediateDirectories: true)

@@ -35,14 +35,9 @@ import Vigil
     }
 
     @Test func theDemoSummaryFromTheLogEqualsTheManifest() throws {
-        // A copy of jobs/, so the run does not write into the repository.
-        let copy = try TestEnvironment.temporaryFolder("vigil-jobs")
-        let jobs = copy.appendingPathComponent("jobs")
-        try FileManager.default.copyItem(at: TestEnvironment.repository.appendingPathComponent("jobs"), to: jobs)
-        let run = try TestEnvironment.run(TestEnvironment.vigil, ["run", "demo.yaml", "--quiet"], currentDirectory: jobs)
-        #expect(run.status == 0, "\(run.standardError)")
-        let runs = copy.appendingPathComponent("runs/demo-dwc")
-        let folder = runs.appendingPathComponent(try #require(try FileManager.default.contentsOfDirectory(atPath: runs.path).first { !$0.hasPrefix(".") }))
+        let jobs = try TestEnvironment.jobsCopy()
+        let copy = jobs.deletingLastPathComponent()
+        let folder = try TestEnvironment.runDemo(in: jobs)
         try Self.expectSummaryMatchesManifest(folder)
         let summary = try Self.summary(folder)
         #expect(summary["failures_by_cause"]?["schema"] == 3)
@@ -57,11 +52,9 @@ import Vigil
         let wrong = try TestEnvironment.run(TestEnvironment.vigil, ["events", folder.path, "--type", "item.done"])
         #expect(wrong.status == 2 && wrong.standardError.contains("--type item.done is not an event type"))
         // A report of the run, and of it beside a second run of the same job: their diff.
-        let second = try TestEnvironment.run(TestEnvironment.vigil, ["run", "demo.yaml", "--quiet"], currentDirectory: jobs)
-        #expect(second.status == 0)
-        let secondFolder = try #require(try FileManager.default.contentsOfDirectory(atPath: runs.path).filter { !$0.hasPrefix(".") && $0 != folder.lastPathComponent }.first)
+        let secondFolder = try TestEnvironment.runDemo(in: jobs)
         let output = copy.appendingPathComponent("both.html")
-        let both = try TestEnvironment.run(TestEnvironment.vigil, ["report", folder.path, runs.appendingPathComponent(secondFolder).path, "-o", output.path])
+        let both = try TestEnvironment.run(TestEnvironment.vigil, ["report", folder.path, secondFolder.path, "-o", output.path])
         #expect(both.status == 0, "\(both.standardError)")
         let html = try String(contentsOf: output, encoding: .utf8)
         #expect(html.contains("<section id=\"diff\"><h2>Compared with another run</h2>"))

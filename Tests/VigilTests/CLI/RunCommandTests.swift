@@ -5,13 +5,7 @@ import Vigil
 
 /// `vigil run` as a user runs it: the demo, the broken demo, exit codes, a live event log.
 @Suite struct RunCommandTests {
-    /// A copy of jobs/ in a temporary folder, so runs do not write into the repository.
-    func jobsCopy() throws -> URL {
-        let folder = try TestEnvironment.temporaryFolder("vigil-jobs")
-        let copy = folder.appendingPathComponent("jobs")
-        try FileManager.default.copyItem(at: TestEnvironment.repository.appendingPathComponent("jobs"), to: copy)
-        return copy
-    }
+    func jobsCopy() throws -> URL { try TestEnvironment.jobsCopy() }
 
     @Test func theDemoRunsOfflineAndCompletes() throws {
         let jobs = try jobsCopy()

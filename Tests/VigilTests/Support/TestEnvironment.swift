@@ -23,6 +23,27 @@ enum TestEnvironment {
         return url
     }
 
+    /// A copy of jobs/ in a new temporary folder, so runs do not write into the repository
+    /// (the demo's runs go to `<copy>/runs`, beside `<copy>/jobs`).
+    static func jobsCopy() throws -> URL {
+        let folder = try temporaryFolder("vigil-jobs")
+        let copy = folder.appendingPathComponent("jobs")
+        try FileManager.default.copyItem(at: repository.appendingPathComponent("jobs"), to: copy)
+        return copy
+    }
+
+    /// Runs the demo in `jobs` (a `jobsCopy()`) and returns its run folder.
+    static func runDemo(in jobs: URL) throws -> URL {
+        let runs = jobs.deletingLastPathComponent().appendingPathComponent("runs/demo-dwc")
+        let before = Set((try? FileManager.default.contentsOfDirectory(atPath: runs.path)) ?? [])
+        let outcome = try run(vigil, ["run", "demo.yaml", "--quiet"], currentDirectory: jobs)
+        guard outcome.status == 0 else { throw TestFailure("the demo ended with status \(outcome.status): \(outcome.standardError)") }
+        guard let name = try FileManager.default.contentsOfDirectory(atPath: runs.path).first(where: { !$0.hasPrefix(".") && !before.contains($0) }) else {
+            throw TestFailure("the demo left no run folder in \(runs.path)")
+        }
+        return runs.appendingPathComponent(name)
+    }
+
     struct Outcome {
         var status: Int32
         var standardOutput: String
