@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import JSONSchema
 
 /// Finds the run folder a command names: a run folder (or a file in it, like its

@@ -37,6 +37,27 @@ import Vigil
         #expect(text.contains("[2/4] 50% · 0.0 items/s · success 50%"))
     }
 
+    @Test func theProgressLineSaysWhatTheRunWaitsFor() async {
+        let output = Output()
+        let consumer = ProgressConsumer(isTerminal: false, environment: [:], plainInterval: 0, write: { output.write($0) })
+        let now = Timestamp.now()
+        let opened = BreakerReport(reason: "HTTP 429: Rate limit reached for requests", since: now - 190, nextProbe: now + 25, failures: 5)
+        await consumer.consume(RunEvent(sequence: 1, time: now - 200, run: "r", kind: .runStarted(RunStarted(job: "j", total: 4, concurrency: 1, provider: "p"))))
+        await consumer.consume(RunEvent(sequence: 2, time: now - 190, run: "r", kind: .breakerOpened(opened)))
+        await consumer.consume(
+            RunEvent(
+                sequence: 3, time: now, run: "r",
+                kind: .progress(Progress(counts: RunCounts(total: 4, succeeded: 0, failed: 0), inFlight: 4, itemsPerSecond: 0, etaSeconds: nil, latencyP50: nil, latencyP95: nil, latencyP99: nil))))
+        var text = output.text.withLock { $0 }
+        #expect(text.contains("waiting for the endpoint: HTTP 429: Rate limit reached for requests (5 failures in a row); new items wait"))
+        #expect(text.contains("· waiting for the endpoint: HTTP 429: Rate limit reached for requests for 3m 10s, next try in 2"))
+        await consumer.consume(RunEvent(sequence: 4, time: now, run: "r", kind: .breakerClosed(opened)))
+        await consumer.consume(RunEvent(sequence: 5, time: now, run: "r", kind: .itemCompleted(item: "a", attempt: 1, latencyMilliseconds: 5, result: [:])))
+        text = output.text.withLock { $0 }
+        #expect(text.contains("the endpoint answers again after 3m 10s; items go out again"))
+        #expect(text.hasSuffix("in flight 4\n"))
+    }
+
     @Test func aCommandConsumerGetsItsEventsAsJSON() async throws {
         let job = try TemporaryJob(
             items: 3, extractor: TemporaryJob.extractor("answer = {\"n\": n}"),
