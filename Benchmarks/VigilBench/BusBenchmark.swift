@@ -68,7 +68,7 @@ enum BusBenchmark {
             // The seed's f"DSC_{i:06d}.JPG": the number's digits once, zero-padded to six.
             let digits = String(index)
             let id = "DSC_\(String(repeating: "0", count: max(0, 6 - digits.utf8.count)))\(digits).JPG"
-            let kind = RunEvent.Kind.itemCompleted(item: id, attempt: 1, latencyMilliseconds: 0, result: .object(result))
+            let kind = RunEvent.Kind.itemCompleted(ItemReport(item: id, attempt: 1, latencyMilliseconds: 0), result: .object(result))
             switch mode {
             case .publish:
                 bus.publish(kind)

@@ -17,10 +17,12 @@ public struct LogConsumer: AsyncEventConsumer {
     public func consume(_ event: RunEvent) async {
         let metadata: Logger.Metadata = ["run": "\(event.run)", "seq": "\(event.sequence)", "type": "\(event.type)"]
         switch event.kind {
-        case .itemStarted(let item, _), .itemCompleted(let item, _, _, _, _, _):
+        case .itemStarted(let item, _):
             logger.debug("\(event.type) \(item)", metadata: metadata)
-        case .itemFailed(let item, _, _, let failure, _, _):
-            logger.info("item failed \(item): \(failure.kind.rawValue): \(failure.message)", metadata: metadata)
+        case .itemCompleted(let report, _):
+            logger.debug("\(event.type) \(report.item)", metadata: metadata)
+        case .itemFailed(let report, let failure):
+            logger.info("item failed \(report.item): \(failure.kind.rawValue): \(failure.message)", metadata: metadata)
         case .itemRetrying(let item, let attempt, let delay, let reason):
             logger.notice("retrying \(item) (attempt \(attempt)) in \(Int(delay)) ms: \(reason)", metadata: metadata)
         case .validationWarning(let check):

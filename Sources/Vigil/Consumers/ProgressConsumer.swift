@@ -42,12 +42,12 @@ public final class ProgressConsumer: AsyncEventConsumer, @unchecked Sendable {
             counts.total = started.total
         case .runResumed(let resumed):
             counts = resumed.counts
-        case .itemCompleted(_, _, _, _, _, let spend):
+        case .itemCompleted(let report, _):
             counts.succeeded += 1
-            add(spend)
-        case .itemFailed(_, _, _, _, _, let spend):
+            add(report.spend)
+        case .itemFailed(let report, _):
             counts.failed += 1
-            add(spend)
+            add(report.spend)
         case .progress(let progress):
             counts = progress.counts
             inFlight = progress.inFlight

@@ -50,17 +50,11 @@ extension RunEvent {
         case .itemStarted(let item, let attempt):
             writer.field("item"); writer.string(item)
             writer.field("attempt"); writer.int(attempt)
-        case .itemCompleted(let item, let attempt, let latency, let result, let usage, let spend):
-            writer.field("item"); writer.string(item)
-            writer.field("attempt"); writer.int(attempt)
-            writer.field("latency_ms"); writer.double(Self.rounded(latency))
-            write(usage, spend, into: &writer)
+        case .itemCompleted(let report, let result):
+            write(report, into: &writer)
             writer.field("result"); writer.value(result)
-        case .itemFailed(let item, let attempt, let latency, let failure, let usage, let spend):
-            writer.field("item"); writer.string(item)
-            writer.field("attempt"); writer.int(attempt)
-            writer.field("latency_ms"); writer.double(Self.rounded(latency))
-            write(usage, spend, into: &writer)
+        case .itemFailed(let report, let failure):
+            write(report, into: &writer)
             writer.field("error"); writer.string(failure.kind.rawValue)
             writer.field("message"); writer.string(failure.message)
             if let detail = failure.detail { writer.field("detail"); writer.value(detail) }
@@ -124,10 +118,15 @@ extension RunEvent {
         writer.field("success_rate"); writer.double((counts.successRate * 10_000).rounded() / 10_000)
     }
 
-    /// `"usage"` and `"cost"` of an ended item, when there are any.
-    private func write(_ usage: TokenUsage, _ spend: Spend?, into writer: inout JSONWriter) {
-        if !usage.isEmpty { writer.field("usage"); writer.value(usage.json) }
-        if let spend { writer.field("cost"); writer.value(spend.json) }
+    /// An ended item's fields: `item`, `attempt`, `latency_ms`, `usage` and `cost` when
+    /// there are any, `cached` when true.
+    private func write(_ report: ItemReport, into writer: inout JSONWriter) {
+        writer.field("item"); writer.string(report.item)
+        writer.field("attempt"); writer.int(report.attempt)
+        writer.field("latency_ms"); writer.double(Self.rounded(report.latencyMilliseconds))
+        if !report.usage.isEmpty { writer.field("usage"); writer.value(report.usage.json) }
+        if let spend = report.spend { writer.field("cost"); writer.value(spend.json) }
+        if report.cached { writer.field("cached"); writer.bool(true) }
     }
 
     private func write(_ check: ThresholdCheck, into writer: inout JSONWriter) {
@@ -156,6 +155,11 @@ extension RunEvent {
         func counts() throws(EventDecodingError) -> RunCounts {
             RunCounts(total: try int("total"), succeeded: try int("succeeded"), failed: try int("failed"))
         }
+        func itemReport() throws(EventDecodingError) -> ItemReport {
+            ItemReport(
+                item: try string("item"), attempt: try int("attempt"), latencyMilliseconds: double("latency_ms") ?? 0, usage: TokenUsage(json: json["usage"]),
+                spend: Spend(json: json["cost"]), cached: json["cached"] == .bool(true))
+        }
         func check() throws(EventDecodingError) -> ThresholdCheck {
             ThresholdCheck(
                 check: try string("check"), completed: try int("at"), value: double("value") ?? 0, limit: double("limit") ?? 0,
@@ -179,15 +183,10 @@ extension RunEvent {
         case .runInterrupted: kind = .runInterrupted(reason: try string("reason"), try counts())
         case .itemStarted: kind = .itemStarted(item: try string("item"), attempt: try int("attempt"))
         case .itemCompleted:
-            kind = .itemCompleted(
-                item: try string("item"), attempt: try int("attempt"), latencyMilliseconds: double("latency_ms") ?? 0, result: json["result"] ?? .null,
-                usage: TokenUsage(json: json["usage"]), spend: Spend(json: json["cost"]))
+            kind = .itemCompleted(try itemReport(), result: json["result"] ?? .null)
         case .itemFailed:
             guard let failureKind = ItemFailure.Kind(rawValue: try string("error")) else { throw EventDecodingError("unknown error kind") }
-            kind = .itemFailed(
-                item: try string("item"), attempt: try int("attempt"), latencyMilliseconds: double("latency_ms") ?? 0,
-                failure: ItemFailure(failureKind, try string("message"), detail: json["detail"]), usage: TokenUsage(json: json["usage"]),
-                spend: Spend(json: json["cost"]))
+            kind = .itemFailed(try itemReport(), failure: ItemFailure(failureKind, try string("message"), detail: json["detail"]))
         case .itemRetrying:
             kind = .itemRetrying(item: try string("item"), attempt: try int("attempt"), delayMilliseconds: double("delay_ms") ?? 0, reason: try string("reason"))
         case .validationCheckpoint: kind = .validationCheckpoint(try check())

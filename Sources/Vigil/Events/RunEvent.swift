@@ -35,10 +35,10 @@ public struct RunEvent: Sendable, Equatable {
         case runInterrupted(reason: String, RunCounts)
         case runResumed(RunResumed)
         case itemStarted(item: String, attempt: Int)
-        /// `usage`: the item's tokens over all its attempts; `spend`: what they cost (nil:
-        /// neither priced nor reported).
-        case itemCompleted(item: String, attempt: Int, latencyMilliseconds: Double, result: JSONValue, usage: TokenUsage = TokenUsage(), spend: Spend? = nil)
-        case itemFailed(item: String, attempt: Int, latencyMilliseconds: Double, failure: ItemFailure, usage: TokenUsage = TokenUsage(), spend: Spend? = nil)
+        /// The item succeeded with `result`.
+        case itemCompleted(ItemReport, result: JSONValue)
+        /// The item failed (after its retries) with `failure`.
+        case itemFailed(ItemReport, failure: ItemFailure)
         case itemRetrying(item: String, attempt: Int, delayMilliseconds: Double, reason: String)
         case validationCheckpoint(ThresholdCheck)
         case validationWarning(ThresholdCheck)
@@ -140,7 +140,8 @@ extension RunEvent.Kind {
     /// The item an item event is about.
     public var itemID: String? {
         switch self {
-        case .itemStarted(let id, _), .itemCompleted(let id, _, _, _, _, _), .itemFailed(let id, _, _, _, _, _), .itemRetrying(let id, _, _, _): id
+        case .itemStarted(let id, _), .itemRetrying(let id, _, _, _): id
+        case .itemCompleted(let report, _), .itemFailed(let report, _): report.item
         default: nil
         }
     }

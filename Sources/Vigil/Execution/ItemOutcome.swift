@@ -31,6 +31,13 @@ struct EndedItem: Sendable {
     var recordedSpend: Spend? { spend.isUnknown ? nil : spend }
     /// Of the input bytes the last attempt sent (a record's canonical JSON).
     var sha256: String?
+    /// The answer came from the response cache.
+    var cached = false
+
+    /// What its event says of it.
+    var report: ItemReport {
+        ItemReport(item: item.id, attempt: attempts, latencyMilliseconds: latency, usage: usage, spend: recordedSpend, cached: cached)
+    }
 }
 
 /// Wraps a result so `ItemOutcome` stays small.

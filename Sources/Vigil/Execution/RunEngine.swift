@@ -113,7 +113,7 @@ public final class RunEngine: Sendable {
     /// Only the successful items' results: a filter over `events()`.
     public func results(buffer: Int = 10_000) -> AsyncCompactMapSequence<AsyncStream<RunEvent>, JSONValue> {
         events(buffer: buffer).compactMap { event in
-            if case .itemCompleted(_, _, _, let result, _, _) = event.kind { return result }
+            if case .itemCompleted(_, let result) = event.kind { return result }
             return nil
         }
     }

@@ -39,7 +39,7 @@ struct RunRecorder: Sendable {
         case .success(let ended, let box):
             let spend = ended.recordedSpend
             decision = bus.publish(
-                .itemCompleted(item: ended.item.id, attempt: ended.attempts, latencyMilliseconds: ended.latency, result: box.value, usage: ended.usage, spend: spend))
+                .itemCompleted(ended.report, result: box.value))
             guard persist(&progress, { try bus.flush() }) else { return }
             progress.counts.succeeded += 1
             progress.add(ended)
@@ -48,7 +48,7 @@ struct RunRecorder: Sendable {
         case .failure(let ended, let failure):
             let spend = ended.recordedSpend
             decision = bus.publish(
-                .itemFailed(item: ended.item.id, attempt: ended.attempts, latencyMilliseconds: ended.latency, failure: failure, usage: ended.usage, spend: spend))
+                .itemFailed(ended.report, failure: failure))
             guard persist(&progress, { try bus.flush() }) else { return }
             progress.counts.failed += 1
             progress.add(ended)

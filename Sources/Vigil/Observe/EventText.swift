@@ -19,10 +19,12 @@ public enum EventText {
         case .runFailed(let reason, let counts), .runInterrupted(let reason, let counts): return "\(reason) (\(counts.sentence))"
         case .runResumed(let resumed): return "from \(resumed.counts.sentence)"
         case .itemStarted(let item, let attempt): return attempt > 1 ? "\(item) (attempt \(attempt))" : item
-        case .itemCompleted(let item, let attempt, let latency, _, _, let spend):
-            return "\(item) in \(Self.milliseconds(latency))" + (attempt > 1 ? " (attempt \(attempt))" : "") + (spend.map { ", \($0.charged)" } ?? "")
-        case .itemFailed(let item, let attempt, _, let failure, _, _):
-            return "\(item): \(failure.kind.rawValue): \(failure.message)" + (attempt > 1 ? " (after \(attempt) attempts)" : "")
+        case .itemCompleted(let report, _):
+            return "\(report.item) in \(Self.milliseconds(report.latencyMilliseconds))" + (report.attempt > 1 ? " (attempt \(report.attempt))" : "")
+                + (report.spend.map { ", \($0.charged)" } ?? "") + (report.cached ? " (cached)" : "")
+        case .itemFailed(let report, let failure):
+            return "\(report.item): \(failure.kind.rawValue): \(failure.message)" + (report.attempt > 1 ? " (after \(report.attempt) attempts)" : "")
+                + (report.cached ? " (cached)" : "")
         case .itemRetrying(let item, let attempt, let delay, let reason):
             return "\(item): attempt \(attempt) in \(Self.milliseconds(delay)): \(reason)"
         case .validationCheckpoint(let check), .validationWarning(let check), .validationFailed(let check): return check.sentence

@@ -114,6 +114,8 @@ public struct RunReplay: Sendable {
     /// When the process (re)started on the run: `run.started` and each `run.resumed`.
     public var starts: [Double] = []
     private var endedIDs = Set<String>()
+    /// Ended items whose answer came from the response cache.
+    public var cached = 0
     /// Items started by the process now on the run and not ended yet.
     public private(set) var itemsInFlight = Set<String>()
 
@@ -163,10 +165,11 @@ public struct RunReplay: Sendable {
             ending = .failed(message)
         case .runInterrupted(let reason, _):
             ending = .interrupted(reason)
-        case .itemCompleted(let item, _, let latency, _, _, let spend):
-            end(item, succeeded: true, latency: latency, spend: spend, at: event.time)
-        case .itemFailed(let item, _, let latency, let failure, _, let spend):
-            guard end(item, succeeded: false, latency: latency, spend: spend, at: event.time) else { return }
+        case .itemCompleted(let report, _):
+            end(report, succeeded: true, at: event.time)
+        case .itemFailed(let report, let failure):
+            let item = report.item
+            guard end(report, succeeded: false, at: event.time) else { return }
             failuresByKind[failure.kind.rawValue, default: 0] += 1
             var group = failuresByMessage[failure.message] ?? FailureGroup(kind: failure.kind.rawValue, message: failure.message)
             group.count += 1
@@ -199,7 +202,11 @@ public struct RunReplay: Sendable {
     }
 
     @discardableResult
-    private mutating func end(_ item: String, succeeded: Bool, latency: Double, spend: Spend?, at time: Double) -> Bool {
+    private mutating func end(_ report: ItemReport, succeeded: Bool, at time: Double) -> Bool {
+        let item = report.item
+        let latency = report.latencyMilliseconds
+        let spend = report.spend
+        if report.cached { cached += 1 }
         itemsInFlight.remove(item)
         guard endedIDs.insert(item).inserted else { return false }
         if succeeded { self.succeeded += 1 } else { failed += 1 }

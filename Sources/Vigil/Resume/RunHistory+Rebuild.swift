@@ -39,11 +39,13 @@ extension RunHistory {
             }
             history.lastSequence = max(history.lastSequence, event.sequence)
             switch event.kind {
-            case .itemCompleted(let id, _, let latency, _, let usage, let spend), .itemFailed(let id, _, let latency, _, let usage, let spend):
-                guard replayed.insert(id).inserted else { return }
-                if keepsSamples { history.samples.append(CostSample(cost: spend?.charged ?? .zero, tokens: usage.total, latency: latency)) }
-                history.replay(event.kind, latency: latency)
-                if !history.done.contains(id) { pending.append(event.kind) }
+            case .itemCompleted(let report, _), .itemFailed(let report, _):
+                guard replayed.insert(report.item).inserted else { return }
+                if keepsSamples {
+                    history.samples.append(CostSample(cost: report.spend?.charged ?? .zero, tokens: report.usage.total, latency: report.latencyMilliseconds))
+                }
+                history.replay(event.kind, latency: report.latencyMilliseconds)
+                if !history.done.contains(report.item) { pending.append(event.kind) }
             default:
                 break
             }
@@ -59,7 +61,7 @@ extension RunHistory {
         let judged: Bool?
         switch kind {
         case .itemCompleted: judged = true
-        case .itemFailed(_, _, _, let failure, _, _): judged = failure.kind.isQuality ? false : nil
+        case .itemFailed(_, let failure): judged = failure.kind.isQuality ? false : nil
         default: judged = nil
         }
         guard let judged else { return }
@@ -80,19 +82,22 @@ extension RunHistory {
         let outputs = try RunOutputs(folder: folder)
         for kind in pending {
             switch kind {
-            case .itemCompleted(let id, _, _, let result, let usage, let spend):
-                try outputs.recordSuccess(InputItem(id: id, path: paths[id] ?? nil, record: nil), sha256: nil, result: result, usage: usage, spend: spend)
+            case .itemCompleted(let report, let result):
+                let id = report.item
+                try outputs.recordSuccess(InputItem(id: id, path: paths[id] ?? nil, record: nil), sha256: nil, result: result, usage: report.usage, spend: report.spend)
                 succeeded += 1
                 done.insert(id)
-                self.usage.add(usage)
-                if let spend { self.spend.add(spend) }
-            case .itemFailed(let id, let attempt, _, let failure, let usage, let spend):
+                self.usage.add(report.usage)
+                if let spend = report.spend { self.spend.add(spend) }
+            case .itemFailed(let report, let failure):
+                let id = report.item
                 try outputs.recordFailure(
-                    InputItem(id: id, path: paths[id] ?? nil, record: nil), sha256: nil, attempts: attempt, failure: failure, usage: usage, spend: spend)
+                    InputItem(id: id, path: paths[id] ?? nil, record: nil), sha256: nil, attempts: report.attempt, failure: failure, usage: report.usage,
+                    spend: report.spend)
                 failed += 1
                 done.insert(id)
-                self.usage.add(usage)
-                if let spend { self.spend.add(spend) }
+                self.usage.add(report.usage)
+                if let spend = report.spend { self.spend.add(spend) }
             default:
                 continue
             }

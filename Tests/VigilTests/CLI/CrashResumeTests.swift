@@ -115,8 +115,8 @@ import Vigil
         var failed = Set<String>()
         for event in events {
             switch event.kind {
-            case .itemCompleted(let id, _, _, _, _, _): #expect(completed.insert(id).inserted, "seed \(seed): \(id) completed twice in the log")
-            case .itemFailed(let id, _, _, _, _, _): #expect(failed.insert(id).inserted, "seed \(seed): \(id) failed twice in the log")
+            case .itemCompleted(let report, _): #expect(completed.insert(report.item).inserted, "seed \(seed): \(report.item) completed twice in the log")
+            case .itemFailed(let report, _): #expect(failed.insert(report.item).inserted, "seed \(seed): \(report.item) failed twice in the log")
             default: break
             }
         }

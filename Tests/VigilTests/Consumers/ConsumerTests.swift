@@ -12,8 +12,8 @@ import Vigil
 
     func feed(_ consumer: ProgressConsumer) async {
         await consumer.consume(RunEvent(sequence: 1, time: 0, run: "r", kind: .runStarted(RunStarted(job: "j", total: 4, concurrency: 1, provider: "p"))))
-        await consumer.consume(RunEvent(sequence: 2, time: 0, run: "r", kind: .itemCompleted(item: "a", attempt: 1, latencyMilliseconds: 5, result: [:])))
-        await consumer.consume(RunEvent(sequence: 3, time: 0, run: "r", kind: .itemFailed(item: "b", attempt: 1, latencyMilliseconds: 5, failure: ItemFailure(.parse, "x"))))
+        await consumer.consume(RunEvent(sequence: 2, time: 0, run: "r", kind: .itemCompleted(ItemReport(item: "a", attempt: 1, latencyMilliseconds: 5), result: [:])))
+        await consumer.consume(RunEvent(sequence: 3, time: 0, run: "r", kind: .itemFailed(ItemReport(item: "b", attempt: 1, latencyMilliseconds: 5), failure: ItemFailure(.parse, "x"))))
         await consumer.consume(RunEvent(sequence: 4, time: 0, run: "r", kind: .runCompleted(RunCounts(total: 4, succeeded: 1, failed: 1))))
     }
 
@@ -52,7 +52,7 @@ import Vigil
         #expect(text.contains("waiting for the endpoint: HTTP 429: Rate limit reached for requests (5 failures in a row); new items wait"))
         #expect(text.contains("· waiting for the endpoint: HTTP 429: Rate limit reached for requests for 3m 10s, next try in 2"))
         await consumer.consume(RunEvent(sequence: 4, time: now, run: "r", kind: .breakerClosed(opened)))
-        await consumer.consume(RunEvent(sequence: 5, time: now, run: "r", kind: .itemCompleted(item: "a", attempt: 1, latencyMilliseconds: 5, result: [:])))
+        await consumer.consume(RunEvent(sequence: 5, time: now, run: "r", kind: .itemCompleted(ItemReport(item: "a", attempt: 1, latencyMilliseconds: 5), result: [:])))
         text = output.text.withLock { $0 }
         #expect(text.contains("the endpoint answers again after 3m 10s; items go out again"))
         #expect(text.hasSuffix("in flight 4\n"))

@@ -12,11 +12,12 @@ import Vigil
         .runInterrupted(reason: "SIGINT", RunCounts(total: 4, succeeded: 1, failed: 0)),
         .runResumed(RunResumed(counts: RunCounts(total: 4, succeeded: 1, failed: 0), repairedBytes: ["results.jsonl": 17], recoveredItems: 1)),
         .itemStarted(item: "a\"b\n", attempt: 1),
-        .itemCompleted(item: "a", attempt: 2, latencyMilliseconds: 12.5, result: ["x": [1, 2.5, "é"], "y": nil]),
+        .itemCompleted(ItemReport(item: "a", attempt: 2, latencyMilliseconds: 12.5), result: ["x": [1, 2.5, "é"], "y": nil]),
         .itemFailed(
-            item: "b", attempt: 1, latencyMilliseconds: 3, failure: ItemFailure(.schema, "bad", detail: ["errors": []]),
-            usage: TokenUsage(promptTokens: 1_200, completionTokens: 40, cachedPromptTokens: 1_024),
-            spend: Spend(charged: Dollars(usd: 0.000231)!, priced: Dollars(usd: 0.00022)!, reported: Dollars(usd: 0.000231)!)),
+            ItemReport(
+                item: "b", attempt: 1, latencyMilliseconds: 3, usage: TokenUsage(promptTokens: 1_200, completionTokens: 40, cachedPromptTokens: 1_024),
+                spend: Spend(charged: Dollars(usd: 0.000231)!, priced: Dollars(usd: 0.00022)!, reported: Dollars(usd: 0.000231)!), cached: true),
+            failure: ItemFailure(.schema, "bad", detail: ["errors": []])),
         .itemRetrying(item: "c", attempt: 2, delayMilliseconds: 100, reason: "timeout"),
         .validationCheckpoint(ThresholdCheck(check: "early", completed: 5, value: 1, limit: 0.5, passed: true, action: "abort")),
         .validationWarning(ThresholdCheck(check: "progressive", completed: 50, value: 0.6, limit: 0.7, passed: false, action: "warn")),
@@ -48,7 +49,8 @@ import Vigil
             #expect(decoded.type == event.type)
             #expect(decoded.sequence == event.sequence)
             #expect(Timestamp.iso8601(decoded.time) == "2025-11-23T18:00:00.123Z")
-            if case .itemCompleted(_, _, _, let result, _, _) = decoded.kind { #expect(result == ["x": [1, 2.5, "é"], "y": nil]) }
+            if case .itemCompleted(_, let result) = decoded.kind { #expect(result == ["x": [1, 2.5, "é"], "y": nil]) }
+            if case .itemFailed = kind { #expect(decoded.kind == kind) }
             if case .batchFailed = kind { #expect(decoded.kind == kind) }
             if case .breakerOpened = kind { #expect(decoded.kind == kind) }
             if case .batchProgress = kind { #expect(decoded.kind == kind) }
@@ -87,7 +89,7 @@ import Vigil
         let bus = try EventBus(run: "r", logURL: nil)
         bus.add(Aborter())
         #expect(bus.publish(.itemStarted(item: "a", attempt: 1)) == .proceed)
-        #expect(bus.publish(.itemFailed(item: "a", attempt: 1, latencyMilliseconds: 1, failure: ItemFailure(.parse, "x"))) == .abort("too many failures"))
+        #expect(bus.publish(.itemFailed(ItemReport(item: "a", attempt: 1, latencyMilliseconds: 1), failure: ItemFailure(.parse, "x"))) == .abort("too many failures"))
     }
 
     actor Slow: AsyncEventConsumer {
