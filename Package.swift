@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // The response cache: SQLite (the system's libsqlite3) in WAL mode.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         // `vigil serve`: the live dashboard (HTTP and Server-Sent Events on 127.0.0.1).
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         // Only the tests use NIO directly: a real HTTP server on 127.0.0.1 for the provider.
@@ -49,6 +51,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -24,6 +24,9 @@ struct ItemAttempts: Sendable {
     let pricing: PricingSpec?
     /// A stop the run was asked for: an attempt not yet sent gives up, its item stays to do.
     let stop: StopRequest
+    /// The response cache (nil: none): a hit is judged without a request; every answer the
+    /// model gives is kept.
+    let cache: RunCache?
 
     /// One item to its end: a success, a final failure, or stopped before it ended.
     func run(_ frozen: FrozenItems.Item) async -> ItemOutcome {
@@ -36,10 +39,12 @@ struct ItemAttempts: Sendable {
         var spend = Spend()
         // A record's digest is the list's; a file's comes from each attempt's read.
         var sha256 = frozen.entry.sha256
+        var cached = false
         bus.publish(.itemStarted(item: item.id, attempt: 1))
         func ended() -> EndedItem {
-            EndedItem(item: item, attempts: attempt, latency: milliseconds(clock.now - begin), usage: usage, spend: spend, sha256: sha256)
+            EndedItem(item: item, attempts: attempt, latency: milliseconds(clock.now - begin), usage: usage, spend: spend, sha256: sha256, cached: cached)
         }
+        func judged(_ answer: ProviderAnswer) -> Result<JSONValue, ItemFailure> { criteria.judge(answer) }
         func failed(_ failure: ItemFailure) -> ItemOutcome { .failure(ended(), failure) }
         if let problem = frozen.problem ?? frozen.changedRecord { return failed(problem) }
         while true {
@@ -54,6 +59,16 @@ struct ItemAttempts: Sendable {
                     sha256 = read.sha256
                 } catch {
                     return failed(error)
+                }
+            }
+            // The cache before anything is reserved or waited for: a hit sends no request.
+            let cacheKey = cache.flatMap { cache in sha256.map { cache.keys.key(item: $0) } }
+            if let cache, let cacheKey, let answer = cache.answer(forKey: cacheKey) {
+                cached = true
+                usage.add(answer.usage)
+                switch judged(answer) {
+                case .success(let result): return .success(ended(), result: JSONValueBox(value: result))
+                case .failure(let failure): return failed(failure)
                 }
             }
             // The budget before the breaker and the rate limit: a request the budget refuses
@@ -90,6 +105,7 @@ struct ItemAttempts: Sendable {
                     }
                     throw error
                 }
+                if let cache, let cacheKey { cache.keep(answer, forKey: cacheKey) }
                 let cost = Spend(answer, pricing: pricing)
                 if let reservation { ledger.settle(reservation, answer: answer, spend: cost) } else { ledger.record(answer: answer, spend: cost) }
                 if let closed = await breaker.recordAvailable() { bus.publish(.breakerClosed(closed)) }

@@ -71,6 +71,7 @@ extension RunEngine {
         manifest.endedAt = ended
         manifest.counts = progress.counts
         manifest.usage = progress.usage
+        manifest.cache = cache?.json
         let totals = ledger.totals
         // The ledger counts every answer, also those of items stopped before they were
         // recorded; what the recorded items cost is its floor.

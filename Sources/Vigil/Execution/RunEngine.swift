@@ -28,6 +28,8 @@ public final class RunEngine: Sendable {
     let attempts: ItemAttempts
     /// Records each ended item (event, line, counts, thresholds, checkpoints).
     let recorder: RunRecorder
+    /// The response cache the run uses (nil: none, or it could not be opened).
+    let cache: RunCache?
     /// What the run spent (across its resumes), and its budget.
     let ledger: SpendLedger
     /// What the progress ticker reads; the item loop updates it after each item.
@@ -77,6 +79,16 @@ public final class RunEngine: Sendable {
         let bus = try EventBus(run: folder.runID, logURL: folder.events, startingSequence: history?.lastSequence ?? 0)
         self.bus = bus
         let execution = job.execution
+        // A cache that cannot be opened is said once; the run goes on, asking the model.
+        var runCache: RunCache?
+        if let spec = options.cache.spec(for: job) {
+            do {
+                runCache = RunCache(store: try ResponseCache(url: spec.path), job: job, mode: spec.mode, run: folder.runID)
+            } catch {
+                options.logger.warning("\(error); the run goes on without it (vigil cache verify checks it)")
+            }
+        }
+        cache = runCache
         ledger = SpendLedger(budget: job.budget, pricing: job.model.pricing, outputBound: job.model.outputTokenBound, carried: Self.carried(history, manifest))
         attempts = ItemAttempts(
             provider: provider, criteria: SuccessCriteria(schema: job.sources.successSchema?.schema, requiredFields: job.success.requiredFields),
@@ -84,7 +96,7 @@ public final class RunEngine: Sendable {
             rateLimiter: execution.rateLimit.map { RateLimiter(requests: $0.requests, per: $0.per.seconds) },
             breaker: CircuitBreaker(
                 openAfter: execution.breaker.openAfter, coolDown: execution.breaker.coolDown.seconds, giveUpAfter: execution.breaker.giveUpAfter.seconds),
-            bus: bus, ledger: ledger, pricing: job.model.pricing, stop: stopRequest)
+            bus: bus, ledger: ledger, pricing: job.model.pricing, stop: stopRequest, cache: runCache)
         recorder = RunRecorder(
             bus: bus, outputs: try RunOutputs(folder: folder), folder: folder, checkpointEvery: job.checkpointEvery,
             giveUpAfter: execution.breaker.giveUpAfter, logger: options.logger)

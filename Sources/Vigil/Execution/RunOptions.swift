@@ -13,6 +13,8 @@ public struct RunOptions: Sendable {
     public var logger: Logger
     /// Where the provider's key and a webhook's URL are read.
     public var environment: [String: String]
+    /// Whether the run uses a response cache (`--cache`, `--no-cache`; default: as the job says).
+    public var cache = CacheChoice.asTheJobSays
     /// `vigil cancel`: cancel the run's provider batches and collect what they finished;
     /// send nothing (a run without `model.batch` has nothing to cancel).
     public var cancelsBatches = false
@@ -26,5 +28,24 @@ public struct RunOptions: Sendable {
         self.deliveryLimit = deliveryLimit
         self.logger = logger
         self.environment = environment
+    }
+}
+
+/// Whether a run uses the response cache.
+public enum CacheChoice: Sendable, Equatable {
+    /// The job's `cache` (none when it has none).
+    case asTheJobSays
+    /// None, whatever the job says (`--no-cache`).
+    case off
+    /// This one (`--cache`: the job's, or the default path read-write).
+    case on(CacheSpec)
+
+    /// The cache a run of `job` uses.
+    public func spec(for job: JobSpec) -> CacheSpec? {
+        switch self {
+        case .asTheJobSays: job.cache
+        case .off: nil
+        case .on(let spec): spec
+        }
     }
 }

@@ -7,7 +7,7 @@ extension RunManifest: Codable {
     private enum Keys: String, CodingKey {
         case manifestVersion = "manifest_version", runID = "run_id", status, tool, host, rerunOf = "rerun_of", retryOf = "retry_of", drift
         case job, spec, prompt, successSchema = "success_schema", model, inputs, startedAt = "started_at", endedAt = "ended_at"
-        case duration = "duration_seconds", counts, verdict, usage, cost, outputs, droppedEvents = "dropped_events", resumes
+        case duration = "duration_seconds", counts, verdict, usage, cost, cache, outputs, droppedEvents = "dropped_events", resumes
         // Members of the nested objects.
         case name, version, os, manifest, path, sha256, copy, git, commit, dirty, count, list, canary, canaryOf = "canary_of"
         case total, completed, succeeded, failed, notRun = "not_run", promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
@@ -68,6 +68,7 @@ extension RunManifest: Codable {
         try usage.encode(self.usage.completionTokens, forKey: .completionTokens)
         if self.usage.cachedPromptTokens > 0 { try usage.encode(self.usage.cachedPromptTokens, forKey: .cachedTokens) }
         if let cost { try root.encode(cost.json, forKey: .cost) }
+        if let cache { try root.encode(cache, forKey: .cache) }
         try root.encode(outputs, forKey: .outputs)
         try root.encode(droppedEvents, forKey: .droppedEvents)
         if !resumes.isEmpty {
@@ -118,6 +119,7 @@ extension RunManifest: Codable {
                 cachedPromptTokens: try usage.decodeIfPresent(Int.self, forKey: .cachedTokens) ?? 0)
         }
         cost = RunCostRecord(json: try root.decodeIfPresent(JSONValue.self, forKey: .cost))
+        cache = try root.decodeIfPresent(JSONValue.self, forKey: .cache)
         canaryOf = try inputs.decodeIfPresent(Int.self, forKey: .canaryOf)
         let tool = try root.nestedContainer(keyedBy: Keys.self, forKey: .tool)
         toolVersion = try tool.decode(String.self, forKey: .version)

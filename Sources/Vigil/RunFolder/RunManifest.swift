@@ -47,6 +47,9 @@ public struct RunManifest: Sendable {
     /// What the run cost, its budget, a canary's projection (nil: before the run's end, or
     /// a run Vigil made before costs were recorded).
     public var cost: RunCostRecord?
+    /// The response cache, when the run used one: its path and mode, hits, misses, answers
+    /// stored, and what the hits would have cost (`saved_usd`).
+    public var cache: JSONValue?
     /// The sha256 of each file the run wrote, by name.
     public var outputs: [String: String] = [:]
     /// Events dropped for slow consumers, by consumer.

@@ -23,6 +23,19 @@ enum JobSchemaText {
       "items": { "$ref": "#/$defs/input" }
     },
     "model": { "$ref": "#/$defs/model" },
+    "cache": {
+      "description": "The response cache: every answer the model gives is kept, keyed by everything that decides it (provider, endpoint, model, parameters, prompt sha256, the item's bytes, structured_output and its schema), so a rerun or a retry pays only for what changed. true: the default path (~/.cache/vigil/responses.sqlite).",
+      "oneOf": [
+        { "type": "boolean" },
+        {
+          "type": "object", "additionalProperties": false,
+          "properties": {
+            "path": { "description": "The SQLite file (shared safely by runs on one machine); relative to the job file.", "type": "string", "minLength": 1 },
+            "mode": { "description": "read-write (default): use and add answers; read-only: use, never add; refresh: never use, always ask and replace.", "enum": ["read-write", "read-only", "refresh"] }
+          }
+        }
+      ]
+    },
     "budget": {
       "description": "Run-wide caps, kept across resumes and checked BEFORE each request: every request in flight holds a reservation of its worst case (its input estimate plus max_tokens at the output price), and a request whose reservation would cross a cap is not sent; the run then ends as aborted (exit 3). max_cost needs model.pricing; both need a max_tokens or max_completion_tokens parameter.",
       "type": "object", "additionalProperties": false, "minProperties": 1,

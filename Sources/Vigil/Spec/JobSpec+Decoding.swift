@@ -54,6 +54,7 @@ extension JobSpec {
         inputs = (document["inputs"]?.arrayValue ?? []).compactMap(InputSpec.init(json:))
         model = Self.model(document["model"] ?? .null)
         budget = BudgetSpec(json: document["budget"])
+        cache = Self.cache(document["cache"], folder: folder)
         prompt = PromptSpec(file: document["prompt"]?["file"]?.stringValue ?? "", sha256: document["prompt"]?["sha256"]?.stringValue ?? "")
         success = SuccessSpec(
             schema: document["success"]?["schema"]?.stringValue,
@@ -97,6 +98,14 @@ extension JobSpec {
             pricing: pricing(value["pricing"]),
             structuredOutput: ModelSpec.StructuredOutput(rawValue: value["structured_output"]?.stringValue ?? "") ?? .none,
             batch: batch(value["batch"]))
+    }
+
+    private static func cache(_ value: JSONValue?, folder: URL) -> CacheSpec? {
+        guard let value, value != false else { return nil }
+        var spec = CacheSpec()
+        if let path = value["path"]?.stringValue { spec.path = PathResolver(folder: folder).url(path) }
+        if let mode = value["mode"]?.stringValue.flatMap(CacheSpec.Mode.init(rawValue:)) { spec.mode = mode }
+        return value == true || value.objectValue != nil ? spec : nil
     }
 
     private static func batch(_ value: JSONValue?) -> BatchSpec? {

@@ -16,6 +16,8 @@ public struct JobSpec: Sendable {
     public var model: ModelSpec
     /// Run-wide caps on spend (nil: none).
     public var budget: BudgetSpec?
+    /// `cache` (nil: no response cache).
+    public var cache: CacheSpec?
     /// The prompt file and its pin.
     public var prompt: PromptSpec
     /// What makes an answer a success.
@@ -132,6 +134,39 @@ public struct BatchSpec: Sendable, Equatable {
 
     /// The defaults (`model.batch: true`).
     public init() {}
+}
+
+/// `cache`: where the response cache is and how a run uses it.
+public struct CacheSpec: Sendable, Equatable {
+    /// How a run uses the cache.
+    public enum Mode: String, Sendable, Equatable {
+        /// Answers are taken from it and added to it.
+        case readWrite = "read-write"
+        /// Answers are taken from it; nothing is added.
+        case readOnly = "read-only"
+        /// Nothing is taken from it: every item is asked, and its answer replaces the cached one.
+        case refresh
+    }
+
+    /// The SQLite file.
+    public var path: URL
+    /// How the run uses it.
+    public var mode: Mode
+
+    /// A cache at `path`.
+    public init(path: URL = CacheSpec.defaultPath(), mode: Mode = .readWrite) {
+        self.path = path
+        self.mode = mode
+    }
+
+    /// `$VIGIL_CACHE_DIR/responses.sqlite`, else `$XDG_CACHE_HOME/vigil/responses.sqlite`,
+    /// else `~/.cache/vigil/responses.sqlite`.
+    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        if let folder = environment["VIGIL_CACHE_DIR"], !folder.isEmpty { return URL(fileURLWithPath: folder).appendingPathComponent("responses.sqlite") }
+        let base = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache")
+        return base.appendingPathComponent("vigil").appendingPathComponent("responses.sqlite")
+    }
 }
 
 /// `model.pricing`: USD per million tokens, held per token (`Dollars` per token is exact

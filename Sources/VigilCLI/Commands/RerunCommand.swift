@@ -22,10 +22,12 @@ struct RerunCommand: AsyncParsableCommand {
     @Flag(help: "Run even if pins drifted; the drift is recorded in the new manifest.")
     var allowDrift = false
 
+    @OptionGroup var cacheFlags: CacheFlags
+
     @Flag(help: "No progress line, even if the job asks for one.")
     var quiet = false
 
     func run() async throws {
-        try await Reproduction.run(.rerun, of: manifest, allowDrift: allowDrift, quiet: quiet, stops: await StopRequests())
+        try await Reproduction.run(.rerun, of: manifest, allowDrift: allowDrift, quiet: quiet, cache: cacheFlags, stops: await StopRequests())
     }
 }

@@ -30,6 +30,8 @@ struct ResumeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-tokens"), help: ArgumentHelp("A new budget.max_tokens for the whole run.", valueName: "n"))
     var maxTokens: Int?
 
+    @OptionGroup var cacheFlags: CacheFlags
+
     @Flag(help: "No progress line, even if the job asks for one.")
     var quiet = false
 
@@ -60,7 +62,7 @@ struct ResumeCommand: AsyncParsableCommand {
         let engine: RunEngine
         do {
             setup = try RunSetup.resuming(recorded, job: spec, allowDrift: allowDrift)
-            engine = try RunEngine(job: spec, setup: setup, options: RunOptions(logger: logger))
+            engine = try RunEngine(job: spec, setup: setup, options: cacheFlags.options(for: spec, logger: logger))
         } catch let refusal as ResumeRefusal {
             // Says what to do instead; its status says how it ends (nothing to resume: 0).
             throw refusal

@@ -31,6 +31,8 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "With --retry-failed: run even if the recorded run's pins have drifted (recorded in the new manifest).")
     var allowDrift = false
 
+    @OptionGroup var cacheFlags: CacheFlags
+
     @Flag(help: "No progress line, even if the job asks for one.")
     var quiet = false
 
@@ -47,7 +49,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let stops = await StopRequests()
         if let retryFailed {
-            try await Reproduction.run(.retryFailed, of: retryFailed, allowDrift: allowDrift, quiet: quiet, stops: stops)
+            try await Reproduction.run(.retryFailed, of: retryFailed, allowDrift: allowDrift, quiet: quiet, cache: cacheFlags, stops: stops)
             return
         }
         let job = job!
@@ -61,7 +63,7 @@ struct RunCommand: AsyncParsableCommand {
         if !validation.diagnostics.isEmpty { Console.error(renderer.render(validation.diagnostics)) }
         let logger = RunSession.logger(for: spec)
         let engine = try await CommandFailure.context("cannot start the run") {
-            try RunEngine(job: spec, setup: try await RunSetup.newRun(of: spec, canary: canary, wholeSet: count), options: RunOptions(logger: logger))
+            try RunEngine(job: spec, setup: try await RunSetup.newRun(of: spec, canary: canary, wholeSet: count), options: cacheFlags.options(for: spec, logger: logger))
         }
         Console.error("run \(engine.folder.runID): \(count) items" + (canary.map { " (canary: the first \(min($0, count)))" } ?? "") + " -> \(engine.folder.url.path)")
         try await RunSession.execute(engine, spec: spec, quiet: quiet, stops: stops)
