@@ -1,0 +1,173 @@
+import Foundation
+import JSONSchema
+import Testing
+import Vigil
+
+/// The response cache: a rerun pays only for what changed; a cache shared, killed or
+/// damaged never gives a wrong answer or stops a run.
+@Suite(.serialized) struct ResponseCacheTests {
+    static let environment = ["VIGIL_TEST_KEY": OpenAIProviderTests.key]
+
+    /// Item n answers {"n": n} (with usage).
+    static func server() throws -> LoopbackOpenAIServer {
+        try LoopbackOpenAIServer { _, body in OpenAIProviderTests.good(body) }
+    }
+
+    static func job(_ server: LoopbackOpenAIServer, items: Int = 12, cache: String = "{ path: cache.sqlite }") throws -> TemporaryJob {
+        try TemporaryJob(items: items, extractor: "", model: OpenAIProviderTests.model(server), extra: "cache: \(cache)\n", thresholds: "", concurrency: 3)
+    }
+
+    static func vigil(_ arguments: [String]) throws -> TestEnvironment.Outcome {
+        try TestEnvironment.run(TestEnvironment.vigil, arguments, environment: environment)
+    }
+
+    static func newestRun(_ job: TemporaryJob) throws -> URL {
+        let runs = job.folder.appendingPathComponent("runs/test-job")
+        return runs.appendingPathComponent(try #require(try FileManager.default.contentsOfDirectory(atPath: runs.path).filter { !$0.hasPrefix(".") }.max()))
+    }
+
+    /// results.jsonl's lines ordered by id.
+    static func sortedResults(_ run: URL) throws -> [String] {
+        try String(contentsOf: run.appendingPathComponent("results.jsonl"), encoding: .utf8).split(separator: "\n").map(String.init).sorted()
+    }
+
+    static func manifest(_ run: URL) throws -> JSONValue {
+        try JSONParser().parse(String(contentsOf: run.appendingPathComponent("manifest.json"), encoding: .utf8))
+    }
+
+    @Test func aRerunWithTheCacheSendsNothingAndWritesTheSameResults() throws {
+        let server = try Self.server()
+        defer { server.shutdown() }
+        let job = try Self.job(server)
+        let first = try Self.vigil(["run", job.path, "--quiet"])
+        #expect(first.status == 0, "\(first.standardError)")
+        #expect(server.requests.count == 12)
+        let original = try Self.newestRun(job)
+        #expect(try Self.manifest(original)["cache"]?["stored"] == 12)
+        #expect(try Self.manifest(original)["cache"]?["misses"] == 12)
+
+        let rerun = try Self.vigil(["rerun", original.appendingPathComponent("manifest.json").path, "--quiet"])
+        #expect(rerun.status == 0, "\(rerun.standardError)")
+        #expect(server.requests.count == 12, "the rerun sent \(server.requests.count - 12) requests")
+        let again = try Self.newestRun(job)
+        #expect(again != original)
+        #expect(try Self.sortedResults(again) == (try Self.sortedResults(original)))
+        let cache = try #require(try Self.manifest(again)["cache"])
+        #expect(cache["hits"] == 12 && cache["misses"] == 0 && cache["stored"] == 0)
+        let events = try String(contentsOf: again.appendingPathComponent("events.jsonl"), encoding: .utf8)
+        #expect(events.components(separatedBy: #""cached":true"#).count - 1 == 12)
+        // --no-cache: every item is asked again.
+        let uncached = try Self.vigil(["rerun", original.appendingPathComponent("manifest.json").path, "--quiet", "--no-cache"])
+        #expect(uncached.status == 0)
+        #expect(server.requests.count == 24)
+    }
+
+    @Test func anEditedPromptMissesForEveryItem() throws {
+        let server = try Self.server()
+        defer { server.shutdown() }
+        let job = try Self.job(server, items: 6)
+        #expect(try Self.vigil(["run", job.path, "--quiet"]).status == 0)
+        try "Answer with Darwin Core JSON, please.\n".write(to: job.folder.appendingPathComponent("prompt.md"), atomically: true, encoding: .utf8)
+        #expect(try Self.vigil(["pin", job.path]).status == 0)
+        let second = try Self.vigil(["run", job.path, "--quiet"])
+        #expect(second.status == 0, "\(second.standardError)")
+        #expect(server.requests.count == 12)
+        #expect(try Self.manifest(try Self.newestRun(job))["cache"]?["hits"] == 0)
+    }
+
+    @Test func aChangedSuccessSchemaRejudgesCachedAnswersWithoutARequest() throws {
+        let server = try Self.server()
+        defer { server.shutdown() }
+        let job = try Self.job(server, items: 10)
+        #expect(try Self.vigil(["run", job.path, "--quiet"]).status == 0)
+        // Now n must be at most 5: items 6-10 fail, judged on the cached answers.
+        try #"{"type": "object", "required": ["n"], "properties": {"n": {"type": "integer", "maximum": 5}}}"#
+            .write(to: job.folder.appendingPathComponent("schema.json"), atomically: true, encoding: .utf8)
+        let second = try Self.vigil(["run", job.path, "--quiet"])
+        #expect(second.status == 0, "\(second.standardError)")
+        #expect(server.requests.count == 10)
+        let run = try Self.newestRun(job)
+        #expect(try Self.manifest(run)["counts"]?["failed"] == 5)
+        #expect(try Self.manifest(run)["cache"]?["hits"] == 10)
+        #expect(try String(contentsOf: run.appendingPathComponent("failed.jsonl"), encoding: .utf8).contains("\"error\":\"schema\""))
+    }
+
+    @Test func twoRunsShareOneCacheAtOnce() throws {
+        let server = try Self.server()
+        defer { server.shutdown() }
+        let job = try Self.job(server, items: 40)
+        let processes = try (0..<2).map { _ -> Process in
+            let process = Process()
+            process.executableURL = TestEnvironment.vigil
+            process.arguments = ["run", job.path, "--quiet"]
+            process.environment = ProcessInfo.processInfo.environment.merging(Self.environment) { $1 }
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+        for process in processes {
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+        }
+        let verify = try Self.vigil(["cache", "verify", "--path", job.folder.appendingPathComponent("cache.sqlite").path])
+        #expect(verify.status == 0, "\(verify.standardError)")
+        #expect(verify.standardOutput.contains("is sound: 40 answers"))
+        // A third run finds every answer.
+        #expect(try Self.vigil(["run", job.path, "--quiet"]).status == 0)
+        #expect(try Self.manifest(try Self.newestRun(job))["cache"]?["hits"] == 40)
+    }
+
+    @Test func aCacheKilledMidWriteOpensAndVerifies() async throws {
+        let server = try LoopbackOpenAIServer { _, body in .completion("{\"n\": \(OpenAIProviderTests.itemNumber(body))}", usage: ["prompt_tokens": 10, "completion_tokens": 2], delay: 0.005) }
+        defer { server.shutdown() }
+        let job = try Self.job(server, items: 400)
+        let process = Process()
+        process.executableURL = TestEnvironment.vigil
+        process.arguments = ["run", job.path, "--quiet"]
+        process.environment = ProcessInfo.processInfo.environment.merging(Self.environment) { $1 }
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        while server.requests.count < 100 { try await Task.sleep(for: .milliseconds(5)) }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let path = job.folder.appendingPathComponent("cache.sqlite").path
+        let verify = try Self.vigil(["cache", "verify", "--path", path])
+        #expect(verify.status == 0, "\(verify.standardError)")
+        let stats = try Self.vigil(["cache", "stats", "--path", path])
+        #expect(stats.standardOutput.contains("answers: "))
+        // The resume finds what was kept, and asks only for the rest.
+        let before = server.requests.count
+        let resume = try Self.vigil(["resume", try Self.newestRun(job).path, "--quiet"])
+        #expect(resume.status == 0, "\(resume.standardError)")
+        #expect(server.requests.count - before < 400 - 90)
+        #expect(try Self.manifest(try Self.newestRun(job))["counts"]?["completed"] == 400)
+    }
+
+    @Test func aDamagedCacheIsSaidAndTheRunGoesOnWithoutIt() throws {
+        let server = try Self.server()
+        defer { server.shutdown() }
+        let job = try Self.job(server, items: 4)
+        try Data("this is not an SQLite database, it is a text file that says so".utf8).write(to: job.folder.appendingPathComponent("cache.sqlite"))
+        let run = try Self.vigil(["run", job.path, "--quiet"])
+        #expect(run.status == 0)
+        #expect(run.standardError.contains("the response cache at \(job.folder.appendingPathComponent("cache.sqlite").path) cannot be used"))
+        #expect(run.standardError.contains("the run goes on without it"))
+        #expect(server.requests.count == 4)
+        let verify = try Self.vigil(["cache", "verify", "--path", job.folder.appendingPathComponent("cache.sqlite").path])
+        #expect(verify.status == 2 && verify.standardError.contains("cannot be used"))
+    }
+
+    @Test func aCacheFromANewerVigilIsNotRead() throws {
+        let server = try Self.server()
+        defer { server.shutdown() }
+        let job = try Self.job(server, items: 3)
+        #expect(try Self.vigil(["run", job.path, "--quiet"]).status == 0)
+        let sqlite = try TestEnvironment.run(
+            URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('PRAGMA user_version = 99'); c.commit()", job.folder.appendingPathComponent("cache.sqlite").path])
+        #expect(sqlite.status == 0, "\(sqlite.standardError)")
+        let second = try Self.vigil(["run", job.path, "--quiet"])
+        #expect(second.status == 0)
+        #expect(second.standardError.contains("it was written by a newer Vigil (layout 99; this one reads 1)"))
+        #expect(server.requests.count == 6)
+    }
+}
