@@ -138,6 +138,17 @@ struct BatchPhase {
                     continue
                 }
             }
+            // A cached answer is judged at once: it goes into no batch.
+            if let cache = engine.cache, let sha256, let answer = cache.answer(forKey: cache.keys.key(item: sha256)) {
+                var cached = ended(item, sha256: sha256)
+                cached.cached = true
+                cached.usage = answer.usage
+                switch engine.attempts.criteria.judge(answer) {
+                case .success(let result): record(.success(cached, result: JSONValueBox(value: result)), &progress)
+                case .failure(let failure): record(.failure(cached, failure), &progress)
+                }
+                continue
+            }
             var reservation: SpendLedger.Reservation?
             if engine.ledger.isCapped {
                 guard let granted = engine.ledger.reserveForBatch(bodies.inputSize(of: request)) else {
@@ -294,6 +305,7 @@ struct BatchPhase {
             ended.latency = max(0, Timestamp.now() - batch.uploadedAt) * 1000
             switch lines[entry.customID]?.outcome {
             case .success(let answer)?:
+                if let cache = engine.cache, let sha256 = entry.sha256 { cache.keep(answer, forKey: cache.keys.key(item: sha256)) }
                 let spend = Spend(answer, pricing: engine.job.model.pricing, batch: true)
                 if let reservation { engine.ledger.settle(reservation, answer: answer, spend: spend) } else { engine.ledger.record(answer: answer, spend: spend) }
                 ended.usage = answer.usage

@@ -249,4 +249,19 @@ import Vigil
         try #expect(Self.ended(engine.folder).succeeded.count == 2 + sent)
         #expect(summary.interruption == nil)
     }
+
+    @Test func aCachedItemGoesIntoNoBatch() async throws {
+        let server = try LoopbackBatchServer(answer: Self.good)
+        defer { server.shutdown() }
+        let job = try Self.job(server, items: 10, canary: 2, top: "cache: { path: cache.sqlite }\n")
+        let (first, _) = try await Self.run(job)
+        #expect(first.counts.succeeded == 10)
+        #expect(server.liveRequests == 2 && server.submitted.count == 8)
+        // The same job again: the canary and the rest come from the cache; nothing is sent.
+        let (second, engine) = try await Self.run(job)
+        #expect(second.counts.succeeded == 10)
+        #expect(server.liveRequests == 2 && server.submitted.count == 8 && server.batchIDs.count == 1)
+        let manifest = try JSONParser().parse(String(contentsOf: engine.folder.manifest, encoding: .utf8))
+        #expect(manifest["cache"]?["hits"] == 10)
+    }
 }
