@@ -21,9 +21,13 @@ import Vigil
         try TestEnvironment.run(TestEnvironment.vigil, arguments, environment: environment)
     }
 
+    /// The run folder made last (run ids sort by second, then by a random suffix: two runs
+    /// in one second are told apart by their manifests' start times).
     static func newestRun(_ job: TemporaryJob) throws -> URL {
         let runs = job.folder.appendingPathComponent("runs/test-job")
-        return runs.appendingPathComponent(try #require(try FileManager.default.contentsOfDirectory(atPath: runs.path).filter { !$0.hasPrefix(".") }.max()))
+        let folders = try FileManager.default.contentsOfDirectory(atPath: runs.path).filter { !$0.hasPrefix(".") }.map { runs.appendingPathComponent($0) }
+        let started = try folders.map { ($0, try manifest($0)["started_at"]?.stringValue ?? "") }
+        return try #require(started.max { $0.1 < $1.1 }?.0)
     }
 
     /// results.jsonl's lines ordered by id.

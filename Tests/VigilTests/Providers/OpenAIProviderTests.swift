@@ -42,9 +42,11 @@ import Vigil
     }
 
     @Test func aSlowEndpointTimesOutAndIsRetried() async throws {
-        let server = try LoopbackOpenAIServer { _, _ in .slow(2, "{\"n\": 1}") }
+        // The answer takes far longer than the timeout, and the timeout is long enough for a
+        // loaded machine to have sent the request before it fires.
+        let server = try LoopbackOpenAIServer { _, _ in .slow(8, "{\"n\": 1}") }
         defer { server.shutdown() }
-        let job = try TemporaryJob(items: 1, extractor: "", model: Self.model(server, timeout: "200ms"), thresholds: "")
+        let job = try TemporaryJob(items: 1, extractor: "", model: Self.model(server, timeout: "1s"), thresholds: "")
         let engine = try await job.engine(environment: ["VIGIL_TEST_KEY": Self.key])
         let summary = await engine.run()
         #expect(summary.counts.failed == 1, "\(summary.status) \(summary.interruption ?? "") \(summary.counts) \(String(decoding: (try? Data(contentsOf: engine.folder.events)) ?? Data(), as: UTF8.self))")
