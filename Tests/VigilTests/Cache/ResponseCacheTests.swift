@@ -21,6 +21,14 @@ import Vigil
         try TestEnvironment.run(TestEnvironment.vigil, arguments, environment: environment)
     }
 
+    /// `vigil run JOB`, which must complete; its run folder.
+    @discardableResult
+    static func runToEnd(_ job: TemporaryJob, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> URL {
+        let outcome = try vigil(["run", job.path, "--quiet"])
+        #expect(outcome.status == 0, "\(outcome.standardError)", sourceLocation: sourceLocation)
+        return try newestRun(job)
+    }
+
     /// The run folder made last (run ids sort by second, then by a random suffix: two runs
     /// in one second are told apart by their manifests' start times).
     static func newestRun(_ job: TemporaryJob) throws -> URL {
@@ -43,10 +51,8 @@ import Vigil
         let server = try Self.server()
         defer { server.shutdown() }
         let job = try Self.job(server)
-        let first = try Self.vigil(["run", job.path, "--quiet"])
-        #expect(first.status == 0, "\(first.standardError)")
+        let original = try Self.runToEnd(job)
         #expect(server.requests.count == 12)
-        let original = try Self.newestRun(job)
         #expect(try Self.manifest(original)["cache"]?["stored"] == 12)
         #expect(try Self.manifest(original)["cache"]?["misses"] == 12)
 
@@ -70,27 +76,23 @@ import Vigil
         let server = try Self.server()
         defer { server.shutdown() }
         let job = try Self.job(server, items: 6)
-        #expect(try Self.vigil(["run", job.path, "--quiet"]).status == 0)
+        try Self.runToEnd(job)
         try "Answer with Darwin Core JSON, please.\n".write(to: job.folder.appendingPathComponent("prompt.md"), atomically: true, encoding: .utf8)
         #expect(try Self.vigil(["pin", job.path]).status == 0)
-        let second = try Self.vigil(["run", job.path, "--quiet"])
-        #expect(second.status == 0, "\(second.standardError)")
+        #expect(try Self.manifest(try Self.runToEnd(job))["cache"]?["hits"] == 0)
         #expect(server.requests.count == 12)
-        #expect(try Self.manifest(try Self.newestRun(job))["cache"]?["hits"] == 0)
     }
 
     @Test func aChangedSuccessSchemaRejudgesCachedAnswersWithoutARequest() throws {
         let server = try Self.server()
         defer { server.shutdown() }
         let job = try Self.job(server, items: 10)
-        #expect(try Self.vigil(["run", job.path, "--quiet"]).status == 0)
+        try Self.runToEnd(job)
         // Now n must be at most 5: items 6-10 fail, judged on the cached answers.
         try #"{"type": "object", "required": ["n"], "properties": {"n": {"type": "integer", "maximum": 5}}}"#
             .write(to: job.folder.appendingPathComponent("schema.json"), atomically: true, encoding: .utf8)
-        let second = try Self.vigil(["run", job.path, "--quiet"])
-        #expect(second.status == 0, "\(second.standardError)")
+        let run = try Self.runToEnd(job)
         #expect(server.requests.count == 10)
-        let run = try Self.newestRun(job)
         #expect(try Self.manifest(run)["counts"]?["failed"] == 5)
         #expect(try Self.manifest(run)["cache"]?["hits"] == 10)
         #expect(try String(contentsOf: run.appendingPathComponent("failed.jsonl"), encoding: .utf8).contains("\"error\":\"schema\""))
@@ -117,8 +119,7 @@ import Vigil
         #expect(verify.status == 0, "\(verify.standardError)")
         #expect(verify.standardOutput.contains("is sound: 40 answers"))
         // A third run finds every answer.
-        #expect(try Self.vigil(["run", job.path, "--quiet"]).status == 0)
-        #expect(try Self.manifest(try Self.newestRun(job))["cache"]?["hits"] == 40)
+        #expect(try Self.manifest(try Self.runToEnd(job))["cache"]?["hits"] == 40)
     }
 
     @Test func aCacheKilledMidWriteOpensAndVerifies() async throws {
@@ -165,7 +166,7 @@ import Vigil
         let server = try Self.server()
         defer { server.shutdown() }
         let job = try Self.job(server, items: 3)
-        #expect(try Self.vigil(["run", job.path, "--quiet"]).status == 0)
+        try Self.runToEnd(job)
         let sqlite = try TestEnvironment.run(
             URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('PRAGMA user_version = 99'); c.commit()", job.folder.appendingPathComponent("cache.sqlite").path])
         #expect(sqlite.status == 0, "\(sqlite.standardError)")
