@@ -35,6 +35,9 @@ extension RunEngine {
         // does a run whose folder could not be written from the start.
         var stop = start.ending == nil && !start.stopNow ? Stop.no : Stop.immediate
         var exhausted = false
+        // A sharded run: another shard's abort stops this one too; this one's, the others.
+        let shardStop = manifestBase.shard.map { _ in ShardStop(shardFolder: folder.url) }
+        var stoppedByAnotherShard = false
         await withTaskGroup(of: ItemOutcome.self) { group in
             var inFlight = 0
             let grace = job.execution.gracePeriod
@@ -59,6 +62,11 @@ extension RunEngine {
                 if stop != .immediate, let verdict = abortRequest.withLock({ $0 }) {
                     progress.end(.aborted(verdict))
                     stopAtOnce()
+                }
+                if stop == .no, let marker = shardStop?.read() {
+                    stoppedByAnotherShard = true
+                    progress.end(.aborted(Verdict(check: nil, message: "shard \(marker.shard) aborted the run: \(marker.reason)")))
+                    stopGracefully()
                 }
                 if stop == .no, let reason = stopRequest.current {
                     stopGracefully()
@@ -108,6 +116,9 @@ extension RunEngine {
                     }
                     // After an immediate stop, what was in flight was cancelled: it stays to do.
                     if stop != .immediate { record(outcome, &progress) }
+                    if let shard = manifestBase.shard, !stoppedByAnotherShard, let verdict = progress.verdict, verdict.stopsAtOnce {
+                        shardStop?.write(shard: shard, reason: verdict.message)
+                    }
                     if stop != .immediate && ((progress.verdict?.stopsAtOnce ?? false) || progress.stopNow) {
                         stopAtOnce()
                     } else if stop == .no && progress.budgetExhausted {

@@ -37,7 +37,8 @@ public final class RunEngine: Sendable {
     /// When this process started on the run, and how many items were done then (rates).
     let started: Double
     let completedAtStart: Int
-    let manifestBase: RunManifest
+    /// The manifest as written when this process started on the run (its shard, its counts then).
+    public let manifestBase: RunManifest
     /// What a resumed run had done before (nil for a new run).
     let history: RunHistory?
     /// Files a resume was allowed past with changed stamps (see `RunSetup`).

@@ -36,17 +36,24 @@ public struct RunSetup: Sendable {
     ///     is for them); counted here when not given.
     ///   - lineage: the run this one reproduces or retries (`vigil rerun`,
     ///     `vigil run --retry-failed`).
-    public static func newRun(of job: JobSpec, canary: Int? = nil, wholeSet: Int? = nil, lineage: RunLineage? = nil) async throws -> RunSetup {
+    ///   - shard: one shard of a sharded run (`vigil run --shard`), with the run id its
+    ///     shards share: its folder is `<name>/<run-id>/shard-I-of-N`, and it runs the items
+    ///     whose id hashes to it.
+    public static func newRun(
+        of job: JobSpec, canary: Int? = nil, wholeSet: Int? = nil, lineage: RunLineage? = nil, shard: (shard: Shard, runID: String)? = nil
+    ) async throws -> RunSetup {
         // The bytes validation checked, not the files read again (they may have changed).
         let promptData = Data(job.sources.prompt)
         let jobData = Data(job.sources.job)
-        let staging = try RunFolder.create(under: job.outputDirectory, jobName: job.name)
+        let staging =
+            try shard.map { try RunFolder.create(under: job.outputDirectory, jobName: job.name, runID: $0.runID, shard: $0.shard) }
+            ?? RunFolder.create(under: job.outputDirectory, jobName: job.name)
         // The lock is on the file itself, so it holds across the rename below.
         let lock = try RunLock(folder: staging.url)
         try AtomicFile.write(jobData, to: staging.jobCopy)
         try AtomicFile.write(promptData, to: staging.promptCopy(named: job.promptFile.lastPathComponent))
         let source = InputSource(folder: job.folder, specs: job.inputs, limit: canary)
-        let (total, inputsDigest) = try InputsList.write(source, only: lineage?.only, to: staging.inputs)
+        let (total, inputsDigest, wholeDigest) = try InputsList.write(source, only: lineage?.only, shard: shard?.shard, to: staging.inputs)
         let jobPath = lineage?.jobPath ?? job.file.path
         var manifest = RunManifest(
             runID: staging.runID, status: RunStatus.running.rawValue, jobPath: jobPath, jobSHA256: FileDigest.sha256(of: jobData),
@@ -59,6 +66,10 @@ public struct RunSetup: Sendable {
             manifest.canaryOf = try wholeSet ?? InputSource(folder: job.folder, specs: job.inputs, checksDuplicateIDs: false).count()
         }
         manifest.origin = lineage?.origin
+        if let shard {
+            manifest.shard = shard.shard
+            manifest.wholeInputsSHA256 = wholeDigest
+        }
         manifest.drift = lineage?.drift ?? []
         try manifest.write(to: staging.manifest)
         let folder = try staging.publish()

@@ -81,17 +81,23 @@ enum InputsList {
     /// Writes the list (streaming) and returns the item count and the digest of the
     /// items' identities (the manifest's `inputs.sha256`).
     /// With `only`, lists just those items (a retry of a run's failures).
-    static func write(_ source: InputSource, only: Set<String>? = nil, to url: URL) throws -> (count: Int, sha256: String) {
+    /// - Parameters:
+    ///   - only: the items of a retry of failures (nil: all).
+    ///   - shard: the items of one shard (nil: all); the whole set's digest is computed too.
+    static func write(_ source: InputSource, only: Set<String>? = nil, shard: Shard? = nil, to url: URL) throws -> (count: Int, sha256: String, wholeSHA256: String) {
         let file = try AppendOnlyFile(appendingTo: url)
         var writer = JSONWriter(capacity: 1 << 16)
         var items = source.makeIterator()
         var count = 0
         var digest = SHA256()
+        var whole = SHA256()
         let paths = source.paths
         while let item = try items.next() {
             if let only, !only.contains(item.id) { continue }
-            count += 1
             let entry = Entry(item, paths: paths)
+            if shard != nil { whole.update(data: Data(entry.identity.utf8)) }
+            if let shard, !shard.contains(item.id) { continue }
+            count += 1
             entry.write(into: &writer)
             digest.update(data: Data(entry.identity.utf8))
             if writer.count > 1 << 15 {
@@ -101,7 +107,8 @@ enum InputsList {
         }
         try file.write(writer.bytes)
         try file.sync()
-        return (count, FileDigest.hex(digest.finalize()))
+        let listed = FileDigest.hex(digest.finalize())
+        return (count, listed, shard == nil ? listed : FileDigest.hex(whole.finalize()))
     }
 
     /// The entries of a run's list, in run order, read as they are asked for.

@@ -26,10 +26,20 @@ public struct RunFolder: Sendable {
     /// `prompt.EXT`: the prompt as run, with the original's extension.
     public func promptCopy(named name: String) -> URL { url.appendingPathComponent("prompt" + Self.fileExtension(name)) }
 
+    /// The name `publish` gives the folder (nil: the run id).
+    let finalName: String?
+
     /// The run folder at `url`.
     public init(url: URL, runID: String) {
         self.url = url
         self.runID = runID
+        finalName = nil
+    }
+
+    init(url: URL, runID: String, finalName: String?) {
+        self.url = url
+        self.runID = runID
+        self.finalName = finalName
     }
 
     /// A new, empty run folder for `job`, named by the start time and a random suffix
@@ -49,13 +59,38 @@ public struct RunFolder: Sendable {
         return RunFolder(url: url, runID: runID)
     }
 
+    /// A new, empty folder for one shard of the run `runID`: `<name>/<run-id>/shard-I-of-N`,
+    /// made hidden until `publish()` as `create` does. The shards of one run share the
+    /// run-id folder (on a shared filesystem, from many machines); each has its own files.
+    public static func create(under output: URL, jobName: String, runID: String, shard: Shard) throws -> RunFolder {
+        let run = output.appendingPathComponent(jobName).appendingPathComponent(runID)
+        let final = run.appendingPathComponent(shard.folderName)
+        if FileManager.default.fileExists(atPath: final.path) {
+            throw ShardExists(folder: final)
+        }
+        let url = run.appendingPathComponent(".\(shard.folderName).partial")
+        try? FileManager.default.removeItem(at: url)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return RunFolder(url: url, runID: runID, finalName: shard.folderName)
+    }
+
     /// Gives a folder made by `create` its run name, once it holds a manifest (an atomic
     /// rename: the run folder appears complete or not at all).
     public func publish() throws -> RunFolder {
-        let final = url.deletingLastPathComponent().appendingPathComponent(runID)
+        let final = url.deletingLastPathComponent().appendingPathComponent(finalName ?? runID)
         guard url != final else { return self }
         try FileManager.default.moveItem(at: url, to: final)
         return RunFolder(url: final, runID: runID)
+    }
+
+    /// A shard's folder is there already: that shard ran (resume it) or another task runs it.
+    public struct ShardExists: Error, CustomStringConvertible {
+        /// The folder.
+        public var folder: URL
+        /// What to do.
+        public var description: String {
+            "\(folder.path) exists: this shard of the run has been started already; continue it with vigil resume \(folder.path), or give a new --run-id"
+        }
     }
 
     static func fileExtension(_ name: String) -> String {

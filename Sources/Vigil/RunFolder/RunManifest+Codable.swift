@@ -11,7 +11,7 @@ extension RunManifest: Codable {
         // Members of the nested objects.
         case name, version, os, manifest, path, sha256, copy, git, commit, dirty, count, list, canary, canaryOf = "canary_of"
         case total, completed, succeeded, failed, notRun = "not_run", promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
-        case cachedTokens = "cached_tokens"
+        case cachedTokens = "cached_tokens", shard, index, wholeSHA256 = "whole_sha256"
         case at, repairedBytes = "repaired_bytes", recoveredItems = "recovered_items", budget
     }
 
@@ -53,6 +53,12 @@ extension RunManifest: Codable {
         try inputs.encode("inputs.jsonl", forKey: .list)
         try inputs.encode(canary, forKey: .canary)
         if let canaryOf { try inputs.encode(canaryOf, forKey: .canaryOf) }
+        if let wholeInputsSHA256 { try inputs.encode(wholeInputsSHA256, forKey: .wholeSHA256) }
+        if let shard {
+            var part = root.nestedContainer(keyedBy: Keys.self, forKey: .shard)
+            try part.encode(shard.index, forKey: .index)
+            try part.encode(shard.count, forKey: .count)
+        }
         try root.encode(Timestamp.iso8601(startedAt), forKey: .startedAt)
         try root.encode(endedAt.map(Timestamp.iso8601), forKey: .endedAt)
         try root.encode(endedAt.map { ((($0 - startedAt) * 1000).rounded()) / 1000 }, forKey: .duration)
@@ -121,6 +127,10 @@ extension RunManifest: Codable {
         cost = RunCostRecord(json: try root.decodeIfPresent(JSONValue.self, forKey: .cost))
         cache = try root.decodeIfPresent(JSONValue.self, forKey: .cache)
         canaryOf = try inputs.decodeIfPresent(Int.self, forKey: .canaryOf)
+        wholeInputsSHA256 = try inputs.decodeIfPresent(String.self, forKey: .wholeSHA256)
+        if let part = try? root.nestedContainer(keyedBy: Keys.self, forKey: .shard) {
+            shard = Shard(index: try part.decode(Int.self, forKey: .index), count: try part.decode(Int.self, forKey: .count))
+        }
         let tool = try root.nestedContainer(keyedBy: Keys.self, forKey: .tool)
         toolVersion = try tool.decode(String.self, forKey: .version)
         let host = try? root.nestedContainer(keyedBy: Keys.self, forKey: .host)

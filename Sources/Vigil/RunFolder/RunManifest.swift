@@ -34,6 +34,11 @@ public struct RunManifest: Sendable {
     public var canary: Int?
     /// A canary's whole input set: how many items its projection is for.
     public var canaryOf: Int?
+    /// The shard of a sharded run this folder runs (nil: the whole run).
+    public var shard: Shard?
+    /// A shard's: the digest of the whole input set (every shard records the same; `vigil
+    /// merge` checks it).
+    public var wholeInputsSHA256: String?
     /// When the run started (seconds since 1970).
     public var startedAt: Double
     /// When it ended (nil while running).

@@ -31,6 +31,15 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "With --retry-failed: run even if the recorded run's pins have drifted (recorded in the new manifest).")
     var allowDrift = false
 
+    @Option(help: ArgumentHelp("Run one shard of the run: I/N (from 0), or auto (from Slurm, a Kubernetes Indexed Job or a CI matrix).", valueName: "I/N|auto"))
+    var shard: String?
+
+    @Option(help: ArgumentHelp("With --shard auto in a Kubernetes Indexed Job: how many shards (the Job's completions).", valueName: "n"))
+    var shards: Int?
+
+    @Option(name: .customLong("run-id"), help: ArgumentHelp("The run id the shards share (derived from SLURM_ARRAY_JOB_ID under Slurm).", valueName: "id"))
+    var runID: String?
+
     @OptionGroup var cacheFlags: CacheFlags
 
     @Flag(help: "No progress line, even if the job asks for one.")
@@ -44,6 +53,8 @@ struct RunCommand: AsyncParsableCommand {
         default: break
         }
         if allowDrift && retryFailed == nil { throw ValidationError("--allow-drift goes with --retry-failed") }
+        if shard == nil && (shards != nil || runID != nil) { throw ValidationError("--shards and --run-id go with --shard") }
+        if shard != nil && (canary != nil || retryFailed != nil) { throw ValidationError("--shard runs a part of a whole run; it does not go with --canary or --retry-failed") }
     }
 
     func run() async throws {
@@ -62,10 +73,21 @@ struct RunCommand: AsyncParsableCommand {
         }
         if !validation.diagnostics.isEmpty { Console.error(renderer.render(validation.diagnostics)) }
         let logger = RunSession.logger(for: spec)
-        let engine = try await CommandFailure.context("cannot start the run") {
-            try RunEngine(job: spec, setup: try await RunSetup.newRun(of: spec, canary: canary, wholeSet: count), options: cacheFlags.options(for: spec, logger: logger))
+        var part: (shard: Shard, runID: String)?
+        if let shard {
+            do {
+                part = (try Shard.resolve(shard, shards: shards), try Shard.sharedRunID(runID))
+            } catch {
+                throw CommandFailure("\(error)", .invalidJobOrUsage)
+            }
         }
-        Console.error("run \(engine.folder.runID): \(count) items" + (canary.map { " (canary: the first \(min($0, count)))" } ?? "") + " -> \(engine.folder.url.path)")
+        let engine = try await CommandFailure.context("cannot start the run") {
+            try RunEngine(
+                job: spec, setup: try await RunSetup.newRun(of: spec, canary: canary, wholeSet: count, shard: part),
+                options: cacheFlags.options(for: spec, logger: logger))
+        }
+        let what = part.map { "shard \($0.shard) of \(count) items: \(engine.manifestBase.inputCount) are its" } ?? "\(count) items"
+        Console.error("run \(engine.folder.runID): \(what)" + (canary.map { " (canary: the first \(min($0, count)))" } ?? "") + " -> \(engine.folder.url.path)")
         try await RunSession.execute(engine, spec: spec, quiet: quiet, stops: stops)
     }
 }
