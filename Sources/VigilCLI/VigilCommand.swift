@@ -10,7 +10,7 @@ struct VigilCommand: AsyncParsableCommand {
         commandName: "vigil",
         abstract: "Run long, expensive per-item jobs safely: refuse a wrong job up front, stop a failing run early, leave a reproducible manifest.",
         version: VigilVersion.current,
-        subcommands: [RunCommand.self, ResumeCommand.self, CancelCommand.self, EventsCommand.self, WatchCommand.self, ReportCommand.self, ServeCommand.self, CacheCommand.self, RerunCommand.self, DiffCommand.self, ValidateCommand.self, PinCommand.self, PlanCommand.self, SchemaCommand.self]
+        subcommands: [RunCommand.self, ResumeCommand.self, CancelCommand.self, EventsCommand.self, WatchCommand.self, ReportCommand.self, ServeCommand.self, CacheCommand.self, MergeCommand.self, RerunCommand.self, DiffCommand.self, ValidateCommand.self, PinCommand.self, PlanCommand.self, SchemaCommand.self]
     )
 
     /// Parses and runs, mapping a usage error to exit code 2 (the documented code for

@@ -114,6 +114,8 @@ public struct RunReplay: Sendable {
     /// When the process (re)started on the run: `run.started` and each `run.resumed`.
     public var starts: [Double] = []
     private var endedIDs = Set<String>()
+    /// `run.started` events read: more than one in a merged log of shards.
+    private var shardsStarted = 0
     /// Ended items whose answer came from the response cache.
     public var cached = 0
     /// Items started by the process now on the run and not ended yet.
@@ -147,24 +149,26 @@ public struct RunReplay: Sendable {
             run = event.run
             job = started.job
             provider = started.provider
-            total = started.total
+            // A merged log (`vigil merge`) holds one start per shard: the run covers them all.
+            shardsStarted += 1
+            total = shardsStarted == 1 ? started.total : total + started.total
             starts.append(event.time)
         case .runResumed(let resumed):
             run = event.run
-            total = resumed.counts.total
+            if shardsStarted <= 1 { total = resumed.counts.total }
             ending = nil
             // What the stopped process had in flight stays to do; it is not in flight now.
             itemsInFlight.removeAll()
             starts.append(event.time)
         case .runCompleted(let counts):
-            total = counts.total
-            ending = .completed
+            if shardsStarted <= 1 { total = counts.total }
+            end(.completed)
         case .runAborted(let verdict, _):
-            ending = .aborted(verdict.message)
+            end(.aborted(verdict.message))
         case .runFailed(let message, _):
-            ending = .failed(message)
+            end(.failed(message))
         case .runInterrupted(let reason, _):
-            ending = .interrupted(reason)
+            end(.interrupted(reason))
         case .itemCompleted(let report, _):
             end(report, succeeded: true, at: event.time)
         case .itemFailed(let report, let failure):
@@ -182,7 +186,7 @@ public struct RunReplay: Sendable {
             checks.append((event.time, check))
         case .progress(let progress):
             self.progress = progress
-            total = progress.counts.total
+            if shardsStarted <= 1 { total = progress.counts.total }
             maxCost = progress.maxCost ?? maxCost
             progressSpend = progress.spent ?? progressSpend
             inFlight.append((event.time, progress.inFlight))
@@ -199,6 +203,16 @@ public struct RunReplay: Sendable {
         case .checkpointSaved, .consumerFailed:
             break
         }
+    }
+
+    /// How the run ended; in a merged log, as its worst shard did.
+    private mutating func end(_ next: Ending) {
+        guard shardsStarted > 1, let current = ending else {
+            ending = next
+            return
+        }
+        let order = ["completed", "interrupted", "failed", "aborted"]
+        if (order.firstIndex(of: next.status) ?? 0) > (order.firstIndex(of: current.status) ?? 0) { ending = next }
     }
 
     @discardableResult

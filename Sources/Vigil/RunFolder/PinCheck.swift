@@ -117,6 +117,8 @@ public enum PinCheck {
         do {
             while let item = try current.next() {
                 if let only, !only.contains(item.id) { continue }
+                // A shard listed only its own items.
+                if let shard = run.manifest.shard, !shard.contains(item.id) { continue }
                 let now = InputsList.Entry(item, paths: paths)
                 if currentRest.isEmpty, let old = try recorded.next() {
                     if old.id == now.id {

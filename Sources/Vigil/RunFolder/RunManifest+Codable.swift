@@ -11,7 +11,7 @@ extension RunManifest: Codable {
         // Members of the nested objects.
         case name, version, os, manifest, path, sha256, copy, git, commit, dirty, count, list, canary, canaryOf = "canary_of"
         case total, completed, succeeded, failed, notRun = "not_run", promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
-        case cachedTokens = "cached_tokens", shard, index, wholeSHA256 = "whole_sha256"
+        case cachedTokens = "cached_tokens", shard, shards, index, wholeSHA256 = "whole_sha256"
         case at, repairedBytes = "repaired_bytes", recoveredItems = "recovered_items", budget
     }
 
@@ -54,6 +54,7 @@ extension RunManifest: Codable {
         try inputs.encode(canary, forKey: .canary)
         if let canaryOf { try inputs.encode(canaryOf, forKey: .canaryOf) }
         if let wholeInputsSHA256 { try inputs.encode(wholeInputsSHA256, forKey: .wholeSHA256) }
+        if !shards.isEmpty { try root.encode(shards, forKey: .shards) }
         if let shard {
             var part = root.nestedContainer(keyedBy: Keys.self, forKey: .shard)
             try part.encode(shard.index, forKey: .index)
@@ -128,6 +129,7 @@ extension RunManifest: Codable {
         cache = try root.decodeIfPresent(JSONValue.self, forKey: .cache)
         canaryOf = try inputs.decodeIfPresent(Int.self, forKey: .canaryOf)
         wholeInputsSHA256 = try inputs.decodeIfPresent(String.self, forKey: .wholeSHA256)
+        shards = try root.decodeIfPresent([JSONValue].self, forKey: .shards) ?? []
         if let part = try? root.nestedContainer(keyedBy: Keys.self, forKey: .shard) {
             shard = Shard(index: try part.decode(Int.self, forKey: .index), count: try part.decode(Int.self, forKey: .count))
         }

@@ -39,6 +39,8 @@ public struct RunManifest: Sendable {
     /// A shard's: the digest of the whole input set (every shard records the same; `vigil
     /// merge` checks it).
     public var wholeInputsSHA256: String?
+    /// A merged run's shards (`vigil merge`): each one's shard, folder, status, counts, verdict.
+    public var shards: [JSONValue] = []
     /// When the run started (seconds since 1970).
     public var startedAt: Double
     /// When it ended (nil while running).
