@@ -87,7 +87,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
-            exclude: ["Schemas/crosscheck_corpus.py", "Fixtures", "Browser/browse.py"],
+            exclude: ["Schemas/crosscheck_corpus.py", "Fixtures", "Browser/browse.py", "Slurm/slurm-up.sh", "Slurm/slurm-down.sh"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -24,6 +24,10 @@ public enum RunLocator {
             url = url.deletingLastPathComponent()
         }
         guard isRunFolder(url) else {
+            if let shard = ShardMerge.shardFolders(of: url).first {
+                throw NotARun(
+                    description: "\(path) is a sharded run that is not merged yet: give one shard (\(shard.path)), or merge them first (vigil merge \(path))")
+            }
             throw NotARun(description: "\(path) is not a run folder (it has no events.jsonl or manifest.json); give runs/<name>/<run-id> or a job file")
         }
         return RunFolder(url: url, runID: url.lastPathComponent)

@@ -35,22 +35,25 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let router = Router()
         router.get("/") { _, _ in Self.html(RunIndexPage.html(root: root)) }
-        router.get("/runs/:job/:run/") { _, context in
-            let folder = try Self.runFolder(root, context)
-            var page = try RunReportPage(run: RunReportPage.Run(RecordedRun(at: folder.path)), location: folder.appendingPathComponent("report.html"))
-            page.headExtra = RunIndexPage.liveScript
-            return Self.html(page.html().replacingOccurrences(of: "<body><main>", with: "<body><p id=\"live\" class=\"muted\">live</p><main>"))
-        }
-        router.get("/runs/:job/:run/report") { _, context in
-            let folder = try Self.runFolder(root, context)
-            return Self.html(try RunReportPage(run: RunReportPage.Run(RecordedRun(at: folder.path)), location: folder.appendingPathComponent("report.html")).html())
-        }
-        router.get("/runs/:job/:run/events") { _, context in
-            let folder = try Self.runFolder(root, context)
-            var headers = HTTPFields()
-            headers[.contentType] = "text/event-stream"
-            headers[.cacheControl] = "no-cache"
-            return Response(status: .ok, headers: headers, body: ResponseBody { writer in try await Self.stream(folder, into: &writer) })
+        // A run is `<job>/<run-id>`, or one shard of a sharded run not merged yet.
+        for prefix in ["/runs/:job/:run", "/runs/:job/:run/:shard"] {
+            router.get("\(prefix)/") { _, context in
+                let folder = try Self.runFolder(root, context)
+                var page = try RunReportPage(run: RunReportPage.Run(RecordedRun(at: folder.path)), location: folder.appendingPathComponent("report.html"))
+                page.headExtra = RunIndexPage.liveScript
+                return Self.html(page.html().replacingOccurrences(of: "<body><main>", with: "<body><p id=\"live\" class=\"muted\">live</p><main>"))
+            }
+            router.get("\(prefix)/report") { _, context in
+                let folder = try Self.runFolder(root, context)
+                return Self.html(try RunReportPage(run: RunReportPage.Run(RecordedRun(at: folder.path)), location: folder.appendingPathComponent("report.html")).html())
+            }
+            router.get("\(prefix)/events") { _, context in
+                let folder = try Self.runFolder(root, context)
+                var headers = HTTPFields()
+                headers[.contentType] = "text/event-stream"
+                headers[.cacheControl] = "no-cache"
+                return Response(status: .ok, headers: headers, body: ResponseBody { writer in try await Self.stream(folder, into: &writer) })
+            }
         }
         var logger = Logger(label: "vigil.serve")
         logger.logLevel = .warning
@@ -74,10 +77,10 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// The run folder a request names: `<job>/<run-id>` under the served folder, nothing else.
     static func runFolder(_ root: URL, _ context: some RequestContext) throws -> URL {
-        let job = try context.parameters.require("job")
-        let run = try context.parameters.require("run")
-        guard let entry = RunIndexPage.runs(under: root).first(where: { $0.path == job + "/" + run }) else {
-            throw HTTPError(.notFound, message: "no run \(job)/\(run) under \(root.path)")
+        let path = try [context.parameters.require("job"), context.parameters.require("run")] + [context.parameters.get("shard")].compactMap { $0 }
+        let name = path.joined(separator: "/")
+        guard let entry = RunIndexPage.runs(under: root).first(where: { $0.path == name }) else {
+            throw HTTPError(.notFound, message: "no run \(name) under \(root.path)")
         }
         return entry.folder
     }

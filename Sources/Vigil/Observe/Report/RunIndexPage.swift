@@ -26,8 +26,16 @@ public enum RunIndexPage {
                 entries.append(Entry(path: name, folder: first))
                 continue
             }
-            for run in children(first) where RunLocator.isRunFolder(first.appendingPathComponent(run)) {
-                entries.append(Entry(path: name + "/" + run, folder: first.appendingPathComponent(run)))
+            for run in children(first) {
+                let folder = first.appendingPathComponent(run)
+                if RunLocator.isRunFolder(folder) {
+                    entries.append(Entry(path: name + "/" + run, folder: folder))
+                } else {
+                    // A sharded run not merged yet: each shard is a run of its own here.
+                    for shard in ShardMerge.shardFolders(of: folder) where RunLocator.isRunFolder(shard) {
+                        entries.append(Entry(path: name + "/" + run + "/" + shard.lastPathComponent, folder: shard))
+                    }
+                }
             }
         }
         return entries.sorted { ($0.folder.lastPathComponent, $0.path) > ($1.folder.lastPathComponent, $1.path) }
