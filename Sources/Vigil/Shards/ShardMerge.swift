@@ -58,7 +58,7 @@ public enum ShardMerge {
             if shard.manifest.shard?.count != count { problems.append("\(name): it is a shard of \(shard.manifest.shard?.count ?? 0), the others of \(count)") }
             if let holder = RunLock.holder(of: shard.folder.url) {
                 problems.append("\(name) is still running (process \(holder)); wait for it to end")
-            } else if shard.manifest.status == RunStatus.running.rawValue || shard.manifest.status == RunStatus.interrupted.rawValue {
+            } else if shard.manifest.status == "running" || shard.manifest.status == "interrupted" {
                 problems.append("\(name) did not end (\(shard.manifest.status)): continue it with vigil resume \(shard.folder.url.path)")
             }
         }
@@ -132,7 +132,7 @@ public enum ShardMerge {
                 }
             }
             // An aborted shard left the rest of its items unsent, as an aborted run does.
-            if !notEnded.isEmpty && shard.manifest.status != RunStatus.aborted.rawValue {
+            if !notEnded.isEmpty && shard.manifest.status != "aborted" {
                 problems.append(
                     "\(notEnded.count) items of \(name) did not end (" + notEnded.prefix(5).joined(separator: ", ") + (notEnded.count > 5 ? ", ..." : "")
                         + "): continue it with vigil resume \(shard.folder.url.path)")
@@ -184,7 +184,7 @@ public enum ShardMerge {
             return sum
         }
         // The run ended as its worst shard did; an aborted shard's verdict names it.
-        let order = [RunStatus.aborted, .failed, .interrupted, .completed].map(\.rawValue)
+        let order = ["aborted", "failed", "interrupted", "completed"]
         let worst = manifests.min { (order.firstIndex(of: $0.status) ?? 9) < (order.firstIndex(of: $1.status) ?? 9) }!
         manifest.status = worst.status
         manifest.verdict = zip(shards, manifests).first { $0.1.status == worst.status && $0.1.verdict != nil }.map { "shard \($0.1.shard?.description ?? "?"): \($0.1.verdict!)" }
