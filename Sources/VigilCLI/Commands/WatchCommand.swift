@@ -26,28 +26,41 @@ struct WatchCommand: AsyncParsableCommand {
     var interval = 5.0
 
     func run() async throws {
-        let folder: RunFolder
-        do {
-            folder = try RunLocator.folder(run)
-        } catch {
-            throw CommandFailure("\(error)", .invalidJobOrUsage)
-        }
-        let isTerminal = isatty(STDOUT_FILENO) == 1
-        var tail = EventLogTail(url: folder.events)
-        var replay = RunReplay()
-        var drawn = 0
-        var lastPlain = 0.0
-        var lastSequence = -1
-        let path = RunReport.shellQuoted(folder.url.path)
-        while true {
-            let holder = RunLock.holder(of: folder.url)
+        // A run folder, or the folder of a sharded run not merged yet: its shards are
+        // followed together, as one run.
+        let folders: [URL]
+        let shards = ShardMerge.shardFolders(of: URL(fileURLWithPath: run).standardizedFileURL)
+        if !shards.isEmpty && !FileManager.default.fileExists(atPath: URL(fileURLWithPath: run).appendingPathComponent("events.jsonl").path) {
+            folders = shards
+        } else {
             do {
-                for event in try tail.read() { replay.apply(event) }
+                folders = [try RunLocator.folder(run).url]
             } catch {
                 throw CommandFailure("\(error)", .invalidJobOrUsage)
             }
-            let liveness: WatchView.Liveness = holder.map { .running(pid: $0) } ?? (replay.ending != nil ? .ended : .crashed)
-            let lines = WatchView.lines(replay, liveness: liveness, folder: path)
+        }
+        let isTerminal = isatty(STDOUT_FILENO) == 1
+        var tails = folders.map { EventLogTail(url: $0.appendingPathComponent("events.jsonl")) }
+        var replay = RunReplay()
+        var ended = Set<Int>()
+        var drawn = 0
+        var lastPlain = 0.0
+        var lastSequence = -1
+        while true {
+            let holder = folders.lazy.compactMap { RunLock.holder(of: $0) }.first
+            do {
+                for index in tails.indices {
+                    for event in try tails[index].read() {
+                        replay.apply(event)
+                        if event.kind.endsRun { ended.insert(index) } else if case .runResumed = event.kind { ended.remove(index) }
+                    }
+                }
+            } catch {
+                throw CommandFailure("\(error)", .invalidJobOrUsage)
+            }
+            let crashed = folders.indices.first { !ended.contains($0) }
+            let liveness: WatchView.Liveness = holder.map { .running(pid: $0) } ?? (crashed == nil ? .ended : .crashed)
+            let lines = WatchView.lines(replay, liveness: liveness, folder: RunReport.shellQuoted(folders[crashed ?? 0].path))
             let now = Timestamp.now()
             let final = holder == nil
             if isTerminal {

@@ -59,6 +59,12 @@ import Vigil
             listed += ids
         }
         #expect(listed.count == 60 && Set(listed).count == 60)
+        // Before the merge, watch follows the shards as one run; report says to merge first.
+        let watch = try TestEnvironment.run(TestEnvironment.vigil, ["watch", run.path])
+        #expect(watch.status == 0, "\(watch.standardError)")
+        #expect(watch.standardOutput.contains("[60/60] 100%") && watch.standardOutput.contains("COMPLETED"))
+        let report = try TestEnvironment.run(TestEnvironment.vigil, ["report", run.path])
+        #expect(report.status == 2 && report.standardError.contains("is a sharded run that is not merged yet"))
         try Self.expectMergedOnce(run, items: 60)
         // A second start of a shard that ran is refused (resume it instead).
         let again = try TestEnvironment.run(TestEnvironment.vigil, ["run", job.path, "--shard", "auto"], environment: Self.slurm(2))
