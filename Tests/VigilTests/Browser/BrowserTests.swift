@@ -67,11 +67,7 @@ struct BrowserTests {
         while !line.contains("\n") { line += String(decoding: handle.availableData, as: UTF8.self) }
         let address = try #require(line.split(separator: " ").first { $0.hasPrefix("http://127.0.0.1:") }).trimmingCharacters(in: .whitespaces)
 
-        let run = Process()
-        run.executableURL = TestEnvironment.vigil
-        run.arguments = ["run", job.path, "--quiet"]
-        run.standardError = FileHandle.nullDevice
-        try run.run()
+        let run = try TestEnvironment.start(["run", job.path, "--quiet"])
         defer { if run.isRunning { kill(run.processIdentifier, SIGKILL) } }
         var folder: String?
         while folder == nil {

@@ -23,13 +23,7 @@ import Vigil
         // The batch stays in progress until the kill, however slowly this test is scheduled.
         server.hold(true)
         let job = try BatchRunTests.job(server, items: 12, canary: 2, batch: "{ poll_interval: 100ms }")
-        let process = Process()
-        process.executableURL = TestEnvironment.vigil
-        process.arguments = ["run", job.path, "--quiet"]
-        process.environment = ProcessInfo.processInfo.environment.merging(Self.environment) { $1 }
-        process.standardError = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        let process = try TestEnvironment.start(["run", job.path, "--quiet"], environment: Self.environment)
         var folder: URL?
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline && process.isRunning {

@@ -80,11 +80,7 @@ import Vigil
 
     @Test func watchFollowsARunToItsEndInPlainLinesAndInATerminal() async throws {
         let job = try Self.slowJob(items: 80)
-        let run = Process()
-        run.executableURL = TestEnvironment.vigil
-        run.arguments = ["run", job.path, "--quiet"]
-        run.standardError = FileHandle.nullDevice
-        try run.run()
+        let run = try TestEnvironment.start(["run", job.path, "--quiet"])
         defer { if run.isRunning { kill(run.processIdentifier, SIGKILL) } }
         // The job file names its newest run; watched as plain lines (not a terminal).
         while Self.folder(of: job) == nil { try await Task.sleep(for: .milliseconds(20)) }
@@ -103,11 +99,7 @@ import Vigil
 
     @Test func aRunKilledAndResumedSummarizesAsItsManifestAndWatchSaysWhenItCrashed() async throws {
         let job = try Self.slowJob(items: 60)
-        let run = Process()
-        run.executableURL = TestEnvironment.vigil
-        run.arguments = ["run", job.path, "--quiet"]
-        run.standardError = FileHandle.nullDevice
-        try run.run()
+        let run = try TestEnvironment.start(["run", job.path, "--quiet"])
         // Killed once some items have ended.
         while true {
             if let folder = Self.folder(of: job), let log = try? String(contentsOf: folder.appendingPathComponent("events.jsonl"), encoding: .utf8),

@@ -12,13 +12,7 @@ import Vigil
 
     /// Starts `vigil run JOB --shard auto` as task `index` of a 4-task array.
     static func startShard(_ job: TemporaryJob, _ index: Int) throws -> Process {
-        let process = Process()
-        process.executableURL = TestEnvironment.vigil
-        process.arguments = ["run", job.path, "--shard", "auto", "--quiet"]
-        process.environment = ProcessInfo.processInfo.environment.merging(Self.slurm(index)) { $1 }
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
+        try TestEnvironment.start(["run", job.path, "--shard", "auto", "--quiet"], environment: Self.slurm(index))
     }
 
     static func lines(_ url: URL) throws -> [JSONValue] {
@@ -107,7 +101,7 @@ import Vigil
 
     @Test func aShardKilledAndResumedMergesExactlyOnce() async throws {
         let job = try TemporaryJob(
-            items: 80, extractor: TemporaryJob.extractor("time.sleep(0.02)\nanswer = {\"n\": n}", persistent: true), mode: "persistent", concurrency: 2)
+            items: 80, extractor: TemporaryJob.extractor("time.sleep(0.15)\nanswer = {\"n\": n}", persistent: true), mode: "persistent", concurrency: 2)
         let processes = try (0..<4).map { try Self.startShard(job, $0) }
         let run = job.folder.appendingPathComponent("runs/test-job/slurm-777")
         // Shard 1 is killed once some of its items ended.
@@ -117,6 +111,7 @@ import Vigil
         }
         kill(processes[1].processIdentifier, SIGKILL)
         for process in processes { process.waitUntilExit() }
+        try #require(processes[1].terminationReason == .uncaughtSignal, "shard 1 ended before it was killed")
         let refused = try TestEnvironment.run(TestEnvironment.vigil, ["merge", run.path])
         #expect(refused.status == 2)
         #expect(refused.standardError.contains("shard-1-of-4 did not end (running): continue it with vigil resume"))

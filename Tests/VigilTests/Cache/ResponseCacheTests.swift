@@ -102,15 +102,7 @@ import Vigil
         let server = try Self.server()
         defer { server.shutdown() }
         let job = try Self.job(server, items: 40)
-        let processes = try (0..<2).map { _ -> Process in
-            let process = Process()
-            process.executableURL = TestEnvironment.vigil
-            process.arguments = ["run", job.path, "--quiet"]
-            process.environment = ProcessInfo.processInfo.environment.merging(Self.environment) { $1 }
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            return process
-        }
+        let processes = try (0..<2).map { _ in try TestEnvironment.start(["run", job.path, "--quiet"], environment: Self.environment) }
         for process in processes {
             process.waitUntilExit()
             #expect(process.terminationStatus == 0)
@@ -126,12 +118,7 @@ import Vigil
         let server = try LoopbackOpenAIServer { _, body in .completion("{\"n\": \(OpenAIProviderTests.itemNumber(body))}", usage: ["prompt_tokens": 10, "completion_tokens": 2], delay: 0.005) }
         defer { server.shutdown() }
         let job = try Self.job(server, items: 400)
-        let process = Process()
-        process.executableURL = TestEnvironment.vigil
-        process.arguments = ["run", job.path, "--quiet"]
-        process.environment = ProcessInfo.processInfo.environment.merging(Self.environment) { $1 }
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try TestEnvironment.start(["run", job.path, "--quiet"], environment: Self.environment)
         while server.requests.count < 100 { try await Task.sleep(for: .milliseconds(5)) }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()

@@ -44,6 +44,19 @@ enum TestEnvironment {
         return runs.appendingPathComponent(name)
     }
 
+    /// Starts `vigil` with `arguments` (and `environment` over this process's), its output
+    /// discarded; the caller waits for it or kills it.
+    static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Process {
+        let process = Process()
+        process.executableURL = vigil
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     struct Outcome {
         var status: Int32
         var standardOutput: String
