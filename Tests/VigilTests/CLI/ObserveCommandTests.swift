@@ -71,30 +71,49 @@ import Vigil
         #expect(watch.standardOutput.contains("2 × schema: the answer does not match the success schema"))
     }
 
-    /// A run slow enough to watch: each item takes about 40 ms.
+    /// A run slow enough to watch, or to kill before it ends, on a loaded machine: each item
+    /// takes about 100 ms, two at a time.
     static func slowJob(items: Int) throws -> TemporaryJob {
         try TemporaryJob(
-            items: items, extractor: TemporaryJob.extractor("time.sleep(0.04)\nanswer = {\"n\": 0 if n % 7 == 0 else n}", persistent: true), mode: "persistent",
+            items: items, extractor: TemporaryJob.extractor("time.sleep(0.1)\nanswer = {\"n\": 0 if n % 7 == 0 else n}", persistent: true), mode: "persistent",
             concurrency: 2)
     }
 
     @Test func watchFollowsARunToItsEndInPlainLinesAndInATerminal() async throws {
-        let job = try Self.slowJob(items: 80)
+        // The items wait for a file the test makes once watch is following the run: a
+        // loaded machine cannot finish the run before watch has seen it going.
+        let job = try TemporaryJob(
+            items: 60,
+            extractor: TemporaryJob.extractor("while not os.path.exists(\"release\"): time.sleep(0.02)\nanswer = {\"n\": 0 if n % 7 == 0 else n}", persistent: true),
+            mode: "persistent", concurrency: 2)
+        try "import os\n".appending(try String(contentsOf: job.folder.appendingPathComponent("extract.py"), encoding: .utf8))
+            .write(to: job.folder.appendingPathComponent("extract.py"), atomically: true, encoding: .utf8)
         let run = try TestEnvironment.start(["run", job.path, "--quiet"])
         defer { if run.isRunning { kill(run.processIdentifier, SIGKILL) } }
-        // The job file names its newest run; watched as plain lines (not a terminal).
         while Self.folder(of: job) == nil { try await Task.sleep(for: .milliseconds(20)) }
-        let plain = try TestEnvironment.run(TestEnvironment.vigil, ["watch", job.path, "--interval", "0.3"])
+        // The job file names its newest run; watched as plain lines (not a terminal).
+        let watch = Process()
+        watch.executableURL = TestEnvironment.vigil
+        watch.arguments = ["watch", job.path, "--interval", "0.3"]
+        let output = Pipe()
+        watch.standardOutput = output
+        try watch.run()
+        var seen = ""
+        while !seen.contains("running (process \(run.processIdentifier))") {
+            seen += String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        }
+        try Data().write(to: job.folder.appendingPathComponent("release"))
+        seen += String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        watch.waitUntilExit()
         run.waitUntilExit()
-        #expect(plain.status == run.terminationStatus)
-        #expect(plain.standardOutput.contains("running (process \(run.processIdentifier))"))
-        #expect(plain.standardOutput.contains("· COMPLETED"))
-        #expect(plain.standardOutput.contains("[80/80] 100%"))
-        #expect(!plain.standardOutput.contains("\u{1B}["))
+        #expect(watch.terminationStatus == run.terminationStatus)
+        #expect(seen.contains("· COMPLETED"))
+        #expect(seen.contains("[60/60] 100%"))
+        #expect(!seen.contains("\u{1B}["))
         // In a pseudo-terminal (script(1)), the view is redrawn in place.
         let terminal = try TestEnvironment.run(URL(fileURLWithPath: "/usr/bin/script"), ["-qec", "\(TestEnvironment.vigil.path) watch \(try #require(Self.folder(of: job)).path)", "/dev/null"])
         #expect(terminal.status == 0)
-        #expect(terminal.standardOutput.contains("\r\u{1B}[K[80/80] 100%"))
+        #expect(terminal.standardOutput.contains("\r\u{1B}[K[60/60] 100%"))
     }
 
     @Test func aRunKilledAndResumedSummarizesAsItsManifestAndWatchSaysWhenItCrashed() async throws {
@@ -111,6 +130,7 @@ import Vigil
         }
         kill(run.processIdentifier, SIGKILL)
         run.waitUntilExit()
+        try #require(run.terminationReason == .uncaughtSignal, "the run ended before it was killed")
         let folder = try #require(Self.folder(of: job))
         let crashed = try TestEnvironment.run(TestEnvironment.vigil, ["watch", folder.path])
         #expect(crashed.status == 4)

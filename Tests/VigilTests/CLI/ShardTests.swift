@@ -100,18 +100,30 @@ import Vigil
     }
 
     @Test func aShardKilledAndResumedMergesExactlyOnce() async throws {
-        let job = try TemporaryJob(
-            items: 80, extractor: TemporaryJob.extractor("time.sleep(0.15)\nanswer = {\"n\": n}", persistent: true), mode: "persistent", concurrency: 2)
+        // Shard 1's first three items end; the rest wait while the file "hold" exists, so
+        // the kill lands mid-run however loaded the machine is.
+        let extractor = TemporaryJob.extractor(
+            """
+            import hashlib, os
+            def shard(i): return int.from_bytes(hashlib.sha256(i.encode()).digest()[:8], "big") % 4
+            mine = [k for k in range(1, 81) if shard("items/item-%03d.txt" % k) == 1]
+            while n in mine[3:] and os.path.exists("hold"): time.sleep(0.02)
+            answer = {"n": n}
+            """, persistent: true)
+        let job = try TemporaryJob(items: 80, extractor: extractor, mode: "persistent", concurrency: 2)
+        let hold = job.folder.appendingPathComponent("hold")
+        try Data().write(to: hold)
         let processes = try (0..<4).map { try Self.startShard(job, $0) }
         let run = job.folder.appendingPathComponent("runs/test-job/slurm-777")
-        // Shard 1 is killed once some of its items ended.
         let events = run.appendingPathComponent("shard-1-of-4/events.jsonl")
         while ((try? String(contentsOf: events, encoding: .utf8))?.components(separatedBy: "item.completed").count ?? 0) < 4 {
             try await Task.sleep(for: .milliseconds(10))
         }
         kill(processes[1].processIdentifier, SIGKILL)
+        processes[1].waitUntilExit()
+        try FileManager.default.removeItem(at: hold)
         for process in processes { process.waitUntilExit() }
-        try #require(processes[1].terminationReason == .uncaughtSignal, "shard 1 ended before it was killed")
+        #expect(processes[1].terminationReason == .uncaughtSignal)
         let refused = try TestEnvironment.run(TestEnvironment.vigil, ["merge", run.path])
         #expect(refused.status == 2)
         #expect(refused.standardError.contains("shard-1-of-4 did not end (running): continue it with vigil resume"))

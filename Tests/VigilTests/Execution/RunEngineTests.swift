@@ -85,7 +85,7 @@ import Vigil
 
     @Test func aSlowProgramTimesOut() async throws {
         let job = try TemporaryJob(items: 1, extractor: "import time\ntime.sleep(30)\n", thresholds: "")
-        try String(contentsOfFile: job.path, encoding: .utf8).replacing("timeout: 10s", with: "timeout: 300ms").write(toFile: job.path, atomically: true, encoding: .utf8)
+        try String(contentsOfFile: job.path, encoding: .utf8).replacing("timeout: 60s", with: "timeout: 300ms").write(toFile: job.path, atomically: true, encoding: .utf8)
         let engine = try await job.engine()
         let clock = ContinuousClock()
         let start = clock.now

@@ -30,13 +30,18 @@ import Vigil
         let start = Date()
         let events = engine.events()
         let watcher = Task { () -> (ThresholdCheck, TimeInterval)? in
+            var warning: (ThresholdCheck, TimeInterval)?
+            var opened = false
             for await event in events {
-                if case .validationWarning(let check) = event.kind, check.check == "stall" { return (check, Date().timeIntervalSince(start)) }
+                if case .validationWarning(let check) = event.kind, check.check == "stall" { warning = (check, Date().timeIntervalSince(start)) }
+                if case .breakerOpened = event.kind { opened = true }
+                if opened, let warning { return warning }
             }
-            return nil
+            return warning
         }
         let stopper = Task {
-            // The run is stopped once the warning came (it would wait an hour), or after 30 s.
+            // The run is stopped once the breaker opened and the warning came (it would wait
+            // an hour), or after 30 s.
             _ = await watcher.value
             engine.requestStop(reason: "stopped by the test")
         }

@@ -50,7 +50,7 @@ struct TemporaryJob {
             name: test-job
             inputs:
               - glob: items/*.txt
-            \(model ?? "model:\n  provider: command\n  command: [python3, extract.py]\n  mode: \(mode)\n  timeout: 10s")
+            \(model ?? "model:\n  provider: command\n  command: [python3, extract.py]\n  mode: \(mode)\n  timeout: 60s")
             prompt:
               file: prompt.md
               sha256: \(digest)
