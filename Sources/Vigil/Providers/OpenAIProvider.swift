@@ -138,8 +138,10 @@ public struct OpenAIProvider: ModelProvider {
         let response: HTTPClientResponse
         let bytes: ByteBuffer
         do {
-            response = try await client.execute(http, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000))
-            bytes = try await response.body.collect(upTo: 32 << 20)
+            (response, bytes) = try await Self.within(timeout) { [client, timeout, http] in
+                let response = try await client.execute(http, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000))
+                return (response, try await response.body.collect(upTo: 32 << 20))
+            }
         } catch {
             throw Self.classify(error, timeout: timeout)
         }
@@ -214,6 +216,26 @@ public struct OpenAIProvider: ModelProvider {
             let message = json["error"]?["message"]?.stringValue ?? json["error"]?.stringValue
         else { return "" }
         return ": " + String(message.prefix(300))
+    }
+
+    /// Runs `exchange` (the request and the whole answer's body) and gives up soon after
+    /// `timeout`, cancelling it. The client's own deadline was seen not to fire on a loaded
+    /// machine (an answer 8 s late was taken under a 1 s timeout), and it does not cover the
+    /// body: this bound holds whatever the client does.
+    static func within<T: Sendable>(_ timeout: Duration, _ exchange: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await exchange() }
+            group.addTask {
+                // Well after the client's own deadline (by half the timeout, at least 1 s):
+                // when the client keeps it, its error, which says whether anything was sent
+                // (a refused connection bills nothing), comes first.
+                try await Task.sleep(for: timeout + max(.seconds(1), timeout / 2))
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let value = first else { throw HTTPClientError.deadlineExceeded }
+            return value
+        }
     }
 
     static func classify(_ error: any Error, timeout: Duration) -> ItemFailure {

@@ -16,6 +16,8 @@ final class LoopbackOpenAIServer: Sendable {
         case status(Int, headers: [(String, String)] = [], body: String = "{}")
         /// 200 after a delay.
         case slow(TimeInterval, String)
+        /// 200 and its headers at once, the body after a delay (a model that stalls mid-answer).
+        case slowBody(TimeInterval, String)
         /// The connection is closed without an answer (a reset).
         case reset
         /// 200 with a body that is not JSON.
@@ -105,6 +107,17 @@ final class LoopbackOpenAIServer: Sendable {
                 context.eventLoop.scheduleTask(in: .milliseconds(Int64(delay * 1000))) {
                     let (handler, context) = loopBound.value
                     handler.send(200, [], LoopbackOpenAIServer.completion(content), context: context)
+                }
+            case .slowBody(let delay, let content):
+                let body = Array(LoopbackOpenAIServer.completion(content).utf8)
+                var headers = HTTPHeaders([("Content-Type", "application/json"), ("Content-Length", String(body.count))])
+                headers.add(name: "X-Slow", value: "body")
+                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+                let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                context.eventLoop.scheduleTask(in: .milliseconds(Int64(delay * 1000))) {
+                    let (handler, context) = loopBound.value
+                    context.write(handler.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: body)))), promise: nil)
+                    context.writeAndFlush(handler.wrapOutboundOut(.end(nil)), promise: nil)
                 }
             case .reset:
                 context.close(promise: nil)
