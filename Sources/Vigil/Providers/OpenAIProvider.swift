@@ -138,9 +138,15 @@ public struct OpenAIProvider: ModelProvider {
         let response: HTTPClientResponse
         let bytes: ByteBuffer
         do {
-            (response, bytes) = try await Self.within(timeout) { [client, timeout, http] in
+            // The client keeps the deadline up to the answer's headers (its error says whether
+            // anything was sent: a refused connection bills nothing); the body is bounded by
+            // what is left of it; and the whole by a safety net well past it, for a client
+            // whose timer a loaded machine made late.
+            let deadline = ContinuousClock.now + timeout
+            (response, bytes) = try await Self.within(timeout + max(.seconds(5), timeout)) { [client, timeout, http] in
                 let response = try await client.execute(http, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000))
-                return (response, try await response.body.collect(upTo: 32 << 20))
+                let body = try await Self.within(max(deadline - ContinuousClock.now, .milliseconds(100))) { try await response.body.collect(upTo: 32 << 20) }
+                return (response, body)
             }
         } catch {
             throw Self.classify(error, timeout: timeout)
@@ -218,18 +224,14 @@ public struct OpenAIProvider: ModelProvider {
         return ": " + String(message.prefix(300))
     }
 
-    /// Runs `exchange` (the request and the whole answer's body) and gives up soon after
-    /// `timeout`, cancelling it. The client's own deadline was seen not to fire on a loaded
-    /// machine (an answer 8 s late was taken under a 1 s timeout), and it does not cover the
-    /// body: this bound holds whatever the client does.
-    static func within<T: Sendable>(_ timeout: Duration, _ exchange: @escaping @Sendable () async throws -> T) async throws -> T {
+    /// Runs `exchange` and gives up after `bound`, cancelling it (as the client's
+    /// `deadlineExceeded`). The client's own deadline does not cover an answer's body, and
+    /// on a loaded machine it let an answer 8 s late through a 1 s timeout.
+    static func within<T: Sendable>(_ bound: Duration, _ exchange: @escaping @Sendable () async throws -> T) async throws -> T {
         try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { try await exchange() }
             group.addTask {
-                // Well after the client's own deadline (by half the timeout, at least 1 s):
-                // when the client keeps it, its error, which says whether anything was sent
-                // (a refused connection bills nothing), comes first.
-                try await Task.sleep(for: timeout + max(.seconds(1), timeout / 2))
+                try await Task.sleep(for: bound)
                 return nil
             }
             defer { group.cancelAll() }
