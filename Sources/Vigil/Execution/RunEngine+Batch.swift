@@ -57,10 +57,7 @@ extension RunEngine {
 
     /// Waits `seconds`, or less when a stop is requested.
     func sleepUnlessStopped(seconds: Double) async {
-        let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
-        while ContinuousClock.now < deadline, stopReason == nil {
-            try? await Task.sleep(for: min(.milliseconds(100), deadline - ContinuousClock.now))
-        }
+        try? await stopRequest.sleep(for: .milliseconds(Int64(seconds * 1000)))
     }
 
     /// The endpoint's batch API, when the job asks for it.

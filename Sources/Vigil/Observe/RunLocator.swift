@@ -40,8 +40,9 @@ public enum RunLocator {
 
     /// The newest run of the job at `url` (run ids sort by start time).
     static func newestRun(ofJob url: URL, as path: String) throws(NotARun) -> RunFolder {
-        let validation = JobLoader(purpose: .validate).load(url.path)
-        let document = validation.source?.json
+        // Only its name and output folder are needed: the YAML, not a validation that
+        // would list every input.
+        let document = try? YAMLLoader(maximumFileSize: 1 << 20).load(contentsOf: url.path).json
         guard let name = document?["name"]?.stringValue else {
             throw NotARun(description: "\(path) is not a job file Vigil can read (no name); give a run folder or a job file")
         }
