@@ -224,9 +224,12 @@ public struct OpenAIProvider: ModelProvider {
         return ": " + String(message.prefix(300))
     }
 
-    /// Runs `exchange` and gives up after `bound`, cancelling it (as the client's
-    /// `deadlineExceeded`). The client's own deadline does not cover an answer's body, and
-    /// on a loaded machine it let an answer 8 s late through a 1 s timeout.
+    /// Runs `exchange` and gives up after `bound`, cancelling it. The client's own deadline
+    /// does not cover an answer's body, and on a loaded machine it let an answer 8 s late
+    /// through a 1 s timeout. When the bound passes, the cancelled exchange's own error is
+    /// what is thrown: a request still waiting for a connection fails with the reason it has
+    /// none (a refused connection: nothing was sent, nothing billed); one that was under way
+    /// is the client's `deadlineExceeded` (it may have been billed).
     static func within<T: Sendable>(_ bound: Duration, _ exchange: @escaping @Sendable () async throws -> T) async throws -> T {
         try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { try await exchange() }
@@ -235,15 +238,23 @@ public struct OpenAIProvider: ModelProvider {
                 return nil
             }
             defer { group.cancelAll() }
-            guard let first = try await group.next(), let value = first else { throw HTTPClientError.deadlineExceeded }
-            return value
+            if let value = try await group.next() ?? nil { return value }
+            group.cancelAll()
+            do {
+                if let value = try await group.next() ?? nil { return value }
+            } catch let error as HTTPClientError where error == .cancelled {
+                throw HTTPClientError.deadlineExceeded
+            } catch is CancellationError {
+                throw HTTPClientError.deadlineExceeded
+            }
+            throw HTTPClientError.deadlineExceeded
         }
     }
 
     static func classify(_ error: any Error, timeout: Duration) -> ItemFailure {
         if let error = error as? HTTPClientError {
             switch error {
-            case .connectTimeout:
+            case .connectTimeout, .getConnectionFromPoolTimeout:
                 return ItemFailure(.timeout, "cannot connect to the endpoint: the connection timed out", mayBeBilled: false)
             case .deadlineExceeded, .readTimeout, .writeTimeout:
                 return ItemFailure(.timeout, "no answer from the endpoint within \(timeout)")

@@ -62,17 +62,15 @@ struct BrowserTests {
         server.standardError = serverErrors
         try server.run()
         defer { kill(server.processIdentifier, SIGKILL) }
-        var line = ""
-        let handle = serverErrors.fileHandleForReading
-        while !line.contains("\n") { line += String(decoding: handle.availableData, as: UTF8.self) }
+        let line = try Waiting.read(serverErrors.fileHandleForReading, until: "\n", within: 60)
         let address = try #require(line.split(separator: " ").first { $0.hasPrefix("http://127.0.0.1:") }).trimmingCharacters(in: .whitespaces)
 
         let run = try TestEnvironment.start(["run", job.path, "--quiet"])
         defer { if run.isRunning { kill(run.processIdentifier, SIGKILL) } }
         var folder: String?
-        while folder == nil {
+        try await Waiting.until("the run's folder") {
             folder = (try? FileManager.default.contentsOfDirectory(atPath: runs.appendingPathComponent("test-job").path))?.first { !$0.hasPrefix(".") }
-            try await Task.sleep(for: .milliseconds(20))
+            return folder != nil
         }
         let index = try Self.browse(address, ["--eval", ##"runs=document.querySelectorAll("#runs tr").length"##, "--eval", "text=document.body.innerText"])
         #expect(index["values"]?["runs"] == 2)
@@ -84,7 +82,7 @@ struct BrowserTests {
         #expect(counts.count >= 5)
         #expect((counts.last ?? 0) > (counts.first ?? 0), "the count did not go up: \(counts)")
         #expect(counts == counts.sorted(), "the count went down: \(counts)")
-        run.waitUntilExit()
+        try Waiting.exit(of: run, "the run the dashboard showed")
         #expect(run.terminationStatus == 0)
     }
 }

@@ -79,13 +79,8 @@ import Vigil
             mock.waitUntilExit()
         }
         // "mock OpenAI endpoint at http://127.0.0.1:PORT/v1"
-        var announced = Data()
-        while announced.firstIndex(of: UInt8(ascii: "\n")) == nil {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            announced.append(chunk)
-        }
-        let baseURL = try #require(String(decoding: announced, as: UTF8.self).split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines))
+        let announced = try Waiting.read(output.fileHandleForReading, until: "\n", within: 60)
+        let baseURL = try #require(announced.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines))
         #expect(baseURL.hasPrefix("http://127.0.0.1:"))
 
         let jobs = TestEnvironment.repository.appendingPathComponent("jobs/examples")

@@ -42,8 +42,8 @@ import Vigil
                 }
             }
         }
+        try Waiting.exit(of: process, "vigil \(arguments[0])")
         let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
         return (process.terminationStatus, signalled, stderr)
     }
 

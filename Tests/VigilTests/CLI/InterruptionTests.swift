@@ -41,7 +41,7 @@ import Testing
         let job = try TemporaryJob(items: 30, extractor: TemporaryJob.extractor("time.sleep(0.4)\nanswer = {\"n\": n}"), thresholds: "", concurrency: 2)
         let (process, errors) = try launch(job)
         await interrupt(process.processIdentifier, when: "results.jsonl", has: 2, linesContaining: "\"id\"", of: job)
-        process.waitUntilExit()
+        try Waiting.exit(of: process, "the interrupted run")
         let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(process.terminationStatus == 4, "\(stderr)")
         #expect(stderr.contains("SIGINT: taking no new items"))
@@ -70,7 +70,7 @@ import Testing
         await interrupt(process.processIdentifier, when: "events.jsonl", has: 2, linesContaining: "item.started", of: job, signals: 2)
         let clock = ContinuousClock()
         let start = clock.now
-        process.waitUntilExit()
+        try Waiting.exit(of: process, "the interrupted run")
         #expect(clock.now - start < .seconds(10))
         #expect(process.terminationStatus == 4)
     }
@@ -83,7 +83,7 @@ import Testing
         await interrupt(process.processIdentifier, when: "events.jsonl", has: 2, linesContaining: "item.started", of: job)
         let clock = ContinuousClock()
         let start = clock.now
-        process.waitUntilExit()
+        try Waiting.exit(of: process, "the interrupted run")
         #expect(clock.now - start < .seconds(10))
         let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(process.terminationStatus == 4, "\(stderr)")

@@ -90,7 +90,7 @@ import Vigil
             .write(to: job.folder.appendingPathComponent("extract.py"), atomically: true, encoding: .utf8)
         let run = try TestEnvironment.start(["run", job.path, "--quiet"])
         defer { if run.isRunning { kill(run.processIdentifier, SIGKILL) } }
-        while Self.folder(of: job) == nil { try await Task.sleep(for: .milliseconds(20)) }
+        try await Waiting.until("the run's folder") { Self.folder(of: job) != nil }
         // The job file names its newest run; watched as plain lines (not a terminal).
         let watch = Process()
         watch.executableURL = TestEnvironment.vigil
@@ -98,14 +98,12 @@ import Vigil
         let output = Pipe()
         watch.standardOutput = output
         try watch.run()
-        var seen = ""
-        while !seen.contains("running (process \(run.processIdentifier))") {
-            seen += String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
-        }
+        defer { if watch.isRunning { kill(watch.processIdentifier, SIGKILL) } }
+        var seen = try Waiting.read(output.fileHandleForReading, until: "running (process \(run.processIdentifier))")
         try Data().write(to: job.folder.appendingPathComponent("release"))
+        try Waiting.exit(of: run, "the watched run")
+        try Waiting.exit(of: watch, "vigil watch")
         seen += String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        watch.waitUntilExit()
-        run.waitUntilExit()
         #expect(watch.terminationStatus == run.terminationStatus)
         #expect(seen.contains("· COMPLETED"))
         #expect(seen.contains("[60/60] 100%"))
@@ -120,13 +118,9 @@ import Vigil
         let job = try Self.slowJob(items: 60)
         let run = try TestEnvironment.start(["run", job.path, "--quiet"])
         // Killed once some items have ended.
-        while true {
-            if let folder = Self.folder(of: job), let log = try? String(contentsOf: folder.appendingPathComponent("events.jsonl"), encoding: .utf8),
-                log.components(separatedBy: "item.completed").count > 10
-            {
-                break
-            }
-            try await Task.sleep(for: .milliseconds(20))
+        try await Waiting.until("ten items to end") {
+            guard let folder = Self.folder(of: job), let log = try? String(contentsOf: folder.appendingPathComponent("events.jsonl"), encoding: .utf8) else { return false }
+            return log.components(separatedBy: "item.completed").count > 10 || !run.isRunning
         }
         kill(run.processIdentifier, SIGKILL)
         run.waitUntilExit()

@@ -57,7 +57,8 @@ import Vigil
                 var saw = 0
                 var parsed = 0
                 var bad: String? = nil
-                while process.isRunning {
+                let deadline = Date().addingTimeInterval(Waiting.patience)
+                while process.isRunning && Date() < deadline {
                     usleep(50_000)
                     guard let folder = try? FileManager.default.contentsOfDirectory(atPath: runs.path).first,
                         let data = FileManager.default.contents(atPath: runs.appendingPathComponent(folder).appendingPathComponent("events.jsonl").path)
@@ -72,7 +73,7 @@ import Vigil
                 continuation.resume(returning: (saw, parsed, bad))
             }
         }
-        process.waitUntilExit()
+        try Waiting.exit(of: process, "the run")
         #expect(process.terminationStatus == 0)
         #expect(badLine == nil, "a line that is not JSON: \(badLine ?? "")")
         #expect(sawWhileRunning > 0, "no item.completed event was visible before the run ended")

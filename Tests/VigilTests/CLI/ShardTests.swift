@@ -40,7 +40,7 @@ import Vigil
         let job = try TemporaryJob(items: 60, extractor: TemporaryJob.extractor("answer = {\"n\": 0 if n % 10 == 0 else n}", persistent: true), mode: "persistent")
         let processes = try (0..<4).map { try Self.startShard(job, $0) }
         for process in processes {
-            process.waitUntilExit()
+            try Waiting.exit(of: process, "a shard")
             #expect(process.terminationStatus == 0)
         }
         let run = job.folder.appendingPathComponent("runs/test-job/slurm-777")
@@ -76,7 +76,7 @@ import Vigil
             """, persistent: true)
         let job = try TemporaryJob(items: 120, extractor: extractor, mode: "persistent", concurrency: 1)
         let processes = try (0..<4).map { try Self.startShard(job, $0) }
-        for process in processes { process.waitUntilExit() }
+        for process in processes { try Waiting.exit(of: process, "a shard") }
         #expect(processes.map(\.terminationStatus) == [3, 3, 3, 3])
         let run = job.folder.appendingPathComponent("runs/test-job/slurm-777")
         let marker = try JSONParser().parse(String(contentsOf: run.appendingPathComponent("stop.json"), encoding: .utf8))
@@ -116,13 +116,13 @@ import Vigil
         let processes = try (0..<4).map { try Self.startShard(job, $0) }
         let run = job.folder.appendingPathComponent("runs/test-job/slurm-777")
         let events = run.appendingPathComponent("shard-1-of-4/events.jsonl")
-        while ((try? String(contentsOf: events, encoding: .utf8))?.components(separatedBy: "item.completed").count ?? 0) < 4 {
-            try await Task.sleep(for: .milliseconds(10))
+        try await Waiting.until("shard 1's first three items") {
+            ((try? String(contentsOf: events, encoding: .utf8))?.components(separatedBy: "item.completed").count ?? 0) >= 4
         }
         kill(processes[1].processIdentifier, SIGKILL)
         processes[1].waitUntilExit()
         try FileManager.default.removeItem(at: hold)
-        for process in processes { process.waitUntilExit() }
+        for process in processes { try Waiting.exit(of: process, "a shard") }
         #expect(processes[1].terminationReason == .uncaughtSignal)
         let refused = try TestEnvironment.run(TestEnvironment.vigil, ["merge", run.path])
         #expect(refused.status == 2)

@@ -104,7 +104,7 @@ import Vigil
         let job = try Self.job(server, items: 40)
         let processes = try (0..<2).map { _ in try TestEnvironment.start(["run", job.path, "--quiet"], environment: Self.environment) }
         for process in processes {
-            process.waitUntilExit()
+            try Waiting.exit(of: process, "a run sharing the cache")
             #expect(process.terminationStatus == 0)
         }
         let verify = try Self.vigil(["cache", "verify", "--path", job.folder.appendingPathComponent("cache.sqlite").path])
@@ -119,7 +119,7 @@ import Vigil
         defer { server.shutdown() }
         let job = try Self.job(server, items: 400)
         let process = try TestEnvironment.start(["run", job.path, "--quiet"], environment: Self.environment)
-        while server.requests.count < 100 { try await Task.sleep(for: .milliseconds(5)) }
+        try await Waiting.until("100 requests") { server.requests.count >= 100 || !process.isRunning }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         let path = job.folder.appendingPathComponent("cache.sqlite").path

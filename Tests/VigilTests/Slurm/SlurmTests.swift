@@ -18,8 +18,19 @@ struct SlurmTests {
             }
         }
         let jobs = try TestEnvironment.jobsCopy()
-        let submit = try TestEnvironment.run(
-            URL(fileURLWithPath: "/usr/bin/sbatch"), ["--wait", "--export=ALL,VIGIL=\(TestEnvironment.vigil.path)", "examples/slurm-array.sbatch"], currentDirectory: jobs)
+        // --time bounds each task in Slurm itself; the wait is bounded too, and a wait that
+        // runs out says what Slurm was doing (a task that never left PENDING, say).
+        let submit: TestEnvironment.Outcome
+        do {
+            submit = try TestEnvironment.run(
+                URL(fileURLWithPath: "/usr/bin/sbatch"), ["--wait", "--time=5", "--export=ALL,VIGIL=\(TestEnvironment.vigil.path)", "examples/slurm-array.sbatch"],
+                currentDirectory: jobs, timeout: 300)
+        } catch {
+            let queue = try? TestEnvironment.run(URL(fileURLWithPath: "/usr/bin/squeue"), ["-h", "-o", "%i %T %R"], timeout: 10)
+            let node = try? TestEnvironment.run(URL(fileURLWithPath: "/usr/bin/sinfo"), ["-h", "-N", "-o", "%N %T %E"], timeout: 10)
+            _ = try? TestEnvironment.run(URL(fileURLWithPath: "/usr/bin/scancel"), ["--name=vigil-demo"], timeout: 10)
+            throw TestFailure("\(error); squeue: \(queue?.standardOutput ?? "?"); sinfo: \(node?.standardOutput ?? "?")")
+        }
         #expect(submit.status == 0, "\(submit.standardOutput) \(submit.standardError)")
         let jobID = try #require(submit.standardOutput.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines))
         let run = jobs.deletingLastPathComponent().appendingPathComponent("runs/demo-dwc/slurm-\(jobID)")

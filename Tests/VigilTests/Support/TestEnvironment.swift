@@ -64,32 +64,62 @@ enum TestEnvironment {
     }
 
     /// Runs `executable` with `arguments` and waits; output is collected while it runs (so a
-    /// chatty program cannot block on a full pipe).
-    static func run(_ executable: URL, _ arguments: [String], currentDirectory: URL? = nil, environment: [String: String]? = nil) throws -> Outcome {
+    /// chatty program cannot block on a full pipe). A program that has not ended, with its
+    /// output closed, after `timeout` seconds is killed and the test fails with what it printed:
+    /// no wait holds the suite. (Foundation learns of a child's end when a socket it shares with
+    /// the child closes; a daemon the child started keeps that socket open and the child is
+    /// never seen to end — which is why the wait is a poll with a deadline, not
+    /// `waitUntilExit`.)
+    static func run(
+        _ executable: URL, _ arguments: [String], currentDirectory: URL? = nil, environment: [String: String]? = nil,
+        timeout: TimeInterval = Waiting.patience
+    ) throws -> Outcome {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         if let currentDirectory { process.currentDirectoryURL = currentDirectory }
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
+        let output = OutputCollector()
+        let error = OutputCollector()
+        process.standardOutput = output.pipe
+        process.standardError = error.pipe
         try process.run()
-        final class Collected: @unchecked Sendable { var data = Data() }  // written before group.leave, read after wait
-        let errorData = Collected()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errorData.data = error.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
+        let deadline = Date().addingTimeInterval(timeout)
+        func ended() -> Bool { !process.isRunning && output.isClosed && error.isClosed }
+        while !ended() && Date() < deadline { usleep(10_000) }
+        if !ended() {
+            kill(process.processIdentifier, SIGKILL)
+            let grace = Date().addingTimeInterval(5)
+            while !ended() && Date() < grace { usleep(10_000) }
+            let what = "\(executable.lastPathComponent) \(arguments.joined(separator: " "))"
+            throw TestFailure(
+                "\(what) did not end within \(Int(timeout)) s and was killed"
+                    + (process.isRunning ? " (its end was still not seen: a program it started may hold its descriptors)" : "")
+                    + "; it printed: \(output.text.suffix(2000)) \(error.text.suffix(2000))")
         }
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return Outcome(
-            status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
-            standardError: String(decoding: errorData.data, as: UTF8.self))
+        return Outcome(status: process.terminationStatus, standardOutput: output.text, standardError: error.text)
+    }
+
+    /// A pipe read to its end on a thread of its own; what was read so far can be seen at any time.
+    final class OutputCollector: @unchecked Sendable {  // `data` and `closed` only under `lock`
+        let pipe = Pipe()
+        private let lock = NSLock()
+        private var data = Data()
+        private var closed = false
+
+        init() {
+            let handle = pipe.fileHandleForReading
+            Thread.detachNewThread { [self] in
+                while true {
+                    let chunk = handle.availableData
+                    lock.withLock { if chunk.isEmpty { closed = true } else { data.append(chunk) } }
+                    if chunk.isEmpty { return }
+                }
+            }
+        }
+
+        var isClosed: Bool { lock.withLock { closed } }
+        var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
     }
 
     /// Runs a program found on PATH (`python3`, ...).
