@@ -84,6 +84,8 @@ enum TestEnvironment {
         process.standardOutput = output.pipe
         process.standardError = error.pipe
         try process.run()
+        output.start()
+        error.start()
         let deadline = Date().addingTimeInterval(timeout)
         func ended() -> Bool { !process.isRunning && output.isClosed && error.isClosed }
         while !ended() && Date() < deadline { usleep(10_000) }
@@ -107,7 +109,9 @@ enum TestEnvironment {
         private var data = Data()
         private var closed = false
 
-        init() {
+        /// Starts reading; called once the process runs (a read begun before `Process.run()`
+        /// was seen to crash inside it, in a CI run).
+        func start() {
             let handle = pipe.fileHandleForReading
             Thread.detachNewThread { [self] in
                 while true {
