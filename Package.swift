@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         // `vigil serve`: the live dashboard (HTTP and Server-Sent Events on 127.0.0.1).
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // The prometheus consumer: a collector registry and its text exposition (swift-metrics' Prometheus backend).
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // Only the tests use NIO directly: a real HTTP server on 127.0.0.1 for the provider.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
@@ -52,6 +54,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),

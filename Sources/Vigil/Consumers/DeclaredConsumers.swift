@@ -36,11 +36,35 @@ public enum DeclaredConsumers {
                     WebhookConsumer(
                         url: url, format: WebhookConsumer.Format(rawValue: consumer.webhookFormat ?? "json") ?? .json, eventTypes: types,
                         reporter: reporter))
-            case .progress, .metrics:
+            case .progress, .metrics, .prometheus:
                 continue
             }
         }
         return consumers
+    }
+
+    /// The `prometheus` consumers the job declares: inline (every event counts), each with
+    /// its textfile (resolved against the job's folder) and address.
+    /// - Parameters:
+    ///   - runID: the run's id and `promptSHA256` the digest of the prompt it sends
+    ///     (`vigil_run_info`'s labels).
+    public static func exporters(for job: JobSpec, runID: String, promptSHA256: String, logger: Logger) throws(Unavailable) -> [PrometheusExporter] {
+        var exporters: [PrometheusExporter] = []
+        for (index, consumer) in job.consumers.enumerated() where consumer.kind == .prometheus {
+            var address: PrometheusExporter.ListenAddress?
+            if let listen = consumer.listen {
+                guard let parsed = PrometheusExporter.ListenAddress(listen) else {
+                    throw Unavailable(description: "consumers[\(index)].listen: \(listen) is not an address to listen on; write host:port (e.g. 127.0.0.1:9464) or a port")
+                }
+                address = parsed
+            }
+            let metrics = RunMetrics(job: job.name, runID: runID, promptSHA256: promptSHA256, started: Date().timeIntervalSince1970)
+            exporters.append(
+                PrometheusExporter(
+                    metrics: metrics, textfile: consumer.textfile.map(job.url), listen: address,
+                    interval: consumer.interval.map { .milliseconds(Int64($0.seconds * 1000)) } ?? .seconds(5), logger: logger))
+        }
+        return exporters
     }
 }
 

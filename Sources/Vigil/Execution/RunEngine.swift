@@ -30,6 +30,8 @@ public final class RunEngine: Sendable {
     let recorder: RunRecorder
     /// The response cache the run uses (nil: none, or it could not be opened).
     let cache: RunCache?
+    /// The job's `prometheus` consumers: inline, and with tasks of their own while the run goes.
+    let exporters: [PrometheusExporter]
     /// What the run spent (across its resumes), and its budget.
     let ledger: SpendLedger
     /// What the progress ticker reads; the item loop updates it after each item.
@@ -105,6 +107,8 @@ public final class RunEngine: Sendable {
         for consumer in try DeclaredConsumers.make(for: job, logger: options.logger, reporter: bus, environment: options.environment) {
             bus.add(consumer)
         }
+        exporters = try DeclaredConsumers.exporters(for: job, runID: folder.runID, promptSHA256: manifest.promptSHA256, logger: options.logger)
+        for exporter in exporters { bus.add(exporter as any EventConsumer) }
         self.started = Timestamp.now()
         self.completedAtStart = history.map { $0.succeeded + $0.failed } ?? 0
         (stopSignals, stopSignal) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
@@ -133,6 +137,18 @@ public final class RunEngine: Sendable {
 
     /// Runs to the end and returns the summary (the eager form of `events()`).
     public func run() async -> RunSummary {
+        guard !exporters.isEmpty else { return await runToEnd() }
+        // The exporters write and serve while the run goes on, and once more after its end.
+        return await withTaskGroup(of: Void.self) { exporting in
+            for exporter in exporters { exporting.addTask { await exporter.run() } }
+            let summary = await runToEnd()
+            for exporter in exporters { exporter.finish() }
+            exporting.cancelAll()
+            return summary
+        }
+    }
+
+    private func runToEnd() async -> RunSummary {
         var outcome = RunProgress(total: total, monitor: ThresholdMonitor(spec: job.thresholds))
         // A canary keeps each item's cost and latency for its projection.
         if manifestBase.canary != nil { outcome.samples = [] }

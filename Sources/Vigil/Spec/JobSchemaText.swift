@@ -254,22 +254,33 @@ enum JobSchemaText {
       }
     },
     "consumer": {
-      "description": "An event consumer: progress, metrics, log, or an object with a type (progress, metrics, log, webhook, command).",
+      "description": "An event consumer: progress, metrics, log, or an object with a type (progress, metrics, log, webhook, command, prometheus).",
       "anyOf": [
         { "enum": ["progress", "metrics", "log"] },
         {
           "type": "object", "additionalProperties": false, "required": ["type"],
           "properties": {
-            "type": { "description": "The consumer's kind.", "enum": ["progress", "metrics", "log", "webhook", "command"] },
+            "type": { "description": "The consumer's kind.", "enum": ["progress", "metrics", "log", "webhook", "command", "prometheus"] },
             "level": { "description": "log: the lowest level written.", "enum": ["trace", "debug", "info", "notice", "warning", "error", "critical"] },
             "url_env": { "description": "webhook: the environment variable holding the URL (a webhook URL is a secret).", "$ref": "#/$defs/environmentVariable" },
             "format": { "description": "webhook: the body format: json (the event) or slack ({\"text\": ...}).", "enum": ["json", "slack"] },
             "command": { "description": "command: the program to run with each selected event as JSON on stdin.", "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 } },
-            "events": { "description": "The event types this consumer receives (default: all).", "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/eventType" } }
+            "events": { "description": "The event types this consumer receives (default: all).", "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/eventType" } },
+            "textfile": { "description": "prometheus: a file in node_exporter's textfile format, replaced atomically every interval and at the end (relative to the job file).", "type": "string", "minLength": 1 },
+            "listen": {
+              "description": "prometheus: where /metrics is served while the run goes on: host:port, or a port (on 127.0.0.1).",
+              "oneOf": [
+                { "type": "string", "pattern": "^([^:\\s]+:)?[0-9]{1,5}$" },
+                { "type": "integer", "minimum": 0, "maximum": 65535 }
+              ]
+            },
+            "interval": { "description": "prometheus: how often the textfile is rewritten (default 5s).", "$ref": "#/$defs/duration" }
           },
           "allOf": [
             { "if": { "properties": { "type": { "const": "webhook" } } }, "then": { "required": ["url_env"] } },
-            { "if": { "properties": { "type": { "const": "command" } } }, "then": { "required": ["command"] } }
+            { "if": { "properties": { "type": { "const": "command" } } }, "then": { "required": ["command"] } },
+            { "if": { "properties": { "type": { "const": "prometheus" } } }, "then": { "anyOf": [{ "required": ["textfile"] }, { "required": ["listen"] }] } },
+            { "if": { "properties": { "type": { "not": { "const": "prometheus" } } } }, "then": { "not": { "anyOf": [{ "required": ["textfile"] }, { "required": ["listen"] }, { "required": ["interval"] }] } } }
           ]
         }
       ]

@@ -178,6 +178,9 @@ extension JobSpec {
             logLevel: value["level"]?.stringValue,
             urlEnvironment: value["url_env"]?.stringValue,
             webhookFormat: value["format"]?.stringValue,
-            command: value["command"]?.arrayValue?.compactMap(\.stringValue))
+            command: value["command"]?.arrayValue?.compactMap(\.stringValue),
+            textfile: value["textfile"]?.stringValue,
+            listen: value["listen"].flatMap { $0.stringValue ?? $0.numberValue?.int64Value.map { String($0) } },
+            interval: duration(value["interval"]))
     }
 }

@@ -322,7 +322,7 @@ public struct ExecutionSpec: Sendable, Equatable {
 public struct ConsumerSpec: Sendable, Equatable {
     /// Which consumer.
     public enum Kind: String, Sendable, Equatable {
-        case progress, metrics, log, webhook, command
+        case progress, metrics, log, webhook, command, prometheus
     }
 
     /// Which consumer.
@@ -337,14 +337,26 @@ public struct ConsumerSpec: Sendable, Equatable {
     public var webhookFormat: String?
     /// `command`: the program and its arguments.
     public var command: [String]?
+    /// `prometheus`: the node_exporter textfile to keep up to date, as written.
+    public var textfile: String?
+    /// `prometheus`: where `/metrics` is served (`127.0.0.1:9464`, or a port).
+    public var listen: String?
+    /// `prometheus`: how often the textfile is rewritten.
+    public var interval: JobDuration?
 
     /// A consumer entry.
-    public init(kind: Kind, events: [String]? = nil, logLevel: String? = nil, urlEnvironment: String? = nil, webhookFormat: String? = nil, command: [String]? = nil) {
+    public init(
+        kind: Kind, events: [String]? = nil, logLevel: String? = nil, urlEnvironment: String? = nil, webhookFormat: String? = nil, command: [String]? = nil,
+        textfile: String? = nil, listen: String? = nil, interval: JobDuration? = nil
+    ) {
         self.kind = kind
         self.events = events
         self.logLevel = logLevel
         self.urlEnvironment = urlEnvironment
         self.webhookFormat = webhookFormat
         self.command = command
+        self.textfile = textfile
+        self.listen = listen
+        self.interval = interval
     }
 }

@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+import Vigil
+
+/// The `prometheus` consumer: a textfile for node_exporter and a `/metrics` endpoint, each
+/// checked by Prometheus's own `promtool` (Debian's prometheus package, which .ci/run installs).
+@Suite struct PrometheusConsumerTests {
+    /// `promtool check metrics` on `exposition`: nil when it passes, else what it said.
+    /// Outside CI, without promtool, the check is skipped (CI always has it).
+    static func promtoolProblems(_ exposition: String) throws -> String? {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool") || ProcessInfo.processInfo.environment["CI"] == "true" else {
+            print("promtool is not installed: the exposition was not linted (apt-get install prometheus)")
+            return nil
+        }
+        let file = try TestEnvironment.temporaryFolder("vigil-prom").appendingPathComponent("metrics.prom")
+        try exposition.write(to: file, atomically: true, encoding: .utf8)
+        let check = try TestEnvironment.run(URL(fileURLWithPath: "/bin/sh"), ["-c", "promtool check metrics < '\(file.path)'"])
+        return check.status == 0 ? nil : "promtool exited \(check.status): \(check.standardOutput) \(check.standardError)"
+    }
+
+    /// The value of the sample `series` (name and labels as written) in `exposition`.
+    static func value(_ series: String, in exposition: String) -> Double? {
+        exposition.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.split(separator: " ").last!) }
+    }
+
+    @Test func theTextfileSaysWhatTheRunDidAndPassesPromtool() async throws {
+        let job = try TemporaryJob(
+            items: 20, extractor: TemporaryJob.extractor("answer = {\"n\": 0 if n % 5 == 0 else n}"),
+            extra: "consumers:\n  - { type: prometheus, textfile: metrics/vigil.prom, interval: 100ms }\n")
+        let engine = try await job.engine()
+        let summary = await engine.run()
+        #expect(summary.status == .completed)
+        let text = try String(contentsOf: job.folder.appendingPathComponent("metrics/vigil.prom"), encoding: .utf8)
+        #expect(Self.value(#"vigil_items_total{outcome="succeeded"}"#, in: text) == 16, "\(text)")
+        #expect(Self.value(#"vigil_items_total{outcome="failed"}"#, in: text) == 4)
+        #expect(Self.value(#"vigil_item_failures_total{cause="schema"}"#, in: text) == 4)
+        #expect(Self.value("vigil_success_ratio", in: text) == 0.8)
+        #expect(Self.value("vigil_items_planned", in: text) == 20)
+        #expect(Self.value("vigil_items_in_flight", in: text) == 0)
+        #expect(Self.value("vigil_item_attempts_total", in: text) == 20)
+        #expect(Self.value("vigil_item_latency_seconds_count", in: text) == 20)
+        #expect(Self.value(#"vigil_run_state{state="completed"}"#, in: text) == 1)
+        #expect(Self.value(#"vigil_run_state{state="running"}"#, in: text) == 0)
+        let digest = try #require(FileDigest.sha256(of: job.folder.appendingPathComponent("prompt.md")))
+        #expect(Self.value(#"vigil_run_info{job="test-job",run_id="\#(engine.folder.runID)",prompt_sha256="\#(digest)"}"#, in: text) == 1, "\(text)")
+        #expect(text.contains("# HELP vigil_item_latency_seconds "))
+        #expect(text.contains("# TYPE vigil_items_total counter"))
+        #expect(try Self.promtoolProblems(text) == nil)
+        // Replaced atomically: no temporary file is left beside it.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: job.folder.appendingPathComponent("metrics").path) == ["vigil.prom"])
+    }
+
+    @Test func anUnwritableTextfileIsSaidAndTheRunGoesOn() async throws {
+        let job = try TemporaryJob(
+            items: 6, extractor: TemporaryJob.extractor("answer = {\"n\": n}"),
+            extra: "consumers:\n  - { type: prometheus, textfile: /proc/vigil/metrics.prom }\n")
+        let summary = await (try await job.engine()).run()
+        #expect(summary.status == .completed)
+        #expect(summary.counts.succeeded == 6)
+    }
+
+    @Test func theEndpointIsScrapedWhileTheRunGoesOnAndItsCountersRise() async throws {
+        // Items 1-10 end at once, 11-20 when the file "release" exists, 21-30 when "finish" does:
+        // the run is still going at both scrapes however loaded the machine is.
+        let job = try TemporaryJob(
+            items: 30,
+            extractor: TemporaryJob.extractor(
+                """
+                import os
+                while (n > 10 and not os.path.exists("release")) or (n > 20 and not os.path.exists("finish")): time.sleep(0.02)
+                answer = {"n": n}
+                """, persistent: true),
+            mode: "persistent", thresholds: "", concurrency: 2)
+        let port = try Self.freePort()
+        try (String(contentsOfFile: job.path, encoding: .utf8) + "consumers:\n  - { type: prometheus, listen: \"127.0.0.1:\(port)\" }\n")
+            .write(toFile: job.path, atomically: true, encoding: .utf8)
+        let run = try TestEnvironment.start(["run", job.path, "--quiet"])
+        defer { if run.isRunning { kill(run.processIdentifier, SIGKILL) } }
+        func scrape() throws -> String {
+            try TestEnvironment.run(program: "curl", ["-sf", "--max-time", "5", "http://127.0.0.1:\(port)/metrics"]).standardOutput
+        }
+        let succeeded = #"vigil_items_total{outcome="succeeded"}"#
+        var first = ""
+        try await Waiting.until("ten items counted on /metrics") {
+            first = (try? scrape()) ?? ""
+            return Self.value(succeeded, in: first) == 10 || !run.isRunning
+        }
+        #expect(Self.value(#"vigil_run_state{state="running"}"#, in: first) == 1)
+        #expect(Self.value("vigil_items_in_flight", in: first) == 2)
+        try Data().write(to: job.folder.appendingPathComponent("release"))
+        var second = ""
+        try await Waiting.until("twenty items counted on /metrics") {
+            second = (try? scrape()) ?? ""
+            return Self.value(succeeded, in: second) == 20 || !run.isRunning
+        }
+        #expect(run.isRunning, "the run ended before the second scrape")
+        #expect(Self.value(succeeded, in: second)! > Self.value(succeeded, in: first)!)
+        #expect(Self.value("vigil_item_latency_seconds_count", in: second) == 20)
+        #expect(try Self.promtoolProblems(second) == nil)
+        try Data().write(to: job.folder.appendingPathComponent("finish"))
+        try Waiting.exit(of: run, "the scraped run")
+        #expect(run.terminationStatus == 0)
+    }
+
+    @Test func anAddressThatIsNotOneIsRefusedBeforeTheRun() async throws {
+        let job = try TemporaryJob(
+            items: 2, extractor: TemporaryJob.extractor("answer = {\"n\": n}"),
+            extra: "consumers:\n  - { type: prometheus, listen: \"localhost:99999\" }\n")
+        let outcome = try TestEnvironment.run(TestEnvironment.vigil, ["run", job.path, "--quiet"])
+        #expect(outcome.status == 2)
+        #expect(outcome.standardError.contains("consumers[0].listen: localhost:99999 is not an address to listen on"), "\(outcome.standardError)")
+        let neither = try TemporaryJob(items: 2, extractor: "", extra: "consumers:\n  - { type: prometheus }\n")
+        let validate = try TestEnvironment.run(TestEnvironment.vigil, ["validate", neither.path])
+        #expect(validate.status == 2)
+        #expect(validate.standardOutput.contains("job.yaml:") || validate.standardError.contains("job.yaml:"))
+    }
+
+    /// A port nothing listens on now (bound, read, closed).
+    static func freePort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
+        }
+        guard bound else { throw TestFailure("no free port on 127.0.0.1") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
