@@ -1,7 +1,13 @@
 import Foundation
 
 /// Walks the files a glob matches, lazily, folder by folder in sorted order: memory holds
-/// one listing per folder level, never the whole tree.
+/// one listing per folder level, never the whole tree (and one device-and-inode pair per
+/// folder walked).
+///
+/// Symbolic links to folders are followed, and every folder is walked once, known by its
+/// device and inode: a link back up the tree (`data/a/loop -> ..`) or to a folder already
+/// walked adds nothing, instead of walking forever (a `**` glob over such a loop made
+/// `vigil validate` spin until killed).
 struct GlobWalker {
     private struct Frame {
         var folder: URL
@@ -14,6 +20,22 @@ struct GlobWalker {
     let pattern: GlobPattern
     let exclusions: [GlobPattern]
     private var stack: [Frame] = []
+    /// The folders walked so far.
+    private var walked: Set<FolderIdentity> = []
+
+    /// A folder as the file system knows it, whatever path reached it.
+    private struct FolderIdentity: Hashable {
+        var device: UInt64
+        var inode: UInt64
+
+        /// The folder `url` names, through any links; nil when it cannot be read.
+        init?(_ url: URL) {
+            var info = stat()
+            guard stat(url.path, &info) == 0 else { return nil }
+            device = UInt64(info.st_dev)
+            inode = UInt64(info.st_ino)
+        }
+    }
 
     /// Starts at the pattern's literal folder; throws when that folder does not exist.
     /// A relative pattern starts in `folder` (the job's) and yields paths relative to it;
@@ -32,6 +54,7 @@ struct GlobWalker {
                 line: nil, isEmpty: false)
         }
         stack = [Frame(folder: root, prefix: written.isEmpty || written == "/" ? written : written + "/", names: Self.listing(root))]
+        if let identity = FolderIdentity(root) { walked.insert(identity) }
     }
 
     static func listing(_ folder: URL) -> [String] {
@@ -50,6 +73,8 @@ struct GlobWalker {
             var isFolder: ObjCBool = false
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else { continue }
             if isFolder.boolValue {
+                // A folder already walked (reached again through a link) is not walked twice.
+                guard let identity = FolderIdentity(url), walked.insert(identity).inserted else { continue }
                 stack.append(Frame(folder: url, prefix: relative + "/", names: Self.listing(url)))
             } else if pattern.matches(relative), !exclusions.contains(where: { $0.matches(relative) }) {
                 return relative

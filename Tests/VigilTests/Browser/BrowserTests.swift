@@ -60,6 +60,9 @@ struct BrowserTests {
         server.arguments = ["serve", runs.path, "--port", "0"]
         let serverErrors = Pipe()
         server.standardError = serverErrors
+        // Not the test process's own output: a child that outlived a crashed test would hold
+        // it open, and `swift test` would wait for it forever.
+        server.standardOutput = FileHandle.nullDevice
         try server.run()
         defer { kill(server.processIdentifier, SIGKILL) }
         let line = try Waiting.read(serverErrors.fileHandleForReading, until: "\n", within: 60)

@@ -71,6 +71,7 @@ import Vigil
         mock.arguments = ["python3", TestEnvironment.repository.appendingPathComponent("jobs/tools/mock_openai.py").path, "--port", "0"]
         let output = Pipe()
         mock.standardOutput = output
+        mock.standardError = FileHandle.nullDevice
         try mock.run()
         defer {
             // SIGKILL: a child started from the test process inherits its blocked signals,

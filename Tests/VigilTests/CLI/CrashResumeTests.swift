@@ -27,6 +27,7 @@ import Vigil
         process.arguments = arguments + ["--quiet"]
         let errors = Pipe()
         process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
         try process.run()
         let pid = process.processIdentifier
         var signalled = false

@@ -10,6 +10,7 @@ import Testing
         process.arguments = ["run", job.path, "--quiet"]
         let errors = Pipe()
         process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
         try process.run()
         return (process, errors)
     }

@@ -97,6 +97,7 @@ import Vigil
         watch.arguments = ["watch", job.path, "--interval", "0.3"]
         let output = Pipe()
         watch.standardOutput = output
+        watch.standardError = FileHandle.nullDevice
         try watch.run()
         defer { if watch.isRunning { kill(watch.processIdentifier, SIGKILL) } }
         var seen = try Waiting.read(output.fileHandleForReading, until: "running (process \(run.processIdentifier))")

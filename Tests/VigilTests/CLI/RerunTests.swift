@@ -114,6 +114,7 @@ import Vigil
         process.executableURL = TestEnvironment.vigil
         process.arguments = ["run", job.path, "--quiet"]
         process.standardError = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
         try process.run()
         defer {
             kill(process.processIdentifier, SIGKILL)

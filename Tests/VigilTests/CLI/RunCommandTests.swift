@@ -50,6 +50,7 @@ import Vigil
         process.executableURL = TestEnvironment.vigil
         process.arguments = ["run", job.path, "--quiet"]
         process.standardError = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
         try process.run()
         let runs = job.folder.appendingPathComponent("runs/test-job")
         let (sawWhileRunning, parsedLines, badLine) = await withCheckedContinuation { continuation in

@@ -31,6 +31,21 @@ import Testing
         #expect(try ids(limited) == ["data/a/1.jpg", "data/a/thumbs/1.jpg"])
     }
 
+    @Test func aSymlinkLoopUnderADoubleStarIsWalkedOnce() throws {
+        // The tree a user reported: validate spun at full CPU until killed.
+        let folder = try tree(["data/a/1.txt", "data/b/2.txt"])
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("data/a/loop").path, withDestinationPath: "..")
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("data/a/self").path, withDestinationPath: "../a")
+        // A link to a folder not otherwise under the glob is followed, once.
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("elsewhere"), withIntermediateDirectories: true)
+        try "x".write(to: folder.appendingPathComponent("elsewhere/3.txt"), atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("data/linked").path, withDestinationPath: "../elsewhere")
+        // A limit far above the three files: a walk that went round the loop fails here
+        // instead of never ending.
+        let source = InputSource(folder: folder, specs: [.glob(pattern: "data/**/*.txt", exclude: [], limit: 100)])
+        #expect(try ids(source) == ["data/a/1.txt", "data/b/2.txt", "data/linked/3.txt"])
+    }
+
     @Test func recordsStreamWithIdsAndLimits() throws {
         let folder = try tree([])
         var lines = ""
