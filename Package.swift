@@ -31,6 +31,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         // The prometheus consumer: a collector registry and its text exposition (swift-metrics' Prometheus backend).
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // The opentelemetry consumer: spans exported over OTLP (HTTP or gRPC, as OTEL_* say).
+        .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
         // Only the tests use NIO directly: a real HTTP server on 127.0.0.1 for the provider.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
@@ -55,6 +58,9 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -36,20 +36,30 @@ public enum DeclaredConsumers {
                     WebhookConsumer(
                         url: url, format: WebhookConsumer.Format(rawValue: consumer.webhookFormat ?? "json") ?? .json, eventTypes: types,
                         reporter: reporter))
-            case .progress, .metrics, .prometheus:
+            case .progress, .metrics, .prometheus, .opentelemetry:
                 continue
             }
         }
         return consumers
     }
 
-    /// The `prometheus` consumers the job declares: inline (every event counts), each with
-    /// its textfile (resolved against the job's folder) and address.
+    /// The `prometheus` and `opentelemetry` consumers the job declares: inline (every event
+    /// counts), with work of their own beside the run.
     /// - Parameters:
     ///   - runID: the run's id and `promptSHA256` the digest of the prompt it sends
     ///     (`vigil_run_info`'s labels).
-    public static func exporters(for job: JobSpec, runID: String, promptSHA256: String, logger: Logger) throws(Unavailable) -> [PrometheusExporter] {
-        var exporters: [PrometheusExporter] = []
+    ///   - environment: where the OTEL_* variables and `TRACEPARENT` are read.
+    public static func exporters(
+        for job: JobSpec, runID: String, promptSHA256: String, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(Unavailable) -> [any RunExporter] {
+        var exporters: [any RunExporter] = []
+        for (index, consumer) in job.consumers.enumerated() where consumer.kind == .opentelemetry {
+            do {
+                exporters.append(try OpenTelemetryExporter(environment: environment, logger: logger))
+            } catch {
+                throw Unavailable(description: "consumers[\(index)] (opentelemetry): \(error); check the OTEL_* variables (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_PROTOCOL: http/protobuf or grpc)")
+            }
+        }
         for (index, consumer) in job.consumers.enumerated() where consumer.kind == .prometheus {
             var address: PrometheusExporter.ListenAddress?
             if let listen = consumer.listen {

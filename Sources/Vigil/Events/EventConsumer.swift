@@ -5,6 +5,16 @@ public protocol EventConsumer: Sendable {
     func consume(_ event: RunEvent) -> ConsumerDecision
 }
 
+/// An inline consumer with work of its own beside the run (writing a metrics file, serving
+/// `/metrics`, exporting spans): `run()` goes on while the run does and is cancelled after
+/// `finish()`, which is called once after the run's last event.
+public protocol RunExporter: EventConsumer {
+    /// The exporter's own work, until cancelled.
+    func run() async
+    /// After the run's last event: the final write or flush.
+    func finish() async
+}
+
 /// A consumer that may be slow (a webhook, a program): it receives events through a
 /// bounded buffer on its own task, so it never stalls the run. When it falls behind and
 /// its buffer is full, further events are dropped for it and counted, never silently.

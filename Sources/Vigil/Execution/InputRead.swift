@@ -21,11 +21,9 @@ struct InputRead: Sendable {
             throw ItemFailure(.input, "cannot read the input \(path): \(reason); it was not sent", isRetryable: false)
         }
         defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else {
+        guard let before = FileStamp.of(descriptor: descriptor) else {
             throw ItemFailure(.input, "cannot read the input \(path): \(String(cString: strerror(errno))); it was not sent", isRetryable: false)
         }
-        let before = FileStamp(info)
         try check(before, listed: listed, path: path)
         // The whole file when it is sent; a 1 MiB window otherwise.
         var buffer = [UInt8](repeating: 0, count: keepingBytes ? before.size : min(before.size, 1 << 20))
@@ -41,7 +39,7 @@ struct InputRead: Sendable {
             filled += count
         }
         // Shorter than stat said, or written to while it was read: not the listed bytes.
-        guard fstat(descriptor, &info) == 0, filled == before.size, FileStamp(info) == before else {
+        guard filled == before.size, FileStamp.of(descriptor: descriptor) == before else {
             throw ItemFailure(.input, "the input \(path) changed while it was read; it was not sent", isRetryable: false)
         }
         if keepingBytes { hasher.update(data: buffer) }

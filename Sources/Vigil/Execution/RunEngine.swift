@@ -30,8 +30,8 @@ public final class RunEngine: Sendable {
     let recorder: RunRecorder
     /// The response cache the run uses (nil: none, or it could not be opened).
     let cache: RunCache?
-    /// The job's `prometheus` consumers: inline, and with tasks of their own while the run goes.
-    let exporters: [PrometheusExporter]
+    /// The job's `prometheus` and `opentelemetry` consumers: inline, and with work of their own while the run goes.
+    let exporters: [any RunExporter]
     /// What the run spent (across its resumes), and its budget.
     let ledger: SpendLedger
     /// What the progress ticker reads; the item loop updates it after each item.
@@ -107,7 +107,8 @@ public final class RunEngine: Sendable {
         for consumer in try DeclaredConsumers.make(for: job, logger: options.logger, reporter: bus, environment: options.environment) {
             bus.add(consumer)
         }
-        exporters = try DeclaredConsumers.exporters(for: job, runID: folder.runID, promptSHA256: manifest.promptSHA256, logger: options.logger)
+        exporters = try DeclaredConsumers.exporters(
+            for: job, runID: folder.runID, promptSHA256: manifest.promptSHA256, logger: options.logger, environment: options.environment)
         for exporter in exporters { bus.add(exporter as any EventConsumer) }
         self.started = Timestamp.now()
         self.completedAtStart = history.map { $0.succeeded + $0.failed } ?? 0
@@ -142,7 +143,7 @@ public final class RunEngine: Sendable {
         return await withTaskGroup(of: Void.self) { exporting in
             for exporter in exporters { exporting.addTask { await exporter.run() } }
             let summary = await runToEnd()
-            for exporter in exporters { exporter.finish() }
+            for exporter in exporters { await exporter.finish() }
             exporting.cancelAll()
             return summary
         }

@@ -30,10 +30,8 @@ struct GlobWalker {
 
         /// The folder `url` names, through any links; nil when it cannot be read.
         init?(_ url: URL) {
-            var info = stat()
-            guard stat(url.path, &info) == 0 else { return nil }
-            device = UInt64(info.st_dev)
-            inode = UInt64(info.st_ino)
+            guard let identity = FileStamp.identity(of: url.path) else { return nil }
+            (device, inode) = identity
         }
     }
 

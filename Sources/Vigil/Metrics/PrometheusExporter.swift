@@ -10,7 +10,7 @@ import Synchronization
 /// event, so a collector never reads half a file and the file's last state is the run's end.
 /// A textfile that cannot be written, or an address that cannot be listened on, is said once
 /// in the log; the run goes on (metrics never stop a run).
-public final class PrometheusExporter: EventConsumer {
+public final class PrometheusExporter: RunExporter {
     /// The metrics.
     public let metrics: RunMetrics
     /// Where the textfile goes.

@@ -254,13 +254,13 @@ enum JobSchemaText {
       }
     },
     "consumer": {
-      "description": "An event consumer: progress, metrics, log, or an object with a type (progress, metrics, log, webhook, command, prometheus).",
+      "description": "An event consumer: progress, metrics, log, or an object with a type (progress, metrics, log, webhook, command, prometheus, opentelemetry).",
       "anyOf": [
         { "enum": ["progress", "metrics", "log"] },
         {
           "type": "object", "additionalProperties": false, "required": ["type"],
           "properties": {
-            "type": { "description": "The consumer's kind.", "enum": ["progress", "metrics", "log", "webhook", "command", "prometheus"] },
+            "type": { "description": "The consumer's kind.", "enum": ["progress", "metrics", "log", "webhook", "command", "prometheus", "opentelemetry"] },
             "level": { "description": "log: the lowest level written.", "enum": ["trace", "debug", "info", "notice", "warning", "error", "critical"] },
             "url_env": { "description": "webhook: the environment variable holding the URL (a webhook URL is a secret).", "$ref": "#/$defs/environmentVariable" },
             "format": { "description": "webhook: the body format: json (the event) or slack ({\"text\": ...}).", "enum": ["json", "slack"] },

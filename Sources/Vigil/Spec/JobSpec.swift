@@ -322,7 +322,7 @@ public struct ExecutionSpec: Sendable, Equatable {
 public struct ConsumerSpec: Sendable, Equatable {
     /// Which consumer.
     public enum Kind: String, Sendable, Equatable {
-        case progress, metrics, log, webhook, command, prometheus
+        case progress, metrics, log, webhook, command, prometheus, opentelemetry
     }
 
     /// Which consumer.

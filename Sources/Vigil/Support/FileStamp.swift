@@ -25,4 +25,23 @@ struct FileStamp: Sendable, Equatable {
         guard stat(path, &info) == 0 else { return nil }
         return FileStamp(info)
     }
+
+    /// The stamp of the open file `descriptor`; nil (errno set) when it cannot be read.
+    static func of(descriptor: Int32) -> FileStamp? {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return nil }
+        return FileStamp(info)
+    }
+
+    /// The device and inode of the file at `path` (following symbolic links): the file
+    /// itself, whatever path reached it; nil when it is gone.
+    ///
+    /// The only uses of the C `stat` struct are in this file: with some packages in the
+    /// build (Hummingbird's, swift-otel's), its members became ambiguous elsewhere under
+    /// MemberImportVisibility.
+    static func identity(of path: String) -> (device: UInt64, inode: UInt64)? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return (UInt64(info.st_dev), UInt64(info.st_ino))
+    }
 }
