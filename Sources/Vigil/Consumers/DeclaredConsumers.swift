@@ -54,6 +54,11 @@ public enum DeclaredConsumers {
     ) throws(Unavailable) -> [any RunExporter] {
         var exporters: [any RunExporter] = []
         for (index, consumer) in job.consumers.enumerated() where consumer.kind == .opentelemetry {
+            // The standard switch that turns OpenTelemetry off, for a run or a machine.
+            if environment["OTEL_SDK_DISABLED"]?.lowercased() == "true" {
+                logger.notice("consumers[\(index)] (opentelemetry): OTEL_SDK_DISABLED is true; no spans are exported")
+                continue
+            }
             do {
                 exporters.append(try OpenTelemetryExporter(environment: environment, logger: logger))
             } catch {
