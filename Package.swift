@@ -83,15 +83,21 @@ let package = Package(
             path: "Benchmarks/VigilBench",
             swiftSettings: swiftSettings
         ),
+        // What both test targets share: starting programs (`ChildProcess`, not Foundation's `Process`).
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "JSONSchemaTests",
-            dependencies: ["JSONSchema"],
+            dependencies: ["JSONSchema", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "VigilTests",
             dependencies: [
-                "Vigil", "JSONSchema", "VigilCLI",
+                "Vigil", "JSONSchema", "VigilCLI", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 @testable import JSONSchema
 import Testing
 
@@ -18,7 +19,7 @@ import Testing
         try Data(json.jsonText().utf8).write(to: input)
         let script = #"const c = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); "#
             + #"process.stdout.write(JSON.stringify(c.map(([p, s]) => new RegExp(p, "u").test(s))));"#
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["node", "-e", script, input.path]
         let output = Pipe()

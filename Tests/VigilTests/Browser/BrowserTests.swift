@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import JSONSchema
 import Testing
 import Vigil
@@ -55,7 +56,7 @@ struct BrowserTests {
             items: 160, extractor: TemporaryJob.extractor("time.sleep(0.06)\nanswer = {\"n\": n}", persistent: true), mode: "persistent", concurrency: 2)
         let runs = job.folder.appendingPathComponent("runs")
         try FileManager.default.createDirectory(at: runs, withIntermediateDirectories: true)
-        let server = Process()
+        let server = ChildProcess()
         server.executableURL = TestEnvironment.vigil
         server.arguments = ["serve", runs.path, "--port", "0"]
         let serverErrors = Pipe()
@@ -64,12 +65,12 @@ struct BrowserTests {
         // it open, and `swift test` would wait for it forever.
         server.standardOutput = FileHandle.nullDevice
         try server.run()
-        defer { kill(server.processIdentifier, SIGKILL) }
+        defer { server.send(SIGKILL) }
         let line = try Waiting.read(serverErrors.fileHandleForReading, until: "\n", within: 60)
         let address = try #require(line.split(separator: " ").first { $0.hasPrefix("http://127.0.0.1:") }).trimmingCharacters(in: .whitespaces)
 
         let run = try TestEnvironment.start(["run", job.path, "--quiet"])
-        defer { if run.isRunning { kill(run.processIdentifier, SIGKILL) } }
+        defer { if run.isRunning { run.send(SIGKILL) } }
         var folder: String?
         try await Waiting.until("the run's folder") {
             folder = (try? FileManager.default.contentsOfDirectory(atPath: runs.appendingPathComponent("test-job").path))?.first { !$0.hasPrefix(".") }

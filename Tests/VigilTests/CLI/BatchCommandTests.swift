@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import JSONSchema
 import Testing
 import Vigil
@@ -36,7 +37,7 @@ import Vigil
             try await Task.sleep(for: .milliseconds(10))
         }
         let run = try #require(folder, "the run never recorded a batch")
-        kill(process.processIdentifier, SIGKILL)
+        process.send(SIGKILL)
         process.waitUntilExit()
         #expect(process.terminationReason == .uncaughtSignal)
         #expect(server.batchIDs.count == 1)

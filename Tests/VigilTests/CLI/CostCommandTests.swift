@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import JSONSchema
 import Testing
 import Vigil
@@ -66,7 +67,7 @@ import Vigil
     /// The shipped example against the shipped mock endpoint (on a free port): the canary
     /// projects, and a budget too small for the run stops it with the verdict.
     @Test func thePricedExampleRunsOfflineAgainstTheMockEndpoint() throws {
-        let mock = Process()
+        let mock = ChildProcess()
         mock.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         mock.arguments = ["python3", TestEnvironment.repository.appendingPathComponent("jobs/tools/mock_openai.py").path, "--port", "0"]
         let output = Pipe()
@@ -76,7 +77,7 @@ import Vigil
         defer {
             // SIGKILL: a child started from the test process inherits its blocked signals,
             // so SIGTERM would wait forever.
-            kill(mock.processIdentifier, SIGKILL)
+            mock.send(SIGKILL)
             mock.waitUntilExit()
         }
         // "mock OpenAI endpoint at http://127.0.0.1:PORT/v1"

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import JSONSchema
 import Testing
 import Vigil
@@ -22,14 +23,13 @@ import Vigil
     /// Starts `vigil` with `arguments`, sends `signal` after `delay`, waits for the end.
     /// Returns the exit status and whether the signal arrived while it was still running.
     func launch(_ arguments: [String], signal: Int32?, after delay: Duration) async throws -> (status: Int32, signalled: Bool, stderr: String) {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = TestEnvironment.vigil
         process.arguments = arguments + ["--quiet"]
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        let pid = process.processIdentifier
         var signalled = false
         if let signal {
             // Sent from a GCD thread: a busy test pool must not shift the moment much.
@@ -38,7 +38,7 @@ import Vigil
                 DispatchQueue.global().async {
                     usleep(nanoseconds)
                     guard process.isRunning else { return continuation.resume(returning: false) }
-                    kill(pid, signal)
+                    process.send(signal)
                     continuation.resume(returning: true)
                 }
             }

@@ -1,11 +1,12 @@
 import Foundation
+import TestSupport
 import JSONSchema
 import Testing
 
 /// Ctrl-C during `vigil run`, with a real signal to the real process.
 @Suite struct InterruptionTests {
-    func launch(_ job: TemporaryJob) throws -> (Process, Pipe) {
-        let process = Process()
+    func launch(_ job: TemporaryJob) throws -> (ChildProcess, Pipe) {
+        let process = ChildProcess()
         process.executableURL = TestEnvironment.vigil
         process.arguments = ["run", job.path, "--quiet"]
         let errors = Pipe()
@@ -16,9 +17,9 @@ import Testing
     }
 
     /// Once `file` of the run folder has a line containing `marker` (`count` of them), sends
-    /// SIGINT to `pid` `signals` times, 300 ms apart — from a GCD thread, so a busy test pool
+    /// SIGINT to `process` `signals` times, 300 ms apart — from a GCD thread, so a busy test pool
     /// cannot delay the signal past the end of the run.
-    func interrupt(_ pid: Int32, when file: String, has count: Int, linesContaining marker: String, of job: TemporaryJob, signals: Int = 1) async {
+    func interrupt(_ process: ChildProcess, when file: String, has count: Int, linesContaining marker: String, of job: TemporaryJob, signals: Int = 1) async {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 let runs = job.folder.appendingPathComponent("runs/test-job")
@@ -31,7 +32,7 @@ import Testing
                 }
                 for index in 0..<signals {
                     if index > 0 { usleep(300_000) }
-                    kill(pid, SIGINT)
+                    process.send(SIGINT)
                 }
                 continuation.resume()
             }
@@ -41,7 +42,7 @@ import Testing
     @Test func theFirstCtrlCLetsInFlightItemsFinishAndWritesAnInterruptedManifest() async throws {
         let job = try TemporaryJob(items: 30, extractor: TemporaryJob.extractor("time.sleep(0.4)\nanswer = {\"n\": n}"), thresholds: "", concurrency: 2)
         let (process, errors) = try launch(job)
-        await interrupt(process.processIdentifier, when: "results.jsonl", has: 2, linesContaining: "\"id\"", of: job)
+        await interrupt(process, when: "results.jsonl", has: 2, linesContaining: "\"id\"", of: job)
         try Waiting.exit(of: process, "the interrupted run")
         let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(process.terminationStatus == 4, "\(stderr)")
@@ -68,7 +69,7 @@ import Testing
     @Test func aSecondCtrlCStopsAtOnce() async throws {
         let job = try TemporaryJob(items: 10, extractor: TemporaryJob.extractor("time.sleep(20)\nanswer = {\"n\": n}"), thresholds: "", concurrency: 2)
         let (process, _) = try launch(job)
-        await interrupt(process.processIdentifier, when: "events.jsonl", has: 2, linesContaining: "item.started", of: job, signals: 2)
+        await interrupt(process, when: "events.jsonl", has: 2, linesContaining: "item.started", of: job, signals: 2)
         let clock = ContinuousClock()
         let start = clock.now
         try Waiting.exit(of: process, "the interrupted run")
@@ -81,7 +82,7 @@ import Testing
             items: 10, extractor: TemporaryJob.extractor("time.sleep(20)\nanswer = {\"n\": n}"), thresholds: "", concurrency: 2,
             retries: "{ max_attempts: 1 }\n  grace_period: 600ms")
         let (process, errors) = try launch(job)
-        await interrupt(process.processIdentifier, when: "events.jsonl", has: 2, linesContaining: "item.started", of: job)
+        await interrupt(process, when: "events.jsonl", has: 2, linesContaining: "item.started", of: job)
         let clock = ContinuousClock()
         let start = clock.now
         try Waiting.exit(of: process, "the interrupted run")

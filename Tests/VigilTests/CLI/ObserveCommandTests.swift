@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import JSONSchema
 import Testing
 import Vigil
@@ -89,17 +90,17 @@ import Vigil
         try "import os\n".appending(try String(contentsOf: job.folder.appendingPathComponent("extract.py"), encoding: .utf8))
             .write(to: job.folder.appendingPathComponent("extract.py"), atomically: true, encoding: .utf8)
         let run = try TestEnvironment.start(["run", job.path, "--quiet"])
-        defer { if run.isRunning { kill(run.processIdentifier, SIGKILL) } }
+        defer { if run.isRunning { run.send(SIGKILL) } }
         try await Waiting.until("the run's folder") { Self.folder(of: job) != nil }
         // The job file names its newest run; watched as plain lines (not a terminal).
-        let watch = Process()
+        let watch = ChildProcess()
         watch.executableURL = TestEnvironment.vigil
         watch.arguments = ["watch", job.path, "--interval", "0.3"]
         let output = Pipe()
         watch.standardOutput = output
         watch.standardError = FileHandle.nullDevice
         try watch.run()
-        defer { if watch.isRunning { kill(watch.processIdentifier, SIGKILL) } }
+        defer { if watch.isRunning { watch.send(SIGKILL) } }
         var seen = try Waiting.read(output.fileHandleForReading, until: "running (process \(run.processIdentifier))")
         try Data().write(to: job.folder.appendingPathComponent("release"))
         try Waiting.exit(of: run, "the watched run")
@@ -123,7 +124,7 @@ import Vigil
             guard let folder = Self.folder(of: job), let log = try? String(contentsOf: folder.appendingPathComponent("events.jsonl"), encoding: .utf8) else { return false }
             return log.components(separatedBy: "item.completed").count > 10 || !run.isRunning
         }
-        kill(run.processIdentifier, SIGKILL)
+        run.send(SIGKILL)
         run.waitUntilExit()
         try #require(run.terminationReason == .uncaughtSignal, "the run ended before it was killed")
         let folder = try #require(Self.folder(of: job))

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import JSONSchema
 import Testing
 import Vigil
@@ -110,14 +111,14 @@ import Vigil
 
     @Test func aLiveRunCannotBeResumedByAnotherProcess() throws {
         let job = try TemporaryJob(items: 20, extractor: TemporaryJob.extractor("time.sleep(5)\nanswer = {\"n\": n}"), thresholds: "")
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = TestEnvironment.vigil
         process.arguments = ["run", job.path, "--quiet"]
         process.standardError = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         defer {
-            kill(process.processIdentifier, SIGKILL)
+            process.send(SIGKILL)
             process.waitUntilExit()
         }
         let runs = job.folder.appendingPathComponent("runs")

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import JSONSchema
 import Testing
 import Vigil
@@ -46,7 +47,7 @@ import Vigil
     /// on a GCD thread, so a busy Swift concurrency pool (other tests) cannot delay it.
     @Test func theEventLogIsReadableWhileTheRunGoesOn() async throws {
         let job = try TemporaryJob(items: 10, extractor: TemporaryJob.extractor("time.sleep(0.3)\nanswer = {\"n\": n}"), thresholds: "", concurrency: 1)
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = TestEnvironment.vigil
         process.arguments = ["run", job.path, "--quiet"]
         process.standardError = FileHandle.nullDevice

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import JSONSchema
 import Testing
 import Vigil
@@ -11,7 +12,7 @@ import Vigil
     }
 
     /// Starts `vigil run JOB --shard auto` as task `index` of a 4-task array.
-    static func startShard(_ job: TemporaryJob, _ index: Int) throws -> Process {
+    static func startShard(_ job: TemporaryJob, _ index: Int) throws -> ChildProcess {
         try TestEnvironment.start(["run", job.path, "--shard", "auto", "--quiet"], environment: Self.slurm(index))
     }
 
@@ -119,7 +120,7 @@ import Vigil
         try await Waiting.until("shard 1's first three items") {
             ((try? String(contentsOf: events, encoding: .utf8))?.components(separatedBy: "item.completed").count ?? 0) >= 4
         }
-        kill(processes[1].processIdentifier, SIGKILL)
+        processes[1].send(SIGKILL)
         processes[1].waitUntilExit()
         try FileManager.default.removeItem(at: hold)
         for process in processes { try Waiting.exit(of: process, "a shard") }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import JSONSchema
 import Testing
 import Vigil
@@ -120,7 +121,7 @@ import Vigil
         let job = try Self.job(server, items: 400)
         let process = try TestEnvironment.start(["run", job.path, "--quiet"], environment: Self.environment)
         try await Waiting.until("100 requests") { server.requests.count >= 100 || !process.isRunning }
-        kill(process.processIdentifier, SIGKILL)
+        process.send(SIGKILL)
         process.waitUntilExit()
         let path = job.folder.appendingPathComponent("cache.sqlite").path
         let verify = try Self.vigil(["cache", "verify", "--path", path])

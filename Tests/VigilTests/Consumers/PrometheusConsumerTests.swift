@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import Vigil
 
@@ -75,7 +76,7 @@ import Vigil
         try (String(contentsOfFile: job.path, encoding: .utf8) + "consumers:\n  - { type: prometheus, listen: \"127.0.0.1:\(port)\" }\n")
             .write(toFile: job.path, atomically: true, encoding: .utf8)
         let run = try TestEnvironment.start(["run", job.path, "--quiet"])
-        defer { if run.isRunning { kill(run.processIdentifier, SIGKILL) } }
+        defer { if run.isRunning { run.send(SIGKILL) } }
         func scrape() throws -> String {
             try TestEnvironment.run(program: "curl", ["-sf", "--max-time", "5", "http://127.0.0.1:\(port)/metrics"]).standardOutput
         }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Paths and processes the tests share: the repository, the built `vigil` binary, temporary
 /// folders, and running a real program to completion.
@@ -46,8 +47,8 @@ enum TestEnvironment {
 
     /// Starts `vigil` with `arguments` (and `environment` over this process's), its output
     /// discarded; the caller waits for it or kills it.
-    static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Process {
-        let process = Process()
+    static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> ChildProcess {
+        let process = ChildProcess()
         process.executableURL = vigil
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
@@ -66,15 +67,12 @@ enum TestEnvironment {
     /// Runs `executable` with `arguments` and waits; output is collected while it runs (so a
     /// chatty program cannot block on a full pipe). A program that has not ended, with its
     /// output closed, after `timeout` seconds is killed and the test fails with what it printed:
-    /// no wait holds the suite. (Foundation learns of a child's end when a socket it shares with
-    /// the child closes; a daemon the child started keeps that socket open and the child is
-    /// never seen to end — which is why the wait is a poll with a deadline, not
-    /// `waitUntilExit`.)
+    /// no wait holds the suite.
     static func run(
         _ executable: URL, _ arguments: [String], currentDirectory: URL? = nil, environment: [String: String]? = nil,
         timeout: TimeInterval = Waiting.patience
     ) throws -> Outcome {
-        let process = Process()
+        let process = ChildProcess()
         process.executableURL = executable
         process.arguments = arguments
         if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
@@ -90,7 +88,7 @@ enum TestEnvironment {
         func ended() -> Bool { !process.isRunning && output.isClosed && error.isClosed }
         while !ended() && Date() < deadline { usleep(10_000) }
         if !ended() {
-            kill(process.processIdentifier, SIGKILL)
+            process.send(SIGKILL)
             let grace = Date().addingTimeInterval(5)
             while !ended() && Date() < grace { usleep(10_000) }
             let what = "\(executable.lastPathComponent) \(arguments.joined(separator: " "))"
@@ -109,8 +107,7 @@ enum TestEnvironment {
         private var data = Data()
         private var closed = false
 
-        /// Starts reading; called once the process runs (a read begun before `Process.run()`
-        /// was seen to crash inside it, in a CI run).
+        /// Starts reading; called once the process runs.
         func start() {
             let handle = pipe.fileHandleForReading
             Thread.detachNewThread { [self] in

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Every wait in the tests is bounded. A condition that never comes true, a process that
 /// never ends or a pipe that never says what was expected fails its own test, saying what it
@@ -19,14 +20,12 @@ enum Waiting {
         }
     }
 
-    /// Waits for `process` to end; kills it (SIGKILL) and throws after `seconds`. (A poll, not
-    /// `waitUntilExit`, which never returns when a program the process started keeps the
-    /// socket Foundation watches for its end.)
-    static func exit(of process: Process, _ what: String = "the process", within seconds: TimeInterval = patience) throws {
+    /// Waits for `process` to end; kills it (SIGKILL) and throws after `seconds`.
+    static func exit(of process: ChildProcess, _ what: String = "the process", within seconds: TimeInterval = patience) throws {
         let deadline = Date().addingTimeInterval(seconds)
         while process.isRunning && Date() < deadline { usleep(10_000) }
         guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGKILL)
+        process.send(SIGKILL)
         let grace = Date().addingTimeInterval(5)
         while process.isRunning && Date() < grace { usleep(10_000) }
         throw TestFailure("\(what) (process \(process.processIdentifier)) did not end within \(Int(seconds)) s; it was killed")
