@@ -92,7 +92,8 @@ public struct InputSource: Sendable {
             defer { again.close() }
             var firstLine: [String: Int] = [:]
             var records = 0
-            while records < yieldedInSpec, let line = again.next() {
+            // A line over the length limit was refused on the first pass, before this one.
+            while records < yieldedInSpec, let line = try? again.next() {
                 guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { continue }
                 records += 1
                 guard let record = try? JSONParser().parse(line) else { continue }
@@ -126,11 +127,24 @@ public struct InputSource: Sendable {
                     }
                     reader = opened
                 }
-                while let line = reader!.next() {
+                while let line = try nextLine(of: path) {
                     guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { continue }
                     return try record(line, number: reader!.lineNumber, path: path, idField: idField)
                 }
                 return nil
+            }
+        }
+
+        /// The next line of the current JSON Lines input; a line over the limit is refused.
+        private mutating func nextLine(of path: String) throws(InputProblem) -> ArraySlice<UInt8>? {
+            do {
+                return try reader!.next()
+            } catch {
+                throw InputProblem(
+                    message: "line \(error.lineNumber) of \(path) is \(ByteCount.text(error.length)) long; the limit for one record is "
+                        + "\(ByteCount.text(error.limit)) (a record goes into the prompt). Keep large content in files and list them with a glob input, "
+                        + "or split the record",
+                    line: error.lineNumber, isEmpty: false)
             }
         }
 

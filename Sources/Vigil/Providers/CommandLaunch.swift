@@ -71,6 +71,11 @@ public struct CommandLaunch: Sendable {
     /// ignores its input), the failed write ends the whole process (SIGPIPE, or a fatal
     /// error for a descriptor it never closes). A file cannot fail that way. The
     /// descriptor is closed once the program has started (`.fileDescriptor(_, closeAfterSpawningProcess: true)`).
+    /// The largest answer kept, in bytes: a program's standard output (one-shot) or one line
+    /// (persistent). An answer is a JSON record; more is a program printing something else,
+    /// and memory must not grow with it.
+    static let answerLimit = 16 << 20
+
     static func standardInput(_ text: String) throws -> FileDescriptor {
         var template = Array((NSTemporaryDirectory() + "/vigil-stdin-XXXXXX").utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }

@@ -37,12 +37,17 @@ public struct CommandProvider: ModelProvider {
                         launch.executable, arguments: launch.programArguments, environment: launch.environmentUpdates,
                         workingDirectory: launch.workingDirectory, platformOptions: launch.teardown,
                         input: .fileDescriptor(try CommandLaunch.standardInput(input), closeAfterSpawningProcess: true),
-                        output: .string(limit: 16 << 20), error: .string(limit: 1 << 16))
+                        output: .string(limit: CommandLaunch.answerLimit), error: .string(limit: 1 << 16))
                 })
         } catch {
             outcome = .failure(error)
         }
         switch outcome {
+        case .failure(let error as SubprocessError) where error.code == .outputLimitExceeded:
+            throw ItemFailure(
+                .provider, "\(program) wrote more than \(ByteCount.text(CommandLaunch.answerLimit)) to its standard output, the limit for one answer; "
+                    + "it was stopped. An answer is the JSON the prompt asks for: is the program printing its input or a log there?",
+                isRetryable: false)
         case .failure(let error as DeadlineExceeded):
             throw ItemFailure(.timeout, "\(program) gave no answer within \(error.limit)")
         case .failure(let error):

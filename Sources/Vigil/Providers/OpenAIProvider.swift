@@ -145,7 +145,7 @@ public struct OpenAIProvider: ModelProvider {
             let deadline = ContinuousClock.now + timeout
             (response, bytes) = try await Self.within(timeout + max(.seconds(5), timeout)) { [client, timeout, http] in
                 let response = try await client.execute(http, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000))
-                let body = try await Self.within(max(deadline - ContinuousClock.now, .milliseconds(100))) { try await response.body.collect(upTo: 32 << 20) }
+                let body = try await Self.within(max(deadline - ContinuousClock.now, .milliseconds(100))) { try await response.body.collect(upTo: Self.answerLimit) }
                 return (response, body)
             }
         } catch {
@@ -251,7 +251,17 @@ public struct OpenAIProvider: ModelProvider {
         }
     }
 
+    /// The largest response body read, in bytes: a chat completion holds one answer; more is
+    /// not an answer, and memory must not grow with it.
+    static let answerLimit = 32 << 20
+
     static func classify(_ error: any Error, timeout: Duration) -> ItemFailure {
+        if error is NIOTooManyBytesError {
+            return ItemFailure(
+                .provider, "the endpoint's answer is larger than \(ByteCount.text(answerLimit)), the limit for one answer; it was not read. "
+                    + "Is base_url a chat completions endpoint, and does the prompt ask for one record?",
+                isRetryable: false)
+        }
         if let error = error as? HTTPClientError {
             switch error {
             case .connectTimeout, .getConnectionFromPoolTimeout:

@@ -45,23 +45,29 @@ public final class PersistentCommandProvider: ModelProvider {
                 for line in state.queued { continuation.yield(line) }
                 state.queued = []
             }
-            _ = try? await Subprocess.run(
-                launch.executable, arguments: launch.programArguments, environment: launch.environmentUpdates,
-                workingDirectory: launch.workingDirectory, platformOptions: launch.teardown, input: .inputWriter, output: .sequence,
-                error: .discarded
-            ) { execution in
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask {
-                        for await line in lines { _ = try await execution.standardInputWriter.write(line) }
-                        try await execution.standardInputWriter.finish()
+            var ending: (any Error)?
+            do {
+                _ = try await Subprocess.run(
+                    launch.executable, arguments: launch.programArguments, environment: launch.environmentUpdates,
+                    workingDirectory: launch.workingDirectory, platformOptions: launch.teardown, input: .inputWriter, output: .sequence,
+                    error: .discarded
+                ) { execution in
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        group.addTask {
+                            for await line in lines { _ = try await execution.standardInputWriter.write(line) }
+                            try await execution.standardInputWriter.finish()
+                        }
+                        group.addTask {
+                            let answers = execution.standardOutput.strings(bufferingPolicy: .maxLineLength(CommandLaunch.answerLimit))
+                            for try await line in answers { self.receive(line) }
+                        }
+                        // The reader ends when the worker closes its output (it exited).
+                        _ = try await group.next()
+                        group.cancelAll()
                     }
-                    group.addTask {
-                        for try await line in execution.standardOutput.strings() { self.receive(line) }
-                    }
-                    // The reader ends when the worker closes its output (it exited).
-                    _ = try await group.next()
-                    group.cancelAll()
                 }
+            } catch {
+                ending = error
             }
             let orphans = state.withLock { state -> [CheckedContinuation<ProviderAnswer, any Error>] in
                 state.outgoing = nil
@@ -71,7 +77,15 @@ public final class PersistentCommandProvider: ModelProvider {
                 return orphans
             }
             continuation.finish()
-            for orphan in orphans { orphan.resume(throwing: ItemFailure(.provider, "the worker \(program) exited while answering; it was restarted")) }
+            let reason: String
+            if let error = ending as? SubprocessError, error.code == .outputLimitExceeded {
+                // Which item the line was for cannot be known: every item in flight fails (and is retried).
+                reason = "the worker \(program) wrote a line longer than \(ByteCount.text(CommandLaunch.answerLimit)), the limit for one answer; "
+                    + "it was stopped and restarted, and the items it was answering failed"
+            } else {
+                reason = "the worker \(program) exited while answering; it was restarted"
+            }
+            for orphan in orphans { orphan.resume(throwing: ItemFailure(.provider, reason)) }
             if Task.isCancelled { break }
             try? await Task.sleep(for: .milliseconds(200))
         }

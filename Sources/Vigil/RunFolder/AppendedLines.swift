@@ -39,7 +39,7 @@ public enum AppendedLines {
     @discardableResult
     public static func read(_ url: URL, repair: Bool, each: (JSONValue, Int) throws -> Void) throws -> Repair? {
         guard let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int), size > 0,
-            var reader = JSONLinesReader(url: url)
+            var reader = JSONLinesReader(url: url, maximumLineLength: JSONLinesReader.runFolderLineLimit)
         else { return nil }
         defer { reader.close() }
         let parser = JSONParser()
@@ -47,7 +47,19 @@ public enum AppendedLines {
         var goodEnd = 0
         var firstBad: (line: Int, problem: String)?
         var droppedLines = 0
-        while let line = reader.next() {
+        while true {
+            let line: ArraySlice<UInt8>
+            do {
+                guard let next = try reader.next() else { break }
+                line = next
+            } catch {
+                // Not a line Vigil wrote (its lines hold one record and one bounded answer).
+                offset += error.length + 1
+                droppedLines += 1
+                guard error.terminated else { break }
+                firstBad = firstBad ?? (error.lineNumber, error.message)
+                continue
+            }
             let end = offset + line.count
             offset = end + 1
             let terminated = end < size

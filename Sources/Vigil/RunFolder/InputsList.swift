@@ -118,7 +118,7 @@ enum InputsList {
 
         init(_ url: URL) {
             self.url = url
-            lines = JSONLinesReader(url: url)
+            lines = JSONLinesReader(url: url, maximumLineLength: JSONLinesReader.runFolderLineLimit)
         }
 
         /// The next entry; nil at the end (an unterminated last line is not an entry: a
@@ -126,7 +126,14 @@ enum InputsList {
         mutating func next() throws(ManifestProblem) -> Entry? {
             guard var reader = lines else { throw ManifestProblem(url: url, problem: "cannot be read") }
             defer { lines = reader }
-            while let line = reader.next() {
+            while true {
+                let line: ArraySlice<UInt8>
+                do {
+                    guard let next = try reader.next() else { break }
+                    line = next
+                } catch {
+                    throw ManifestProblem(url: url, problem: error.message + "; an item entry is a short line")
+                }
                 if line.isEmpty { continue }
                 if let entry = Entry(fastLine: line) { return entry }
                 guard let json = try? JSONParser().parse(line), let entry = Entry(json: json) else {

@@ -22,6 +22,11 @@ enum YAMLErrorTranslation {
             return Diagnostic(
                 .yamlMultipleDocuments, "the file holds more than one YAML document", at: at(mark),
                 hint: "a job file is one document; remove the '---' separator and what follows, or split the file")
+        case .parser(_, let problem, let mark, _) where problem.hasPrefix("Maximum nesting level"):
+            // libyaml stops at 1,000 levels (yaml_set_max_nest_level): a bound against a hostile file.
+            return Diagnostic(
+                .yamlSyntax, "the YAML nests more than 1,000 lists or mappings deep; refusing it", at: at(mark),
+                hint: "a job file is a few levels deep; is this the right file?")
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
             let detail = context.map { " (\($0.text) at line \($0.mark.line), column \($0.mark.column))" } ?? ""

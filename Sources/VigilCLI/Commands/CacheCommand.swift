@@ -53,7 +53,7 @@ struct CacheCommand: ParsableCommand {
         }
 
         static func size(_ bytes: Int) -> String {
-            bytes >= 1 << 20 ? String(format: "%.1f MB", Double(bytes) / 1_048_576) : String(format: "%.1f KB", Double(bytes) / 1024)
+            bytes >= 1 << 20 ? String(format: "%.1f MiB", Double(bytes) / 1_048_576) : String(format: "%.1f KiB", Double(bytes) / 1024)
         }
     }
 

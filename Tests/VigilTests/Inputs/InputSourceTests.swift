@@ -46,6 +46,27 @@ import Testing
         #expect(try ids(source) == ["data/a/1.txt", "data/b/2.txt", "data/linked/3.txt"])
     }
 
+    /// A record line over 16 MiB is refused with its line and length, without holding it
+    /// (seen before: an 80 MB line took 24 s and 265 MB to validate); the lines around it read.
+    @Test func aRecordLineOver16MiBIsRefusedWithItsLineAndLength() throws {
+        let folder = try tree([])
+        let long = #"{"id": "b", "text": ""# + String(repeating: "x", count: 17 << 20) + "\"}"
+        try ("{\"id\": \"a\"}\n" + long + "\n{\"id\": \"c\"}\n").write(to: folder.appendingPathComponent("records.jsonl"), atomically: true, encoding: .utf8)
+        var items = InputSource(folder: folder, specs: [.jsonl(path: "records.jsonl", idField: "id", limit: nil)]).makeIterator()
+        #expect(try items.next()?.id == "a")
+        #expect(throws: InputProblem(
+            message: "line 2 of records.jsonl is 17,825,815 bytes (17.0 MiB) long; the limit for one record is 16 MiB (a record goes into the prompt). "
+                + "Keep large content in files and list them with a glob input, or split the record",
+            line: 2, isEmpty: false)) { try items.next() }
+        // The reader is past the long line, not inside it.
+        var reader = try #require(JSONLinesReader(url: folder.appendingPathComponent("records.jsonl"), maximumLineLength: 1 << 20))
+        #expect(try reader.next().map { Array($0) } == Array(#"{"id": "a"}"#.utf8))
+        #expect(throws: JSONLinesReader.LineTooLong.self) { try reader.next() }
+        #expect(try reader.next().map { Array($0) } == Array(#"{"id": "c"}"#.utf8))
+        #expect(reader.lineNumber == 3)
+        #expect(try reader.next() == nil)
+    }
+
     @Test func recordsStreamWithIdsAndLimits() throws {
         let folder = try tree([])
         var lines = ""

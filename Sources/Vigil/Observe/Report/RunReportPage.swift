@@ -305,10 +305,10 @@ public struct RunReportPage {
         var rows: [String] = []
         for (url, succeeded) in [(folder.results, true), (folder.failed, false)] {
             // Only the first lines are read (the files may hold 100,000 each).
-            guard var reader = JSONLinesReader(url: url) else { continue }
+            guard var reader = JSONLinesReader(url: url, maximumLineLength: JSONLinesReader.runFolderLineLimit) else { continue }
             defer { reader.close() }
             var taken = 0
-            while taken < sampleSize, let line = reader.next() {
+            while taken < sampleSize, let line = try? reader.next() {
                 guard let json = try? JSONParser(allowsDuplicateKeys: true).parse(String(decoding: line, as: UTF8.self)) else { continue }
                 taken += 1
                 rows.append(sampleRow(json, succeeded: succeeded))

@@ -1,0 +1,26 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Coverage-guided fuzz targets (libFuzzer) for Vigil's readers of outside input. Built and
+/// run by `Scripts/fuzz.sh`, never by `swift build` or `swift test` at the root: libFuzzer
+/// supplies `main`, so these only link with `--sanitize=fuzzer`.
+///
+/// `Scripts/fuzz.sh` links the repository in as `.build-fuzz/vigil` first: a package found by
+/// path is named after its folder, and a clone's folder may have any name.
+let package = Package(
+    name: "VigilFuzz",
+    platforms: [.macOS(.v15)],
+    dependencies: [.package(path: "../.build-fuzz/vigil")],
+    targets: [
+        // The job file as `vigil validate` reads it: YAML (libyaml through Yams), job decoding, every check.
+        .executableTarget(name: "FuzzJobFile", dependencies: [.product(name: "Vigil", package: "vigil")]),
+        // JSON text: parse, write, parse again.
+        .executableTarget(name: "FuzzJSONParser", dependencies: [.product(name: "JSONSchema", package: "vigil")]),
+        // A JSON Schema compiled, and an instance validated by it.
+        .executableTarget(name: "FuzzSchema", dependencies: [.product(name: "JSONSchema", package: "vigil")]),
+        // A JSON Lines input read as a run reads it.
+        .executableTarget(name: "FuzzJSONLines", dependencies: [.product(name: "Vigil", package: "vigil")]),
+        // A model's answer: JSON alone, in a fence, or in prose.
+        .executableTarget(name: "FuzzAnswer", dependencies: [.product(name: "Vigil", package: "vigil")]),
+    ]
+)
