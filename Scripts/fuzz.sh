@@ -30,10 +30,15 @@ while [[ $# -gt 0 ]]; do
 done
 [[ ${#targets[@]} -gt 0 ]] || targets=(FuzzJobFile FuzzJSONParser FuzzSchema FuzzJSONLines FuzzAnswer)
 
-# Fuzz/Package.swift names the repository by this link: a package found by path is named
-# after its folder, and a clone's folder may be called anything.
-mkdir -p "$work"
-ln -sfn "$repo" "$work/vigil"
+# Fuzz/Package.swift builds a snapshot of the working tree in .build-fuzz/vigil: a package
+# found by path is named after its folder (a clone's may be called anything), and a long
+# build must not fail because a source changed under it. Unchanged files keep their times,
+# so a rebuild compiles only what changed.
+mkdir -p "$work/vigil"
+[[ -L "$work/vigil" ]] && rm "$work/vigil" && mkdir "$work/vigil"
+(cd "$repo" && git ls-files -co --exclude-standard -z -- Package.swift Sources | xargs -0 cp --parents -p -t "$work/vigil/")
+# A source removed from the tree is removed from the snapshot too.
+(cd "$work/vigil" && find Sources -type f | while read -r file; do [[ -e "$repo/$file" ]] || rm "$file"; done)
 
 echo "== building the fuzz targets (debug, -sanitize=fuzzer,address)"
 swift build --package-path "$repo/Fuzz" --scratch-path "$work/build" -c debug \

@@ -1,7 +1,12 @@
 import Foundation
 
-/// A token bucket: at most `requests` requests per `per` seconds, with bursts up to
-/// `requests`. Waiting callers are served in arrival order.
+/// A token bucket: `requests` requests per `per` seconds, with bursts of at most one
+/// second's worth (and at most `requests`). Waiting callers are served in arrival order.
+///
+/// Why not bursts of `requests`: a bucket that holds a whole `per` of tokens lets through
+/// twice the limit in one `per` (the full bucket, then its refill), and with `per: 1m` it
+/// sends hundreds of requests in the first second — what a provider counting per second or
+/// per minute answers with 429s.
 public actor RateLimiter {
     private let capacity: Double
     private let refillPerSecond: Double
@@ -11,8 +16,8 @@ public actor RateLimiter {
 
     /// At most `requests` per `seconds`, shared by every caller.
     public init(requests: Int, per seconds: Double) {
-        capacity = Double(max(1, requests))
         refillPerSecond = Double(max(1, requests)) / max(0.001, seconds)
+        capacity = min(Double(max(1, requests)), max(1, refillPerSecond.rounded(.up)))
         tokens = capacity
         lastRefill = ContinuousClock.now
     }

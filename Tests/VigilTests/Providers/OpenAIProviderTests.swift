@@ -100,14 +100,61 @@ import Vigil
         #expect(server.requests.count <= 7)
     }
 
-    @Test func aRefusedKeyAbortsAtOnceNamingTheVariable() async throws {
-        let server = try LoopbackOpenAIServer { _, _ in .status(401, body: #"{"error": {"message": "invalid api key"}}"#) }
+    /// 401 (unknown key) and 403 (a key without access to the model): every item would fail
+    /// the same way, so the run stops at once.
+    @Test(arguments: [401, 403]) func aRefusedKeyAbortsAtOnceNamingTheVariable(status: Int) async throws {
+        let server = try LoopbackOpenAIServer { _, _ in .status(status, body: #"{"error": {"message": "invalid api key"}}"#) }
         defer { server.shutdown() }
         let job = try TemporaryJob(items: 20, extractor: "", model: Self.model(server), thresholds: "", concurrency: 2)
-        let summary = await (try await job.engine(environment: ["VIGIL_TEST_KEY": Self.key])).run()
+        let engine = try await job.engine(environment: ["VIGIL_TEST_KEY": Self.key])
+        let summary = await engine.run()
         #expect(summary.status == .aborted)
-        #expect(summary.verdict?.message == "the endpoint refused the API key (HTTP 401): check the value of VIGIL_TEST_KEY")
+        #expect(summary.verdict?.message == "the endpoint refused the API key (HTTP \(status)): check the value of VIGIL_TEST_KEY")
         #expect(server.requests.count <= 2)
+        // Not retried, and no item was recorded as the model's failure.
+        #expect(!(try job.lines(engine.folder.events)).contains { $0.contains("item.retrying") })
+    }
+
+    /// `Retry-After` as an HTTP date (RFC 9110 allows both forms): the retry waits for it.
+    @Test func aRetryAfterDateIsWaitedFor() async throws {
+        let format = DateFormatter()
+        format.locale = Locale(identifier: "en_US_POSIX")
+        format.timeZone = TimeZone(identifier: "GMT")
+        format.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        let server = try LoopbackOpenAIServer { number, body in
+            // Three seconds ahead, to the second: the wait is between 2 and 3 s.
+            number == 1
+                ? .status(429, headers: [("Retry-After", format.string(from: Date().addingTimeInterval(3)))], body: #"{"error": {"message": "slow down"}}"#)
+                : Self.good(body)
+        }
+        defer { server.shutdown() }
+        let job = try TemporaryJob(
+            items: 1, extractor: "", model: Self.model(server), thresholds: "", retries: "{ max_attempts: 3, initial_delay: 10ms, max_delay: 20ms }")
+        let summary = await (try await job.engine(environment: ["VIGIL_TEST_KEY": Self.key])).run()
+        #expect(summary.counts == RunCounts(total: 1, succeeded: 1, failed: 0))
+        let times = server.requests.map(\.time)
+        #expect(times.count == 2)
+        #expect(times[1] - times[0] >= 1.9, "retried \(times[1] - times[0]) s after a Retry-After date 2-3 s ahead")
+    }
+
+    /// A sustained rate within 5% of `rate_limit`, for a limit per second and per minute.
+    /// (Bursts are one second's worth: 20 at once, then 20 a second.)
+    @Test(arguments: ["{ requests: 20, per: 1s }", "{ requests: 1200, per: 1m }"])
+    func theRateLimitHoldsTheSustainedRate(limit: String) async throws {
+        let server = try LoopbackOpenAIServer { _, body in Self.good(body) }
+        defer { server.shutdown() }
+        let job = try TemporaryJob(items: 100, extractor: "", model: Self.model(server), thresholds: "", concurrency: 8)
+        try String(contentsOfFile: job.path, encoding: .utf8)
+            .replacing("concurrency: 8", with: "concurrency: 8\n  rate_limit: \(limit)")
+            .write(toFile: job.path, atomically: true, encoding: .utf8)
+        let summary = await (try await job.engine(environment: ["VIGIL_TEST_KEY": Self.key])).run()
+        #expect(summary.counts.succeeded == 100)
+        let times = server.requests.map(\.time).sorted()
+        #expect(times.count == 100)
+        // The burst is the first 20 (and what refilled while they went); measured from the
+        // 40th on, requests come at the refill rate alone.
+        let rate = Double(times.count - 40) / (times[times.count - 1] - times[39])
+        #expect(rate >= 19 && rate <= 21, "sustained \(rate) requests/s against a limit of 20/s")
     }
 
     /// 429s with Retry-After, 500s, resets, slow and malformed answers: every item still ends
