@@ -19,7 +19,7 @@ import Testing
     /// Once `file` of the run folder has a line containing `marker` (`count` of them), sends
     /// SIGINT to `process` `signals` times, 300 ms apart — from a GCD thread, so a busy test pool
     /// cannot delay the signal past the end of the run.
-    func interrupt(_ process: ChildProcess, when file: String, has count: Int, linesContaining marker: String, of job: TemporaryJob, signals: Int = 1) async {
+    func interrupt(_ process: ChildProcess, when file: String, has count: Int, linesContaining marker: String, of job: TemporaryJob, signals: Int = 1, signal: Int32 = SIGINT) async {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 let runs = job.folder.appendingPathComponent("runs/test-job")
@@ -32,28 +32,31 @@ import Testing
                 }
                 for index in 0..<signals {
                     if index > 0 { usleep(300_000) }
-                    process.send(SIGINT)
+                    process.send(signal)
                 }
                 continuation.resume()
             }
         }
     }
 
-    @Test func theFirstCtrlCLetsInFlightItemsFinishAndWritesAnInterruptedManifest() async throws {
+    /// Ctrl-C, or SIGTERM (what a scheduler or `kill` sends): the same graceful stop.
+    @Test(arguments: [SIGINT, SIGTERM])
+    func theFirstSignalLetsInFlightItemsFinishAndWritesAnInterruptedManifest(signal: Int32) async throws {
+        let name = signal == SIGINT ? "SIGINT" : "SIGTERM"
         let job = try TemporaryJob(items: 30, extractor: TemporaryJob.extractor("time.sleep(0.4)\nanswer = {\"n\": n}"), thresholds: "", concurrency: 2)
         let (process, errors) = try launch(job)
-        await interrupt(process, when: "results.jsonl", has: 2, linesContaining: "\"id\"", of: job)
+        await interrupt(process, when: "results.jsonl", has: 2, linesContaining: "\"id\"", of: job, signal: signal)
         try Waiting.exit(of: process, "the interrupted run")
         let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(process.terminationStatus == 4, "\(stderr)")
-        #expect(stderr.contains("SIGINT: taking no new items"))
+        #expect(stderr.contains("\(name): taking no new items"), "\(stderr)")
         #expect(stderr.contains("INTERRUPTED after"))
 
         let runs = job.folder.appendingPathComponent("runs/test-job")
         let run = runs.appendingPathComponent(try #require(try FileManager.default.contentsOfDirectory(atPath: runs.path).first))
         let manifest = try JSONParser().parse(Data(contentsOf: run.appendingPathComponent("manifest.json")))
         #expect(manifest["status"] == "interrupted")
-        #expect(manifest["verdict"] == "interrupted by SIGINT")
+        #expect(manifest["verdict"] == .string("interrupted by \(name)"))
         let results = try job.lines(run.appendingPathComponent("results.jsonl"))
         let completed = manifest["counts"]?["completed"]?.numberValue?.int64Value ?? -1
         // Every item that was in flight finished and was recorded; none was recorded twice.
