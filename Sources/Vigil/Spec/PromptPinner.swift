@@ -8,8 +8,9 @@ public enum PromptPinner {
     public enum Outcome: Sendable, Equatable {
         case alreadyPinned(sha256: String)
         case pinned(previous: String?, sha256: String)
-        /// `--check`: what pinning would change (nothing was written).
-        case outOfDate(previous: String?, sha256: String)
+        /// `--check`: what pinning would change (nothing was written): the pin written at
+        /// `location` (the value, or `prompt:` when there is none) and the prompt file's digest.
+        case outOfDate(previous: String?, sha256: String, location: SourceLocation, promptFile: String)
     }
 
     /// Pins the job at `path` to its prompt's sha256 (or, with `checkOnly`, says whether the pin holds), keeping comments and layout.
@@ -28,12 +29,15 @@ public enum PromptPinner {
         let previous = existing.flatMap { member -> String? in
             switch member.value.content {
             case .string(let text): text
-            case .number(let number): number.description
+            // A digest of digits only reads as a number: its text is what was written.
+            case .number(let number): writtenText(at: member.value.location, in: path) ?? number.description
             default: nil
             }
         }
         if previous == digest { return .alreadyPinned(sha256: digest) }
-        if checkOnly { return .outOfDate(previous: previous, sha256: digest) }
+        if checkOnly {
+            return .outOfDate(previous: previous, sha256: digest, location: existing?.value.location ?? prompt.keyLocation, promptFile: relative)
+        }
 
         guard let data = FileManager.default.contents(atPath: path), var text = String(data: data, encoding: .utf8) else {
             throw Diagnostic(.fileUnreadable, "cannot read the job file", at: tree.location)
@@ -67,6 +71,17 @@ public enum PromptPinner {
             throw Diagnostic(.fileUnreadable, "cannot write the job file: \(error)", at: tree.location)
         }
         return .pinned(previous: previous, sha256: digest)
+    }
+
+    /// The plain scalar written at `location` of the file at `path` (up to a space, a comma,
+    /// a closing brace or a comment).
+    private static func writtenText(at location: SourceLocation, in path: String) -> String? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard location.line >= 1, location.line <= lines.count else { return nil }
+        let scalars = Array(lines[location.line - 1].unicodeScalars).dropFirst(location.column - 1)
+        let written = String(String.UnicodeScalarView(scalars.prefix { !" \t,}#\r".unicodeScalars.contains($0) }))
+        return written.isEmpty ? nil : written
     }
 
     private static func isNull(_ value: LocatedValue) -> Bool {

@@ -13,20 +13,33 @@ struct ValidateCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Job files to check.", valueName: "job"))
+    @Argument(
+        help: ArgumentHelp(
+            "Job files, or folders: every job file under a folder is checked (a .yaml/.yml file whose leading comment "
+                + "names job.v1.schema.json, or named *.job.yaml; hidden folders and run folders are skipped).",
+            valueName: "job-or-folder"))
     var jobs: [String]
 
     @Option(help: "Output format: text, json, or github (GitHub Actions annotations).")
     var format: OutputFormat = .text
 
+    @Flag(help: "Skip files that are not job files by the folder rule, silently (for hooks given every changed YAML file).")
+    var onlyJobFiles = false
+
     mutating func validate() throws {
-        if jobs.isEmpty { throw ValidationError("give at least one job file") }
+        if jobs.isEmpty { throw ValidationError("give at least one job file or folder") }
     }
 
     func run() async throws {
         var diagnostics: [Diagnostic] = []
         var invalid = 0
-        for job in jobs {
+        let (files, empty) = JobFileFinder.expand(jobs)
+        for folder in empty {
+            Console.error(
+                "error: no job files under \(folder): a job file is a .yaml/.yml file whose leading comment names \(JobFileFinder.schemaName) "
+                    + "(# yaml-language-server: $schema=.../job.v1.schema.json) or whose name ends in .job.yaml")
+        }
+        for job in files where !onlyJobFiles || JobFileFinder.isJobFile(job) {
             let validation = JobLoader(purpose: .validate).load(job)
             diagnostics += validation.diagnostics
             if !validation.isValid { invalid += 1 }
@@ -40,6 +53,6 @@ struct ValidateCommand: AsyncParsableCommand {
             }
         }
         Console.output(format.renderer.render(diagnostics))
-        if invalid > 0 { throw CommandFailure.exit(.invalidJobOrUsage) }
+        if invalid > 0 || !empty.isEmpty { throw CommandFailure.exit(.invalidJobOrUsage) }
     }
 }

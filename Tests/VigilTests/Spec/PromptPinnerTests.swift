@@ -57,8 +57,17 @@ import Vigil
         let (_, path) = try job(text)
         let outcome = try TestEnvironment.run(TestEnvironment.vigil, ["pin", "--check", path])
         #expect(outcome.status == 2)
-        #expect(outcome.standardError.contains("run `vigil pin"))
+        // Said where the stale pin is written, with what to do.
+        let zeros = String(repeating: "0", count: 64)
+        #expect(
+            outcome.standardOutput.contains("\(path):3:11: error: prompt.sha256 pins \(zeros), but the prompt file prompt.md has sha256 \(Self.digest) [V011]"),
+            "\(outcome.standardOutput)")
+        #expect(outcome.standardOutput.contains("if the prompt was changed on purpose, run `vigil pin \(path)`"))
         #expect(try read(path) == text)
+        // As a GitHub Actions annotation on that line.
+        let annotated = try TestEnvironment.run(TestEnvironment.vigil, ["pin", "--check", "--format", "github", path])
+        #expect(annotated.status == 2)
+        #expect(annotated.standardOutput.hasPrefix("::error file=\(path),line=3,col=11"), "\(annotated.standardOutput)")
         let pinned = try TestEnvironment.run(TestEnvironment.vigil, ["pin", path])
         #expect(pinned.status == 0)
         #expect(try TestEnvironment.run(TestEnvironment.vigil, ["pin", "--check", path]).status == 0)
