@@ -15,6 +15,8 @@ let package = Package(
     products: [
         .library(name: "Vigil", targets: ["Vigil"]),
         .library(name: "JSONSchema", targets: ["JSONSchema"]),
+        // For Fuzz/ (built by Scripts/fuzz.sh) and the tests that replay its findings.
+        .library(name: "VigilFuzzHarness", targets: ["VigilFuzzHarness"]),
         .executable(name: "vigil", targets: ["VigilCLI"]),
     ],
     dependencies: [
@@ -83,6 +85,14 @@ let package = Package(
             path: "Benchmarks/VigilBench",
             swiftSettings: swiftSettings
         ),
+        // What each fuzz target does with one input (Fuzz/ runs it under libFuzzer; the
+        // tests replay every finding through it).
+        .target(
+            name: "VigilFuzzHarness",
+            dependencies: ["Vigil", "JSONSchema"],
+            path: "Fuzz/Harness",
+            swiftSettings: swiftSettings
+        ),
         // What both test targets share: starting programs (`ChildProcess`, not Foundation's `Process`).
         .target(
             name: "TestSupport",
@@ -97,7 +107,7 @@ let package = Package(
         .testTarget(
             name: "VigilTests",
             dependencies: [
-                "Vigil", "JSONSchema", "VigilCLI", "TestSupport",
+                "Vigil", "JSONSchema", "VigilCLI", "TestSupport", "VigilFuzzHarness",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -13,14 +13,14 @@ let package = Package(
     dependencies: [.package(path: "../.build-fuzz/vigil")],
     targets: [
         // The job file as `vigil validate` reads it: YAML (libyaml through Yams), job decoding, every check.
-        .executableTarget(name: "FuzzJobFile", dependencies: [.product(name: "Vigil", package: "vigil")]),
+        .executableTarget(name: "FuzzJobFile", dependencies: [.product(name: "VigilFuzzHarness", package: "vigil")]),
         // JSON text: parse, write, parse again.
-        .executableTarget(name: "FuzzJSONParser", dependencies: [.product(name: "JSONSchema", package: "vigil")]),
+        .executableTarget(name: "FuzzJSONParser", dependencies: [.product(name: "VigilFuzzHarness", package: "vigil")]),
         // A JSON Schema compiled, and an instance validated by it.
-        .executableTarget(name: "FuzzSchema", dependencies: [.product(name: "JSONSchema", package: "vigil")]),
+        .executableTarget(name: "FuzzSchema", dependencies: [.product(name: "VigilFuzzHarness", package: "vigil")]),
         // A JSON Lines input read as a run reads it.
-        .executableTarget(name: "FuzzJSONLines", dependencies: [.product(name: "Vigil", package: "vigil")]),
+        .executableTarget(name: "FuzzJSONLines", dependencies: [.product(name: "VigilFuzzHarness", package: "vigil")]),
         // A model's answer: JSON alone, in a fence, or in prose.
-        .executableTarget(name: "FuzzAnswer", dependencies: [.product(name: "Vigil", package: "vigil")]),
+        .executableTarget(name: "FuzzAnswer", dependencies: [.product(name: "VigilFuzzHarness", package: "vigil")]),
     ]
 )

@@ -36,9 +36,9 @@ done
 # so a rebuild compiles only what changed.
 mkdir -p "$work/vigil"
 [[ -L "$work/vigil" ]] && rm "$work/vigil" && mkdir "$work/vigil"
-(cd "$repo" && git ls-files -co --exclude-standard -z -- Package.swift Sources | xargs -0 cp --parents -p -t "$work/vigil/")
+(cd "$repo" && git ls-files -co --exclude-standard -z -- Package.swift Sources Fuzz/Harness | xargs -0 cp --parents -p -t "$work/vigil/")
 # A source removed from the tree is removed from the snapshot too.
-(cd "$work/vigil" && find Sources -type f | while read -r file; do [[ -e "$repo/$file" ]] || rm "$file"; done)
+(cd "$work/vigil" && find Sources Fuzz -type f | while read -r file; do [[ -e "$repo/$file" ]] || rm "$file"; done)
 
 echo "== building the fuzz targets (debug, -sanitize=fuzzer,address)"
 swift build --package-path "$repo/Fuzz" --scratch-path "$work/build" -c debug \

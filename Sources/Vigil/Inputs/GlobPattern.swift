@@ -8,7 +8,12 @@ public struct GlobPattern: Sendable, Hashable {
     /// A pattern.
     public init(_ text: String) {
         self.text = text
-        segments = text.split(separator: "/", omittingEmptySubsequences: true)
+        // `**/**` means what `**` does; kept apart, each would multiply the matching's work.
+        var segments: [Substring] = []
+        for segment in text.split(separator: "/", omittingEmptySubsequences: true) where !(segment == "**" && segments.last == "**") {
+            segments.append(segment)
+        }
+        self.segments = segments
     }
 
     /// The pattern starts at the file system's root (`/data/sheets/*.jpg`), not at the job's folder.
@@ -29,6 +34,22 @@ public struct GlobPattern: Sendable, Hashable {
     public func matches(_ path: String) -> Bool {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
         return Self.match(segments[...], parts[...])
+    }
+
+    /// Whether a file under the folder at `folder` (a `/`-separated path, relative like the
+    /// pattern) could match: a walk enters only such folders. Without this, `data/*.txt`
+    /// walked every folder under data/, and `../x/*.txt` the whole parent folder.
+    public func mayMatch(under folder: String) -> Bool {
+        Self.mayMatch(segments[...], folder.split(separator: "/", omittingEmptySubsequences: true)[...])
+    }
+
+    private static func mayMatch(_ pattern: ArraySlice<Substring>, _ folder: ArraySlice<Substring>) -> Bool {
+        guard let first = pattern.first else { return false }
+        if first == "**" { return true }
+        // A file segment must remain after the folder's segments.
+        guard let segment = folder.first else { return true }
+        guard pattern.count > 1, matchSegment(Array(first.unicodeScalars)[...], Array(segment.unicodeScalars)[...]) else { return false }
+        return mayMatch(pattern.dropFirst(), folder.dropFirst())
     }
 
     private static func match(_ pattern: ArraySlice<Substring>, _ path: ArraySlice<Substring>) -> Bool {
@@ -53,39 +74,59 @@ public struct GlobPattern: Sendable, Hashable {
         return matchScalars(pattern, name)
     }
 
+    /// `*`, `?`, `[...]` and literals, in time proportional to pattern × name: a `*` is
+    /// retried from the last one only (the classic two-pointer match), so a pattern with many
+    /// stars cannot take exponential time on a long name.
     private static func matchScalars(_ pattern: ArraySlice<Unicode.Scalar>, _ name: ArraySlice<Unicode.Scalar>) -> Bool {
-        guard let p = pattern.first else { return name.isEmpty }
-        switch p {
-        case "*":
-            var rest = name
-            while true {
-                if matchScalars(pattern.dropFirst(), rest) { return true }
-                guard !rest.isEmpty else { return false }
-                rest = rest.dropFirst()
+        var p = pattern.startIndex
+        var n = name.startIndex
+        var star: (pattern: Int, name: Int)?
+        while n < name.endIndex {
+            if p < pattern.endIndex, pattern[p] == "*" {
+                star = (p + 1, n)
+                p += 1
+            } else if p < pattern.endIndex, let after = matchOne(pattern, at: p, name[n]) {
+                p = after
+                n += 1
+            } else if let retry = star {
+                // The last `*` takes one more scalar.
+                star = (retry.pattern, retry.name + 1)
+                p = retry.pattern
+                n = retry.name + 1
+            } else {
+                return false
             }
+        }
+        while p < pattern.endIndex, pattern[p] == "*" { p += 1 }
+        return p == pattern.endIndex
+    }
+
+    /// Where the pattern continues when its token at `index` (`?`, a `[...]` class, or a
+    /// literal) matches `c`; nil when it does not. A `[` without a closing `]` is literal; a
+    /// range written backwards (`[z-a]`) matches nothing.
+    private static func matchOne(_ pattern: ArraySlice<Unicode.Scalar>, at index: Int, _ c: Unicode.Scalar) -> Int? {
+        switch pattern[index] {
         case "?":
-            return !name.isEmpty && matchScalars(pattern.dropFirst(), name.dropFirst())
+            return index + 1
         case "[":
-            guard let c = name.first, let close = pattern.dropFirst(2).firstIndex(of: "]") else {
-                return name.first == "[" && matchScalars(pattern.dropFirst(), name.dropFirst())
-            }
-            var set = pattern[(pattern.startIndex + 1)..<close]
+            guard let close = pattern[index...].dropFirst(2).firstIndex(of: "]") else { return c == "[" ? index + 1 : nil }
+            var set = pattern[(index + 1)..<close]
             let negated = set.first == "!" || set.first == "^"
             if negated { set = set.dropFirst() }
             var found = false
-            var index = set.startIndex
-            while index < set.endIndex {
-                if index + 2 < set.endIndex, set[index + 1] == "-" {
-                    if (set[index]...set[index + 2]).contains(c) { found = true }
-                    index += 3
+            var member = set.startIndex
+            while member < set.endIndex {
+                if member + 2 < set.endIndex, set[member + 1] == "-" {
+                    if set[member] <= set[member + 2], (set[member]...set[member + 2]).contains(c) { found = true }
+                    member += 3
                 } else {
-                    if set[index] == c { found = true }
-                    index += 1
+                    if set[member] == c { found = true }
+                    member += 1
                 }
             }
-            return found != negated && matchScalars(pattern[(close + 1)...], name.dropFirst())
-        default:
-            return name.first == p && matchScalars(pattern.dropFirst(), name.dropFirst())
+            return found != negated ? close + 1 : nil
+        case let literal:
+            return literal == c ? index + 1 : nil
         }
     }
 }

@@ -71,8 +71,9 @@ struct GlobWalker {
             var isFolder: ObjCBool = false
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else { continue }
             if isFolder.boolValue {
-                // A folder already walked (reached again through a link) is not walked twice.
-                guard let identity = FolderIdentity(url), walked.insert(identity).inserted else { continue }
+                // Only folders the pattern can reach into; one already walked (reached again
+                // through a link) is not walked twice.
+                guard pattern.mayMatch(under: relative), let identity = FolderIdentity(url), walked.insert(identity).inserted else { continue }
                 stack.append(Frame(folder: url, prefix: relative + "/", names: Self.listing(url)))
             } else if pattern.matches(relative), !exclusions.contains(where: { $0.matches(relative) }) {
                 return relative
