@@ -62,8 +62,15 @@ public struct JSONNumber: Sendable, Hashable {
                 }
             }
         }
+        // Held at ±10^12: far past any use (and past Double's range by 10^11 orders), and the
+        // same after being written and read back — a bound on the written exponent alone was
+        // not (the fuzzer found 2.3e+10^80 written as ...e+1000000035, read back as less).
+        exponent = max(-Self.exponentBound, min(exponent, Self.exponentBound))
         storage = .decimal(negative: negative, digits: significant, exponent: exponent)
     }
+
+    /// The largest power of ten held (see above).
+    static let exponentBound = 1_000_000_000_000
 
     /// Parses JSON number syntax (`-12.5e3`); nil when the bytes are not a JSON number.
     public init?(parsing text: some Collection<UInt8>) {
@@ -104,8 +111,8 @@ public struct JSONNumber: Sendable, Hashable {
             var written = 0
             var sawExponent = false
             while let c = peek(), c >= 48, c <= 57 {
-                // Saturate: an exponent beyond a billion is already far outside any use.
-                written = min(written * 10 + Int(c - 48), 1_000_000_000)
+                // Saturated well past the bound the value is held at, without overflow.
+                written = min(written * 10 + Int(c - 48), 1_000 * Self.exponentBound)
                 sawExponent = true
                 text.formIndex(after: &index)
             }
