@@ -35,7 +35,8 @@ struct PinCommand: AsyncParsableCommand {
             do {
                 switch try PromptPinner.pin(jobAt: job, checkOnly: check) {
                 case .alreadyPinned(let digest):
-                    Console.error("\(job): prompt.sha256 is current (\(digest))")
+                    // --check over a folder says only what is wrong, and a count at the end.
+                    if !check { Console.error("\(job): prompt.sha256 is current (\(digest))") }
                 case .pinned(let previous, let digest):
                     Console.error("\(job): prompt.sha256 \(previous.map { "\($0) -> " } ?? "set to ")\(digest)")
                 case .outOfDate(let previous, let digest, let location, let promptFile):
@@ -46,6 +47,10 @@ struct PinCommand: AsyncParsableCommand {
             }
         }
         if !diagnostics.isEmpty { Console.output((check ? format : .text).renderer.render(diagnostics)) }
+        if check {
+            let current = files.count - diagnostics.count
+            Console.error("\(current) of \(files.count) job file\(files.count == 1 ? "" : "s"): prompt pin current")
+        }
         if !diagnostics.isEmpty || !empty.isEmpty { throw CommandFailure.exit(.invalidJobOrUsage) }
     }
 

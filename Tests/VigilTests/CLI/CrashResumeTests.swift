@@ -129,11 +129,20 @@ import Vigil
         #expect(events.last.map { if case .runCompleted = $0.kind { true } else { false } } == true)
     }
 
+    /// The moments of the signals: new each run (more of the space is tried over time), or
+    /// `VIGIL_CRASH_SEED` to replay a failure — every failure message and the test's output
+    /// give the seed it ran with.
+    static func seed(_ test: String, salt: UInt64) -> UInt64 {
+        let seed = ProcessInfo.processInfo.environment["VIGIL_CRASH_SEED"].flatMap { UInt64($0) } ?? (UInt64(Date().timeIntervalSince1970 * 1000) ^ salt)
+        print("\(test): seed \(seed) (replay with VIGIL_CRASH_SEED=\(seed) swift test --filter \(test))")
+        return seed
+    }
+
     @Test func killedWithSIGKILLTwentyTimesEveryItemEndsExactlyOnce() async throws {
-        try await crashAndResume(signal: SIGKILL, times: 20, seed: UInt64(Date().timeIntervalSince1970))
+        try await crashAndResume(signal: SIGKILL, times: 20, seed: Self.seed("killedWithSIGKILLTwentyTimesEveryItemEndsExactlyOnce", salt: 0))
     }
 
     @Test func interruptedWithSIGINTTwentyTimesEveryItemEndsExactlyOnce() async throws {
-        try await crashAndResume(signal: SIGINT, times: 20, seed: UInt64(Date().timeIntervalSince1970) ^ 0x5157)
+        try await crashAndResume(signal: SIGINT, times: 20, seed: Self.seed("interruptedWithSIGINTTwentyTimesEveryItemEndsExactlyOnce", salt: 0x5157))
     }
 }

@@ -65,11 +65,16 @@ import Vigil
         #expect(try TestEnvironment.run(TestEnvironment.vigil, ["run", job.path, "--quiet"]).status == 0)
         let runs = jobs.deletingLastPathComponent().appendingPathComponent("runs")
         let original = try #require(try runFolders(runs, job: "demo-dwc").first)
-        try "changed\n".write(to: jobs.appendingPathComponent("data/labels/label-007.txt"), atomically: true, encoding: .utf8)
+        let label = jobs.appendingPathComponent("data/labels/label-007.txt")
+        let sent = FileDigest.sha256(of: Array(try Data(contentsOf: label)))
+        try "changed\n".write(to: label, atomically: true, encoding: .utf8)
+        let now = FileDigest.sha256(of: Array("changed\n".utf8))
         let refused = try TestEnvironment.run(TestEnvironment.vigil, ["rerun", original.path, "--quiet"])
         #expect(refused.status == 7)
+        // The digests are the bytes the run sent and the bytes there now (the first 12 hex digits of each).
         #expect(
-            refused.standardError.contains("error: the run's pins have drifted:\n  input data/labels/label-007.txt changed since the run sent it: sha256 "),
+            refused.standardError.contains(
+                "error: the run's pins have drifted:\n  input data/labels/label-007.txt changed since the run sent it: sha256 \(sent.prefix(12)).. -> \(now.prefix(12)).."),
             "\(refused.standardError)")
         #expect(refused.standardError.contains("nothing was run"))
         #expect(try runFolders(runs, job: "demo-dwc").count == 1)
