@@ -14,7 +14,7 @@ public enum InstanceFile {
         }
         let bytes: [UInt8]
         do {
-            bytes = try ContentsOfFile.read(path)
+            bytes = try ContentsOfFile.read(path, maximumSize: ContentsOfFile.instanceLimit)
         } catch {
             return ([], [Diagnostic(.fileUnreadable, error.description, at: start)])
         }

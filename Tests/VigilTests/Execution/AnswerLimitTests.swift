@@ -52,3 +52,17 @@ import Vigil
         #expect(failed["attempts"] == 1)
     }
 }
+
+/// Files Vigil holds whole are refused from their size before a byte is read.
+@Suite struct DocumentLimitTests {
+    @Test func aPromptOrSchemaOver8MiBIsRefusedWithItsSize() throws {
+        let job = try TemporaryJob(items: 1, extractor: "", thresholds: "")
+        let big = Data(repeating: UInt8(ascii: " "), count: (8 << 20) + 1)
+        try big.write(to: job.folder.appendingPathComponent("prompt.md"))
+        try big.write(to: job.folder.appendingPathComponent("schema.json"))
+        let validation = JobLoader(purpose: .validate).load(job.path)
+        let messages = validation.diagnostics.map(\.message)
+        #expect(messages.contains("\(job.folder.appendingPathComponent("prompt.md").path) is 8,388,609 bytes (8.0 MiB); the limit for this file is 8 MiB. Is it the right file?"), "\(messages)")
+        #expect(messages.contains("\(job.folder.appendingPathComponent("schema.json").path) is 8,388,609 bytes (8.0 MiB); the limit for this file is 8 MiB. Is it the right file?"), "\(messages)")
+    }
+}

@@ -21,8 +21,11 @@ enum PromptCheck {
         let pin = job.prompt.sha256
         guard job.locations[.promptSHA256] != nil, pin.count == 64, pin.allSatisfy(\.isHexDigit) else { return }
         // Read once: these bytes are hashed here and are the ones a run sends.
-        guard let bytes = try? ContentsOfFile.read(url.path) else {
-            context.report(Diagnostic(.promptMissing, "prompt file \(file) cannot be read", at: fileLocation))
+        let bytes: [UInt8]
+        do {
+            bytes = try ContentsOfFile.read(url.path)
+        } catch {
+            context.report(Diagnostic(.promptMissing, error.size != nil ? error.description : "prompt file \(file) cannot be read", at: fileLocation))
             return
         }
         let actual = FileDigest.sha256(of: bytes)

@@ -8,8 +8,12 @@ enum SuccessSchemaCheck {
     static func run(_ context: inout JobCheckContext) {
         guard let path = context.job.success.schema, let location = context.job.locations[.successSchema] else { return }
         let url = context.url(path)
-        guard FileManager.default.fileExists(atPath: url.path), let bytes = try? ContentsOfFile.read(url.path) else {
-            context.report(Diagnostic(.successSchemaMissing, "success schema \(path) does not exist or cannot be read", at: location))
+        let bytes: [UInt8]
+        do {
+            bytes = try ContentsOfFile.read(url.path)
+        } catch {
+            let problem = error.size != nil ? error.description : "success schema \(path) does not exist or cannot be read"
+            context.report(Diagnostic(.successSchemaMissing, problem, at: location))
             return
         }
         do {
