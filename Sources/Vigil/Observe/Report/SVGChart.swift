@@ -39,6 +39,16 @@ struct SVGChart {
     static let height = 240.0
     static let left = 64.0, right = 16.0, top = 34.0, bottom = 44.0
 
+    /// The top of an axis from zero to at least `value`, such that its four tick steps are
+    /// round numbers (1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten): ticks read 0, 10,
+    /// 20, 30, 40, not 0, 9.25, 18.5.
+    static func roundedUp(_ value: Double) -> Double {
+        let step = value / 4
+        let power = pow(10, (log10(step)).rounded(.down))
+        let nice = [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].first { $0 * power >= step * (1 - 1e-12) } ?? 10
+        return nice * power * 4
+    }
+
     /// The `<figure>` holding the SVG.
     var html: String {
         let all = series.flatMap(\.points)
@@ -46,7 +56,7 @@ struct SVGChart {
         let minX = xs.min() ?? 0
         var maxX = xs.max() ?? 1
         if maxX <= minX { maxX = minX + 1 }
-        var range = yRange ?? 0...max(all.map(\.y).max() ?? 1, rules.map(\.y).max() ?? 0, 1e-9)
+        var range = yRange ?? 0...Self.roundedUp(max(all.map(\.y).max() ?? 1, rules.map(\.y).max() ?? 0, 1e-9))
         if range.upperBound <= range.lowerBound { range = range.lowerBound...(range.lowerBound + 1) }
         let plotWidth = Self.width - Self.left - Self.right
         let plotHeight = Self.height - Self.top - Self.bottom
