@@ -4,7 +4,7 @@ enum TextDecoding {
     static func utf8Text(_ bytes: [UInt8], file: String, maximumSize: Int) throws(Diagnostic) -> String {
         let start = SourceLocation(file: file, line: 1, column: 1)
         if bytes.count > maximumSize {
-            throw Diagnostic(.yamlTooLarge, "file is \(bytes.count) bytes; the limit is \(maximumSize)", at: start)
+            throw Diagnostic(.yamlTooLarge, "file is \(ByteCount.text(bytes.count)); the limit is \(ByteCount.text(maximumSize))", at: start)
         }
         var body = bytes[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }

@@ -27,7 +27,7 @@ public struct YAMLLoader: Sendable {
         // Known from stat(2) before a byte is read.
         if let size = FileStamp.of(path)?.size, size > maximumFileSize {
             throw Diagnostic(
-                .yamlTooLarge, "file is \(size) bytes; the limit is \(maximumFileSize)", at: start,
+                .yamlTooLarge, "file is \(ByteCount.text(size)); the limit is \(ByteCount.text(maximumFileSize))", at: start,
                 hint: "is this the right file? A job or schema file is a few kilobytes; data belongs in the files its inputs name")
         }
         guard let data = FileManager.default.contents(atPath: path) else {

@@ -101,7 +101,7 @@ import Vigil
         try handle.close()
         let validation = JobLoader().load(path)
         #expect(validation.errors.map(\.code) == [.yamlTooLarge])
-        #expect(validation.errors.first?.message == "file is 67108864 bytes; the limit is 1048576")
+        #expect(validation.errors.first?.message == "file is 64 MiB; the limit is 1 MiB")
         // The renderer shows no excerpt of it (which would mean reading it all).
         #expect(SourceText.lines(ofFile: path)?.count == nil)
         #expect(DiagnosticRenderer(format: .text).render(validation.errors).split(separator: "\n").count == 2)
