@@ -53,3 +53,21 @@ import Vigil
         #expect(all.standardError.contains(".pre-commit-config.yaml: invalid"))
     }
 }
+
+/// The completion scripts the README tells users to install.
+@Suite struct CompletionScriptTests {
+    @Test func theBashScriptRegistersCompletionForVigilAndItsCommands() throws {
+        let script = try TestEnvironment.run(TestEnvironment.vigil, ["--generate-completion-script", "bash"])
+        #expect(script.status == 0)
+        let file = try TestEnvironment.temporaryFolder().appendingPathComponent("vigil.bash")
+        try script.standardOutput.write(to: file, atomically: true, encoding: .utf8)
+        let registered = try TestEnvironment.run(program: "bash", ["-c", "source '\(file.path)' && complete -p vigil"])
+        #expect(registered.status == 0, "\(registered.standardError)")
+        #expect(registered.standardOutput.contains("vigil"))
+        for command in ["validate", "run", "resume", "pin", "watch", "report"] { #expect(script.standardOutput.contains(command)) }
+        for shell in ["zsh", "fish"] {
+            let other = try TestEnvironment.run(TestEnvironment.vigil, ["--generate-completion-script", shell])
+            #expect(other.status == 0 && other.standardOutput.contains("validate"), "\(shell)")
+        }
+    }
+}

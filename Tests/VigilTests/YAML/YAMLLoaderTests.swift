@@ -107,6 +107,16 @@ import Vigil
         #expect(DiagnosticRenderer(format: .text).render(validation.errors).split(separator: "\n").count == 2)
     }
 
+    /// libyaml's nesting limit, said as what it means, at the line and column where it was reached.
+    @Test func nestingDeeperThan1000LevelsIsRefusedPlainly() throws {
+        let deep = diagnostic("version: 1\nx: " + String(repeating: "[", count: 5_000) + String(repeating: "]", count: 5_000) + "\n")
+        #expect(deep?.code == .yamlSyntax)
+        #expect(deep?.message == "the YAML nests more than 1,000 lists or mappings deep; refusing it")
+        #expect(deep?.location.line == 2)
+        // 999 levels are a document like any other.
+        #expect(diagnostic("x: " + String(repeating: "[", count: 999) + String(repeating: "]", count: 999) + "\n") == nil)
+    }
+
     @Test func aliasBombIsRefusedInMilliseconds() throws {
         var text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
         for level in 1...9 {
