@@ -43,7 +43,8 @@ import Vigil
             OpenAIProviderTests.itemNumber(body) == 2 ? .answer(huge) : OpenAIProviderTests.good(body)
         }
         defer { server.shutdown() }
-        let job = try TemporaryJob(items: 3, extractor: "", model: OpenAIProviderTests.model(server), thresholds: "")
+        // A long timeout: 33 MiB through a loaded machine must not time out first.
+        let job = try TemporaryJob(items: 3, extractor: "", model: OpenAIProviderTests.model(server, timeout: "120s"), thresholds: "")
         let engine = try await job.engine(environment: ["VIGIL_TEST_KEY": OpenAIProviderTests.key])
         let summary = await engine.run()
         #expect(summary.counts == RunCounts(total: 3, succeeded: 2, failed: 1))

@@ -44,9 +44,10 @@ import Testing
         #expect(progress.count >= 5, "\(progress.count) progress events in a run of \(summary.duration) s")
         let times = progress.compactMap { $0["ts"]?.stringValue.flatMap(Timestamp.parse) }
         #expect(times.count == progress.count)
-        for (earlier, later) in zip(times, times.dropFirst()) {
-            #expect(later - earlier >= 0.15, "progress events \(later - earlier) s apart with a 200 ms interval")
-        }
+        // Not more often than the interval: a tick a loaded machine made late is followed by
+        // one on time, so pairs may be closer, but not the events over the run.
+        let span = (times.last ?? 0) - (times.first ?? 0)
+        #expect(Double(times.count - 1) <= span / 0.2 + 1, "\(times.count) progress events over \(span) s with a 200 ms interval")
         let completed = progress.compactMap { $0["completed"]?.numberValue?.int64Value }
         #expect(completed == completed.sorted())
         #expect(completed.first ?? 20 < 20, "a progress event came while items were still running")
