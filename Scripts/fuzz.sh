@@ -36,7 +36,7 @@ done
 # so a rebuild compiles only what changed.
 mkdir -p "$work/vigil"
 [[ -L "$work/vigil" ]] && rm "$work/vigil" && mkdir "$work/vigil"
-(cd "$repo" && git ls-files -co --exclude-standard -z -- Package.swift Sources Fuzz/Harness | xargs -0 cp --parents -p -t "$work/vigil/")
+(cd "$repo" && git ls-files -co --exclude-standard -z -- Package.swift Sources Fuzz/Harness | xargs -0 cp --parents -p --remove-destination -t "$work/vigil/")
 # A source removed from the tree is removed from the snapshot too.
 (cd "$work/vigil" && find Sources Fuzz -type f | while read -r file; do [[ -e "$repo/$file" ]] || rm "$file"; done)
 

@@ -8,41 +8,62 @@ import Foundation
 /// sends hundreds of requests in the first second — what a provider counting per second or
 /// per minute answers with 429s.
 public actor RateLimiter {
+    /// Where time comes from: the system's monotonic clock, or a virtual one in tests (the
+    /// limiter's arithmetic checked exactly, whatever else the machine is doing).
+    public struct Clock: Sendable {
+        /// Seconds since some fixed moment.
+        public var now: @Sendable () -> Double
+        /// Waits this many seconds.
+        public var sleep: @Sendable (Double) async throws -> Void
+
+        public init(now: @escaping @Sendable () -> Double, sleep: @escaping @Sendable (Double) async throws -> Void) {
+            self.now = now
+            self.sleep = sleep
+        }
+
+        /// `ContinuousClock` and `Task.sleep`.
+        public static let system: Clock = {
+            let start = ContinuousClock.now
+            return Clock(
+                now: {
+                    let elapsed = ContinuousClock.now - start
+                    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                },
+                sleep: { seconds in try await Task.sleep(for: .milliseconds(Int64((seconds * 1000).rounded(.up)))) })
+        }()
+    }
+
     private let capacity: Double
     private let refillPerSecond: Double
     private var tokens: Double
-    private var lastRefill: ContinuousClock.Instant
-    private let clock = ContinuousClock()
+    private var lastRefill: Double
+    private let clock: Clock
 
     /// At most `requests` per `seconds`, shared by every caller.
-    public init(requests: Int, per seconds: Double) {
+    public init(requests: Int, per seconds: Double, clock: Clock = .system) {
         refillPerSecond = Double(max(1, requests)) / max(0.001, seconds)
         capacity = min(Double(max(1, requests)), max(1, refillPerSecond.rounded(.up)))
         tokens = capacity
-        lastRefill = ContinuousClock.now
+        self.clock = clock
+        lastRefill = clock.now()
     }
 
     /// Waits until a request may go out, and takes its token.
     public func acquire() async throws {
-        while true {
-            refill()
-            if tokens >= 1 {
-                tokens -= 1
-                return
-            }
-            let wait = (1 - tokens) / refillPerSecond
-            // Reserve the token now so later callers queue behind this one.
+        refill()
+        if tokens >= 1 {
             tokens -= 1
-            try await Task.sleep(for: .milliseconds(Int64((wait * 1000).rounded(.up))))
             return
         }
+        let wait = (1 - tokens) / refillPerSecond
+        // Reserve the token now so later callers queue behind this one.
+        tokens -= 1
+        try await clock.sleep(wait)
     }
 
     private func refill() {
-        let now = clock.now
-        let elapsed = now - lastRefill
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        tokens = min(capacity, tokens + seconds * refillPerSecond)
+        let now = clock.now()
+        tokens = min(capacity, tokens + (now - lastRefill) * refillPerSecond)
         lastRefill = now
     }
 }
