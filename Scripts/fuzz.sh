@@ -41,8 +41,16 @@ mkdir -p "$work/vigil"
 (cd "$work/vigil" && find Sources Fuzz -type f | while read -r file; do [[ -e "$repo/$file" ]] || rm "$file"; done)
 
 echo "== building the fuzz targets (debug, -sanitize=fuzzer,address)"
+# `--sanitize` twice gives swiftc two -sanitize= flags and it keeps one: the Swift code got
+# AddressSanitizer but no coverage counters (only the C targets had them), so the fuzzer was
+# blind to Vigil's own branches. The combined -Xswiftc flag comes last and wins; the --sanitize
+# flags stay for the C targets and the link.
 swift build --package-path "$repo/Fuzz" --scratch-path "$work/build" -c debug \
-  --sanitize=fuzzer --sanitize=address 2>&1 | grep -E "error|warning: unre|Compiling Fuzz|Build complete" || true
+  --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address 2>&1 | grep -E "error|warning: unre|Compiling Fuzz|Build complete" || true
+probe="$work/build/x86_64-unknown-linux-gnu/debug/JSONSchema.build/JSONParser.swift.o"
+if [[ -e $probe ]] && ! objdump -h "$probe" | grep -q sancov; then
+  echo "fuzz.sh: the Swift code was built without coverage counters ($probe); the fuzzer would be blind" >&2; exit 1
+fi
 bin="$work/build/debug"
 for target in "${targets[@]}"; do
   [[ -x "$bin/$target" ]] || { echo "fuzz.sh: $bin/$target was not built; run the build above by hand to see why" >&2; exit 1; }
@@ -111,6 +119,7 @@ for target in "${targets[@]}"; do
   corpus="$work/corpus/$target" findings="$work/findings/$target" seeds="$work/seeds/$target"
   rm -rf "$seeds"; seed "$target" "$seeds"
   mkdir -p "$corpus" "$findings"
+  before=$(ls "$findings" | wc -l)
   echo "== $target: $seconds s (seeds: $(ls "$seeds" | wc -l), corpus: $(ls "$corpus" | wc -l))"
   started=$(date +%s)
   "$bin/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
@@ -118,7 +127,7 @@ for target in "${targets[@]}"; do
   took=$(( $(date +%s) - started ))
   runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$work/$target.log" | grep -oE '[0-9]+$' || echo 0)
   rate=$(grep -oE 'stat::average_exec_per_sec: *[0-9]+' "$work/$target.log" | grep -oE '[0-9]+$' || echo 0)
-  found=$(ls "$findings" | wc -l)
+  found=$(( $(ls "$findings" | wc -l) - before ))  # this run's, not earlier runs' kept in the folder
   printf '%-16s %8s %12s %10s %8s  %s\n' "$target" "$took" "$runs" "$rate" "$(ls "$corpus" | wc -l)" \
     "$found$( [[ $found -gt 0 ]] && echo " in $findings" )" | tee -a "$work/report.txt"
 done
