@@ -48,7 +48,7 @@ echo "== building the fuzz targets (debug, -sanitize=fuzzer,address)"
 swift build --package-path "$repo/Fuzz" --scratch-path "$work/build" -c debug \
   --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address 2>&1 | grep -E "error|warning: unre|Compiling Fuzz|Build complete" || true
 probe="$work/build/x86_64-unknown-linux-gnu/debug/JSONSchema.build/JSONParser.swift.o"
-if [[ -e $probe ]] && ! objdump -h "$probe" | grep -q sancov; then
+if [[ -e $probe ]] && [[ $(objdump -h "$probe" | grep -c sancov) == 0 ]]; then
   echo "fuzz.sh: the Swift code was built without coverage counters ($probe); the fuzzer would be blind" >&2; exit 1
 fi
 bin="$work/build/debug"
