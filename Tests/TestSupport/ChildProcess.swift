@@ -52,7 +52,13 @@ public final class ChildProcess: @unchecked Sendable {  // the mutable state is 
         let childEnds: [(Any?, Int32)] = [(standardInput, 0), (standardOutput, 1), (standardError, 2)]
         for (stream, target) in childEnds {
             guard let descriptor = Self.childDescriptor(stream, target: target) else { continue }
-            posix_spawn_file_actions_adddup2(&actions, descriptor, target)
+            // Foundation's `FileHandle.nullDevice` has no descriptor (-1): the child gets
+            // /dev/null itself. (Passing -1 on failed silently, and the child inherited the
+            // test process's output: an orphan then held `swift test`'s pipe open.)
+            let result = descriptor < 0
+                ? posix_spawn_file_actions_addopen(&actions, target, "/dev/null", target == 0 ? O_RDONLY : O_WRONLY, 0)
+                : posix_spawn_file_actions_adddup2(&actions, descriptor, target)
+            guard result == 0 else { throw ChildProcessError("cannot give the child descriptor \(target): \(String(cString: strerror(result)))") }
         }
         // Nothing else of the test process's (sockets, other tests' pipes) reaches the child:
         // an inherited write end would keep another test's pipe from ever closing.

@@ -25,8 +25,10 @@ import Vigil
         server.hold(true)
         let job = try BatchRunTests.job(server, items: 12, canary: 2, batch: "{ poll_interval: 100ms }")
         let process = try TestEnvironment.start(["run", job.path, "--quiet"], environment: Self.environment)
+        // However this test ends, the run does not outlive it.
+        defer { if process.isRunning { process.send(SIGKILL) } }
         var folder: URL?
-        let deadline = Date().addingTimeInterval(60)
+        let deadline = Date().addingTimeInterval(Waiting.patience)
         while Date() < deadline && process.isRunning {
             if let found = runFolder(of: job), let journal = try? String(contentsOf: found.appendingPathComponent("batches.jsonl"), encoding: .utf8),
                 journal.contains(#""type":"batch""#)
