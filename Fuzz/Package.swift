@@ -5,8 +5,9 @@ import PackageDescription
 /// run by `Scripts/fuzz.sh`, never by `swift build` or `swift test` at the root: libFuzzer
 /// supplies `main`, so these only link with `--sanitize=fuzzer`.
 ///
-/// `Scripts/fuzz.sh` links the repository in as `.build-fuzz/vigil` first: a package found by
-/// path is named after its folder, and a clone's folder may have any name.
+/// `Scripts/fuzz.sh` copies the repository's sources to `.build-fuzz/vigil` first (a package
+/// found by path is named after its folder, and a clone's may have any name; and a long build
+/// must not fail because a file changed under it).
 let package = Package(
     name: "VigilFuzz",
     platforms: [.macOS(.v15)],

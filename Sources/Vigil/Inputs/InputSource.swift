@@ -127,7 +127,7 @@ public struct InputSource: Sendable {
                     }
                     reader = opened
                 }
-                while let line = try nextLine(of: path) {
+                while let line = try reader!.next(refusingLongLines: { Self.recordTooLong($0, in: path) }) {
                     guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { continue }
                     return try record(line, number: reader!.lineNumber, path: path, idField: idField)
                 }
@@ -135,17 +135,13 @@ public struct InputSource: Sendable {
             }
         }
 
-        /// The next line of the current JSON Lines input; a line over the limit is refused.
-        private mutating func nextLine(of path: String) throws(InputProblem) -> ArraySlice<UInt8>? {
-            do {
-                return try reader!.next()
-            } catch {
-                throw InputProblem(
-                    message: "line \(error.lineNumber) of \(path) is \(ByteCount.text(error.length)) long; the limit for one record is "
-                        + "\(ByteCount.text(error.limit)) (a record goes into the prompt). Keep large content in files and list them with a glob input, "
-                        + "or split the record",
-                    line: error.lineNumber, isEmpty: false)
-            }
+        /// A record line over the length limit, said with what to do instead.
+        private static func recordTooLong(_ error: JSONLinesReader.LineTooLong, in path: String) -> InputProblem {
+            InputProblem(
+                message: "line \(error.lineNumber) of \(path) is \(ByteCount.text(error.length)) long; the limit for one record is "
+                    + "\(ByteCount.text(error.limit)) (a record goes into the prompt). Keep large content in files and list them with a glob input, "
+                    + "or split the record",
+                line: error.lineNumber, isEmpty: false)
         }
 
         private mutating func record(_ line: ArraySlice<UInt8>, number: Int, path: String, idField: String?) throws(InputProblem) -> InputItem {

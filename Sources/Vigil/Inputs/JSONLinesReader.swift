@@ -60,6 +60,16 @@ struct JSONLinesReader {
         }
     }
 
+    /// The next line, a line over the limit thrown as the caller's error (`refuse` says it
+    /// in the caller's terms); the reader is past that line either way.
+    mutating func next<Failure: Error>(refusingLongLines refuse: (LineTooLong) -> Failure) throws(Failure) -> ArraySlice<UInt8>? {
+        do {
+            return try next()
+        } catch {
+            throw refuse(error)
+        }
+    }
+
     /// Drops the current line (already over the limit) up to its newline, reading on without
     /// keeping what it reads, and throws.
     private mutating func skipLongLine() throws(LineTooLong) {

@@ -126,14 +126,7 @@ enum InputsList {
         mutating func next() throws(ManifestProblem) -> Entry? {
             guard var reader = lines else { throw ManifestProblem(url: url, problem: "cannot be read") }
             defer { lines = reader }
-            while true {
-                let line: ArraySlice<UInt8>
-                do {
-                    guard let next = try reader.next() else { break }
-                    line = next
-                } catch {
-                    throw ManifestProblem(url: url, problem: error.message + "; an item entry is a short line")
-                }
+            while let line = try reader.next(refusingLongLines: { ManifestProblem(url: url, problem: $0.message + "; an item entry is a short line") }) {
                 if line.isEmpty { continue }
                 if let entry = Entry(fastLine: line) { return entry }
                 guard let json = try? JSONParser().parse(line), let entry = Entry(json: json) else {
