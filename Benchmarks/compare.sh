@@ -8,26 +8,16 @@ cd "$(dirname "$0")/.."
 root=$PWD
 runs=5
 if [ "${1:-}" = "--runs" ]; then runs=$2; fi
-# The peers: $VIGIL_PEERS, else shared/peers in the nearest folder above the repository.
-peers=${VIGIL_PEERS:-}
-if [ -z "$peers" ]; then
-  folder=$root
-  while [ "$folder" != / ]; do
-    folder=$(dirname "$folder")
-    if [ -d "$folder/shared/peers" ]; then peers=$folder/shared/peers; break; fi
-  done
-fi
-if [ -z "$peers" ] || [ ! -f "$peers/bench_seed_bus.py" ]; then
-  echo "compare.sh: the peers (bench_seed_bus.py, items_runner_parallel.sh) are not in shared/peers above $root; set VIGIL_PEERS=/path/to/peers" >&2
-  exit 2
-fi
+# The peers live beside this script (Benchmarks/peers): a clone is all it needs.
+peers=$root/Benchmarks/peers
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 log() { echo "== $*" >&2; }
 
 missing=()
 command -v hyperfine >/dev/null || missing+=(hyperfine)
-command -v parallel >/dev/null || missing+=(parallel)
+# moreutils' `parallel` is another program with the same name: only GNU parallel will do.
+parallel --version 2>/dev/null | head -n 1 | grep -q '^GNU parallel' || missing+=(parallel)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"
   sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
@@ -106,7 +96,7 @@ log "4. command provider vs xargs -P 2 and GNU parallel (2,000 trivial items)"
 items=2000
 work=$tmp/items
 mkdir -p "$work"
-bash "$peers/items_runner_parallel.sh" $items "$work" xargs >/dev/null   # creates the items
+bash "$peers/items_runner.sh" $items "$work" xargs >/dev/null   # creates the items
 # The same trivial work per item as the peers' script (sh + wc -c, one JSON line out).
 cat >"$work/item.sh" <<'SH'
 n=$(wc -c)
@@ -134,8 +124,8 @@ execution: { concurrency: 2 }
 output: { dir: runs }
 YAML
 done
-xargs_s=$(median_of wall_s bash "$peers/items_runner_parallel.sh" $items "$work" xargs)
-parallel_s=$(median_of wall_s bash "$peers/items_runner_parallel.sh" $items "$work" parallel)
+xargs_s=$(median_of wall_s bash "$peers/items_runner.sh" $items "$work" xargs)
+parallel_s=$(median_of wall_s bash "$peers/items_runner.sh" $items "$work" parallel)
 record xargs_s "$xargs_s"
 record parallel_s "$parallel_s"
 record vigil_per_item_s "$(hyperfine_median 3 "$vigil run $work/per-item.yaml --quiet")"
@@ -145,9 +135,9 @@ log "5. vigil validate on the demo job"
 record validate_s "$(hyperfine_median 30 "$vigil validate $root/jobs/demo.yaml")"
 
 log "6. JSON Schema: 100,000 records vs Python jsonschema"
-python3 Benchmarks/peers/make_records.py 100000 "$tmp/records.jsonl" jobs/samples/dwc-records.jsonl
+python3 "$peers/make_records.py" 100000 "$tmp/records.jsonl" jobs/samples/dwc-records.jsonl
 record schema_vigil "$(median_of records_per_sec "$bench" schema --schema jobs/schemas/dwc-record.schema.json --records "$tmp/records.jsonl")"
-record schema_python "$(median_of records_per_sec python3 Benchmarks/peers/jsonschema_bench.py jobs/schemas/dwc-record.schema.json "$tmp/records.jsonl")"
+record schema_python "$(median_of records_per_sec python3 "$peers/jsonschema_bench.py" jobs/schemas/dwc-record.schema.json "$tmp/records.jsonl")"
 
 log "7. time to abort: 0% success, 200 ms per item, concurrency 4, early after 5"
 abort=$tmp/abort

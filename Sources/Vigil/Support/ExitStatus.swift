@@ -1,4 +1,4 @@
-/// Vigil's exit codes; part of the contract, documented in the README.
+/// Vigil's exit codes; part of the contract, documented in docs/exit-codes-and-diagnostics.md.
 public enum ExitStatus: Int32, Sendable {
     /// The command did what was asked and everything checked was valid.
     case success = 0

@@ -1,5 +1,12 @@
 import Foundation
 
+// The C `stat` struct's members come from the module that first defined it. With
+// MemberImportVisibility, a release build (whole-module) finds that module to be
+// CoreFoundation on Linux and refuses `st_ino` without this import; a debug build did not.
+#if canImport(Glibc)
+    import CoreFoundation
+#endif
+
 /// What `stat(2)` says of a file, without opening or reading it: its size and when it was
 /// last modified (nanoseconds).
 /// A run lists its inputs by these alone (no byte read before the first request); an input
