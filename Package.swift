@@ -46,11 +46,15 @@ let package = Package(
             name: "JSONSchema",
             swiftSettings: swiftSettings
         ),
+        // stat(2) as a plain C struct: Swift cannot name `struct stat`'s members the same way in
+        // debug and release builds under MemberImportVisibility (see its header).
+        .target(name: "CFileStat"),
         // The library that does Vigil's work; the CLI is a thin layer over it.
         .target(
             name: "Vigil",
             dependencies: [
                 "JSONSchema",
+                "CFileStat",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Subprocess", package: "swift-subprocess"),

@@ -19,7 +19,7 @@ public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
         public var description: String { rawValue }
     }
 
-    /// Which problem it is (stable; see the README's list).
+    /// Which problem it is (stable; listed in docs/exit-codes-and-diagnostics.md).
     public var code: Code
     /// Error, warning or note.
     public var severity: Severity

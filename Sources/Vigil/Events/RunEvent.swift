@@ -26,7 +26,7 @@ public struct RunEvent: Sendable, Equatable {
         self.kind = kind
     }
 
-    /// Every kind of event and its fields (the README's events table).
+    /// Every kind of event and its fields (docs/events.md's table).
     public enum Kind: Sendable, Equatable {
         case runStarted(RunStarted)
         case runCompleted(RunCounts)

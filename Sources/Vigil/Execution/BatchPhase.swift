@@ -139,7 +139,7 @@ struct BatchPhase {
                 }
             }
             // A cached answer is judged at once: it goes into no batch.
-            if let cache = engine.cache, let sha256, let answer = cache.answer(forKey: cache.keys.key(item: sha256)) {
+            if let cache = engine.cache, let sha256, let answer = cache.answer(forKey: cache.keys.key(item: sha256), item: item.id) {
                 var cached = ended(item, sha256: sha256)
                 cached.cached = true
                 cached.usage = answer.usage

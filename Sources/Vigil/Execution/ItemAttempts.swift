@@ -63,7 +63,7 @@ struct ItemAttempts: Sendable {
             }
             // The cache before anything is reserved or waited for: a hit sends no request.
             let cacheKey = cache.flatMap { cache in sha256.map { cache.keys.key(item: $0) } }
-            if let cache, let cacheKey, let answer = cache.answer(forKey: cacheKey) {
+            if let cache, let cacheKey, let answer = cache.answer(forKey: cacheKey, item: item.id) {
                 cached = true
                 usage.add(answer.usage)
                 switch judged(answer) {

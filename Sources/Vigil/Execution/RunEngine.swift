@@ -86,7 +86,7 @@ public final class RunEngine: Sendable {
         var runCache: RunCache?
         if let spec = options.cache.spec(for: job) {
             do {
-                runCache = RunCache(store: try ResponseCache(url: spec.path), job: job, mode: spec.mode, run: folder.runID)
+                runCache = RunCache(store: try ResponseCache(url: spec.path), job: job, mode: spec.mode, run: folder.runID, logger: options.logger)
             } catch {
                 options.logger.warning("\(error); the run goes on without it (vigil cache verify checks it)")
             }

@@ -24,7 +24,7 @@ extension ModelSpec {
 }
 
 extension JobSpec {
-    /// Defaults for what a job file may leave out (documented in the README).
+    /// Defaults for what a job file may leave out (documented in docs/job-file.md).
     public enum Defaults {
         /// `execution.concurrency`: 1.
         public static let concurrency = 1

@@ -18,7 +18,17 @@ struct CacheCommand: ParsableCommand {
         @Option(help: ArgumentHelp("A job file whose cache is meant.", valueName: "job"))
         var job: String?
 
+        /// The cache; a cache that cannot be opened ends the command with exit 2.
         func open() throws -> ResponseCache {
+            do {
+                return try openOrSayWhy()
+            } catch let problem as CacheProblem {
+                throw CommandFailure("\(problem)", .invalidJobOrUsage)
+            }
+        }
+
+        /// The cache; a `CacheProblem` when it cannot be opened (`verify` tells damage from the rest).
+        func openOrSayWhy() throws -> ResponseCache {
             var url = path.map { URL(fileURLWithPath: $0) } ?? CacheSpec.defaultPath()
             if path == nil, let job {
                 guard let spec = JobLoader(purpose: .validate).load(job).job else {
@@ -29,11 +39,7 @@ struct CacheCommand: ParsableCommand {
             guard FileManager.default.fileExists(atPath: url.path) else {
                 throw CommandFailure("there is no response cache at \(url.path) yet (a run with cache: in its job, or --cache, makes one)", .invalidJobOrUsage)
             }
-            do {
-                return try ResponseCache(url: url)
-            } catch {
-                throw CommandFailure("\(error)", .invalidJobOrUsage)
-            }
+            return try ResponseCache(url: url)
         }
     }
 
@@ -83,20 +89,40 @@ struct CacheCommand: ParsableCommand {
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check the cache file (SQLite's integrity check, every entry); exit 1 when it is damaged.")
+            abstract: "Check the cache file (SQLite's integrity check) and every answer's sha256; exit 1 when anything is damaged.")
         @OptionGroup var location: Location
 
         func run() throws {
-            let cache = try location.open()
-            let problems: [String]
-            do { problems = try cache.verify() } catch { throw CommandFailure("\(error)", .invalidJobOrUsage) }
-            guard problems.isEmpty else {
-                Console.error((["the response cache at \(cache.url.path) is damaged:"] + problems.prefix(20).map { "  \($0)" }
-                    + ["runs go on without a damaged cache; move the file aside (a new one is made) or restore it"]).joined(separator: "\n"))
+            let cache: ResponseCache
+            let verification: ResponseCache.Verification
+            do {
+                cache = try location.openOrSayWhy()
+                verification = try cache.verify()
+            } catch let problem as CacheProblem where problem.kind == .damaged {
+                // A file SQLite cannot even open as a database is damaged too: exit 1, not 2.
+                Console.error(Self.damaged(problem.url.path, [problem.reason]))
+                throw CommandFailure.exit(.invalidInstances)
+            } catch let problem as CacheProblem {
+                throw CommandFailure("\(problem)", .invalidJobOrUsage)
+            }
+            let path = cache.url.path
+            guard verification.isSound else {
+                var problems = verification.integrityProblems.prefix(20).map { "SQLite: \($0)" }
+                if !verification.damagedKeys.isEmpty {
+                    problems.append(
+                        "\(verification.damagedKeys.count) of \(verification.entries) answers are not what was written (their sha256 does not match), "
+                            + "e.g. key \(verification.damagedKeys[0]); a run treats each as a miss and replaces it")
+                }
+                Console.error(Self.damaged(path, problems))
                 throw CommandFailure.exit(.invalidInstances)
             }
-            let entries = (try? cache.stats().entries) ?? 0
-            Console.output("the response cache at \(cache.url.path) is sound: \(entries) answers\n")
+            Console.output("the response cache at \(path) is sound: \(verification.entries) answers, each matching its sha256\n")
+        }
+
+        static func damaged(_ path: String, _ problems: [String]) -> String {
+            (["the response cache at \(path) is damaged:"] + problems.map { "  \($0)" }
+                + ["runs go on without the damaged parts (each is asked of the model again); to start afresh, move the file aside (a new one is made) or restore it from a backup"])
+                .joined(separator: "\n")
         }
     }
 }

@@ -8,7 +8,7 @@ struct ValidateCommand: AsyncParsableCommand {
         abstract: "Check job files: YAML, the job schema, the prompt pin, inputs, success schema, secrets, settings.",
         discussion: """
             Nothing is run and nothing is written. Every problem is printed, sorted by position,
-            as file:line:column with a code (see the README's list). Exit status: 0 every job is
+            as file:line:column with a code (docs/exit-codes-and-diagnostics.md lists them). Exit status: 0 every job is
             valid (warnings allowed), 2 a job is invalid or the command line is wrong.
             """
     )
