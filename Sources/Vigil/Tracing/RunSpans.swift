@@ -46,7 +46,7 @@ final class RunSpans<T: Tracer>: Sendable where T.Span: Sendable {
                 // lets it: then at once, its span covering the wait).
                 endAttempt(&state, item: item, at: at) { span in
                     span.attributes["vigil.outcome"] = "retried"
-                    span.setStatus(SpanStatus(code: .error, message: reason))
+                    span.setStatus(Self.error(reason))
                 }
                 startAttempt(&state, item: item, number: attempt, at: Self.instant(event.time + delay / 1000))
             case .itemCompleted(let report, _):
@@ -59,7 +59,7 @@ final class RunSpans<T: Tracer>: Sendable where T.Span: Sendable {
                     span.attributes["vigil.outcome"] = "failed"
                     span.attributes["vigil.error.cause"] = failure.kind.rawValue
                     if let status = failure.detail?["status"]?.numberValue?.int64Value { span.attributes["http.response.status_code"] = Int(status) }
-                    span.setStatus(SpanStatus(code: .error, message: failure.message))
+                    span.setStatus(Self.error(failure.message))
                     Self.describe(report, on: span)
                 }
             case .runCompleted, .runAborted, .runFailed, .runInterrupted:
@@ -94,6 +94,13 @@ final class RunSpans<T: Tracer>: Sendable where T.Span: Sendable {
         state.ended += 1
     }
 
+    /// An error status with `message` masked: the spans leave the process through swift-otel's
+    /// exporter, past every writer that masks secrets, and an endpoint's message may quote
+    /// the key (`Incorrect API key provided: sk-...`).
+    private static func error(_ message: String) -> SpanStatus {
+        SpanStatus(code: .error, message: Redaction.masked(message))
+    }
+
     private static func describe(_ report: ItemReport, on span: T.Span) {
         span.attributes["vigil.cached"] = report.cached
         span.attributes["gen_ai.usage.input_tokens"] = report.usage.promptTokens
@@ -111,8 +118,8 @@ final class RunSpans<T: Tracer>: Sendable where T.Span: Sendable {
         state.attempts = [:]
         guard let run = state.run else { return }
         run.attributes["vigil.status"] = event.type.replacingOccurrences(of: "run.", with: "")
-        if case .runAborted(let verdict, _) = event.kind { run.setStatus(SpanStatus(code: .error, message: verdict.message)) }
-        if case .runFailed(let message, _) = event.kind { run.setStatus(SpanStatus(code: .error, message: message)) }
+        if case .runAborted(let verdict, _) = event.kind { run.setStatus(Self.error(verdict.message)) }
+        if case .runFailed(let message, _) = event.kind { run.setStatus(Self.error(message)) }
         run.end(at: at)
         state.ended += 1
         state.run = nil

@@ -6,7 +6,7 @@ import Vigil
 /// `model.batch` runs against a loopback server with Files, Batches and chat completions:
 /// the canary live, the rest in batches, every input exactly once in results or failed
 /// whatever the batches do.
-@Suite struct BatchRunTests {
+@Suite(.timeLimit(.minutes(3))) struct BatchRunTests {
     static let environment = ProcessInfo.processInfo.environment.merging(["VIGIL_TEST_KEY": OpenAIProviderTests.key]) { $1 }
 
     /// A job of `items` text items on `server`, its first `canary` items live.

@@ -51,9 +51,14 @@ struct BrowserTests {
     }
 
     @Test func theDashboardsCountGoesUpWhileARunGoesOn() async throws {
-        // About 60 ms an item, 2 at a time: some 5 s of run.
+        // About 60 ms an item, 2 at a time: some 4.5 s of items. The last ten wait for the file
+        // "release" (as the watch test's do), so the run is still going when the browser has
+        // sampled, however fast or loaded the machine is.
         let job = try TemporaryJob(
-            items: 160, extractor: TemporaryJob.extractor("time.sleep(0.06)\nanswer = {\"n\": n}", persistent: true), mode: "persistent", concurrency: 2)
+            items: 160,
+            extractor: TemporaryJob.extractor(
+                "while n > 150 and not os.path.exists(\"release\"): time.sleep(0.02)\ntime.sleep(0.06)\nanswer = {\"n\": n}", persistent: true),
+            mode: "persistent", concurrency: 2)
         let runs = job.folder.appendingPathComponent("runs")
         try FileManager.default.createDirectory(at: runs, withIntermediateDirectories: true)
         let server = ChildProcess()
@@ -86,6 +91,8 @@ struct BrowserTests {
         #expect(counts.count >= 5)
         #expect((counts.last ?? 0) > (counts.first ?? 0), "the count did not go up: \(counts)")
         #expect(counts == counts.sorted(), "the count went down: \(counts)")
+        #expect(run.isRunning, "the run ended while the browser sampled")
+        try Data().write(to: job.folder.appendingPathComponent("release"))
         try Waiting.exit(of: run, "the run the dashboard showed")
         #expect(run.terminationStatus == 0)
     }

@@ -20,9 +20,22 @@ import Vigil
             concurrency: 4)
     }
 
+    /// How a launch ended: an exit status, or death by a signal (whose number a bare
+    /// termination status would confuse with an exit code: SIGINT is 2, as "invalid job" is).
+    enum Ending: Equatable, CustomStringConvertible {
+        case exited(Int32)
+        case killed(Int32)
+        var description: String {
+            switch self {
+            case .exited(let status): "exit \(status)"
+            case .killed(let signal): "killed by signal \(signal)"
+            }
+        }
+    }
+
     /// Starts `vigil` with `arguments`, sends `signal` after `delay`, waits for the end.
-    /// Returns the exit status and whether the signal arrived while it was still running.
-    func launch(_ arguments: [String], signal: Int32?, after delay: Duration) async throws -> (status: Int32, signalled: Bool, stderr: String) {
+    /// Returns how it ended and whether the signal arrived while it was still running.
+    func launch(_ arguments: [String], signal: Int32?, after delay: Duration) async throws -> (ending: Ending, signalled: Bool, stderr: String) {
         let process = ChildProcess()
         process.executableURL = TestEnvironment.vigil
         process.arguments = arguments + ["--quiet"]
@@ -45,7 +58,8 @@ import Vigil
         }
         try Waiting.exit(of: process, "vigil \(arguments[0])")
         let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        return (process.terminationStatus, signalled, stderr)
+        let ending: Ending = process.terminationReason == .uncaughtSignal ? .killed(process.terminationStatus) : .exited(process.terminationStatus)
+        return (ending, signalled, stderr)
     }
 
     func runFolder(of job: TemporaryJob) throws -> URL? {
@@ -71,14 +85,16 @@ import Vigil
             let delay = Duration.milliseconds(Int64(folder == nil ? 400 + moments.next(below: 1200) : 80 + moments.next(below: 700)))
             let arguments = folder.map { ["resume", $0.path] } ?? ["run", job.path]
             let outcome = try await launch(arguments, signal: signal, after: delay)
-            log.append("\(arguments[0]) +\(delay): status \(outcome.status)")
-            if outcome.signalled { delivered += 1 }
-            if signal == SIGINT && outcome.signalled {
-                // Stopped gracefully (4), or killed by the default action before the watcher
-                // was installed; never a failure status.
-                #expect([4, 0, 2].contains(outcome.status), "\(log) \(outcome.stderr)")
+            log.append("\(arguments[0]) +\(delay): \(outcome.ending)")
+            if outcome.signalled {
+                delivered += 1
+                // SIGINT: stopped gracefully (exit 4), finished just before it (0), or killed by
+                // the default action before the watcher was installed. SIGKILL: killed by it, or
+                // finished just before it. Never an exit that says something failed (2: usage).
+                let allowed: [Ending] = signal == SIGINT ? [.exited(4), .exited(0), .killed(SIGINT)] : [.killed(signal), .exited(0)]
+                #expect(allowed.contains(outcome.ending), "\(log) \(outcome.stderr)")
             }
-            if outcome.status == 0 && !outcome.signalled {
+            if outcome.ending == .exited(0) && !outcome.signalled {
                 finished = true
                 break
             }
@@ -91,7 +107,7 @@ import Vigil
         let folder = try #require(try runFolder(of: job))
         let final = try await launch(["resume", folder.path], signal: nil, after: .zero)
         // Either this resume finished the run (0), or the run had already completed (0, "nothing to resume").
-        #expect(final.status == 0, "seed \(seed): \(final.stderr)\n\(log)")
+        #expect(final.ending == .exited(0), "seed \(seed): \(final.stderr)\n\(log)")
         try checkFolder(folder, seed: seed, log: log)
     }
 

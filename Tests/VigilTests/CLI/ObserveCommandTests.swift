@@ -87,8 +87,6 @@ import Vigil
             items: 60,
             extractor: TemporaryJob.extractor("while not os.path.exists(\"release\"): time.sleep(0.02)\nanswer = {\"n\": 0 if n % 7 == 0 else n}", persistent: true),
             mode: "persistent", concurrency: 2)
-        try "import os\n".appending(try String(contentsOf: job.folder.appendingPathComponent("extract.py"), encoding: .utf8))
-            .write(to: job.folder.appendingPathComponent("extract.py"), atomically: true, encoding: .utf8)
         let run = try TestEnvironment.start(["run", job.path, "--quiet"])
         defer { if run.isRunning { run.send(SIGKILL) } }
         try await Waiting.until("the run's folder") { Self.folder(of: job) != nil }

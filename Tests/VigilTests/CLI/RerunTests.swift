@@ -6,7 +6,7 @@ import Vigil
 
 /// `vigil rerun`, `vigil diff`, `vigil run --retry-failed` and the run lock, through the
 /// real `vigil` binary.
-@Suite struct RerunTests {
+@Suite(.timeLimit(.minutes(3))) struct RerunTests {
     /// A copy of the repository's jobs/ folder (its runs go beside it, in the copy).
     func demoCopy() throws -> URL {
         let folder = try TestEnvironment.temporaryFolder("vigil-demo")
@@ -141,7 +141,7 @@ import Vigil
 }
 
 /// Each kind of drift a rerun checks, caught on its own.
-@Suite struct PinCheckTests {
+@Suite(.timeLimit(.minutes(3))) struct PinCheckTests {
     static let key = ["VIGIL_TEST_KEY": "sk-test"]
 
     enum Change: CaseIterable {

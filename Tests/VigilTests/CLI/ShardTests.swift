@@ -151,6 +151,10 @@ import Vigil
         let ids = (0..<1000).map { "items/item-\($0).png" }
         let parts = Dictionary(grouping: ids) { Shard.index(of: $0, among: 8) }
         #expect(parts.count == 8 && parts.values.allSatisfy { $0.count > 80 })
-        #expect(ids.map { Shard.index(of: $0, among: 8) } == ids.reversed().reversed().map { Shard.index(of: $0, among: 8) })
+        // The documented split, computed apart (Python: int.from_bytes(sha256(id)[:8], "big") % N):
+        // every machine and every later Vigil must put these ids in these shards.
+        let fixed = (0..<12).map { "items/item-\($0).png" }
+        #expect(fixed.map { Shard.index(of: $0, among: 8) } == [4, 2, 4, 4, 5, 2, 2, 7, 5, 5, 2, 2])
+        #expect(fixed.map { Shard.index(of: $0, among: 3) } == [1, 0, 2, 0, 2, 2, 2, 1, 0, 0, 0, 2])
     }
 }

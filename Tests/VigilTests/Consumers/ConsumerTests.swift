@@ -4,7 +4,7 @@ import Synchronization
 import Testing
 import Vigil
 
-@Suite struct ConsumerTests {
+@Suite(.timeLimit(.minutes(3))) struct ConsumerTests {
     final class Output: Sendable {
         let text = Mutex("")
         func write(_ piece: String) { text.withLock { $0 += piece } }

@@ -4,7 +4,7 @@ import Testing
 import Vigil
 
 /// `vigil run --canary N`: a projection of the whole input set's cost and duration.
-@Suite struct CostProjectionTests {
+@Suite(.timeLimit(.minutes(3))) struct CostProjectionTests {
     /// A canary of 20 items projects what a run of all 400 costs: the real run's cost falls
     /// in the printed range. The endpoint's answers vary per item (20 to 200 output tokens)
     /// and take 20 to 60 ms; five endpoints, each with its own draw.

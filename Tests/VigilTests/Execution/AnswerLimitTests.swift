@@ -6,7 +6,7 @@ import Vigil
 /// An answer too large to be one (a program printing its input or a log, an endpoint that is
 /// not a chat completions endpoint) fails its item with a message that says so, and memory
 /// does not grow with it.
-@Suite struct AnswerLimitTests {
+@Suite(.timeLimit(.minutes(3))) struct AnswerLimitTests {
     func failures(_ job: TemporaryJob, _ engine: RunEngine) throws -> [JSONValue] {
         try job.lines(engine.folder.failed).map { try JSONParser().parse($0) }
     }
@@ -55,7 +55,7 @@ import Vigil
 }
 
 /// Files Vigil holds whole are refused from their size before a byte is read.
-@Suite struct DocumentLimitTests {
+@Suite(.timeLimit(.minutes(3))) struct DocumentLimitTests {
     @Test func aPromptOrSchemaOver8MiBIsRefusedWithItsSize() throws {
         let job = try TemporaryJob(items: 1, extractor: "", thresholds: "")
         let big = Data(repeating: UInt8(ascii: " "), count: (8 << 20) + 1)

@@ -5,7 +5,7 @@ import Testing
 
 /// What a run writes as it goes besides its results: the checkpoint every
 /// `checkpoint.every` items, and `progress` events at the progress interval.
-@Suite struct CheckpointAndProgressTests {
+@Suite(.timeLimit(.minutes(3))) struct CheckpointAndProgressTests {
     func events(_ job: TemporaryJob, _ engine: RunEngine) throws -> [JSONValue] {
         try job.lines(engine.folder.events).map { try JSONParser().parse($0) }
     }

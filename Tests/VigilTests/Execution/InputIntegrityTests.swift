@@ -6,7 +6,7 @@ import Vigil
 /// The run folder never claims the model saw bytes it did not see (issue 12, defects 1
 /// and 3): inputs are listed by `stat` alone, each file is read once per attempt, and the
 /// sha256 recorded for an item is of the bytes that attempt sent.
-@Suite struct InputIntegrityTests {
+@Suite(.timeLimit(.minutes(3))) struct InputIntegrityTests {
     static func sha256(_ text: String) -> String { FileDigest.sha256(of: Array(text.utf8)) }
 
     @Test func anInputEditedDuringTheRunIsCaughtNotSentUnderItsOldName() async throws {

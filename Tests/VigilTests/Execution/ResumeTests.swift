@@ -5,7 +5,7 @@ import Vigil
 
 /// `vigil resume` on run folders left in the states a crash leaves: torn last lines, an
 /// item whose event was logged but whose result line was not, a live run, drift.
-@Suite struct ResumeTests {
+@Suite(.timeLimit(.minutes(3))) struct ResumeTests {
     /// Counts calls: the extractor appends the item number to calls.log.
     static let countingExtractor = TemporaryJob.extractor(
         "open(__import__('os').path.join(__import__('os').path.dirname(__file__), 'calls.log'), 'a').write(f'{n}\\n')\nanswer = {\"n\": n} if n % 5 else {\"n\": 0}")

@@ -6,7 +6,7 @@ import Vigil
 /// What a run promises at its edges: the bytes it was checked with, bounded event
 /// streams, true progress totals and check messages, and an end not held up by a dead
 /// consumer (issue 12, defects 2, 4, 5, 7 and 8).
-@Suite struct RunBoundariesTests {
+@Suite(.timeLimit(.minutes(3))) struct RunBoundariesTests {
     func events(_ engine: RunEngine) throws -> [JSONValue] {
         try String(contentsOf: engine.folder.events, encoding: .utf8).split(separator: "\n").map { try JSONParser().parse(String($0)) }
     }

@@ -4,7 +4,7 @@ import Testing
 import Vigil
 
 /// End-to-end runs with real subprocesses, real files and the real event log.
-@Suite struct RunEngineTests {
+@Suite(.timeLimit(.minutes(3))) struct RunEngineTests {
     func ids(in url: URL) throws -> [String] {
         let text = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
         return try text.split(separator: "\n").map { try JSONParser().parse(String($0))["id"]?.stringValue ?? "?" }

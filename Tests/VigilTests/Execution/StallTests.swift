@@ -6,7 +6,7 @@ import Vigil
 
 /// A run that makes no progress says so: the breaker's opening and closing are events, and
 /// `thresholds.stall` warns (or aborts) when nothing has succeeded for `no_success_for`.
-@Suite struct StallTests {
+@Suite(.timeLimit(.minutes(3))) struct StallTests {
     static let environment = ProcessInfo.processInfo.environment.merging(["VIGIL_TEST_KEY": OpenAIProviderTests.key]) { $1 }
 
     func job(_ server: LoopbackOpenAIServer, stall: String, items: Int = 6) throws -> TemporaryJob {

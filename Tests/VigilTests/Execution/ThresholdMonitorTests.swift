@@ -5,7 +5,7 @@ import Testing
 
 /// The thresholds' arithmetic, outcome by outcome, and what reaches consumers when a
 /// check warns.
-@Suite struct ThresholdMonitorTests {
+@Suite(.timeLimit(.minutes(3))) struct ThresholdMonitorTests {
     /// The findings of each outcome in `outcomes` (`s` success, `f` quality failure), by the
     /// number of outcomes judged when they came.
     func findings(_ spec: ThresholdSpec, _ outcomes: String) -> [(judged: Int, finding: ThresholdMonitor.Finding)] {

@@ -4,7 +4,7 @@ import Testing
 import Vigil
 
 /// The availability breaker against a real endpoint that goes down.
-@Suite struct CircuitBreakerTests {
+@Suite(.timeLimit(.minutes(3))) struct CircuitBreakerTests {
     func job(_ server: LoopbackOpenAIServer, items: Int, breaker: String) throws -> TemporaryJob {
         let job = try TemporaryJob(
             items: items, extractor: "", model: OpenAIProviderTests.model(server), thresholds: "", concurrency: 2,

@@ -4,7 +4,7 @@ import Testing
 import Vigil
 
 /// The OpenAI-compatible provider against a real HTTP server on 127.0.0.1.
-@Suite struct OpenAIProviderTests {
+@Suite(.timeLimit(.minutes(3))) struct OpenAIProviderTests {
     static let key = "sk-canary-0123456789abcdefCANARY"
 
     static func model(_ server: LoopbackOpenAIServer, timeout: String = "5s") -> String {

@@ -5,7 +5,7 @@ import Vigil
 
 /// `model.structured_output`: what goes on the wire as `response_format`, and what
 /// `validate` says about a schema a server cannot enforce strictly.
-@Suite struct StructuredOutputTests {
+@Suite(.timeLimit(.minutes(3))) struct StructuredOutputTests {
     static let strictSchema = """
         {
           "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -5,7 +5,7 @@ import Vigil
 
 /// One rule for every path a job names (issue 12, defect 10: `glob: /data/sheets/*.jpg`
 /// lost its leading slash and `output: {dir: /scratch/runs}` wrote under the job's folder).
-@Suite struct PathResolverTests {
+@Suite(.timeLimit(.minutes(3))) struct PathResolverTests {
     @Test func resolvesRelativeAbsoluteAndHome() {
         let paths = PathResolver(folder: URL(fileURLWithPath: "/jobs/herbarium"), home: "/home/ana")
         #expect(paths.url("prompts/a.md").path == "/jobs/herbarium/prompts/a.md")

@@ -18,6 +18,8 @@ final class LoopbackOTLPReceiver: Sendable {
         var end: UInt64
         var attributes: [String: String]
         var statusCode: Int
+        /// The status's description (an error's message).
+        var statusMessage: String
     }
 
     let port: Int
@@ -26,11 +28,14 @@ final class LoopbackOTLPReceiver: Sendable {
     /// Spans as they arrived, shared with the connection handlers.
     final class Received: Sendable {
         let spans = Mutex<[Span]>([])
+        /// Every export's bytes as sent, for what no decoded field shows.
+        let bodies = Mutex<[[UInt8]]>([])
     }
 
     private let received = Received()
 
     var spans: [Span] { received.spans.withLock { $0 } }
+    var bodies: [[UInt8]] { received.bodies.withLock { $0 } }
     var endpoint: String { "http://127.0.0.1:\(port)" }
 
     init() throws {
@@ -59,6 +64,7 @@ final class LoopbackOTLPReceiver: Sendable {
             let bytes = body.getBytes(at: body.readerIndex, length: body.readableBytes) ?? []
             let spans = head.uri.hasSuffix("/v1/traces") ? LoopbackOTLPReceiver.spans(inExportRequest: bytes) : []
             received.spans.withLock { $0 += spans }
+            received.bodies.withLock { $0.append(bytes) }
             send(200, [], [], contentType: "application/x-protobuf", context: context)
         }
     }
@@ -120,7 +126,7 @@ final class LoopbackOTLPReceiver: Sendable {
 
     /// Span { trace_id 1, span_id 2, parent_span_id 4, name 5, start 7, end 8 (fixed64),
     /// attributes 9 (KeyValue { key 1, value 2: AnyValue { string 1, bool 2, int 3, double 4 } }),
-    /// status 15 (Status { code 3 }) }.
+    /// status 15 (Status { message 2, code 3 }) }.
     static func span(_ data: [UInt8]) -> Span {
         let span = fields(data)
         var attributes: [String: String] = [:]
@@ -142,6 +148,7 @@ final class LoopbackOTLPReceiver: Sendable {
         return Span(
             traceID: span.bytes[1]?.first ?? [], spanID: span.bytes[2]?.first ?? [], parentSpanID: span.bytes[4]?.first ?? [],
             name: String(decoding: span.bytes[5]?.first ?? [], as: UTF8.self), start: span.fixed64[7]?.first ?? 0, end: span.fixed64[8]?.first ?? 0,
-            attributes: attributes, statusCode: Int(status.varints[3]?.first ?? 0))
+            attributes: attributes, statusCode: Int(status.varints[3]?.first ?? 0),
+            statusMessage: String(decoding: status.bytes[2]?.first ?? [], as: UTF8.self))
     }
 }

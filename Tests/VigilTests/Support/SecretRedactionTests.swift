@@ -6,7 +6,7 @@ import Vigil
 /// A secret the run holds is masked in everything Vigil writes, whatever carried it there
 /// (issue 12, defect 9: an endpoint that quotes the key in its 401 message put the whole
 /// key into failed.jsonl and events.jsonl).
-@Suite struct SecretRedactionTests {
+@Suite(.timeLimit(.minutes(3))) struct SecretRedactionTests {
     static let key = "sk-proj-LEAKCANARY-0123456789abcdef"
 
     @Test func anEndpointThatQuotesTheKeyDoesNotPutItInAnyFile() async throws {
@@ -30,6 +30,61 @@ import Vigil
         // The failure is still explained, with the key masked in the endpoint's message.
         let failed = try job.lines(engine.folder.failed).map { try JSONParser().parse($0) }
         #expect(failed.first?["message"]?.stringValue?.contains("Incorrect API key provided: <REDACTED>") == true)
+    }
+
+    /// What a run's consumers receive carries no key either: a command consumer's input, a
+    /// webhook's bodies and an OpenTelemetry export (span attributes, status messages, every byte).
+    @Test func anEndpointThatQuotesTheKeyDoesNotPutItInAnyConsumersHands() throws {
+        let message = #"{"error": {"message": "Incorrect API key provided: \#(Self.key). You can find your API key at https://platform.openai.com/account/api-keys."}}"#
+        // Item 1: a 400 that quotes the key (the item fails); item 2: a 401 that quotes it (the run stops).
+        let server = try LoopbackOpenAIServer { number, _ in number == 1 ? .status(400, body: message) : .status(401, body: message) }
+        defer { server.shutdown() }
+        let hook = try LoopbackOpenAIServer { _, _ in .status(200, body: "ok") }
+        defer { hook.shutdown() }
+        let receiver = try LoopbackOTLPReceiver()
+        defer { receiver.shutdown() }
+        let consumers = """
+            consumers:
+              - { type: command, command: [sh, -c, "cat >> consumer-input.jsonl"] }
+              - { type: webhook, url_env: VIGIL_TEST_HOOK, format: json, events: [item.failed, run.failed, run.aborted, run.completed] }
+              - { type: opentelemetry }
+
+            """
+        let job = try TemporaryJob(items: 3, extractor: "", model: OpenAIProviderTests.model(server), extra: consumers, thresholds: "", concurrency: 1)
+        let outcome = try TestEnvironment.run(
+            TestEnvironment.vigil, ["run", job.path, "--quiet"],
+            environment: [
+                "VIGIL_TEST_KEY": Self.key, "VIGIL_TEST_HOOK": "http://127.0.0.1:\(hook.port)/hook",
+                "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint, "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
+            ])
+        #expect(outcome.status != 0, "the run did not stop on the 401")
+        #expect(server.requests.count == 2)
+
+        // Each consumer got the failures, with the endpoint's words and the key masked.
+        let input = try String(contentsOf: job.folder.appendingPathComponent("consumer-input.jsonl"), encoding: .utf8)
+        #expect(input.contains("Incorrect API key provided: <REDACTED>"), "\(input)")
+        #expect(!input.contains("LEAKCANARY"), "the command consumer's input holds the key")
+
+        let bodies = hook.requests.compactMap { request in
+            request.body.map { body in
+                var writer = JSONWriter()
+                writer.value(body)
+                return writer.text
+            }
+        }
+        #expect(bodies.count >= 2, "\(bodies)")
+        #expect(bodies.contains { $0.contains("Incorrect API key provided: <REDACTED>") }, "\(bodies)")
+        #expect(bodies.allSatisfy { !$0.contains("LEAKCANARY") }, "a webhook body holds the key")
+
+        let spans = receiver.spans
+        #expect(spans.contains { $0.statusMessage.contains("Incorrect API key provided: <REDACTED>") }, "\(spans.map(\.statusMessage))")
+        for span in spans {
+            #expect(!span.statusMessage.contains("LEAKCANARY"), "span \(span.name)'s status holds the key")
+            #expect(span.attributes.values.allSatisfy { !$0.contains("LEAKCANARY") }, "span \(span.name)'s attributes hold the key")
+        }
+        let exported = receiver.bodies
+        #expect(!exported.isEmpty)
+        #expect(exported.allSatisfy { $0.firstRange(of: Array("LEAKCANARY".utf8)) == nil }, "an OTLP export holds the key")
     }
 
     @Test func theCommandLineNeverPrintsTheKey() throws {

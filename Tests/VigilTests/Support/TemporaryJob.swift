@@ -11,7 +11,7 @@ struct TemporaryJob {
     /// from `request` and `text` (the item's file).
     static func extractor(_ answer: String, persistent: Bool = false) -> String {
         """
-        import json, sys, time
+        import json, os, sys, time
         def respond(request):
             text = open(request["path"]).read() if "path" in request else json.dumps(request.get("record"))
             n = int(text.split()[-1]) if text.split() and text.split()[-1].isdigit() else 0
