@@ -82,9 +82,11 @@ public enum PinCheck {
     /// walked in step while their ids agree (the usual case: memory stays flat); from the
     /// first disagreement, the rest of both are compared by id. Files are compared by
     /// `stat` (size and modification time) first: no file is read when nothing changed.
-    /// One whose stamp changed is, for a resume, drift (the run would send other bytes
-    /// than it listed); for a rerun it is read and compared with the sha256 the run
-    /// recorded when it sent it, and a file the run never sent is no pin of it.
+    /// One whose stamp changed is read and compared with the sha256 the run recorded when it
+    /// sent it: touched, or copied in place, with the same bytes is no drift. A file the run
+    /// never sent has no content pin: for a rerun it is none of the run's business; for a
+    /// resume, which will send it, its size is (the input set's digest covers sizes), and its
+    /// stamp now is what the resume reads it against.
     static func inputDrift(_ run: RecordedRun, job: JobSpec, for purpose: Purpose) -> (drift: [Drift], restamped: [String: FileStamp]) {
         let source = InputSource(folder: job.folder, specs: job.inputs, limit: run.manifest.canary)
         let paths = source.paths
@@ -97,16 +99,12 @@ public enum PinCheck {
             return ([Drift(.input, "the run's list of inputs cannot be read: \(error)")], [:])
         }
         var drift: [Drift] = []
-        // Files whose stamp changed: for a resume, with their stamps now; for a rerun, to
-        // compare by content.
-        var changedStamps: [String: FileStamp] = [:]
+        // Files whose stamp changed, to compare by content.
         var byContent: [(old: InputsList.Entry, now: InputsList.Entry)] = []
         func compare(_ old: InputsList.Entry, _ now: InputsList.Entry) {
-            switch change(old, now, paths: paths, for: purpose) {
+            switch change(old, now, paths: paths) {
             case .same: break
-            case .drift(let found):
-                drift.append(found)
-                if old.path != nil, let stamp = now.stamp, old.stamp != nil { changedStamps[old.id] = stamp }
+            case .drift(let found): drift.append(found)
             case .byContent: byContent.append((old, now))
             }
         }
@@ -132,9 +130,9 @@ public enum PinCheck {
             }
             while let old = try recorded.next() { recordedRest[old.id] = old }
         } catch let problem as ManifestProblem {
-            return (drift + [Drift(.input, "the run's list of inputs cannot be read: \(problem)")], changedStamps)
+            return (drift + [Drift(.input, "the run's list of inputs cannot be read: \(problem)")], [:])
         } catch {
-            return (drift + [Drift(.input, "inputs[\(current.currentInput)]: \(error)")], changedStamps)
+            return (drift + [Drift(.input, "inputs[\(current.currentInput)]: \(error)")], [:])
         }
         for id in currentOrder {
             let now = currentRest[id]!
@@ -147,26 +145,24 @@ public enum PinCheck {
         for old in recordedRest.values.sorted(by: { $0.id < $1.id }) {
             drift.append(Drift(.input, "input \(old.name) was removed since the run"))
         }
-        drift += contentDrift(byContent, run: run, paths: paths)
-        return (drift, changedStamps)
+        let restamped = Dictionary(uniqueKeysWithValues: byContent.compactMap { old, now in now.stamp.map { (old.id, $0) } })
+        return (drift + contentDrift(byContent, run: run, paths: paths, for: purpose), restamped)
     }
 
     private enum Change {
         case same
         case drift(Drift)
-        /// The stamp changed; the content decides (a rerun, with the digest the run sent).
+        /// The stamp changed; the content decides (`contentDrift`).
         case byContent
     }
 
-    private static func change(_ old: InputsList.Entry, _ now: InputsList.Entry, paths: PathResolver, for purpose: Purpose) -> Change {
+    private static func change(_ old: InputsList.Entry, _ now: InputsList.Entry, paths: PathResolver) -> Change {
         if old.path == nil {
             guard old.sha256 != now.sha256 else { return .same }
             return .drift(Drift(.input, "input \(old.name) changed: sha256 \(shortDigest(old.sha256)) -> \(shortDigest(now.sha256))"))
         }
         if let listed = old.stamp, let stamp = now.stamp {
-            guard listed != stamp else { return .same }
-            if purpose == .rerun { return .byContent }
-            return .drift(Drift(.input, "input \(old.name) changed since the run listed it (\(listed.change(to: stamp)))"))
+            return listed == stamp ? .same : .byContent
         }
         // A list from before stamps holds each file's sha256.
         let digest = now.path.flatMap { FileDigest.sha256(of: paths.url($0)) }
@@ -175,8 +171,12 @@ public enum PinCheck {
     }
 
     /// Reads each restamped file and compares it with the sha256 the run recorded on the
-    /// item's line when it sent it; a file the run never sent has no pin to drift from.
-    private static func contentDrift(_ restamped: [(old: InputsList.Entry, now: InputsList.Entry)], run: RecordedRun, paths: PathResolver) -> [Drift] {
+    /// item's line when it sent it. A file the run never sent has no content pin; a resume,
+    /// which is about to send it, refuses one whose size changed (the input set's digest
+    /// covers sizes).
+    private static func contentDrift(
+        _ restamped: [(old: InputsList.Entry, now: InputsList.Entry)], run: RecordedRun, paths: PathResolver, for purpose: Purpose
+    ) -> [Drift] {
         guard !restamped.isEmpty else { return [] }
         let wanted = Set(restamped.map(\.old.id))
         var sent: [String: String] = [:]
@@ -186,7 +186,10 @@ public enum PinCheck {
             }
         }
         return restamped.compactMap { old, now in
-            guard let pinned = sent[old.id] else { return nil }
+            guard let pinned = sent[old.id] else {
+                guard purpose == .resume, let listed = old.stamp, let stamp = now.stamp, listed.size != stamp.size else { return nil }
+                return Drift(.input, "input \(old.name) changed since the run listed it (\(listed.change(to: stamp)))")
+            }
             let digest = now.path.flatMap { FileDigest.sha256(of: paths.url($0)) }
             guard digest != pinned else { return nil }
             return Drift(.input, "input \(old.name) changed since the run sent it: sha256 \(shortDigest(pinned)) -> \(shortDigest(digest))")

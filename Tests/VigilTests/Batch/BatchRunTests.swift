@@ -85,6 +85,24 @@ import Vigil
         #expect(journal.files.allSatisfy { $0.batch != nil && $0.ended == "completed" })
     }
 
+    @Test func theRunRecordsWhatTheServerBilledForTheCanaryAndTheBatches() async throws {
+        let server = try LoopbackBatchServer(answer: Self.good)
+        defer { server.shutdown() }
+        let job = try Self.job(
+            server, items: 20, batch: "{ poll_interval: 50ms, max_requests_per_file: 6 }",
+            model: "  pricing: { input_per_million: 1.00, output_per_million: 2.00, batch_discount: 0.5 }")
+        let (summary, engine) = try await Self.run(job)
+        #expect(summary.status == .completed)
+        #expect(server.liveRequests == 5)
+        let pricing = try #require(JobLoader(purpose: .validate, environment: Self.environment).load(job.path).job?.model.pricing)
+        let bill = server.bill(pricing)
+        // 5 live answers at $0.00014 and 15 in batches at half that.
+        #expect(bill == Dollars(usd: 5 * 0.000_14 + 15 * 0.000_07))
+        #expect(summary.spend.spent.cost == bill)
+        let manifest = try JSONParser().parse(Data(contentsOf: engine.folder.manifest))
+        #expect(Spend(json: manifest["cost"])?.charged == bill)
+    }
+
     @Test func aCanaryThatFailsCreatesNoBatch() async throws {
         let server = try LoopbackBatchServer { _ in "I cannot read this image." }
         defer { server.shutdown() }

@@ -28,14 +28,16 @@ final class PricedEndpoint: Sendable {
     ///   - completionTokens: the output tokens of the answer to item `n` (at most `maxTokens`).
     ///   - delay: how long the answer to item `n` takes, in seconds.
     ///   - reportsCost: also report the cost in `usage.cost`, scaled by this factor.
+    ///   - inputTokens: the input tokens billed for messages of so many bytes (default: four
+    ///     bytes a token; more than a byte a token is more than Vigil reserves at first).
     init(
         completionTokens: @escaping @Sendable (Int) -> Int = { _ in PricedEndpoint.maxTokens }, delay: @escaping @Sendable (Int) -> Double = { _ in 0 },
-        reportsCost: Double? = nil
+        reportsCost: Double? = nil, inputTokens: @escaping @Sendable (Int) -> Int = { ($0 + 3) / 4 }
     ) throws {
         let bill = self.bill
         server = try LoopbackOpenAIServer { _, body in
             let n = OpenAIProviderTests.itemNumber(body)
-            let input = Self.promptTokens(body)
+            let input = inputTokens(Self.messageBytes(body))
             let output = min(completionTokens(n), Self.maxTokens)
             let cost = Self.inputPrice * input + Self.outputPrice * output
             var usage = JSONObject()
@@ -56,10 +58,9 @@ final class PricedEndpoint: Sendable {
 
     func shutdown() { server.shutdown() }
 
-    /// Bytes of the system and user messages, about four a token (rounded up).
-    static func promptTokens(_ body: JSONValue?) -> Int {
-        let bytes = (body?["messages"]?.arrayValue ?? []).reduce(0) { $0 + ($1["content"]?.stringValue?.utf8.count ?? 0) }
-        return (bytes + 3) / 4
+    /// Bytes of the system and user messages.
+    static func messageBytes(_ body: JSONValue?) -> Int {
+        (body?["messages"]?.arrayValue ?? []).reduce(0) { $0 + ($1["content"]?.stringValue?.utf8.count ?? 0) }
     }
 
     /// What one item costs whose messages are `bytes` long and whose answer is `output` tokens.

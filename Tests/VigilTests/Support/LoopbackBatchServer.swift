@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import Synchronization
+import Vigil
 
 /// A real OpenAI-compatible server on 127.0.0.1 with the Files and Batches endpoints (and
 /// live chat completions), in memory, with faults a test can inject. A batch advances one
@@ -44,6 +45,8 @@ final class LoopbackBatchServer: Sendable {
         var submitted: [String: Int] = [:]
         var nextID = 0
         var liveRequests = 0
+        /// Requests answered in finished batches.
+        var batchAnswers = 0
         var brokenDownloads = 0
         var cancelled: [String] = []
         /// Batches stay in progress while set (a test's moment to act, however slowly it runs).
@@ -64,6 +67,14 @@ final class LoopbackBatchServer: Sendable {
     var submitted: [String: Int] { shared.state.withLock { $0.submitted } }
     /// Live chat completions served.
     var liveRequests: Int { shared.state.withLock { $0.liveRequests } }
+
+    /// What the server bills at `pricing`: every answer it gave uses 100 input and 20 output
+    /// tokens (`completion`), a live one at full price, one in a batch at the batch price.
+    func bill(_ pricing: PricingSpec) -> Dollars {
+        let (live, batched) = shared.state.withLock { ($0.liveRequests, $0.batchAnswers) }
+        let usage = TokenUsage(promptTokens: 100, completionTokens: 20)
+        return pricing.cost(of: usage) * live + pricing.cost(of: usage, batch: true) * batched
+    }
     /// Batches created, by id.
     var batchIDs: [String] { shared.state.withLock { Array($0.batches.keys).sorted() } }
     /// Batches a client cancelled.
@@ -255,6 +266,7 @@ final class LoopbackBatchServer: Sendable {
                 state.files[batch.errorFileID!] = errors
             }
             batch.completed = answered
+            state.batchAnswers += answered
             batch.failed = batch.lines.count - answered
             batch.state = end
         }
