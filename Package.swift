@@ -70,10 +70,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The process's arguments as the C runtime passed them: a static binary's
+        // CommandLine.arguments come from /proc, which a chroot may not have.
+        .target(name: "CProcessArguments"),
         .executableTarget(
             name: "VigilCLI",
             dependencies: [
                 "Vigil",
+                "CProcessArguments",
                 "JSONSchema",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -22,7 +22,7 @@ struct VigilCommand: AsyncParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         LoggingSystem.bootstrap { label in RedactingLogHandler(wrapped: StreamLogHandler.standardError(label: label)) }
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(ProcessArguments.current)
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
