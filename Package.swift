@@ -120,7 +120,10 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
-            exclude: ["Schemas/crosscheck_corpus.py", "Fixtures", "Browser/browse.py", "Slurm/slurm-up.sh", "Slurm/slurm-down.sh"],
+            exclude: [
+                "Schemas/crosscheck_corpus.py", "Fixtures", "Browser/browse.py", "Slurm/slurm-up.sh",
+                "Slurm/slurm-down.sh",
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -68,14 +68,16 @@ enum BusBenchmark {
             // The seed's f"DSC_{i:06d}.JPG": the number's digits once, zero-padded to six.
             let digits = String(index)
             let id = "DSC_\(String(repeating: "0", count: max(0, 6 - digits.utf8.count)))\(digits).JPG"
-            let kind = RunEvent.Kind.itemCompleted(ItemReport(item: id, attempt: 1, latencyMilliseconds: 0), result: .object(result))
+            let kind = RunEvent.Kind.itemCompleted(
+                ItemReport(item: id, attempt: 1, latencyMilliseconds: 0), result: .object(result))
             switch mode {
             case .publish:
                 bus.publish(kind)
             case .payloadOnly:
                 continue
             case .formatOnly:
-                RunEvent(sequence: index, time: Timestamp.now(), run: bus.run, kind: kind).write(into: &lines, timestamps: &timestamps)
+                RunEvent(sequence: index, time: Timestamp.now(), run: bus.run, kind: kind).write(
+                    into: &lines, timestamps: &timestamps)
                 lines.newline()
                 if lines.count >= 1 << 16 { lines.removeAll() }
             }
@@ -87,11 +89,16 @@ enum BusBenchmark {
         getrusage(RUSAGE_SELF.rawValue, &usage)
         var writer = JSONWriter()
         writer.beginObject()
-        writer.key("events"); writer.int(count)
-        writer.key("seconds"); writer.double((seconds * 10_000).rounded() / 10_000)
-        writer.key("events_per_sec"); writer.double(Double(count) / seconds)
-        writer.key("us_per_event"); writer.double((seconds / Double(count) * 1e6 * 1000).rounded() / 1000)
-        writer.key("peak_rss_mb"); writer.double(Double(usage.ru_maxrss) / 1024)
+        writer.key("events")
+        writer.int(count)
+        writer.key("seconds")
+        writer.double((seconds * 10_000).rounded() / 10_000)
+        writer.key("events_per_sec")
+        writer.double(Double(count) / seconds)
+        writer.key("us_per_event")
+        writer.double((seconds / Double(count) * 1e6 * 1000).rounded() / 1000)
+        writer.key("peak_rss_mb")
+        writer.double(Double(usage.ru_maxrss) / 1024)
         writer.endObject()
         return writer.text
     }

@@ -18,7 +18,8 @@ struct VigilBench {
     static func measure() async throws {
         var arguments = Array(CommandLine.arguments.dropFirst())
         guard let command = arguments.first else {
-            FileHandle.standardError.write(Data("usage: vigil-bench bus --events N --log PATH|none --subscribers K\n".utf8))
+            FileHandle.standardError.write(
+                Data("usage: vigil-bench bus --events N --log PATH|none --subscribers K\n".utf8))
             exit(2)
         }
         arguments.removeFirst()
@@ -33,11 +34,18 @@ struct VigilBench {
                 try BusBenchmark.run(
                     events: Int(option("--events", "200000")) ?? 200_000, log: log == "none" ? nil : log,
                     subscribers: Int(option("--subscribers", "0")) ?? 0,
-                    mode: arguments.contains("--no-bus") ? .payloadOnly : arguments.contains("--format-only") ? .formatOnly : .publish))
+                    mode: arguments.contains("--no-bus")
+                        ? .payloadOnly : arguments.contains("--format-only") ? .formatOnly : .publish))
         case "runner":
-            print(try await RunnerBenchmark.run(items: Int(option("--items", "100000")) ?? 100_000, concurrency: Int(option("--concurrency", "2")) ?? 2))
+            print(
+                try await RunnerBenchmark.run(
+                    items: Int(option("--items", "100000")) ?? 100_000,
+                    concurrency: Int(option("--concurrency", "2")) ?? 2))
         case "schema":
-            print(try SchemaBenchmark.run(schema: option("--schema", "jobs/schemas/dwc-record.schema.json"), records: option("--records", "")))
+            print(
+                try SchemaBenchmark.run(
+                    schema: option("--schema", "jobs/schemas/dwc-record.schema.json"), records: option("--records", ""))
+            )
         default:
             FileHandle.standardError.write(Data("unknown benchmark \(command)\n".utf8))
             exit(2)

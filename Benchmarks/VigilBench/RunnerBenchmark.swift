@@ -22,12 +22,14 @@ enum RunnerBenchmark {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         // The records, written in 1 MiB pieces (memory does not hold them all).
-        let records = FileManager.default.createFile(atPath: folder.appendingPathComponent("records.jsonl").path, contents: nil)
+        let records = FileManager.default.createFile(
+            atPath: folder.appendingPathComponent("records.jsonl").path, contents: nil)
         precondition(records)
         let handle = try FileHandle(forWritingTo: folder.appendingPathComponent("records.jsonl"))
         var chunk = ""
         for index in 1...count {
-            chunk += #"{"id": "r\#(index)", "text": "specimen \#(index), Quercus alba L., AAFC-\#(100_000 + index)"}"# + "\n"
+            chunk +=
+                #"{"id": "r\#(index)", "text": "specimen \#(index), Quercus alba L., AAFC-\#(100_000 + index)"}"# + "\n"
             if chunk.utf8.count > 1 << 20 {
                 handle.write(Data(chunk.utf8))
                 chunk = ""
@@ -61,7 +63,9 @@ enum RunnerBenchmark {
         let setupStart = clock.now
         resetPeakResident()
         let validation = JobLoader(purpose: .run).load(jobPath)
-        guard let spec = validation.job else { throw BenchmarkError("the benchmark job is invalid: \(validation.diagnostics)") }
+        guard let spec = validation.job else {
+            throw BenchmarkError("the benchmark job is invalid: \(validation.diagnostics)")
+        }
         let engine = try RunEngine(job: spec, setup: try await RunSetup.newRun(of: spec), provider: NoOpProvider())
         let setupPeak = peakResidentMegabytes()
         // From here the peak is the run's own: what grows with the items, if anything.
@@ -69,17 +73,26 @@ enum RunnerBenchmark {
         let runStart = clock.now
         let summary = await engine.run()
         let end = clock.now
-        guard summary.counts.succeeded == count else { throw BenchmarkError("expected \(count) successes, got \(summary.counts)") }
+        guard summary.counts.succeeded == count else {
+            throw BenchmarkError("expected \(count) successes, got \(summary.counts)")
+        }
         let seconds = (end - runStart).seconds
         var writer = JSONWriter()
         writer.beginObject()
-        writer.key("items"); writer.int(count)
-        writer.key("concurrency"); writer.int(concurrency)
-        writer.key("seconds"); writer.double(rounded(seconds))
-        writer.key("us_per_item"); writer.double(rounded(seconds / Double(count) * 1e6))
-        writer.key("setup_seconds"); writer.double(rounded((runStart - setupStart).seconds))
-        writer.key("setup_peak_rss_mb"); writer.double(rounded(setupPeak))
-        writer.key("run_peak_rss_mb"); writer.double(rounded(peakResidentMegabytes()))
+        writer.key("items")
+        writer.int(count)
+        writer.key("concurrency")
+        writer.int(concurrency)
+        writer.key("seconds")
+        writer.double(rounded(seconds))
+        writer.key("us_per_item")
+        writer.double(rounded(seconds / Double(count) * 1e6))
+        writer.key("setup_seconds")
+        writer.double(rounded((runStart - setupStart).seconds))
+        writer.key("setup_peak_rss_mb")
+        writer.double(rounded(setupPeak))
+        writer.key("run_peak_rss_mb")
+        writer.double(rounded(peakResidentMegabytes()))
         writer.endObject()
         return writer.text
     }
@@ -109,4 +122,3 @@ func resetPeakResident() {
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
-

@@ -10,7 +10,9 @@ enum SchemaBenchmark {
         let schemaText = try String(contentsOfFile: schemaPath, encoding: .utf8)
         let schema = try Schema(JSONParser().parse(schemaText), options: SchemaOptions(assertsFormat: true))
         let parser = JSONParser()
-        let records = try String(contentsOfFile: recordsPath, encoding: .utf8).split(separator: "\n").map { try parser.parse(String($0)) }
+        let records = try String(contentsOfFile: recordsPath, encoding: .utf8).split(separator: "\n").map {
+            try parser.parse(String($0))
+        }
         let clock = ContinuousClock()
         let start = clock.now
         var valid = 0
@@ -23,10 +25,14 @@ enum SchemaBenchmark {
         let seconds = (clock.now - start).seconds / Double(repeats)
         var writer = JSONWriter()
         writer.beginObject()
-        writer.key("records"); writer.int(records.count)
-        writer.key("valid"); writer.int(valid)
-        writer.key("seconds"); writer.double(rounded(seconds))
-        writer.key("records_per_sec"); writer.double((Double(records.count) / seconds).rounded())
+        writer.key("records")
+        writer.int(records.count)
+        writer.key("valid")
+        writer.int(valid)
+        writer.key("seconds")
+        writer.double(rounded(seconds))
+        writer.key("records_per_sec")
+        writer.double((Double(records.count) / seconds).rounded())
         writer.endObject()
         return writer.text
     }

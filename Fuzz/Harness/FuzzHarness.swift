@@ -9,7 +9,8 @@ import Vigil
 public enum FuzzHarness {
     /// The targets by name (`Scripts/fuzz.sh`'s and the fixture folders' names).
     public static let targets: [String: @Sendable ([UInt8]) -> String?] = [
-        "FuzzJobFile": jobFile, "FuzzJSONParser": jsonParser, "FuzzSchema": schema, "FuzzJSONLines": jsonLines, "FuzzAnswer": answer,
+        "FuzzJobFile": jobFile, "FuzzJSONParser": jsonParser, "FuzzSchema": schema, "FuzzJSONLines": jsonLines,
+        "FuzzAnswer": answer,
     ]
 
     /// Any bytes: the parser answers a value or an error; a value written back as JSON text
@@ -28,7 +29,9 @@ public enum FuzzHarness {
     /// A JSON array `[schema, instance, ...]`: the schema compiles or is refused with an
     /// error; each instance validates, and the fast answer agrees with the full one.
     public static func schema(_ bytes: [UInt8]) -> String? {
-        guard let document = try? JSONParser().parse(bytes), case .array(let parts) = document, let schemaDocument = parts.first else { return nil }
+        guard let document = try? JSONParser().parse(bytes), case .array(let parts) = document,
+            let schemaDocument = parts.first
+        else { return nil }
         for options in [SchemaOptions(), SchemaOptions(assertsFormat: true)] {
             guard let schema = try? Schema(schemaDocument, options: options) else { continue }
             for instance in parts.dropFirst() {
@@ -53,7 +56,9 @@ public enum FuzzHarness {
         let file = scratch.appendingPathComponent("records-input.jsonl")
         FileManager.default.createFile(atPath: file.path, contents: Data(bytes))
         for idField in ["id", nil] {
-            var items = InputSource(folder: scratch, specs: [.jsonl(path: file.lastPathComponent, idField: idField, limit: nil)]).makeIterator()
+            var items = InputSource(
+                folder: scratch, specs: [.jsonl(path: file.lastPathComponent, idField: idField, limit: nil)]
+            ).makeIterator()
             do {
                 while let item = try items.next() { _ = item.id }
             } catch {
@@ -76,12 +81,16 @@ public enum FuzzHarness {
     /// A folder of this process's: the files a job names (made once), and the inputs written.
     public static let scratch: URL = {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-fuzz-\(getpid())")
-        try? FileManager.default.createDirectory(at: folder.appendingPathComponent("data"), withIntermediateDirectories: true)
+        try? FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("data"), withIntermediateDirectories: true)
         let files = [
-            "prompt.md": "Extract the record.\n", "schema.json": #"{"type": "object"}"#, "records.jsonl": "{\"id\": \"a\"}\n{\"id\": \"b\"}\n",
+            "prompt.md": "Extract the record.\n", "schema.json": #"{"type": "object"}"#,
+            "records.jsonl": "{\"id\": \"a\"}\n{\"id\": \"b\"}\n",
             "data/one.txt": "one\n",
         ]
-        for (name, text) in files { FileManager.default.createFile(atPath: folder.appendingPathComponent(name).path, contents: Data(text.utf8)) }
+        for (name, text) in files {
+            FileManager.default.createFile(atPath: folder.appendingPathComponent(name).path, contents: Data(text.utf8))
+        }
         return folder
     }()
 }

@@ -4,7 +4,10 @@ import Vigil
 
 /// `--cache` and `--no-cache`, shared by the commands that start or continue a run.
 struct CacheFlags: ParsableArguments {
-    @Flag(help: "Use the response cache: the job's cache, or ~/.cache/vigil/responses.sqlite (read-write) when it names none.")
+    @Flag(
+        help:
+            "Use the response cache: the job's cache, or ~/.cache/vigil/responses.sqlite (read-write) when it names none."
+    )
     var cache = false
 
     @Flag(name: .customLong("no-cache"), help: "Use no response cache, whatever the job says.")

@@ -1,5 +1,4 @@
 import Foundation
-
 import Vigil
 
 /// Where the CLI writes: results to standard output, messages for people to standard

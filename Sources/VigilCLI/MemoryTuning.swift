@@ -8,13 +8,13 @@ enum MemoryTuning {
     /// own mapping, returned to the system when it is freed.
     static func apply() {
         #if os(Linux)
-        // M_MMAP_THRESHOLD from <malloc.h>, which the Glibc module does not export.
-        _ = glibcMallopt(-3, 1 << 20)
+            // M_MMAP_THRESHOLD from <malloc.h>, which the Glibc module does not export.
+            _ = glibcMallopt(-3, 1 << 20)
         #endif
     }
 }
 
 #if os(Linux)
-@_silgen_name("mallopt")
-private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+    @_silgen_name("mallopt")
+    private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
 #endif

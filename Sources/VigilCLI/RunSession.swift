@@ -39,13 +39,17 @@ enum RunSession {
         // adds the progress line.
         if !quiet && spec.consumers.contains(where: { $0.kind == .progress }) { engine.add(ProgressConsumer()) }
         let summary = await stops.run(engine)
-        Console.error(RunReport.lines(summary, metrics: spec.consumers.contains { $0.kind == .metrics }).joined(separator: "\n"))
+        Console.error(
+            RunReport.lines(summary, metrics: spec.consumers.contains { $0.kind == .metrics }).joined(separator: "\n"))
         if summary.status != .completed { throw CommandFailure.exit(summary.status.exitStatus) }
     }
 
     /// Prints drift the way a person checks it, one pin per line.
     static func report(_ drift: [Drift], allowed: Bool) {
-        let heading = allowed ? "warning: running despite drift (--allow-drift; recorded in the new manifest):" : "error: the run's pins have drifted:"
+        let heading =
+            allowed
+            ? "warning: running despite drift (--allow-drift; recorded in the new manifest):"
+            : "error: the run's pins have drifted:"
         Console.error(([heading] + Drift.lines(drift).map { "  \($0)" }).joined(separator: "\n"))
     }
 }
@@ -60,22 +64,35 @@ enum RunReport {
         case .aborted:
             // A budget's verdict counts the items it did not send itself.
             let rest = summary.verdict?.stopsAtOnce == false ? "." : "; the rest were not sent."
-            lines.append("ABORTED: \(summary.verdict?.message ?? "stopped"). \(counts.completed) of \(counts.total) items were processed\(rest)")
+            lines.append(
+                "ABORTED: \(summary.verdict?.message ?? "stopped"). \(counts.completed) of \(counts.total) items were processed\(rest)"
+            )
             if let cost = summary.cost, cost.exhausted {
                 let flag = cost.budget?.maxCost != nil ? "--max-cost USD" : "--max-tokens N"
-                lines.append("To send the rest under a higher cap (what was spent counts against it): vigil resume \(shellQuoted(summary.folder.url.path)) \(flag)")
+                lines.append(
+                    "To send the rest under a higher cap (what was spent counts against it): vigil resume \(shellQuoted(summary.folder.url.path)) \(flag)"
+                )
             }
         case .failed:
             lines.append("FAILED: no item succeeded (\(counts.failed) of \(counts.total) failed).")
         case .interrupted:
-            lines.append("INTERRUPTED after \(counts.completed) of \(counts.total) items" + (summary.interruption.map { ": \($0)." } ?? "."))
-            lines.append("To continue where it stopped (no item is done twice or lost): vigil resume \(shellQuoted(summary.folder.url.path))")
+            lines.append(
+                "INTERRUPTED after \(counts.completed) of \(counts.total) items"
+                    + (summary.interruption.map { ": \($0)." } ?? "."))
+            lines.append(
+                "To continue where it stopped (no item is done twice or lost): vigil resume \(shellQuoted(summary.folder.url.path))"
+            )
             if summary.batchesRunning > 0 {
-                let batches = summary.batchesRunning == 1 ? "provider batch" : "\(summary.batchesRunning) provider batches"
-                lines.append("To cancel the \(batches) still running instead (what they finished is kept): vigil cancel \(shellQuoted(summary.folder.url.path))")
+                let batches =
+                    summary.batchesRunning == 1 ? "provider batch" : "\(summary.batchesRunning) provider batches"
+                lines.append(
+                    "To cancel the \(batches) still running instead (what they finished is kept): vigil cancel \(shellQuoted(summary.folder.url.path))"
+                )
             }
         default:
-            lines.append("completed: \(counts.succeeded) of \(counts.total) items succeeded (\(rate)), \(counts.failed) failed, in \(String(format: "%.1f", summary.duration)) s.")
+            lines.append(
+                "completed: \(counts.succeeded) of \(counts.total) items succeeded (\(rate)), \(counts.failed) failed, in \(String(format: "%.1f", summary.duration)) s."
+            )
         }
         if let cost = summary.cost, !cost.spend.isUnknown || cost.budget != nil {
             lines.append(costLine(summary.spend, budget: cost.budget))
@@ -83,21 +100,30 @@ enum RunReport {
         if let projection = summary.projection {
             lines.append(contentsOf: projection.lines)
         } else if summary.isCanary {
-            lines.append("projection: none; it needs at least 2 ended canary items (this canary ended \(counts.completed)): run a larger canary (--canary N)")
+            lines.append(
+                "projection: none; it needs at least 2 ended canary items (this canary ended \(counts.completed)): run a larger canary (--canary N)"
+            )
         }
         if metrics {
             let p = summary.progress
             func ms(_ value: Double?) -> String { value.map { String(format: "%.0f ms", $0) } ?? "-" }
-            lines.append("metrics: \(String(format: "%.2f", p.itemsPerSecond)) items/s, latency p50 \(ms(p.latencyP50)), p95 \(ms(p.latencyP95)), p99 \(ms(p.latencyP99))")
+            lines.append(
+                "metrics: \(String(format: "%.2f", p.itemsPerSecond)) items/s, latency p50 \(ms(p.latencyP50)), p95 \(ms(p.latencyP95)), p99 \(ms(p.latencyP99))"
+            )
         }
         for (consumer, count) in summary.droppedEvents.sorted(by: { $0.key < $1.key }) {
-            lines.append("warning: \(count) events were dropped for the slow consumer \(consumer) (all are in events.jsonl)")
+            lines.append(
+                "warning: \(count) events were dropped for the slow consumer \(consumer) (all are in events.jsonl)")
         }
         for (consumer, count) in summary.undeliveredEvents.sorted(by: { $0.key < $1.key }) {
-            lines.append("warning: \(count) events were not delivered to \(consumer): it was still taking them when the run had ended (the wait after the end is bounded; all are in events.jsonl)")
+            lines.append(
+                "warning: \(count) events were not delivered to \(consumer): it was still taking them when the run had ended (the wait after the end is bounded; all are in events.jsonl)"
+            )
         }
         let folder = summary.folder.url.path
-        lines.append("results: \(folder)/results.jsonl (\(counts.succeeded)), failures: \(folder)/failed.jsonl (\(counts.failed)), events: \(folder)/events.jsonl")
+        lines.append(
+            "results: \(folder)/results.jsonl (\(counts.succeeded)), failures: \(folder)/failed.jsonl (\(counts.failed)), events: \(folder)/events.jsonl"
+        )
         return lines
     }
 
@@ -111,7 +137,8 @@ enum RunReport {
             line += "; up to \(totals.unconfirmed.cost) more may be billed for requests that got no answer"
         }
         if totals.overruns > 0 {
-            line += "; warning: \(totals.overruns) answers cost more than their reservation (their input was estimated too low)"
+            line +=
+                "; warning: \(totals.overruns) answers cost more than their reservation (their input was estimated too low)"
         }
         return line
     }

@@ -22,7 +22,9 @@ final class StopRequests: Sendable {
                 return (state.engine, state.task)
             }
             if count == 1 {
-                Console.error("\n\(name): taking no new items; the ones in flight are finishing (press Ctrl-C again to stop at once)")
+                Console.error(
+                    "\n\(name): taking no new items; the ones in flight are finishing (press Ctrl-C again to stop at once)"
+                )
                 engine?.requestStop(reason: "interrupted by \(name)")
             } else if let task {
                 task.cancel()

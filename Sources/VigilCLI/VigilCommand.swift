@@ -8,9 +8,14 @@ import Vigil
 struct VigilCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigil",
-        abstract: "Run long, expensive per-item jobs safely: refuse a wrong job up front, stop a failing run early, leave a reproducible manifest.",
+        abstract:
+            "Run long, expensive per-item jobs safely: refuse a wrong job up front, stop a failing run early, leave a reproducible manifest.",
         version: VigilVersion.current,
-        subcommands: [RunCommand.self, ResumeCommand.self, CancelCommand.self, EventsCommand.self, WatchCommand.self, ReportCommand.self, ServeCommand.self, CacheCommand.self, MergeCommand.self, RerunCommand.self, DiffCommand.self, ValidateCommand.self, PinCommand.self, PlanCommand.self, SchemaCommand.self]
+        subcommands: [
+            RunCommand.self, ResumeCommand.self, CancelCommand.self, EventsCommand.self, WatchCommand.self,
+            ReportCommand.self, ServeCommand.self, CacheCommand.self, MergeCommand.self, RerunCommand.self,
+            DiffCommand.self, ValidateCommand.self, PinCommand.self, PlanCommand.self, SchemaCommand.self,
+        ]
     )
 
     /// Parses and runs, mapping a usage error to exit code 2 (the documented code for
@@ -31,7 +36,9 @@ struct VigilCommand: AsyncParsableCommand {
         } catch let failure as any ExitStatusError {
             // The one place a command's outcome becomes an exit status.
             if failure.exitStatus != .success || !failure.description.isEmpty {
-                if !failure.description.isEmpty { Console.error((failure.exitStatus == .success ? "" : "error: ") + failure.description) }
+                if !failure.description.isEmpty {
+                    Console.error((failure.exitStatus == .success ? "" : "error: ") + failure.description)
+                }
             }
             Foundation.exit(failure.exitStatus.rawValue)
         } catch {

@@ -22,7 +22,11 @@ import Testing
     }
 
     @Test(arguments: [
-        ("1", "2"), ("-3", "-2"), ("0.1", "0.10000000000000001"), ("98249283749234923498293171823948729348710298301928331", "98249283749234923498293171823948729348710298301928332"),
+        ("1", "2"), ("-3", "-2"), ("0.1", "0.10000000000000001"),
+        (
+            "98249283749234923498293171823948729348710298301928331",
+            "98249283749234923498293171823948729348710298301928332"
+        ),
         ("-1e400", "1e-400"), ("1e400", "1e401"),
     ])
     func ordersExactly(smaller: String, larger: String) {
@@ -35,14 +39,20 @@ import Testing
         #expect(JSONNumber(parsing: Array(text.utf8)) == nil)
     }
 
-    @Test(arguments: [("1.0", "1"), ("2.50", "2.5"), ("1e2", "100"), ("-0.001", "-0.001"), ("1e400", "1e+400"), ("1.5e-10", "1.5e-10")])
+    @Test(arguments: [
+        ("1.0", "1"), ("2.50", "2.5"), ("1e2", "100"), ("-0.001", "-0.001"), ("1e400", "1e+400"),
+        ("1.5e-10", "1.5e-10"),
+    ])
     func printsCanonically(text: String, printed: String) {
         #expect(number(text).description == printed)
     }
 
     /// Exponents past ±10^12 are held there, and what is written reads back as itself (found
     /// by the fuzzer: 2.3e+(80 digits) was written with an exponent it did not read back as).
-    @Test(arguments: ["2.2999999999999994E+2122299999999999999999999999999999999999999999999999999999999999999999999999922", "1e999999999999999", "-7.5e-999999999999999"])
+    @Test(arguments: [
+        "2.2999999999999994E+2122299999999999999999999999999999999999999999999999999999999999999999999999922",
+        "1e999999999999999", "-7.5e-999999999999999",
+    ])
     func aHugeExponentIsHeldAndRoundTrips(text: String) {
         let value = number(text)
         let printed = value.description

@@ -36,7 +36,9 @@ import Testing
     @Test func randomStringsRoundTrip() throws {
         let seed = UInt64(Date().timeIntervalSince1970 * 1000)
         var generator = SeededGenerator(seed: seed)
-        let alphabet: [String] = ["a", "Z", "0", " ", "\"", "\\", "/", "é", "€", "𝄞", "\u{7F}"] + (0..<32).map { String(UnicodeScalar(UInt8($0))) }
+        let alphabet: [String] =
+            ["a", "Z", "0", " ", "\"", "\\", "/", "é", "€", "𝄞", "\u{7F}"]
+            + (0..<32).map { String(UnicodeScalar(UInt8($0))) }
         for _ in 0..<3000 {
             let length = Int.random(in: 0...40, using: &generator)
             let text = (0..<length).map { _ in alphabet.randomElement(using: &generator)! }.joined()
@@ -48,7 +50,10 @@ import Testing
 
     @Test func longStringsCrossSliceBoundaries() throws {
         // Escapes on both sides of every 4 KiB slice edge, and output past the first growth.
-        let text = String((0..<20_000).map { index -> Character in index % 4096 == 4095 || index % 4096 == 0 || index % 7 == 0 ? "\"" : "a" })
+        let text = String(
+            (0..<20_000).map { index -> Character in
+                index % 4096 == 4095 || index % 4096 == 0 || index % 7 == 0 ? "\"" : "a"
+            })
         let json = written(text)
         #expect(try JSONParser().parse(json) == .string(text))
         #expect(json.utf8.count == text.utf8.count + text.filter { $0 == "\"" }.count + 2)

@@ -16,7 +16,10 @@ import Testing
     @Test("the suite is present and complete")
     func suiteIsPresent() throws {
         let files = OfficialTestSuite.files(in: "")
-        #expect(files.count >= 40, "the JSON Schema Test Suite was not found at \(OfficialTestSuite.draftFolder.path); set JSON_SCHEMA_TEST_SUITE")
+        #expect(
+            files.count >= 40,
+            "the JSON Schema Test Suite was not found at \(OfficialTestSuite.draftFolder.path); set JSON_SCHEMA_TEST_SUITE"
+        )
         let total = try files.reduce(0) { $0 + (try OfficialTestSuite.cases(in: $1).count) }
         #expect(total >= 1299)
     }
@@ -66,7 +69,10 @@ import Testing
             // A suite with other tests, or a result other than the README's, is said here
             // (then update the README's table with the new figures).
             #expect(total == expectedTotal, "\(title): the suite has \(total) tests; the README says \(expectedTotal)")
-            #expect(passed == total - allowedFailures, "\(title): \(passed)/\(total) passed; the README says \(expectedTotal - allowedFailures)/\(expectedTotal)")
+            #expect(
+                passed == total - allowedFailures,
+                "\(title): \(passed)/\(total) passed; the README says \(expectedTotal - allowedFailures)/\(expectedTotal)"
+            )
         }
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 import TestSupport
-@testable import JSONSchema
 import Testing
+
+@testable import JSONSchema
 
 /// The automaton that runs regular patterns must give ECMA-262's answer: thousands of
 /// generated patterns, each against strings with ASCII, accents, astral scalars and line
@@ -17,7 +18,8 @@ import Testing
         let input = folder.appendingPathComponent("cases.json")
         let json = JSONValue.array(cases.map { .array([.string($0.0), .string($0.1)]) })
         try Data(json.jsonText().utf8).write(to: input)
-        let script = #"const c = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); "#
+        let script =
+            #"const c = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); "#
             + #"process.stdout.write(JSON.stringify(c.map(([p, s]) => new RegExp(p, "u").test(s))));"#
         let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -84,7 +86,9 @@ import Testing
         var cases: [(String, String)] = []
         var automata: [ScalarAutomaton] = []
         for _ in 0..<3000 {
-            let pattern = generator.next(5) == 0 ? generator.sequence(depth: 0) + "|" + generator.sequence(depth: 0) : generator.sequence(depth: 0)
+            let pattern =
+                generator.next(5) == 0
+                ? generator.sequence(depth: 0) + "|" + generator.sequence(depth: 0) : generator.sequence(depth: 0)
             guard let automaton = ScalarAutomaton.compile(pattern) else { continue }
             for _ in 0..<12 {
                 cases.append((pattern, generator.string()))
@@ -102,17 +106,22 @@ import Testing
 
     @Test func theDarwinCorePatternsRunOnTheAutomaton() throws {
         for pattern in [
-            "^[A-Z][A-Z0-9-]{1,15}$", "^[A-Z][a-z-]+( [a-z-]+)?", "^[A-Z][a-z]+(aceae|ae)$", "^[12][0-9]{3}(-(0[1-9]|1[0-2]))?$",
+            "^[A-Z][A-Z0-9-]{1,15}$", "^[A-Z][a-z-]+( [a-z-]+)?", "^[A-Z][a-z]+(aceae|ae)$",
+            "^[12][0-9]{3}(-(0[1-9]|1[0-2]))?$",
             "^[12][0-9]{3}(-[0-9]{2}(-[0-9]{2})?)?/[12][0-9]{3}(-[0-9]{2}(-[0-9]{2})?)?$", "^[A-Z]{2}$",
         ] {
             #expect(ScalarAutomaton.compile(pattern) != nil, "\(pattern)")
         }
         let family = try #require(ScalarAutomaton.compile("^[A-Z][a-z]+(aceae|ae)$"))
-        #expect(family.matches("Salicaceae") && family.matches("Compositae") && !family.matches("Salicaceae ") && !family.matches("salicaceae"))
+        #expect(
+            family.matches("Salicaceae") && family.matches("Compositae") && !family.matches("Salicaceae ")
+                && !family.matches("salicaceae"))
     }
 
     @Test func otherConstructsAreLeftToICU() {
-        for pattern in ["(?=a)", "(?!a)b", "(?<=a)b", "(a)\\1", "\\bword", "\\p{L}", "\\u0041", "\\x41", "a{2,1000}", "(?<name>a)"] {
+        for pattern in [
+            "(?=a)", "(?!a)b", "(?<=a)b", "(a)\\1", "\\bword", "\\p{L}", "\\u0041", "\\x41", "a{2,1000}", "(?<name>a)",
+        ] {
             #expect(ScalarAutomaton.compile(pattern) == nil, "\(pattern)")
         }
     }

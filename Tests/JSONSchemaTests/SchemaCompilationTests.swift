@@ -41,7 +41,8 @@ import Testing
     }
 
     @Test func deepInstanceGivesAnErrorNotACrash() throws {
-        let schema = try compile(##"{"$defs": {"node": {"type": "array", "items": {"$ref": "#/$defs/node"}}}, "$ref": "#/$defs/node"}"##)
+        let schema = try compile(
+            ##"{"$defs": {"node": {"type": "array", "items": {"$ref": "#/$defs/node"}}}, "$ref": "#/$defs/node"}"##)
         var instance: JSONValue = []
         for _ in 0..<10_000 { instance = [instance] }
         #expect(!schema.isValid(instance))
@@ -49,13 +50,16 @@ import Testing
     }
 
     @Test func referenceCycleThatNeverAdvancesGivesAnError() throws {
-        let schema = try compile(##"{"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}}, "$ref": "#/$defs/a"}"##)
+        let schema = try compile(
+            ##"{"$defs": {"a": {"$ref": "#/$defs/b"}, "b": {"$ref": "#/$defs/a"}}, "$ref": "#/$defs/a"}"##)
         #expect(!schema.isValid(1))
         #expect(schema.validate(1).first?.message.contains("$ref cycle") == true)
     }
 
     @Test func earlierDraftsKeepTheirArrayItems() throws {
-        let schema = try compile(#"{"$schema": "http://json-schema.org/draft-07/schema#", "items": [{"type": "string"}], "additionalItems": false}"#)
+        let schema = try compile(
+            #"{"$schema": "http://json-schema.org/draft-07/schema#", "items": [{"type": "string"}], "additionalItems": false}"#
+        )
         #expect(schema.isValid(["a"]))
         #expect(!schema.isValid([1]))
         #expect(!schema.isValid(["a", "b"]))

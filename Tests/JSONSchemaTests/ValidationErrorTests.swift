@@ -9,7 +9,12 @@ import Testing
 
     @Test func typeMismatchNamesBothTypesAndTheValue() throws {
         let found = try errors(#"{"properties": {"count": {"type": "integer"}}}"#, #"{"count": "five"}"#)
-        #expect(found == [ValidationError(instanceLocation: "/count", keywordLocation: "#/properties/count/type", keyword: "type", message: #"expected integer, got string "five""#)])
+        #expect(
+            found == [
+                ValidationError(
+                    instanceLocation: "/count", keywordLocation: "#/properties/count/type", keyword: "type",
+                    message: #"expected integer, got string "five""#)
+            ])
     }
 
     @Test func missingRequiredPropertyIsNamed() throws {
@@ -26,7 +31,8 @@ import Testing
     }
 
     @Test func everyProblemIsCollected() throws {
-        let schema = #"{"type": "object", "required": ["a", "b"], "properties": {"c": {"minimum": 3}, "d": {"pattern": "^x"}}}"#
+        let schema =
+            #"{"type": "object", "required": ["a", "b"], "properties": {"c": {"minimum": 3}, "d": {"pattern": "^x"}}}"#
         let found = try errors(schema, #"{"c": 1, "d": "y"}"#)
         #expect(found.count == 4)
         #expect(Set(found.map(\.instanceLocation)) == ["", "/c", "/d"])

@@ -55,10 +55,14 @@ public final class ChildProcess: @unchecked Sendable {  // the mutable state is 
             // Foundation's `FileHandle.nullDevice` has no descriptor (-1): the child gets
             // /dev/null itself. (Passing -1 on failed silently, and the child inherited the
             // test process's output: an orphan then held `swift test`'s pipe open.)
-            let result = descriptor < 0
+            let result =
+                descriptor < 0
                 ? posix_spawn_file_actions_addopen(&actions, target, "/dev/null", target == 0 ? O_RDONLY : O_WRONLY, 0)
                 : posix_spawn_file_actions_adddup2(&actions, descriptor, target)
-            guard result == 0 else { throw ChildProcessError("cannot give the child descriptor \(target): \(String(cString: strerror(result)))") }
+            guard result == 0 else {
+                throw ChildProcessError(
+                    "cannot give the child descriptor \(target): \(String(cString: strerror(result)))")
+            }
         }
         // Nothing else of the test process's (sockets, other tests' pipes) reaches the child:
         // an inherited write end would keep another test's pipe from ever closing.
@@ -75,12 +79,15 @@ public final class ChildProcess: @unchecked Sendable {  // the mutable state is 
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        let environment = (self.environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { environment.forEach { free($0) } }
+        defer { for argument in argv { free(argument) } }
+        let environment =
+            (self.environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for variable in environment { free(variable) } }
         var child: pid_t = 0
         let result = posix_spawn(&child, executable, &actions, &attributes, argv, environment)
-        guard result == 0 else { throw ChildProcessError("could not start \(executable): \(String(cString: strerror(result)))") }
+        guard result == 0 else {
+            throw ChildProcessError("could not start \(executable): \(String(cString: strerror(result)))")
+        }
         lock.withLock { pid = child }
 
         // The parent's copies of the child's ends: closed, so the child alone holds them and
@@ -94,7 +101,8 @@ public final class ChildProcess: @unchecked Sendable {  // the mutable state is 
 
     private static func childDescriptor(_ stream: Any?, target: Int32) -> Int32? {
         switch stream {
-        case let pipe as Pipe: return target == 0 ? pipe.fileHandleForReading.fileDescriptor : pipe.fileHandleForWriting.fileDescriptor
+        case let pipe as Pipe:
+            return target == 0 ? pipe.fileHandleForReading.fileDescriptor : pipe.fileHandleForWriting.fileDescriptor
         case let handle as FileHandle: return handle.fileDescriptor
         default: return nil
         }
@@ -155,7 +163,8 @@ public struct ChildProcessError: Error, CustomStringConvertible {
 /// which Swift's Glibc module does not import (they sit behind `__USE_MISC`), looked up by name.
 private enum SpawnExtensions {
     typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-    typealias ChangeDirectory = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+    typealias ChangeDirectory =
+        @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
 
     static let closeFromFunction: CloseFrom? = symbol("posix_spawn_file_actions_addclosefrom_np")
     static let changeDirectoryFunction: ChangeDirectory? = symbol("posix_spawn_file_actions_addchdir_np")
@@ -167,14 +176,24 @@ private enum SpawnExtensions {
     }
 
     static func closeFrom(_ actions: inout posix_spawn_file_actions_t, _ lowest: Int32) throws {
-        guard let function = closeFromFunction else { throw ChildProcessError("this C library has no posix_spawn_file_actions_addclosefrom_np (glibc 2.34 or later)") }
+        guard let function = closeFromFunction else {
+            throw ChildProcessError(
+                "this C library has no posix_spawn_file_actions_addclosefrom_np (glibc 2.34 or later)")
+        }
         let result = function(&actions, lowest)
-        guard result == 0 else { throw ChildProcessError("posix_spawn_file_actions_addclosefrom_np: \(String(cString: strerror(result)))") }
+        guard result == 0 else {
+            throw ChildProcessError("posix_spawn_file_actions_addclosefrom_np: \(String(cString: strerror(result)))")
+        }
     }
 
     static func changeDirectory(_ actions: inout posix_spawn_file_actions_t, _ path: String) throws {
-        guard let function = changeDirectoryFunction else { throw ChildProcessError("this C library has no posix_spawn_file_actions_addchdir_np (glibc 2.29 or later)") }
+        guard let function = changeDirectoryFunction else {
+            throw ChildProcessError("this C library has no posix_spawn_file_actions_addchdir_np (glibc 2.29 or later)")
+        }
         let result = path.withCString { function(&actions, $0) }
-        guard result == 0 else { throw ChildProcessError("posix_spawn_file_actions_addchdir_np(\(path)): \(String(cString: strerror(result)))") }
+        guard result == 0 else {
+            throw ChildProcessError(
+                "posix_spawn_file_actions_addchdir_np(\(path)): \(String(cString: strerror(result)))")
+        }
     }
 }

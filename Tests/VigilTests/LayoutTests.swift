@@ -4,7 +4,9 @@ import Testing
 /// The README's layout promise: no two areas of the library depend on each other.
 @Suite struct LayoutTests {
     @Test func noTwoAreasDependOnEachOther() throws {
-        let outcome = try TestEnvironment.run(program: "python3", [TestEnvironment.repository.appendingPathComponent("Scripts/area-dependencies.py").path])
+        let outcome = try TestEnvironment.run(
+            program: "python3", [TestEnvironment.repository.appendingPathComponent("Scripts/area-dependencies.py").path]
+        )
         #expect(outcome.status == 0, "\(outcome.standardOutput)")
         #expect(!outcome.standardOutput.contains("both ways"))
     }

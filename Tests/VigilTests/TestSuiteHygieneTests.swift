@@ -17,10 +17,12 @@ import Testing
     /// only a time limit ends it (and the rest of the suite still runs and reports).
     @Test func everySuiteThatRunsAnEngineInProcessHasATimeLimit() throws {
         var missing: [String] = []
-        for (path, text) in try Self.sources() where path != "Support/TemporaryJob.swift" && path != "TestSuiteHygieneTests.swift" {
+        for (path, text) in try Self.sources()
+        where path != "Support/TemporaryJob.swift" && path != "TestSuiteHygieneTests.swift" {
             guard text.contains(".engine(") || text.contains("RunEngine(") else { continue }
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-            for (index, line) in lines.enumerated() where line.range(of: #"^(@Suite.* )?struct \w+Tests\b"#, options: .regularExpression) != nil {
+            for (index, line) in lines.enumerated()
+            where line.range(of: #"^(@Suite.* )?struct \w+Tests\b"#, options: .regularExpression) != nil {
                 let declaration = line.hasPrefix("@Suite") ? String(line) : (index > 0 ? String(lines[index - 1]) : "")
                 if !declaration.contains(".timeLimit(") { missing.append("\(path):\(index + 1)") }
             }

@@ -59,7 +59,8 @@ enum DateTimeFormats {
             guard index + 1 == b.count else { return false }
         case UInt8(ascii: "+"), UInt8(ascii: "-"):
             guard b.count - index == 6, b[index + 3] == UInt8(ascii: ":"),
-                let offsetHour = number(b[(index + 1)..<(index + 3)]), let offsetMinute = number(b[(index + 4)..<(index + 6)]),
+                let offsetHour = number(b[(index + 1)..<(index + 3)]),
+                let offsetMinute = number(b[(index + 4)..<(index + 6)]),
                 offsetHour <= 23, offsetMinute <= 59
             else { return false }
             offsetMinutes = (offsetHour * 60 + offsetMinute) * (b[index] == UInt8(ascii: "+") ? 1 : -1)

@@ -24,11 +24,14 @@ enum Email {
             while index < local.count - 1 {
                 let scalar = local[index]
                 if scalar == "\\" {
-                    guard index + 1 < local.count - 1, (0x20...0x7E).contains(local[index + 1].value) else { return false }
+                    guard index + 1 < local.count - 1, (0x20...0x7E).contains(local[index + 1].value) else {
+                        return false
+                    }
                     index += 2
                     continue
                 }
-                guard scalar != "\"", (0x20...0x7E).contains(scalar.value) || (international && scalar.value >= 0x80) else { return false }
+                guard scalar != "\"", (0x20...0x7E).contains(scalar.value) || (international && scalar.value >= 0x80)
+                else { return false }
                 index += 1
             }
             return true
@@ -42,7 +45,8 @@ enum Email {
                 continue
             }
             previousDot = false
-            let allowed = ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+            let allowed =
+                ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
                 || atext.contains(scalar) || (international && scalar.value >= 0x80)
             guard allowed else { return false }
         }

@@ -51,6 +51,8 @@ enum Hostname {
     /// Letters, digits and hyphens, not starting or ending with a hyphen.
     private static func isLDH(_ label: [Unicode.Scalar]) -> Bool {
         guard label.first != "-", label.last != "-" else { return false }
-        return label.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+        return label.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-"
+        }
     }
 }

@@ -26,7 +26,8 @@ enum IDNA {
         switch scalar.value {
         case 0x00DF, 0x03C2, 0x06FD, 0x06FE, 0x0F0B, 0x3007: return .valid
         case 0x0640, 0x07FA, 0x302E, 0x302F, 0x3031...0x3035, 0x303B: return .invalid
-        case 0x00B7, 0x0375, 0x05F3, 0x05F4, 0x30FB, 0x0660...0x0669, 0x06F0...0x06F9, 0x200C, 0x200D: return .contextual
+        case 0x00B7, 0x0375, 0x05F3, 0x05F4, 0x30FB, 0x0660...0x0669, 0x06F0...0x06F9, 0x200C, 0x200D:
+            return .contextual
         case 0x1100...0x11FF, 0xA960...0xA97F, 0xD7B0...0xD7FF: return .invalid  // old Hangul Jamo
         default: break
         }
@@ -40,7 +41,8 @@ enum IDNA {
             return .invalid
         }
         switch properties.generalCategory {
-        case .lowercaseLetter, .uppercaseLetter, .otherLetter, .decimalNumber, .modifierLetter, .nonspacingMark, .spacingMark:
+        case .lowercaseLetter, .uppercaseLetter, .otherLetter, .decimalNumber, .modifierLetter, .nonspacingMark,
+            .spacingMark:
             return .valid
         default:
             return .invalid
@@ -75,14 +77,19 @@ enum IDNA {
         }
     }
 
-    private static func isGreek(_ s: Unicode.Scalar) -> Bool { (0x0370...0x03FF).contains(s.value) || (0x1F00...0x1FFF).contains(s.value) }
+    private static func isGreek(_ s: Unicode.Scalar) -> Bool {
+        (0x0370...0x03FF).contains(s.value) || (0x1F00...0x1FFF).contains(s.value)
+    }
     private static func isHebrew(_ s: Unicode.Scalar) -> Bool { (0x0590...0x05FF).contains(s.value) }
     private static func isJoiningLetter(_ s: Unicode.Scalar) -> Bool {
-        ((0x0620...0x064A).contains(s.value) || (0x066E...0x06D3).contains(s.value)) || (0x064B...0x065F).contains(s.value)
+        ((0x0620...0x064A).contains(s.value) || (0x066E...0x06D3).contains(s.value))
+            || (0x064B...0x065F).contains(s.value)
     }
     private static func isJapaneseOrHan(_ s: Unicode.Scalar) -> Bool {
         switch s.value {
-        case 0x3040...0x309F, 0x30A0...0x30FF, 0x31F0...0x31FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0x20000...0x2FA1F: true
+        case 0x3040...0x309F, 0x30A0...0x30FF, 0x31F0...0x31FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF,
+            0x20000...0x2FA1F:
+            true
         default: false
         }
     }
@@ -104,7 +111,9 @@ enum IDNA {
         default: break
         }
         switch s.properties.generalCategory {
-        case .lowercaseLetter, .uppercaseLetter, .otherLetter, .modifierLetter, .titlecaseLetter, .spacingMark, .decimalNumber: return .l
+        case .lowercaseLetter, .uppercaseLetter, .otherLetter, .modifierLetter, .titlecaseLetter, .spacingMark,
+            .decimalNumber:
+            return .l
         default: return .other
         }
     }

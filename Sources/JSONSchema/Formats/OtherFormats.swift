@@ -17,7 +17,9 @@ enum OtherFormats {
         guard string.isEmpty || string.hasPrefix("/") else { return false }
         let scalars = Array(string.unicodeScalars)
         for (index, scalar) in scalars.enumerated() where scalar == "~" {
-            guard index + 1 < scalars.count, scalars[index + 1] == "0" || scalars[index + 1] == "1" else { return false }
+            guard index + 1 < scalars.count, scalars[index + 1] == "0" || scalars[index + 1] == "1" else {
+                return false
+            }
         }
         return true
     }
@@ -43,12 +45,15 @@ enum OtherFormats {
         while index < scalars.count {
             let s = scalars[index]
             if s == "{" {
-                guard let close = scalars[index...].firstIndex(of: "}"), isExpression(scalars[(index + 1)..<close]) else { return false }
+                guard let close = scalars[index...].firstIndex(of: "}"), isExpression(scalars[(index + 1)..<close])
+                else { return false }
                 index = close + 1
                 continue
             }
             if s == "%" {
-                guard index + 2 < scalars.count, URIFormat.isHex(scalars[index + 1]), URIFormat.isHex(scalars[index + 2]) else { return false }
+                guard index + 2 < scalars.count, URIFormat.isHex(scalars[index + 1]),
+                    URIFormat.isHex(scalars[index + 2])
+                else { return false }
                 index += 3
                 continue
             }
@@ -68,7 +73,9 @@ enum OtherFormats {
                 name = name.dropLast()
             } else if let colon = name.firstIndex(of: ":") {
                 let length = name[(colon + 1)...]
-                guard (1...4).contains(length.count), length.first != "0", length.allSatisfy(URIFormat.isDigit) else { return false }
+                guard (1...4).contains(length.count), length.first != "0", length.allSatisfy(URIFormat.isDigit) else {
+                    return false
+                }
                 name = name[..<colon]
             }
             guard isVariableName(name) else { return false }
@@ -83,7 +90,8 @@ enum OtherFormats {
         while index < name.endIndex {
             let s = name[index]
             if s == "%" {
-                guard index + 2 < name.endIndex, URIFormat.isHex(name[index + 1]), URIFormat.isHex(name[index + 2]) else { return false }
+                guard index + 2 < name.endIndex, URIFormat.isHex(name[index + 1]), URIFormat.isHex(name[index + 2])
+                else { return false }
                 index += 3
                 previousDot = false
                 continue

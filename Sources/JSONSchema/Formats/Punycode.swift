@@ -36,7 +36,9 @@ enum Punycode {
             output = bytes[..<delimiter].map { Unicode.Scalar($0) }
             position = delimiter + 1
         }
-        var n = initialN, i = 0, bias = initialBias
+        var n = initialN
+        var i = 0
+        var bias = initialBias
         while position < bytes.count {
             let oldI = i
             var weight = 1
@@ -69,7 +71,9 @@ enum Punycode {
         let basicCount = output.count
         var handled = basicCount
         if basicCount > 0 { output.append("-") }
-        var n = initialN, delta = 0, bias = initialBias
+        var n = initialN
+        var delta = 0
+        var bias = initialBias
         let values = scalars.map { Int($0.value) }
         while handled < values.count {
             let m = values.filter { $0 >= n }.min()!

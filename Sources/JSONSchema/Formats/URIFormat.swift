@@ -48,7 +48,8 @@ enum URIFormat {
     }
 
     static func isUCSChar(_ s: Unicode.Scalar) -> Bool {
-        s.value >= 0xA0 && !(0xE000...0xF8FF).contains(s.value) && s.value < 0xF0000 && !s.properties.isNoncharacterCodePoint
+        s.value >= 0xA0 && !(0xE000...0xF8FF).contains(s.value) && s.value < 0xF0000
+            && !s.properties.isNoncharacterCodePoint
     }
 
     static func isPrivateUse(_ s: Unicode.Scalar) -> Bool {
@@ -57,7 +58,8 @@ enum URIFormat {
 
     /// pchar sequences plus `extra` characters, with `%XX` escapes checked.
     static func isSequence(
-        _ scalars: ArraySlice<Unicode.Scalar>, _ allowsUnicode: Bool, extra: String, also: String = ":@", allowsPrivateUse: Bool = false
+        _ scalars: ArraySlice<Unicode.Scalar>, _ allowsUnicode: Bool, extra: String, also: String = ":@",
+        allowsPrivateUse: Bool = false
     ) -> Bool {
         var index = scalars.startIndex
         while index < scalars.endIndex {
@@ -69,7 +71,8 @@ enum URIFormat {
                 index += 3
                 continue
             }
-            let allowed = isUnreserved(s, allowsUnicode) || subDelims.contains(s) || also.unicodeScalars.contains(s)
+            let allowed =
+                isUnreserved(s, allowsUnicode) || subDelims.contains(s) || also.unicodeScalars.contains(s)
                 || extra.unicodeScalars.contains(s) || (allowsUnicode && allowsPrivateUse && isPrivateUse(s))
             guard allowed else { return false }
             index += 1

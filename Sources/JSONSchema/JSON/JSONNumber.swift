@@ -48,7 +48,10 @@ public struct JSONNumber: Sendable, Hashable {
             for digit in significant + repeatElement(0, count: exponent) {
                 let (times10, o1) = magnitude.multipliedReportingOverflow(by: 10)
                 let (sum, o2) = times10.addingReportingOverflow(UInt64(digit))
-                if o1 || o2 { fits = false; break }
+                if o1 || o2 {
+                    fits = false
+                    break
+                }
                 magnitude = sum
             }
             if fits {

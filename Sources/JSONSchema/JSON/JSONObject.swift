@@ -41,7 +41,8 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
                     positions?[key] = entries.count
                     entries.append((key, newValue))
                     if positions == nil && entries.count > Self.indexThreshold {
-                        positions = Dictionary(uniqueKeysWithValues: entries.enumerated().map { ($0.element.key, $0.offset) })
+                        positions = Dictionary(
+                            uniqueKeysWithValues: entries.enumerated().map { ($0.element.key, $0.offset) })
                     }
                 }
             } else if let position = position(of: key) {

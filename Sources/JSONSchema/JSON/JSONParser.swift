@@ -91,9 +91,15 @@ private struct Reader {
         case UInt8(ascii: "{"): return try readObject(depth: depth + 1)
         case UInt8(ascii: "["): return try readArray(depth: depth + 1)
         case UInt8(ascii: "\""): return .string(try readString())
-        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "t"):
+            try expectLiteral("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expectLiteral("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try readNumber())
         default: throw error("expected a JSON value, found \(describeCurrent())")
         }
@@ -116,7 +122,9 @@ private struct Reader {
         // JSON forbids leading zeros ("01"), which the number grammar below would accept.
         if slice.count >= 2, slice[slice[0] == UInt8(ascii: "-") ? 1 : 0] == UInt8(ascii: "0") {
             let next = slice[0] == UInt8(ascii: "-") ? 2 : 1
-            if next < slice.count, Self.isDigit(slice[next]) { throw error("a number may not have leading zeros", at: start) }
+            if next < slice.count, Self.isDigit(slice[next]) {
+                throw error("a number may not have leading zeros", at: start)
+            }
         }
         guard let number = JSONNumber(parsing: slice) else {
             throw error("invalid number '\(String(decoding: slice, as: UTF8.self))'", at: start)
@@ -217,7 +225,8 @@ private struct Reader {
         let start = index - 2
         let high = try readHex4()
         if (0xD800...0xDBFF).contains(high) {
-            guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+            guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+            else {
                 throw error("lone UTF-16 surrogate in \\u escape", at: start)
             }
             index += 2

@@ -40,7 +40,11 @@ extension JSONValue: Codable {
             try single.encode(value)
         case .number(let number):
             var single = encoder.singleValueContainer()
-            if let integer = number.int64Value, number.isInteger { try single.encode(integer) } else { try single.encode(number.doubleValue) }
+            if let integer = number.int64Value, number.isInteger {
+                try single.encode(integer)
+            } else {
+                try single.encode(number.doubleValue)
+            }
         case .string(let text):
             var single = encoder.singleValueContainer()
             try single.encode(text)

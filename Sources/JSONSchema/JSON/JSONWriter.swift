@@ -288,7 +288,9 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
         }
         if count & 2 != 0 {
             let shift = UInt64(offset &* 8)
-            word = (word & ~(0xFFFF &<< shift)) | (UInt64(raw.loadUnaligned(fromByteOffset: offset, as: UInt16.self).littleEndian) &<< shift)
+            word =
+                (word & ~(0xFFFF &<< shift))
+                | (UInt64(raw.loadUnaligned(fromByteOffset: offset, as: UInt16.self).littleEndian) &<< shift)
             offset &+= 2
         }
         if count & 1 != 0 {
@@ -337,7 +339,9 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
     /// Writes `count` bytes escaped for JSON at `target` (room for the worst case plus a
     /// word); returns the bytes written.
     @inline(__always)
-    private static func escape(_ source: UnsafePointer<UInt8>, count: Int, into target: UnsafeMutablePointer<UInt8>) -> Int {
+    private static func escape(_ source: UnsafePointer<UInt8>, count: Int, into target: UnsafeMutablePointer<UInt8>)
+        -> Int
+    {
         var index = 0
         var written = 0
         while count &- index >= 8 {
@@ -371,7 +375,9 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
     }
 
     /// The byte-by-byte escape, for the words that hold something to escape.
-    private static func escapeBytes(_ source: UnsafePointer<UInt8>, count: Int, into target: UnsafeMutablePointer<UInt8>) -> Int {
+    private static func escapeBytes(
+        _ source: UnsafePointer<UInt8>, count: Int, into target: UnsafeMutablePointer<UInt8>
+    ) -> Int {
         var written = 0
         for index in 0..<count {
             let byte = source[index]
@@ -382,11 +388,21 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
             }
             target[written] = 0x5C
             switch byte {
-            case 0x22: target[written &+ 1] = 0x22; written &+= 2
-            case 0x5C: target[written &+ 1] = 0x5C; written &+= 2
-            case 0x0A: target[written &+ 1] = UInt8(ascii: "n"); written &+= 2
-            case 0x0D: target[written &+ 1] = UInt8(ascii: "r"); written &+= 2
-            case 0x09: target[written &+ 1] = UInt8(ascii: "t"); written &+= 2
+            case 0x22:
+                target[written &+ 1] = 0x22
+                written &+= 2
+            case 0x5C:
+                target[written &+ 1] = 0x5C
+                written &+= 2
+            case 0x0A:
+                target[written &+ 1] = UInt8(ascii: "n")
+                written &+= 2
+            case 0x0D:
+                target[written &+ 1] = UInt8(ascii: "r")
+                written &+= 2
+            case 0x09:
+                target[written &+ 1] = UInt8(ascii: "t")
+                written &+= 2
             default:
                 target[written &+ 1] = UInt8(ascii: "u")
                 target[written &+ 2] = 0x30

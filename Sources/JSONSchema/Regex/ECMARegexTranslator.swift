@@ -5,10 +5,13 @@
 /// `\x{...}`; a `[` inside a class is literal; identity escapes of letters (`\a`, `\Z`)
 /// are errors, as they are in ECMA-262 Unicode mode.
 enum ECMARegexTranslator {
-    static let ecmaSpace = #"\t\n\x{0B}\f\r\x{20}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}"#
+    static let ecmaSpace =
+        #"\t\n\x{0B}\f\r\x{20}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}"#
     static let wordSet = "a-zA-Z0-9_"
     static let digitSet = "0-9"
-    static let syntaxCharacters: Set<Character> = ["^", "$", "\\", ".", "*", "+", "?", "(", ")", "[", "]", "{", "}", "|", "/"]
+    static let syntaxCharacters: Set<Character> = [
+        "^", "$", "\\", ".", "*", "+", "?", "(", ")", "[", "]", "{", "}", "|", "/",
+    ]
 
     static func translate(_ pattern: String) throws(ECMARegexError) -> String {
         var output = ""
@@ -50,7 +53,8 @@ enum ECMARegexTranslator {
                     output += "\\x{\(String(letter - 64, radix: 16))}"
                     index += 1
                 case "x":
-                    guard index + 1 < characters.count, characters[index].isHexDigit, characters[index + 1].isHexDigit else {
+                    guard index + 1 < characters.count, characters[index].isHexDigit, characters[index + 1].isHexDigit
+                    else {
                         throw fail("\\x must be followed by two hex digits")
                     }
                     output += "\\x{\(characters[index])\(characters[index + 1])}"
@@ -63,7 +67,8 @@ enum ECMARegexTranslator {
                         output += "\\x{" + String(characters[(index + 1)..<close]) + "}"
                         index = close + 1
                     } else {
-                        guard index + 3 < characters.count, characters[index..<(index + 4)].allSatisfy(\.isHexDigit) else {
+                        guard index + 3 < characters.count, characters[index..<(index + 4)].allSatisfy(\.isHexDigit)
+                        else {
                             throw fail("\\u must be followed by four hex digits")
                         }
                         output += "\\x{" + String(characters[index..<(index + 4)]) + "}"
@@ -119,7 +124,11 @@ enum ECMARegexTranslator {
                 // Inline flags "(?i)" and comments "(?#...)" are other dialects.
                 let next = index + 1 < characters.count ? characters[index + 1] : " "
                 let afterNext = index + 2 < characters.count ? characters[index + 2] : " "
-                let isGroup = ":=!".contains(next) || (next == "<" && (afterNext == "=" || afterNext == "!" || afterNext.isLetter || afterNext == "_" || afterNext == "$"))
+                let isGroup =
+                    ":=!".contains(next)
+                    || (next == "<"
+                        && (afterNext == "=" || afterNext == "!" || afterNext.isLetter || afterNext == "_"
+                            || afterNext == "$"))
                 guard isGroup else { throw fail("'(?\(next)' is not an ECMA-262 group") }
                 output.append(c)
             case "&", "~":

@@ -96,7 +96,9 @@ struct ScalarAutomaton: Sendable {
                 atStart = false
                 var followingCount = 0
                 for position in 0..<currentCount {
-                    guard case .scalar(let set, let next) = nodes[current[position]], sets[set].contains(character.value) else { continue }
+                    guard case .scalar(let set, let next) = nodes[current[position]],
+                        sets[set].contains(character.value)
+                    else { continue }
                     if add(next, atEnd: scalar == nil, into: following, &followingCount) { return true }
                 }
                 swap(&current, &following)
@@ -154,7 +156,9 @@ struct ScalarAutomaton: Sendable {
                 if let maximum {
                     // Up to (maximum - minimum) optional copies, each free to stop.
                     for _ in 0..<(maximum - minimum) {
-                        guard let copy = emit(body, next: entry), let split = append(.split(copy, next)) else { return nil }
+                        guard let copy = emit(body, next: entry), let split = append(.split(copy, next)) else {
+                            return nil
+                        }
                         entry = split
                     }
                 } else {
@@ -192,7 +196,8 @@ struct ScalarSet: Sendable {
     static let word: [ClosedRange<UInt32>] = [0x30...0x39, 0x41...0x5A, 0x5F...0x5F, 0x61...0x7A]
     /// ECMA-262 WhiteSpace and LineTerminator.
     static let space: [ClosedRange<UInt32>] = [
-        0x09...0x0D, 0x20...0x20, 0xA0...0xA0, 0x1680...0x1680, 0x2000...0x200A, 0x2028...0x2029, 0x202F...0x202F, 0x205F...0x205F,
+        0x09...0x0D, 0x20...0x20, 0xA0...0xA0, 0x1680...0x1680, 0x2000...0x200A, 0x2028...0x2029, 0x202F...0x202F,
+        0x205F...0x205F,
         0x3000...0x3000, 0xFEFF...0xFEFF,
     ]
     /// What `.` does not match.
@@ -244,7 +249,8 @@ struct PatternParser {
             if let (minimum, maximum) = parseQuantifier() {
                 if case .lineStart = atom { return nil }
                 if case .lineEnd = atom { return nil }
-                guard minimum <= Self.largestCount, (maximum ?? 0) <= Self.largestCount, minimum <= (maximum ?? minimum) else { return nil }
+                guard minimum <= Self.largestCount, (maximum ?? 0) <= Self.largestCount, minimum <= (maximum ?? minimum)
+                else { return nil }
                 atom = .repeated(atom, minimum: minimum, maximum: maximum)
             } else if index < scalars.count, "*+?{".unicodeScalars.contains(scalars[index]) {
                 return nil
@@ -289,7 +295,9 @@ struct PatternParser {
             var position = index + 1
             func number() -> Int? {
                 var value: Int? = nil
-                while position < scalars.count, let digit = Int(String(scalars[position])), ("0"..."9").contains(scalars[position]) {
+                while position < scalars.count, let digit = Int(String(scalars[position])),
+                    ("0"..."9").contains(scalars[position])
+                {
                     value = min(1_000_000, (value ?? 0) * 10 + digit)
                     position += 1
                 }
@@ -323,7 +331,8 @@ struct PatternParser {
             guard let low = parseClassMember() else { return nil }
             if peek == "-", index + 1 < scalars.count, scalars[index + 1] != "]" {
                 index += 1
-                guard let high = parseClassMember(), low.count == 1, high.count == 1, low[0].count == 1, high[0].count == 1,
+                guard let high = parseClassMember(), low.count == 1, high.count == 1, low[0].count == 1,
+                    high[0].count == 1,
                     low[0].lowerBound <= high[0].lowerBound
                 else { return nil }
                 ranges.append(low[0].lowerBound...high[0].lowerBound)

@@ -43,7 +43,8 @@ public struct Schema: Sendable {
         options: SchemaOptions = SchemaOptions()
     ) throws(SchemaError) {
         var compiler = SchemaCompiler(registry: registry, options: options)
-        root = try compiler.compileRoot(document, baseURI: baseURI.map(URIReference.init) ?? SchemaCompiler.defaultBaseURI)
+        root = try compiler.compileRoot(
+            document, baseURI: baseURI.map(URIReference.init) ?? SchemaCompiler.defaultBaseURI)
         nodes = compiler.nodes
         resources = compiler.resourceTable()
         self.options = options

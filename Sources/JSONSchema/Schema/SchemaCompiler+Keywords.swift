@@ -2,7 +2,9 @@ extension SchemaCompiler {
     /// Compiles the keywords of one schema object that its dialect's vocabularies define.
     /// Unknown keywords are annotations and ignored; a known keyword with a malformed value
     /// is an error. `unevaluated*` come last, after every keyword that annotates.
-    mutating func compileKeywords(_ object: JSONObject, at location: Location, in scope: Scope) throws(SchemaError) -> [Keyword] {
+    mutating func compileKeywords(_ object: JSONObject, at location: Location, in scope: Scope) throws(SchemaError)
+        -> [Keyword]
+    {
         var keywords: [Keyword] = []
         let vocabularies = scope.vocabularies
 
@@ -33,7 +35,8 @@ extension SchemaCompiler {
                 keywords.append(.unevaluatedItems(try compileNode(at: location.appending("unevaluatedItems"))))
             }
             if object["unevaluatedProperties"] != nil {
-                keywords.append(.unevaluatedProperties(try compileNode(at: location.appending("unevaluatedProperties"))))
+                keywords.append(
+                    .unevaluatedProperties(try compileNode(at: location.appending("unevaluatedProperties"))))
             }
         }
         return keywords
@@ -43,7 +46,9 @@ extension SchemaCompiler {
         SchemaError(location: describe(location.appending(keyword)), message: "\"\(keyword)\" \(requirement)")
     }
 
-    private func nonNegativeInteger(_ object: JSONObject, _ keyword: String, at location: Location) throws(SchemaError) -> Int? {
+    private func nonNegativeInteger(_ object: JSONObject, _ keyword: String, at location: Location) throws(SchemaError)
+        -> Int?
+    {
         guard let value = object[keyword] else { return nil }
         // (Written as a switch: a guard-case form of this crashed the 6.3.1 optimizer.)
         switch value {
@@ -55,17 +60,25 @@ extension SchemaCompiler {
         }
     }
 
-    private func number(_ object: JSONObject, _ keyword: String, at location: Location) throws(SchemaError) -> JSONNumber? {
+    private func number(_ object: JSONObject, _ keyword: String, at location: Location) throws(SchemaError)
+        -> JSONNumber?
+    {
         guard let value = object[keyword] else { return nil }
         guard case .number(let number) = value else { throw malformed(keyword, at: location, "must be a number") }
         return number
     }
 
-    private func stringArray(_ value: JSONValue, _ keyword: String, at location: Location) throws(SchemaError) -> [String] {
-        guard case .array(let elements) = value else { throw malformed(keyword, at: location, "must be an array of strings") }
+    private func stringArray(_ value: JSONValue, _ keyword: String, at location: Location) throws(SchemaError)
+        -> [String]
+    {
+        guard case .array(let elements) = value else {
+            throw malformed(keyword, at: location, "must be an array of strings")
+        }
         var strings: [String] = []
         for element in elements {
-            guard case .string(let string) = element else { throw malformed(keyword, at: location, "must be an array of strings") }
+            guard case .string(let string) = element else {
+                throw malformed(keyword, at: location, "must be an array of strings")
+            }
             strings.append(string)
         }
         return strings
@@ -75,17 +88,22 @@ extension SchemaCompiler {
         do {
             return try ECMARegex(source)
         } catch {
-            throw SchemaError(location: describe(location.appending(keyword)), message: "\"\(source)\" is \(error.message)")
+            throw SchemaError(
+                location: describe(location.appending(keyword)), message: "\"\(source)\" is \(error.message)")
         }
     }
 
-    private mutating func compileValidationKeywords(_ object: JSONObject, at location: Location, into keywords: inout [Keyword]) throws(SchemaError) {
+    private mutating func compileValidationKeywords(
+        _ object: JSONObject, at location: Location, into keywords: inout [Keyword]
+    ) throws(SchemaError) {
         if let type = object["type"] {
             var set: JSONTypeSet = []
             let names: [JSONValue] = type.arrayValue ?? [type]
             for name in names {
                 guard case .string(let text) = name, let member = JSONTypeSet(name: text) else {
-                    throw malformed("type", at: location, "must be one of null, boolean, integer, number, string, array, object (or an array of them)")
+                    throw malformed(
+                        "type", at: location,
+                        "must be one of null, boolean, integer, number, string, array, object (or an array of them)")
                 }
                 set.insert(member)
             }
@@ -97,36 +115,54 @@ extension SchemaCompiler {
         }
         if let constant = object["const"] { keywords.append(.constant(constant)) }
         if let divisor = try number(object, "multipleOf", at: location) {
-            guard !divisor.isNegative, divisor != JSONNumber(0) else { throw malformed("multipleOf", at: location, "must be greater than 0") }
+            guard !divisor.isNegative, divisor != JSONNumber(0) else {
+                throw malformed("multipleOf", at: location, "must be greater than 0")
+            }
             keywords.append(.multipleOf(divisor))
         }
         if let limit = try number(object, "maximum", at: location) { keywords.append(.maximum(limit)) }
-        if let limit = try number(object, "exclusiveMaximum", at: location) { keywords.append(.exclusiveMaximum(limit)) }
+        if let limit = try number(object, "exclusiveMaximum", at: location) {
+            keywords.append(.exclusiveMaximum(limit))
+        }
         if let limit = try number(object, "minimum", at: location) { keywords.append(.minimum(limit)) }
-        if let limit = try number(object, "exclusiveMinimum", at: location) { keywords.append(.exclusiveMinimum(limit)) }
+        if let limit = try number(object, "exclusiveMinimum", at: location) {
+            keywords.append(.exclusiveMinimum(limit))
+        }
         if let limit = try nonNegativeInteger(object, "maxLength", at: location) { keywords.append(.maxLength(limit)) }
         if let limit = try nonNegativeInteger(object, "minLength", at: location) { keywords.append(.minLength(limit)) }
         if let pattern = object["pattern"] {
-            guard case .string(let source) = pattern else { throw malformed("pattern", at: location, "must be a string") }
+            guard case .string(let source) = pattern else {
+                throw malformed("pattern", at: location, "must be a string")
+            }
             keywords.append(.pattern(try regex(source, "pattern", at: location)))
         }
         if let limit = try nonNegativeInteger(object, "maxItems", at: location) { keywords.append(.maxItems(limit)) }
         if let limit = try nonNegativeInteger(object, "minItems", at: location) { keywords.append(.minItems(limit)) }
         if object["uniqueItems"] == .bool(true) { keywords.append(.uniqueItems) }
-        if let limit = try nonNegativeInteger(object, "maxProperties", at: location) { keywords.append(.maxProperties(limit)) }
-        if let limit = try nonNegativeInteger(object, "minProperties", at: location) { keywords.append(.minProperties(limit)) }
+        if let limit = try nonNegativeInteger(object, "maxProperties", at: location) {
+            keywords.append(.maxProperties(limit))
+        }
+        if let limit = try nonNegativeInteger(object, "minProperties", at: location) {
+            keywords.append(.minProperties(limit))
+        }
         if let required = object["required"] {
             keywords.append(.required(try stringArray(required, "required", at: location)))
         }
         if let dependent = object["dependentRequired"] {
-            guard case .object(let members) = dependent else { throw malformed("dependentRequired", at: location, "must be an object") }
+            guard case .object(let members) = dependent else {
+                throw malformed("dependentRequired", at: location, "must be an object")
+            }
             var entries: [(name: String, required: [String])] = []
-            for (name, value) in members { entries.append((name, try stringArray(value, "dependentRequired", at: location))) }
+            for (name, value) in members {
+                entries.append((name, try stringArray(value, "dependentRequired", at: location)))
+            }
             keywords.append(.dependentRequired(entries))
         }
     }
 
-    private mutating func subschemas(_ object: JSONObject, _ keyword: String, at location: Location) throws(SchemaError) -> [Int]? {
+    private mutating func subschemas(_ object: JSONObject, _ keyword: String, at location: Location) throws(SchemaError)
+        -> [Int]?
+    {
         guard let value = object[keyword] else { return nil }
         guard case .array(let elements) = value, !elements.isEmpty else {
             throw malformed(keyword, at: location, "must be a non-empty array of schemas")
@@ -136,15 +172,21 @@ extension SchemaCompiler {
         return nodes
     }
 
-    private mutating func schemaMap(_ object: JSONObject, _ keyword: String, at location: Location) throws(SchemaError) -> [(String, Int)]? {
+    private mutating func schemaMap(_ object: JSONObject, _ keyword: String, at location: Location) throws(SchemaError)
+        -> [(String, Int)]?
+    {
         guard let value = object[keyword] else { return nil }
-        guard case .object(let members) = value else { throw malformed(keyword, at: location, "must be an object whose values are schemas") }
+        guard case .object(let members) = value else {
+            throw malformed(keyword, at: location, "must be an object whose values are schemas")
+        }
         var entries: [(String, Int)] = []
         for (name, _) in members { entries.append((name, try compileNode(at: location.appending(keyword, name)))) }
         return entries
     }
 
-    private mutating func compileApplicatorKeywords(_ object: JSONObject, at location: Location, in scope: Scope, into keywords: inout [Keyword]) throws(SchemaError) {
+    private mutating func compileApplicatorKeywords(
+        _ object: JSONObject, at location: Location, in scope: Scope, into keywords: inout [Keyword]
+    ) throws(SchemaError) {
         if let nodes = try subschemas(object, "allOf", at: location) { keywords.append(.allOf(nodes)) }
         if let nodes = try subschemas(object, "anyOf", at: location) { keywords.append(.anyOf(nodes)) }
         if let nodes = try subschemas(object, "oneOf", at: location) { keywords.append(.oneOf(nodes)) }
@@ -185,7 +227,8 @@ extension SchemaCompiler {
                 let nodes = try subschemas(object, "items", at: location)!
                 keywords.append(.prefixItems(nodes))
                 if object["additionalItems"] != nil {
-                    keywords.append(.items(try compileNode(at: location.appending("additionalItems")), prefixCount: nodes.count))
+                    keywords.append(
+                        .items(try compileNode(at: location.appending("additionalItems")), prefixCount: nodes.count))
                 }
             } else {
                 keywords.append(.items(try compileNode(at: location.appending("items")), prefixCount: prefixCount))
@@ -195,7 +238,8 @@ extension SchemaCompiler {
             let validation = scope.vocabularies.contains(.validation)
             let minimum = validation ? try nonNegativeInteger(object, "minContains", at: location) ?? 1 : 1
             let maximum = validation ? try nonNegativeInteger(object, "maxContains", at: location) : nil
-            keywords.append(.contains(try compileNode(at: location.appending("contains")), minimum: minimum, maximum: maximum))
+            keywords.append(
+                .contains(try compileNode(at: location.appending("contains")), minimum: minimum, maximum: maximum))
         }
 
         var known: Set<String> = []
@@ -213,7 +257,9 @@ extension SchemaCompiler {
             patterns = compiled.map(\.regex)
         }
         if object["additionalProperties"] != nil {
-            keywords.append(.additionalProperties(try compileNode(at: location.appending("additionalProperties")), known: known, patterns: patterns))
+            keywords.append(
+                .additionalProperties(
+                    try compileNode(at: location.appending("additionalProperties")), known: known, patterns: patterns))
         }
         if object["propertyNames"] != nil {
             keywords.append(.propertyNames(try compileNode(at: location.appending("propertyNames"))))

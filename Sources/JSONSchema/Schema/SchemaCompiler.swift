@@ -160,7 +160,9 @@ struct SchemaCompiler {
         guard let document = registry.document(at: URIReference(uri)) else {
             throw SchemaError(
                 location: describe(location.appending("$schema")),
-                message: "unknown meta-schema \"\(metaschema)\"; use \(Vocabularies.metaschemaURI) or register the meta-schema")
+                message:
+                    "unknown meta-schema \"\(metaschema)\"; use \(Vocabularies.metaschemaURI) or register the meta-schema"
+            )
         }
         return (try Vocabularies.declared(by: document, at: describe(location.appending("$schema"))), false)
     }
@@ -196,7 +198,10 @@ struct SchemaCompiler {
         }
         let scope = try scope(of: location)
         let index = nodes.count
-        nodes.append(Schema.Node(body: .alwaysValid, resource: resourceIndex[scope.resource]!, location: describe(location), needsAnnotations: false))
+        nodes.append(
+            Schema.Node(
+                body: .alwaysValid, resource: resourceIndex[scope.resource]!, location: describe(location),
+                needsAnnotations: false))
         nodeIndex[location] = index
         switch value {
         case .bool(let allowed):
@@ -211,14 +216,17 @@ struct SchemaCompiler {
                 }
             }
         default:
-            throw SchemaError(location: describe(location), message: "a schema must be an object or a boolean, not \(value.typeName)")
+            throw SchemaError(
+                location: describe(location), message: "a schema must be an object or a boolean, not \(value.typeName)")
         }
         return index
     }
 
     /// The location a reference designates, and for `$dynamicRef` the dynamic anchor name
     /// when the reference first lands on a `$dynamicAnchor` of that name.
-    mutating func resolveReference(_ reference: String, from location: Location, keyword: String) throws(SchemaError) -> (Location, dynamicAnchor: String?) {
+    mutating func resolveReference(_ reference: String, from location: Location, keyword: String) throws(SchemaError)
+        -> (Location, dynamicAnchor: String?)
+    {
         let scope = try scope(of: location)
         let target = scope.base.resolving(reference)
         let resource = target.withoutFragment.description
@@ -227,23 +235,31 @@ struct SchemaCompiler {
         guard let root = try resourceRoot(resource) else {
             throw SchemaError(
                 location: here,
-                message: "cannot resolve \(keyword) \"\(reference)\": no schema \(resource) is known (schemas are never fetched from the network; add it to the registry)")
+                message:
+                    "cannot resolve \(keyword) \"\(reference)\": no schema \(resource) is known (schemas are never fetched from the network; add it to the registry)"
+            )
         }
         if fragment.isEmpty { return (root, nil) }
         if fragment.hasPrefix("/") {
             guard let tokens = JSONPointer.tokens(fragment) else {
-                throw SchemaError(location: here, message: "\(keyword) \"\(reference)\" has an invalid JSON Pointer fragment")
+                throw SchemaError(
+                    location: here, message: "\(keyword) \"\(reference)\" has an invalid JSON Pointer fragment")
             }
             let destination = Location(document: root.document, path: root.path + tokens)
             guard JSONPointer.resolve(destination.path, in: documents[destination.document]) != nil else {
-                throw SchemaError(location: here, message: "cannot resolve \(keyword) \"\(reference)\": nothing at \(fragment) in \(resource)")
+                throw SchemaError(
+                    location: here,
+                    message: "cannot resolve \(keyword) \"\(reference)\": nothing at \(fragment) in \(resource)")
             }
             return (destination, nil)
         }
         guard let anchored = anchors["\(resource)#\(fragment)"] else {
-            throw SchemaError(location: here, message: "cannot resolve \(keyword) \"\(reference)\": no anchor \"\(fragment)\" in \(resource)")
+            throw SchemaError(
+                location: here,
+                message: "cannot resolve \(keyword) \"\(reference)\": no anchor \"\(fragment)\" in \(resource)")
         }
-        let declaresDynamicAnchor = JSONPointer.resolve(anchored.path, in: documents[anchored.document])?["$dynamicAnchor"] == .string(fragment)
+        let declaresDynamicAnchor =
+            JSONPointer.resolve(anchored.path, in: documents[anchored.document])?["$dynamicAnchor"] == .string(fragment)
         return (anchored, declaresDynamicAnchor ? fragment : nil)
     }
 }

@@ -7,7 +7,10 @@ public struct URIReference: Sendable, Hashable, CustomStringConvertible {
     public var query: String?
     public var fragment: String?
 
-    public init(scheme: String? = nil, authority: String? = nil, path: String = "", query: String? = nil, fragment: String? = nil) {
+    public init(
+        scheme: String? = nil, authority: String? = nil, path: String = "", query: String? = nil,
+        fragment: String? = nil
+    ) {
         self.scheme = scheme
         self.authority = authority
         self.path = path

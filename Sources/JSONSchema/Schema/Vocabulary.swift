@@ -11,7 +11,9 @@ struct Vocabularies: OptionSet, Sendable, Hashable {
     static let content = Vocabularies(rawValue: 1 << 7)
 
     /// What the standard 2020-12 meta-schema declares.
-    static let standard: Vocabularies = [.core, .applicator, .unevaluated, .validation, .metaData, .formatAnnotation, .content]
+    static let standard: Vocabularies = [
+        .core, .applicator, .unevaluated, .validation, .metaData, .formatAnnotation, .content,
+    ]
 
     static let byURI: [String: Vocabularies] = [
         "https://json-schema.org/draft/2020-12/vocab/core": .core,
@@ -42,7 +44,9 @@ struct Vocabularies: OptionSet, Sendable, Hashable {
             if let known = byURI[uri] {
                 vocabularies.insert(known)
             } else if required == .bool(true) {
-                throw SchemaError(location: location, message: "the meta-schema requires the vocabulary \(uri), which is not supported")
+                throw SchemaError(
+                    location: location,
+                    message: "the meta-schema requires the vocabulary \(uri), which is not supported")
             }
         }
         return vocabularies

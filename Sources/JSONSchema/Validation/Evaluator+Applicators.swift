@@ -1,6 +1,9 @@
 extension Evaluator {
     /// Applies one keyword of node `node`; `annotations` is non-nil when they are wanted.
-    mutating func apply(_ keyword: Keyword, of node: Int, to instance: JSONValue, _ path: InstancePath, _ annotations: inout Annotations?) -> Bool {
+    mutating func apply(
+        _ keyword: Keyword, of node: Int, to instance: JSONValue, _ path: InstancePath,
+        _ annotations: inout Annotations?
+    ) -> Bool {
         switch keyword {
         case .ref(let target):
             return evaluate(target, instance, path, &annotations)
@@ -35,7 +38,10 @@ extension Evaluator {
                 }
             }
             if !matched {
-                fail(node, "anyOf", path, "\(instance.typeName) value matches none of the \(nodes.count) alternatives of anyOf (the closest one's errors follow)")
+                fail(
+                    node, "anyOf", path,
+                    "\(instance.typeName) value matches none of the \(nodes.count) alternatives of anyOf (the closest one's errors follow)"
+                )
                 explainClosest(nodes, instance, path)
             }
             return matched
@@ -51,10 +57,16 @@ extension Evaluator {
                 }
             }
             if matches.isEmpty {
-                fail(node, "oneOf", path, "\(instance.typeName) value matches none of the \(nodes.count) alternatives of oneOf (the closest one's errors follow)")
+                fail(
+                    node, "oneOf", path,
+                    "\(instance.typeName) value matches none of the \(nodes.count) alternatives of oneOf (the closest one's errors follow)"
+                )
                 explainClosest(nodes, instance, path)
             } else if matches.count > 1 {
-                fail(node, "oneOf", path, "value matches more than one alternative in oneOf (alternatives \(matches[0]) and \(matches[1])); exactly one must match")
+                fail(
+                    node, "oneOf", path,
+                    "value matches more than one alternative in oneOf (alternatives \(matches[0]) and \(matches[1])); exactly one must match"
+                )
             }
             return matches.count == 1
 

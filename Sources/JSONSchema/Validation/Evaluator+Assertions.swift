@@ -1,6 +1,7 @@
 extension Evaluator {
     /// Keywords that check the instance itself: type, enum, bounds, lengths, formats...
-    mutating func applyAssertion(_ keyword: Keyword, of node: Int, to instance: JSONValue, _ path: InstancePath) -> Bool {
+    mutating func applyAssertion(_ keyword: Keyword, of node: Int, to instance: JSONValue, _ path: InstancePath) -> Bool
+    {
         let name = keyword.name
         switch keyword {
         case .type(let allowed):
@@ -50,19 +51,27 @@ extension Evaluator {
             // Lengths count Unicode code points, as JSON Schema specifies.
             let length = string.unicodeScalars.count
             if length <= limit { return true }
-            fail(node, name, path, "string is \(length) characters long; at most \(Self.plural(limit, "character")) allowed")
+            fail(
+                node, name, path,
+                "string is \(length) characters long; at most \(Self.plural(limit, "character")) allowed")
             return false
 
         case .minLength(let limit):
             guard case .string(let string) = instance else { return true }
             let length = string.unicodeScalars.count
             if length >= limit { return true }
-            fail(node, name, path, length == 0 ? "string is empty; at least \(Self.plural(limit, "character")) required" : "string is \(Self.plural(length, "character")) long; at least \(limit) required")
+            fail(
+                node, name, path,
+                length == 0
+                    ? "string is empty; at least \(Self.plural(limit, "character")) required"
+                    : "string is \(Self.plural(length, "character")) long; at least \(limit) required")
             return false
 
         case .pattern(let regex):
             guard case .string(let string) = instance, !regex.matches(string) else { return true }
-            fail(node, name, path, "\(instance.abbreviated) does not match the pattern \(JSONValue.string(regex.source).abbreviated)")
+            fail(
+                node, name, path,
+                "\(instance.abbreviated) does not match the pattern \(JSONValue.string(regex.source).abbreviated)")
             return false
 
         case .maxItems(let limit):
@@ -76,18 +85,26 @@ extension Evaluator {
             return false
 
         case .uniqueItems:
-            guard case .array(let items) = instance, let (first, second) = Self.firstDuplicate(items) else { return true }
-            fail(node, name, path, "items \(first) and \(second) are equal (\(items[first].abbreviated)); items must be unique")
+            guard case .array(let items) = instance, let (first, second) = Self.firstDuplicate(items) else {
+                return true
+            }
+            fail(
+                node, name, path,
+                "items \(first) and \(second) are equal (\(items[first].abbreviated)); items must be unique")
             return false
 
         case .maxProperties(let limit):
             guard case .object(let object) = instance, object.count > limit else { return true }
-            fail(node, name, path, "object has \(Self.plural(object.count, "property", "properties")); at most \(limit) allowed")
+            fail(
+                node, name, path,
+                "object has \(Self.plural(object.count, "property", "properties")); at most \(limit) allowed")
             return false
 
         case .minProperties(let limit):
             guard case .object(let object) = instance, object.count < limit else { return true }
-            fail(node, name, path, "object has \(Self.plural(object.count, "property", "properties")); at least \(limit) required")
+            fail(
+                node, name, path,
+                "object has \(Self.plural(object.count, "property", "properties")); at least \(limit) required")
             return false
 
         case .required(let names):

@@ -1,6 +1,9 @@
 extension Evaluator {
     /// Keywords that apply subschemas to an array's items or an object's members.
-    mutating func applyToChildren(_ keyword: Keyword, of node: Int, to instance: JSONValue, _ path: InstancePath, _ annotations: inout Annotations?) -> Bool {
+    mutating func applyToChildren(
+        _ keyword: Keyword, of node: Int, to instance: JSONValue, _ path: InstancePath,
+        _ annotations: inout Annotations?
+    ) -> Bool {
         var none: Annotations? = nil
         switch keyword {
         case .prefixItems(let nodes):
@@ -12,7 +15,11 @@ extension Evaluator {
                 if !collectsErrors { return false }
             }
             if var evaluated = annotations {
-                if count == items.count { evaluated.allItems = true } else { evaluated.itemPrefix = max(evaluated.itemPrefix, count) }
+                if count == items.count {
+                    evaluated.allItems = true
+                } else {
+                    evaluated.itemPrefix = max(evaluated.itemPrefix, count)
+                }
                 annotations = evaluated
             }
             return valid
@@ -21,7 +28,10 @@ extension Evaluator {
             guard case .array(let items) = instance, items.count > prefixCount else { return true }
             var valid = true
             for position in prefixCount..<items.count
-            where !checkExtraItem(position, items[position], subschema, node, "items", path, "the array may have at most \(prefixCount) items") {
+            where !checkExtraItem(
+                position, items[position], subschema, node, "items", path,
+                "the array may have at most \(prefixCount) items")
+            {
                 valid = false
                 if !collectsErrors { return false }
             }
@@ -37,13 +47,17 @@ extension Evaluator {
             }
             annotations?.items.formUnion(matching)
             if matching.count < minimum {
-                fail(node, "contains", path, matching.isEmpty
-                    ? "no item matches the \"contains\" schema\(minimum > 1 ? "; at least \(minimum) must" : "")"
-                    : "only \(matching.count) items match the \"contains\" schema; at least \(minimum) must")
+                fail(
+                    node, "contains", path,
+                    matching.isEmpty
+                        ? "no item matches the \"contains\" schema\(minimum > 1 ? "; at least \(minimum) must" : "")"
+                        : "only \(matching.count) items match the \"contains\" schema; at least \(minimum) must")
                 return false
             }
             if let maximum, matching.count > maximum {
-                fail(node, "contains", path, "\(matching.count) items match the \"contains\" schema; at most \(maximum) may")
+                fail(
+                    node, "contains", path,
+                    "\(matching.count) items match the \"contains\" schema; at most \(maximum) may")
                 return false
             }
             return true
@@ -114,7 +128,10 @@ extension Evaluator {
             let evaluated = annotations ?? Annotations()
             var valid = true
             for (position, item) in items.enumerated() where !evaluated.isEvaluated(item: position) {
-                if !checkExtraItem(position, item, subschema, node, "unevaluatedItems", path, "no schema evaluates it and unevaluatedItems is false") {
+                if !checkExtraItem(
+                    position, item, subschema, node, "unevaluatedItems", path,
+                    "no schema evaluates it and unevaluatedItems is false")
+                {
                     valid = false
                     if !collectsErrors { return false }
                 }
@@ -142,7 +159,9 @@ extension Evaluator {
 
     /// A property no `properties`/`patternProperties` named: "property "promt" is not
     /// allowed" when the schema is `false`, the subschema's own errors otherwise.
-    private mutating func checkExtra(_ name: String, _ value: JSONValue, _ subschema: Int, _ node: Int, _ keyword: String, _ path: InstancePath) -> Bool {
+    private mutating func checkExtra(
+        _ name: String, _ value: JSONValue, _ subschema: Int, _ node: Int, _ keyword: String, _ path: InstancePath
+    ) -> Bool {
         if schema.nodes[subschema].isAlwaysInvalid {
             fail(node, keyword, child(path, name), "property \"\(name)\" is not allowed")
             return false
@@ -152,7 +171,8 @@ extension Evaluator {
     }
 
     private mutating func checkExtraItem(
-        _ position: Int, _ item: JSONValue, _ subschema: Int, _ node: Int, _ keyword: String, _ path: InstancePath, _ reason: String
+        _ position: Int, _ item: JSONValue, _ subschema: Int, _ node: Int, _ keyword: String, _ path: InstancePath,
+        _ reason: String
     ) -> Bool {
         if schema.nodes[subschema].isAlwaysInvalid {
             fail(node, keyword, child(path, position), "item \(position) is not allowed: \(reason)")

@@ -32,7 +32,8 @@ struct Evaluator {
         errors.append(
             ValidationError(
                 instanceLocation: path.pointer,
-                keywordLocation: keyword.isEmpty ? schema.nodes[node].location : schema.nodes[node].location + "/" + keyword,
+                keywordLocation: keyword.isEmpty
+                    ? schema.nodes[node].location : schema.nodes[node].location + "/" + keyword,
                 keyword: keyword,
                 message: message()))
     }
@@ -48,7 +49,9 @@ struct Evaluator {
     /// Evaluates node `index` against `instance`. When `annotations` is non-nil the caller
     /// wants to know what was evaluated (for `unevaluated*`); they are merged in only when
     /// the node is valid, as the specification drops annotations of failing schemas.
-    mutating func evaluate(_ index: Int, _ instance: JSONValue, _ path: InstancePath, _ annotations: inout Annotations?) -> Bool {
+    mutating func evaluate(_ index: Int, _ instance: JSONValue, _ path: InstancePath, _ annotations: inout Annotations?)
+        -> Bool
+    {
         let node = schema.nodes[index]
         let keywords: [Keyword]
         switch node.body {
@@ -62,7 +65,10 @@ struct Evaluator {
         }
         let maximumDepth = schema.options.maximumDepth
         guard depth < maximumDepth else {
-            fail(index, "", path, "validation nested deeper than \(maximumDepth) levels (a deeply nested instance, or a $ref cycle that never advances)")
+            fail(
+                index, "", path,
+                "validation nested deeper than \(maximumDepth) levels (a deeply nested instance, or a $ref cycle that never advances)"
+            )
             return false
         }
         depth += 1
@@ -114,7 +120,8 @@ struct Evaluator {
             guard !found.isEmpty else { continue }
             // An alternative that rejects the value as a whole (wrong type, not in its enum)
             // explains less than one that accepts its shape and objects to a part of it.
-            let wrongType = found.contains { ["type", "enum", "const"].contains($0.keyword) && $0.instanceLocation == here } ? 1 : 0
+            let wrongType =
+                found.contains { ["type", "enum", "const"].contains($0.keyword) && $0.instanceLocation == here } ? 1 : 0
             let rank = (wrongType, found.count)
             if best == nil || rank < best!.rank { best = (rank, found) }
         }

@@ -18,7 +18,10 @@ public struct BatchClient: Sendable {
     let client: HTTPClient
 
     /// A client for `baseURL`.
-    public init(baseURL: String, keyVariable: String, key: Secret, timeout: Duration = .seconds(300), client: HTTPClient = .shared) {
+    public init(
+        baseURL: String, keyVariable: String, key: Secret, timeout: Duration = .seconds(300),
+        client: HTTPClient = .shared
+    ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.keyVariable = keyVariable
         self.key = key
@@ -31,11 +34,17 @@ public struct BatchClient: Sendable {
         let boundary = "vigil-" + UUID().uuidString
         var body = ByteBuffer()
         body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nbatch\r\n")
-        body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(name)\"\r\nContent-Type: application/jsonl\r\n\r\n")
+        body.writeString(
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(name)\"\r\nContent-Type: application/jsonl\r\n\r\n"
+        )
         body.writeBytes(lines)
         body.writeString("\r\n--\(boundary)--\r\n")
-        let json = try await call(.POST, "/files", body: body, contentType: "multipart/form-data; boundary=\(boundary)", what: "uploading \(name)")
-        guard let id = json["id"]?.stringValue else { throw BatchError("the endpoint's answer to the upload of \(name) has no file id") }
+        let json = try await call(
+            .POST, "/files", body: body, contentType: "multipart/form-data; boundary=\(boundary)",
+            what: "uploading \(name)")
+        guard let id = json["id"]?.stringValue else {
+            throw BatchError("the endpoint's answer to the upload of \(name) has no file id")
+        }
         return id
     }
 
@@ -50,7 +59,9 @@ public struct BatchClient: Sendable {
             for (key, value) in metadata.sorted(by: { $0.key < $1.key }) { object[key] = .string(value) }
             request["metadata"] = .object(object)
         }
-        return try BatchStatus(json: try await call(.POST, "/batches", json: .object(request), what: "creating a batch over \(inputFileID)"))
+        return try BatchStatus(
+            json: try await call(
+                .POST, "/batches", json: .object(request), what: "creating a batch over \(inputFileID)"))
     }
 
     /// The batch `id` now.
@@ -66,12 +77,15 @@ public struct BatchClient: Sendable {
         for _ in 0..<100 {
             let page: JSONValue
             do {
-                page = try await call(.GET, "/batches?limit=100" + (after.map { "&after=" + $0 } ?? ""), what: "listing the batches")
-            } catch where error.status == 404 || error.status == 405 {
+                page = try await call(
+                    .GET, "/batches?limit=100" + (after.map { "&after=" + $0 } ?? ""), what: "listing the batches")
+            } catch  where error.status == 404 || error.status == 405 {
                 return nil
             }
             let batches = page["data"]?.arrayValue ?? []
-            for batch in batches where batch["input_file_id"]?.stringValue == fileID { return try BatchStatus(json: batch) }
+            for batch in batches where batch["input_file_id"]?.stringValue == fileID {
+                return try BatchStatus(json: batch)
+            }
             guard page["has_more"] == true, let last = batches.last?["id"]?.stringValue else { return nil }
             after = last
         }
@@ -85,18 +99,26 @@ public struct BatchClient: Sendable {
 
     /// The content of file `id` (a batch's output or error file: JSON Lines).
     public func content(ofFile id: String) async throws(BatchError) -> [UInt8] {
-        let (status, bytes) = try await send(.GET, "/files/\(id)/content", body: nil, contentType: nil, what: "downloading file \(id)")
-        guard (200..<300).contains(status) else { throw Self.failure(status, bytes, "downloading file \(id)", keyVariable) }
+        let (status, bytes) = try await send(
+            .GET, "/files/\(id)/content", body: nil, contentType: nil, what: "downloading file \(id)")
+        guard (200..<300).contains(status) else {
+            throw Self.failure(status, bytes, "downloading file \(id)", keyVariable)
+        }
         return bytes
     }
 
-    private func call(_ method: HTTPMethod, _ path: String, json: JSONValue, what: String) async throws(BatchError) -> JSONValue {
+    private func call(_ method: HTTPMethod, _ path: String, json: JSONValue, what: String) async throws(BatchError)
+        -> JSONValue
+    {
         var writer = JSONWriter()
         writer.value(json)
-        return try await call(method, path, body: ByteBuffer(bytes: writer.bytes), contentType: "application/json", what: what)
+        return try await call(
+            method, path, body: ByteBuffer(bytes: writer.bytes), contentType: "application/json", what: what)
     }
 
-    private func call(_ method: HTTPMethod, _ path: String, body: ByteBuffer? = nil, contentType: String? = nil, what: String) async throws(BatchError) -> JSONValue {
+    private func call(
+        _ method: HTTPMethod, _ path: String, body: ByteBuffer? = nil, contentType: String? = nil, what: String
+    ) async throws(BatchError) -> JSONValue {
         let (status, bytes) = try await send(method, path, body: body, contentType: contentType, what: what)
         guard (200..<300).contains(status) else { throw Self.failure(status, bytes, what, keyVariable) }
         guard let json = try? JSONParser(allowsDuplicateKeys: true).parse(String(decoding: bytes, as: UTF8.self)) else {
@@ -105,7 +127,9 @@ public struct BatchClient: Sendable {
         return json
     }
 
-    private func send(_ method: HTTPMethod, _ path: String, body: ByteBuffer?, contentType: String?, what: String) async throws(BatchError) -> (Int, [UInt8]) {
+    private func send(_ method: HTTPMethod, _ path: String, body: ByteBuffer?, contentType: String?, what: String)
+        async throws(BatchError) -> (Int, [UInt8])
+    {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer " + key.reveal())
@@ -122,12 +146,17 @@ public struct BatchClient: Sendable {
 
     static func failure(_ status: Int, _ bytes: [UInt8], _ what: String, _ keyVariable: String) -> BatchError {
         if status == 401 || status == 403 {
-            return BatchError("\(what): the endpoint refused the API key (HTTP \(status)): check the value of \(keyVariable)", status: status)
+            return BatchError(
+                "\(what): the endpoint refused the API key (HTTP \(status)): check the value of \(keyVariable)",
+                status: status)
         }
         if status == 404 {
-            return BatchError("\(what): HTTP 404: the endpoint has no Files/Batches API here (model.batch needs one)", status: status)
+            return BatchError(
+                "\(what): HTTP 404: the endpoint has no Files/Batches API here (model.batch needs one)", status: status)
         }
         let reason = OpenAIProvider.reason(String(decoding: bytes, as: UTF8.self))
-        return BatchError("\(what): HTTP \(status)\(reason)", status: status, isRetryable: [408, 409, 425, 429].contains(status) || (500...599).contains(status))
+        return BatchError(
+            "\(what): HTTP \(status)\(reason)", status: status,
+            isRetryable: [408, 409, 425, 429].contains(status) || (500...599).contains(status))
     }
 }

@@ -37,9 +37,13 @@ public struct BatchFileBuilder: Sendable {
         line += body
         line += Array("}\n".utf8)
         guard line.count <= maximumBytes else {
-            throw BatchError("the request for \(customID) is \(line.count) bytes, more than a batch file may hold (\(maximumBytes)); send it live")
+            throw BatchError(
+                "the request for \(customID) is \(line.count) bytes, more than a batch file may hold (\(maximumBytes)); send it live"
+            )
         }
-        if !current.customIDs.isEmpty && (current.customIDs.count == maximumRequests || current.bytes.count + line.count > maximumBytes) {
+        if !current.customIDs.isEmpty
+            && (current.customIDs.count == maximumRequests || current.bytes.count + line.count > maximumBytes)
+        {
             finished.append(current)
             current = File(bytes: [], customIDs: [])
         }

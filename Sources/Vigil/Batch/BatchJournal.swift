@@ -82,23 +82,40 @@ public final class BatchJournal: Sendable {
                     throw AppendedLines.Damaged(url: url, line: number, problem: "a file line without file or items")
                 }
                 let entries = items.compactMap { item -> Entry? in
-                    guard let customID = item["custom_id"]?.stringValue, let id = item["id"]?.stringValue else { return nil }
-                    let reserved = item["reserved"].flatMap { value in
-                        Dollars(json: value["usd"]).map { SpendLedger.Amount(cost: $0, tokens: value["tokens"]?.numberValue?.int64Value.map { Int($0) } ?? 0) }
+                    guard let customID = item["custom_id"]?.stringValue, let id = item["id"]?.stringValue else {
+                        return nil
                     }
-                    return Entry(customID: customID, id: id, path: item["path"]?.stringValue, sha256: item["sha256"]?.stringValue, reserved: reserved)
+                    let reserved = item["reserved"].flatMap { value in
+                        Dollars(json: value["usd"]).map {
+                            SpendLedger.Amount(
+                                cost: $0, tokens: value["tokens"]?.numberValue?.int64Value.map { Int($0) } ?? 0)
+                        }
+                    }
+                    return Entry(
+                        customID: customID, id: id, path: item["path"]?.stringValue,
+                        sha256: item["sha256"]?.stringValue, reserved: reserved)
                 }
                 read.add(UploadedFile(file: id, entries: entries, uploadedAt: at))
             case "batch":
-                guard let id = line["file"]?.stringValue, let batch = line["batch"]?.stringValue, let index = read.files.lastIndex(where: { $0.file == id }) else {
-                    throw AppendedLines.Damaged(url: url, line: number, problem: "a batch line for a file no earlier line uploaded")
+                guard let id = line["file"]?.stringValue, let batch = line["batch"]?.stringValue,
+                    let index = read.files.lastIndex(where: { $0.file == id })
+                else {
+                    throw AppendedLines.Damaged(
+                        url: url, line: number, problem: "a batch line for a file no earlier line uploaded")
                 }
                 read.files[index].batch = batch
             case "cancel", "ended":
-                guard let batch = line["batch"]?.stringValue, let index = read.files.lastIndex(where: { $0.batch == batch }) else {
-                    throw AppendedLines.Damaged(url: url, line: number, problem: "a line for a batch no earlier line created")
+                guard let batch = line["batch"]?.stringValue,
+                    let index = read.files.lastIndex(where: { $0.batch == batch })
+                else {
+                    throw AppendedLines.Damaged(
+                        url: url, line: number, problem: "a line for a batch no earlier line created")
                 }
-                if line["type"] == "cancel" { read.files[index].cancelRequested = true } else { read.files[index].ended = line["state"]?.stringValue ?? "ended" }
+                if line["type"] == "cancel" {
+                    read.files[index].cancelRequested = true
+                } else {
+                    read.files[index].ended = line["state"]?.stringValue ?? "ended"
+                }
             default:
                 throw AppendedLines.Damaged(url: url, line: number, problem: "not a batches.jsonl line")
             }
@@ -121,17 +138,28 @@ public final class BatchJournal: Sendable {
         let at = Timestamp.now()
         var writer = JSONWriter()
         writer.beginObject()
-        writer.field("type"); writer.string("file")
-        writer.field("file"); writer.string(id)
-        writer.field("at"); writer.double(at)
+        writer.field("type")
+        writer.string("file")
+        writer.field("file")
+        writer.string(id)
+        writer.field("at")
+        writer.double(at)
         writer.field("items")
         writer.beginArray()
         for entry in entries {
             writer.beginObject()
-            writer.field("custom_id"); writer.string(entry.customID)
-            writer.field("id"); writer.string(entry.id)
-            if let path = entry.path { writer.field("path"); writer.string(path) }
-            if let sha256 = entry.sha256 { writer.field("sha256"); writer.string(sha256) }
+            writer.field("custom_id")
+            writer.string(entry.customID)
+            writer.field("id")
+            writer.string(entry.id)
+            if let path = entry.path {
+                writer.field("path")
+                writer.string(path)
+            }
+            if let sha256 = entry.sha256 {
+                writer.field("sha256")
+                writer.string(sha256)
+            }
             if let reserved = entry.reserved {
                 writer.field("reserved")
                 var amount = JSONObject()

@@ -27,13 +27,18 @@ public struct BatchOutputLine: Sendable {
             } else {
                 var writer = JSONWriter()
                 writer.value(body)
-                outcome = .failure(OpenAIProvider.failure(status: status, body: writer.text, headers: [:], keyVariable: "the API key variable"))
+                outcome = .failure(
+                    OpenAIProvider.failure(
+                        status: status, body: writer.text, headers: [:], keyVariable: "the API key variable"))
             }
         } else {
             let code = json["error"]?["code"]?.stringValue ?? "error"
             let message = json["error"]?["message"]?.stringValue ?? "no answer"
             // Not run (expired, cancelled): retryable, and nothing was billed.
-            outcome = .failure(ItemFailure(.http, "the batch did not run this request (\(code)): \(message)", detail: json["error"], isRetryable: true, mayBeBilled: false))
+            outcome = .failure(
+                ItemFailure(
+                    .http, "the batch did not run this request (\(code)): \(message)", detail: json["error"],
+                    isRetryable: true, mayBeBilled: false))
         }
     }
 }

@@ -4,7 +4,9 @@ public import JSONSchema
 public struct BatchStatus: Sendable, Equatable {
     /// Where a batch is in its life.
     public enum State: String, Sendable, Equatable {
-        case validating, failed, inProgress = "in_progress", finalizing, completed, expired, cancelling, cancelled
+        case validating, failed
+        case inProgress = "in_progress"
+        case finalizing, completed, expired, cancelling, cancelled
 
         /// Nothing more will happen to it: its output and error files are final.
         public var isFinal: Bool { self == .failed || self == .completed || self == .expired || self == .cancelled }
@@ -39,12 +41,16 @@ public struct BatchStatus: Sendable, Equatable {
         inputFileID = input
         outputFileID = json["output_file_id"]?.stringValue
         errorFileID = json["error_file_id"]?.stringValue
-        func count(_ key: String) -> Int { json["request_counts"]?[key]?.numberValue?.int64Value.map { Int(clamping: $0) } ?? 0 }
+        func count(_ key: String) -> Int {
+            json["request_counts"]?[key]?.numberValue?.int64Value.map { Int(clamping: $0) } ?? 0
+        }
         total = count("total")
         completed = count("completed")
         failed = count("failed")
         errors = (json["errors"]?["data"]?.arrayValue ?? []).compactMap { error in
-            error["message"]?.stringValue.map { message in error["line"]?.numberValue.map { "line \($0.int64Value ?? 0): \(message)" } ?? message }
+            error["message"]?.stringValue.map { message in
+                error["line"]?.numberValue.map { "line \($0.int64Value ?? 0): \(message)" } ?? message
+            }
         }
     }
 }

@@ -20,7 +20,8 @@ struct CachedEntry {
         // A value of the wrong type (a damaged row) reads as nil or empty, then fails its digest.
         key = (row["key"] as String?) ?? ""
         answer = ProviderAnswer(
-            text: (row["text"] as String?) ?? "", promptTokens: row["prompt_tokens"], completionTokens: row["completion_tokens"],
+            text: (row["text"] as String?) ?? "", promptTokens: row["prompt_tokens"],
+            completionTokens: row["completion_tokens"],
             cachedPromptTokens: row["cached_prompt_tokens"],
             reportedCost: (row["reported_cost_picodollars"] as Int64?).map { Dollars(picodollars: $0) })
         recordedDigest = row.hasColumn("sha256") ? row["sha256"] : nil

@@ -22,14 +22,17 @@ public final class ResponseCache: Sendable {
     public init(url: URL) throws(CacheProblem) {
         self.url = url
         do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             var configuration = Configuration()
             // Two runs writing at once wait for each other rather than fail.
             configuration.busyMode = .timeout(10)
             pool = try DatabasePool(path: url.path, configuration: configuration)
             let version = try pool.read { try Int.fetchOne($0, sql: "PRAGMA user_version") ?? 0 }
             if version > Self.schemaVersion {
-                throw CacheProblem(url: url, kind: .newer, reason: "it was written by a newer Vigil (layout \(version); this one reads \(Self.schemaVersion))")
+                throw CacheProblem(
+                    url: url, kind: .newer,
+                    reason: "it was written by a newer Vigil (layout \(version); this one reads \(Self.schemaVersion))")
             }
             if version < Self.schemaVersion { try Self.migrate(pool) }
         } catch let problem as CacheProblem {
@@ -107,7 +110,8 @@ public final class ResponseCache: Sendable {
     public func lookup(_ key: String) -> Lookup {
         do {
             return try pool.read { db in
-                guard let row = try Row.fetchOne(db, sql: "SELECT * FROM answers WHERE key = ?", arguments: [key]) else { return .absent }
+                guard let row = try Row.fetchOne(db, sql: "SELECT * FROM answers WHERE key = ?", arguments: [key])
+                else { return .absent }
                 let entry = CachedEntry(row)
                 return entry.isWhole ? .found(entry.answer) : .damaged
             }
@@ -128,7 +132,8 @@ public final class ResponseCache: Sendable {
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
-                        key, answer.text, answer.promptTokens, answer.completionTokens, answer.cachedPromptTokens, answer.reportedCost?.picodollars,
+                        key, answer.text, answer.promptTokens, answer.completionTokens, answer.cachedPromptTokens,
+                        answer.reportedCost?.picodollars,
                         Timestamp.now(), run, entry.digest,
                     ])
             }
@@ -154,7 +159,11 @@ public final class ResponseCache: Sendable {
     public func stats() throws(CacheProblem) -> Stats {
         do {
             let (entries, oldest, newest, runs) = try pool.read { db -> (Int, Double?, Double?, Int) in
-                let row = try Row.fetchOne(db, sql: "SELECT COUNT(*) AS n, MIN(created_at) AS oldest, MAX(created_at) AS newest, COUNT(DISTINCT run) AS runs FROM answers")
+                let row = try Row.fetchOne(
+                    db,
+                    sql:
+                        "SELECT COUNT(*) AS n, MIN(created_at) AS oldest, MAX(created_at) AS newest, COUNT(DISTINCT run) AS runs FROM answers"
+                )
                 return (row?["n"] ?? 0, row?["oldest"], row?["newest"], row?["runs"] ?? 0)
             }
             let bytes = ["", "-wal", "-shm"].reduce(0) { total, suffix in

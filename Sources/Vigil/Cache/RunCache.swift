@@ -60,11 +60,15 @@ final class RunCache: Sendable {
             let replaced = mode == .readOnly ? "" : ", and the answer it gets replaces the entry"
             say(
                 .damagedEntry,
-                "the response cache at \(store.url.path) holds a damaged answer for \(item) (not what was written: its sha256 does not match); the item goes to the model\(replaced). vigil cache verify --path \(store.url.path) counts the damaged entries")
+                "the response cache at \(store.url.path) holds a damaged answer for \(item) (not what was written: its sha256 does not match); the item goes to the model\(replaced). vigil cache verify --path \(store.url.path) counts the damaged entries"
+            )
             return miss()
         case .unreadable(let reason):
             counts.withLock { $0.failedOperations += 1 }
-            say(.failingFile, "the response cache at \(store.url.path) could not be read (\(reason)); items go to the model instead. vigil cache verify --path \(store.url.path) checks the file")
+            say(
+                .failingFile,
+                "the response cache at \(store.url.path) could not be read (\(reason)); items go to the model instead. vigil cache verify --path \(store.url.path) checks the file"
+            )
             return miss()
         }
     }
@@ -82,7 +86,10 @@ final class RunCache: Sendable {
             counts.withLock { $0.stored += 1 }
         } catch {
             counts.withLock { $0.failedOperations += 1 }
-            say(.failingFile, "the response cache at \(store.url.path) could not keep an answer (\(error.reason)); the run goes on, and answers it cannot keep are not cached")
+            say(
+                .failingFile,
+                "the response cache at \(store.url.path) could not keep an answer (\(error.reason)); the run goes on, and answers it cannot keep are not cached"
+            )
         }
     }
 

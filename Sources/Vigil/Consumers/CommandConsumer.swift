@@ -1,10 +1,11 @@
 public import Foundation
 public import Logging
 import Subprocess
+
 #if canImport(System)
-import System
+    import System
 #else
-import SystemPackage
+    import SystemPackage
 #endif
 
 /// `command`: runs a program for each selected event, with the event as JSON on its
@@ -35,10 +36,14 @@ public struct CommandConsumer: AsyncEventConsumer {
                 try await Subprocess.run(
                     launch.executable, arguments: launch.programArguments, workingDirectory: launch.workingDirectory,
                     platformOptions: launch.teardown,
-                    input: .fileDescriptor(try CommandLaunch.standardInput(Redaction.masked(event.jsonText) + "\n"), closeAfterSpawningProcess: true), output: .discarded, error: .string(limit: 1 << 14))
+                    input: .fileDescriptor(
+                        try CommandLaunch.standardInput(Redaction.masked(event.jsonText) + "\n"),
+                        closeAfterSpawningProcess: true), output: .discarded, error: .string(limit: 1 << 14))
             }
             if !result.terminationStatus.isSuccess {
-                logger.warning("consumer \(name) failed on \(event.type): \(result.terminationStatus)\(CommandLaunch.tail(result.standardError))")
+                logger.warning(
+                    "consumer \(name) failed on \(event.type): \(result.terminationStatus)\(CommandLaunch.tail(result.standardError))"
+                )
             }
         } catch {
             logger.warning("consumer \(name) could not run on \(event.type): \(error)")

@@ -32,11 +32,17 @@ public struct LogConsumer: AsyncEventConsumer {
         case .runAborted(let verdict, _):
             logger.error("run aborted: \(verdict.message)", metadata: metadata)
         case .breakerOpened(let report):
-            logger.warning("waiting for the endpoint: \(report.reason) (\(report.failures) availability failures in a row)", metadata: metadata)
+            logger.warning(
+                "waiting for the endpoint: \(report.reason) (\(report.failures) availability failures in a row)",
+                metadata: metadata)
         case .breakerClosed(let report):
-            logger.notice("the endpoint answers again after \(ThresholdCheck.duration(event.time - report.since))", metadata: metadata)
+            logger.notice(
+                "the endpoint answers again after \(ThresholdCheck.duration(event.time - report.since))",
+                metadata: metadata)
         case .batchFailed(let report):
-            logger.warning("batch \(report.batch) ended \(report.state)\(report.message.map { ": " + $0 } ?? "")", metadata: metadata)
+            logger.warning(
+                "batch \(report.batch) ended \(report.state)\(report.message.map { ": " + $0 } ?? "")",
+                metadata: metadata)
         case .progress, .checkpointSaved, .validationCheckpoint, .batchProgress:
             logger.debug("\(event.jsonText)", metadata: metadata)
         default:

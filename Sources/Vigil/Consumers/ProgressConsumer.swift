@@ -26,8 +26,12 @@ public final class ProgressConsumer: AsyncEventConsumer, @unchecked Sendable {
 
     /// A progress line on standard error (redrawn on a terminal, a plain line every `plainInterval` seconds otherwise).
     public init(
-        isTerminal: Bool = isatty(STDERR_FILENO) == 1, environment: [String: String] = ProcessInfo.processInfo.environment,
-        plainInterval: Double = 5, write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(Redaction.masked($0).utf8)) }
+        isTerminal: Bool = isatty(STDERR_FILENO) == 1,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        plainInterval: Double = 5,
+        write: @escaping @Sendable (String) -> Void = {
+            FileHandle.standardError.write(Data(Redaction.masked($0).utf8))
+        }
     ) {
         self.isTerminal = isTerminal
         self.usesColor = isTerminal && environment["NO_COLOR"].map(\.isEmpty) != false && environment["TERM"] != "dumb"
@@ -58,13 +62,17 @@ public final class ProgressConsumer: AsyncEventConsumer, @unchecked Sendable {
         case .breakerOpened(let report):
             if breaker?.since != report.since {
                 clear()
-                write("waiting for the endpoint: \(report.reason) (\(report.failures) failures in a row); new items wait, a probe goes out at \(Self.time(report.nextProbe))\n")
+                write(
+                    "waiting for the endpoint: \(report.reason) (\(report.failures) failures in a row); new items wait, a probe goes out at \(Self.time(report.nextProbe))\n"
+                )
             }
             breaker = report
         case .breakerClosed(let report):
             breaker = nil
             clear()
-            write("the endpoint answers again after \(ThresholdCheck.duration(event.time - report.since)); items go out again\n")
+            write(
+                "the endpoint answers again after \(ThresholdCheck.duration(event.time - report.since)); items go out again\n"
+            )
         case .batchSubmitted(let report), .batchProgress(let report):
             batches[report.batch] = report
         case .batchCompleted(let report), .batchFailed(let report):
@@ -105,8 +113,10 @@ public final class ProgressConsumer: AsyncEventConsumer, @unchecked Sendable {
         }
         let etaText = eta.map { " · ETA \(Self.clock($0))" } ?? ""
         let costText = spent.map { spent in " · \(spent)" + (maxCost.map { " of \($0)" } ?? "") } ?? ""
-        let line = "[\(counts.completed)/\(counts.total)] \(percent)% · \(String(format: "%.1f", itemsPerSecond)) items/s\(etaText) · success \(counts.completed == 0 ? "-" : rate)\(costText) · "
-            + (breaker.map { Self.waitingText($0, now: now) } ?? (batches.isEmpty ? "in flight \(inFlight)" : Self.batchText(batches.values)))
+        let line =
+            "[\(counts.completed)/\(counts.total)] \(percent)% · \(String(format: "%.1f", itemsPerSecond)) items/s\(etaText) · success \(counts.completed == 0 ? "-" : rate)\(costText) · "
+            + (breaker.map { Self.waitingText($0, now: now) }
+                ?? (batches.isEmpty ? "in flight \(inFlight)" : Self.batchText(batches.values)))
         if isTerminal {
             write("\r\u{1B}[K" + line)
             drewLine = true
@@ -118,7 +128,10 @@ public final class ProgressConsumer: AsyncEventConsumer, @unchecked Sendable {
     /// `waiting for the endpoint: HTTP 429 for 3m 10s, next try in 25s`.
     static func waitingText(_ breaker: BreakerReport, now: Double) -> String {
         let reason = breaker.reason.count > 60 ? breaker.reason.prefix(59) + "…" : Substring(breaker.reason)
-        let next = breaker.nextProbe.map { max(0, $0 - now) }.map { $0 < 1 ? ", probing" : ", next try in \(ThresholdCheck.duration($0.rounded()))" } ?? ""
+        let next =
+            breaker.nextProbe.map { max(0, $0 - now) }.map {
+                $0 < 1 ? ", probing" : ", next try in \(ThresholdCheck.duration($0.rounded()))"
+            } ?? ""
         return "waiting for the endpoint: \(reason) for \(ThresholdCheck.duration(now - breaker.since))\(next)"
     }
 
@@ -136,11 +149,14 @@ public final class ProgressConsumer: AsyncEventConsumer, @unchecked Sendable {
         for batch in batches { states[batch.state, default: 0] += 1 }
         let answered = batches.reduce(0) { $0 + $1.completed + $1.failed }
         let requests = batches.reduce(0) { $0 + $1.requests }
-        return "batches: " + states.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + " · \(answered)/\(requests) answered"
+        return "batches: " + states.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+            + " · \(answered)/\(requests) answered"
     }
 
     static func clock(_ seconds: Double) -> String {
         let total = Int(seconds.rounded())
-        return total >= 3600 ? String(format: "%d:%02d:%02d", total / 3600, total / 60 % 60, total % 60) : String(format: "%d:%02d", total / 60, total % 60)
+        return total >= 3600
+            ? String(format: "%d:%02d:%02d", total / 3600, total / 60 % 60, total % 60)
+            : String(format: "%d:%02d", total / 60, total % 60)
     }
 }

@@ -25,7 +25,10 @@ public struct WebhookConsumer: AsyncEventConsumer {
     public var bufferCapacity: Int { 256 }
 
     /// A webhook to `url`; `reporter` receives its `consumer.failed` events.
-    public init(url: Secret, format: Format, eventTypes: Set<String>?, reporter: EventBus?, client: HTTPClient = .shared, retryDelay: Duration = .milliseconds(500)) {
+    public init(
+        url: Secret, format: Format, eventTypes: Set<String>?, reporter: EventBus?, client: HTTPClient = .shared,
+        retryDelay: Duration = .milliseconds(500)
+    ) {
         self.url = url
         self.format = format
         self.eventTypes = eventTypes
@@ -58,11 +61,15 @@ public struct WebhookConsumer: AsyncEventConsumer {
                 if (400..<500).contains(status) && status != 408 && status != 429 { break }
             } catch {
                 // The error could name the URL; say only what kind of failure it was.
-                problem = error is HTTPClientError ? "the endpoint could not be reached or did not answer" : "the request failed"
+                problem =
+                    error is HTTPClientError
+                    ? "the endpoint could not be reached or did not answer" : "the request failed"
             }
             if attempt < 3 { try? await Task.sleep(for: retryDelay * (1 << (attempt - 1))) }
         }
-        reporter?.publish(.consumerFailed(consumer: name, event: event.type, message: "webhook delivery of \(event.type) failed: \(problem)"))
+        reporter?.publish(
+            .consumerFailed(
+                consumer: name, event: event.type, message: "webhook delivery of \(event.type) failed: \(problem)"))
     }
 
     /// One line for a chat message.
@@ -71,16 +78,23 @@ public struct WebhookConsumer: AsyncEventConsumer {
         switch event.kind {
         case .runStarted(let started): return "\(run) started: \(started.job), \(started.total) items"
         case .runCompleted(let counts):
-            return "\(run) completed: \(counts.succeeded) of \(counts.total) items succeeded (\(ThresholdCheck.percent(counts.successRate)))"
-        case .runAborted(let verdict, let counts): return "\(run) ABORTED after \(counts.completed) items: \(verdict.message)"
+            return
+                "\(run) completed: \(counts.succeeded) of \(counts.total) items succeeded (\(ThresholdCheck.percent(counts.successRate)))"
+        case .runAborted(let verdict, let counts):
+            return "\(run) ABORTED after \(counts.completed) items: \(verdict.message)"
         case .runFailed(let message, _): return "\(run) FAILED: \(message)"
-        case .runInterrupted(let reason, let counts): return "\(run) interrupted after \(counts.completed) items (\(reason)); resume it with vigil resume"
+        case .runInterrupted(let reason, let counts):
+            return "\(run) interrupted after \(counts.completed) items (\(reason)); resume it with vigil resume"
         case .validationWarning(let check), .validationFailed(let check): return "\(run): \(check.sentence)"
-        case .breakerOpened(let report): return "\(run) is waiting for the endpoint: \(report.reason) (since \(Timestamp.iso8601(report.since)))"
-        case .breakerClosed(let report): return "\(run): the endpoint answers again after \(ThresholdCheck.duration(event.time - report.since))"
+        case .breakerOpened(let report):
+            return "\(run) is waiting for the endpoint: \(report.reason) (since \(Timestamp.iso8601(report.since)))"
+        case .breakerClosed(let report):
+            return "\(run): the endpoint answers again after \(ThresholdCheck.duration(event.time - report.since))"
         case .batchSubmitted(let report): return "\(run): batch \(report.batch) submitted, \(report.requests) requests"
-        case .batchCompleted(let report): return "\(run): batch \(report.batch) completed, \(report.completed) answered, \(report.failed) failed"
-        case .batchFailed(let report): return "\(run): batch \(report.batch) \(report.state)\(report.message.map { ": " + $0 } ?? "")"
+        case .batchCompleted(let report):
+            return "\(run): batch \(report.batch) completed, \(report.completed) answered, \(report.failed) failed"
+        case .batchFailed(let report):
+            return "\(run): batch \(report.batch) \(report.state)\(report.message.map { ": " + $0 } ?? "")"
         default: return "\(run): \(event.type)"
         }
     }

@@ -64,7 +64,8 @@ public struct CostProjection: Sendable, Equatable {
             return Double(items) / rate
         }
         duration = Range(
-            low: seconds(max(0, latency.mean - latency.margin)), expected: seconds(latency.mean), high: seconds(latency.mean + latency.margin))
+            low: seconds(max(0, latency.mean - latency.margin)), expected: seconds(latency.mean),
+            high: seconds(latency.mean + latency.margin))
         self.budget = budget
     }
 
@@ -83,7 +84,8 @@ public struct CostProjection: Sendable, Equatable {
         let mean = values.reduce(0, +) / n
         let deviation = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)).squareRoot()
         let margin = studentT975(values.count - 1) * deviation * (count + count * count / n).squareRoot()
-        return Range(low: max(values.min()! * count, count * mean - margin), expected: count * mean, high: count * mean + margin)
+        return Range(
+            low: max(values.min()! * count, count * mean - margin), expected: count * mean, high: count * mean + margin)
     }
 
     /// The 97.5th percentile of Student's t with `df` degrees of freedom (two-sided 95%):
@@ -127,21 +129,31 @@ public struct CostProjection: Sendable, Equatable {
     public var lines: [String] {
         var lines = ["projection for all \(items) items (from \(sampled) canary items; 95% range):"]
         if let cost {
-            lines.append("  cost      \(Self.dollars(cost.low)) to \(Self.dollars(cost.high)) (expected \(Self.dollars(cost.expected)))")
+            lines.append(
+                "  cost      \(Self.dollars(cost.low)) to \(Self.dollars(cost.high)) (expected \(Self.dollars(cost.expected)))"
+            )
         } else {
             lines.append("  cost      unknown: the job has no model.pricing and the endpoint reported no cost")
         }
-        lines.append("  tokens    \(Self.count(tokens.low)) to \(Self.count(tokens.high)) (expected \(Self.count(tokens.expected)))")
-        lines.append("  duration  \(Self.clock(duration.low)) to \(Self.clock(duration.high)) (expected \(Self.clock(duration.expected)))")
+        lines.append(
+            "  tokens    \(Self.count(tokens.low)) to \(Self.count(tokens.high)) (expected \(Self.count(tokens.expected)))"
+        )
+        lines.append(
+            "  duration  \(Self.clock(duration.low)) to \(Self.clock(duration.high)) (expected \(Self.clock(duration.expected)))"
+        )
         switch coverage {
         case .noBudget:
             lines.append("  budget    none set (budget.max_cost keeps a run under a cap)")
         case .covered:
             lines.append("  budget    \(capText) covers it, even at the high end")
         case .atRisk:
-            lines.append("  budget    \(capText) covers the expected run but not the high end: the run may stop as aborted before its last items; \(raiseText)")
+            lines.append(
+                "  budget    \(capText) covers the expected run but not the high end: the run may stop as aborted before its last items; \(raiseText)"
+            )
         case .short:
-            lines.append("  budget    \(capText) does not cover it: the run would stop as aborted after about \(reachableItems) of \(items) items; \(raiseText)")
+            lines.append(
+                "  budget    \(capText) does not cover it: the run would stop as aborted after about \(reachableItems) of \(items) items; \(raiseText)"
+            )
         }
         return lines
     }
@@ -151,8 +163,12 @@ public struct CostProjection: Sendable, Equatable {
     private var raiseText: String {
         var parts: [String] = []
         let (maxCost, maxTokens) = (budget?.maxCost, budget?.maxTokens)
-        if let cost, maxCost.map({ $0.usd < cost.high }) == true { parts.append("budget.max_cost \(Self.dollars(cost.high))") }
-        if let maxTokens, Double(maxTokens) < tokens.high { parts.append("budget.max_tokens \(Self.count(tokens.high))") }
+        if let cost, maxCost.map({ $0.usd < cost.high }) == true {
+            parts.append("budget.max_cost \(Self.dollars(cost.high))")
+        }
+        if let maxTokens, Double(maxTokens) < tokens.high {
+            parts.append("budget.max_tokens \(Self.count(tokens.high))")
+        }
         return "to cover the high end, set " + parts.joined(separator: " and ")
     }
 
@@ -162,8 +178,12 @@ public struct CostProjection: Sendable, Equatable {
         let (maxCost, maxTokens) = (budget?.maxCost, budget?.maxTokens)
         // Whole items, with room for the last bit of floating-point error (6 / 0.012 is 499.99...).
         func whole(_ value: Double) -> Int { Int((value + 1e-9).rounded(.down)) }
-        if let maxCost, let cost, cost.expected > 0 { reachable = min(reachable, whole(maxCost.usd / (cost.expected / Double(items)))) }
-        if let maxTokens, tokens.expected > 0 { reachable = min(reachable, whole(Double(maxTokens) / (tokens.expected / Double(items)))) }
+        if let maxCost, let cost, cost.expected > 0 {
+            reachable = min(reachable, whole(maxCost.usd / (cost.expected / Double(items))))
+        }
+        if let maxTokens, tokens.expected > 0 {
+            reachable = min(reachable, whole(Double(maxTokens) / (tokens.expected / Double(items))))
+        }
         return reachable
     }
 
@@ -171,7 +191,9 @@ public struct CostProjection: Sendable, Equatable {
 
     static func count(_ value: Double) -> String {
         let whole = Int(value.rounded())
-        return whole >= 1_000_000 ? String(format: "%.1fM", value / 1e6) : whole >= 10_000 ? String(format: "%.0fk", value / 1e3) : String(whole)
+        return whole >= 1_000_000
+            ? String(format: "%.1fM", value / 1e6)
+            : whole >= 10_000 ? String(format: "%.0fk", value / 1e3) : String(whole)
     }
 
     static func clock(_ seconds: Double) -> String {
@@ -199,7 +221,8 @@ extension CostProjection {
             }
         return [
             "items": .number(JSONNumber(items)), "sampled": .number(JSONNumber(sampled)), "confidence": 0.95,
-            "cost_usd": cost.map { range($0, digits: 1e6) } ?? .null, "tokens": range(tokens, digits: 1), "duration_seconds": range(duration, digits: 10),
+            "cost_usd": cost.map { range($0, digits: 1e6) } ?? .null, "tokens": range(tokens, digits: 1),
+            "duration_seconds": range(duration, digits: 10),
             "budget_covers": covers,
         ]
     }

@@ -53,7 +53,9 @@ public struct Spend: Sendable, Equatable {
     /// Reads `json`'s form back; nil when `value` is not one.
     public init?(json value: JSONValue?) {
         guard let value, let charged = Dollars(json: value["usd"]) else { return nil }
-        self.init(charged: charged, priced: Dollars(json: value["priced_usd"]), reported: Dollars(json: value["reported_usd"]))
+        self.init(
+            charged: charged, priced: Dollars(json: value["priced_usd"]), reported: Dollars(json: value["reported_usd"])
+        )
     }
 }
 
@@ -62,7 +64,8 @@ extension PricingSpec {
     /// the batch API, less the batch discount).
     public func cost(of usage: TokenUsage, batch: Bool = false) -> Dollars {
         let cached = min(usage.cachedPromptTokens, usage.promptTokens)
-        let full = input * (usage.promptTokens - cached) + (cachedInput ?? input) * cached + output * usage.completionTokens
+        let full =
+            input * (usage.promptTokens - cached) + (cachedInput ?? input) * cached + output * usage.completionTokens
         guard batch, let batchDiscount, batchDiscount > 0 else { return full }
         return Dollars(picodollars: Int64((Double(full.picodollars) * (1 - batchDiscount)).rounded()))
     }

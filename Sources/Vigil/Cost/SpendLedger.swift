@@ -27,8 +27,12 @@ public final class SpendLedger: Sendable {
             self.tokens = tokens
         }
 
-        static func + (lhs: Amount, rhs: Amount) -> Amount { Amount(cost: lhs.cost + rhs.cost, tokens: lhs.tokens + rhs.tokens) }
-        static func - (lhs: Amount, rhs: Amount) -> Amount { Amount(cost: lhs.cost - rhs.cost, tokens: lhs.tokens - rhs.tokens) }
+        static func + (lhs: Amount, rhs: Amount) -> Amount {
+            Amount(cost: lhs.cost + rhs.cost, tokens: lhs.tokens + rhs.tokens)
+        }
+        static func - (lhs: Amount, rhs: Amount) -> Amount {
+            Amount(cost: lhs.cost - rhs.cost, tokens: lhs.tokens - rhs.tokens)
+        }
     }
 
     /// One request's hold on the budget, from before it is sent until it is settled.
@@ -108,7 +112,11 @@ public final class SpendLedger: Sendable {
     /// flight hold what it needs.
     public func reserve(_ size: InputSize?) async -> Grant {
         while true {
-            enum Step { case grant(Reservation), refuse, wait(since: UInt64) }
+            enum Step {
+                case grant(Reservation)
+                case refuse
+                case wait(since: UInt64)
+            }
             let step: Step = state.withLock { state in
                 if state.totals.refused != nil { return .refuse }
                 let wanted = worstCase(size, state)
@@ -173,12 +181,26 @@ public final class SpendLedger: Sendable {
             end(reservation, &state)
             var used = reservation.amount
             var unknown = Amount()
-            if answer.reportsUsage { used.tokens = answer.usage.total } else { unknown.tokens = reservation.amount.tokens; used.tokens = 0 }
-            if !spend.isUnknown { used.cost = spend.charged } else { unknown.cost = reservation.amount.cost; used.cost = .zero }
+            if answer.reportsUsage {
+                used.tokens = answer.usage.total
+            } else {
+                unknown.tokens = reservation.amount.tokens
+                used.tokens = 0
+            }
+            if !spend.isUnknown {
+                used.cost = spend.charged
+            } else {
+                unknown.cost = reservation.amount.cost
+                used.cost = .zero
+            }
             state.totals.spent = state.totals.spent + used
             state.totals.unconfirmed = state.totals.unconfirmed + unknown
-            if used.cost > reservation.amount.cost || used.tokens > reservation.amount.tokens { state.totals.overruns += 1 }
-            if let size = reservation.size, let tokens = answer.promptTokens { state.estimate.learn(size, promptTokens: tokens) }
+            if used.cost > reservation.amount.cost || used.tokens > reservation.amount.tokens {
+                state.totals.overruns += 1
+            }
+            if let size = reservation.size, let tokens = answer.promptTokens {
+                state.estimate.learn(size, promptTokens: tokens)
+            }
             if let priced = spend.priced, let reported = spend.reported, priced > .zero {
                 state.reportedFactor = max(state.reportedFactor, reported.usd / priced.usd)
             }
@@ -225,7 +247,9 @@ public final class SpendLedger: Sendable {
         var cost = Dollars.zero
         if let pricing {
             cost = pricing.cost(of: TokenUsage(promptTokens: input, completionTokens: outputBound), batch: batch)
-            if state.reportedFactor > 1 { cost = Dollars(picodollars: Int64((Double(cost.picodollars) * state.reportedFactor).rounded(.up))) }
+            if state.reportedFactor > 1 {
+                cost = Dollars(picodollars: Int64((Double(cost.picodollars) * state.reportedFactor).rounded(.up)))
+            }
         }
         return Amount(cost: cost, tokens: input + outputBound)
     }

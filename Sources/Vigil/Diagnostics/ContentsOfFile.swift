@@ -17,15 +17,20 @@ enum ContentsOfFile {
 
         var description: String {
             if let size {
-                return "\(path) is \(ByteCount.text(size)); the limit for this file is \(ByteCount.text(limit)). Is it the right file?"
+                return
+                    "\(path) is \(ByteCount.text(size)); the limit for this file is \(ByteCount.text(limit)). Is it the right file?"
             }
             return "cannot read \(path) (missing, a folder, or no permission)"
         }
     }
 
     static func read(_ path: String, maximumSize: Int = documentLimit) throws(ReadError) -> [UInt8] {
-        if let size = FileStamp.of(path)?.size, size > maximumSize { throw ReadError(path: path, size: size, limit: maximumSize) }
-        guard let data = FileManager.default.contents(atPath: path) else { throw ReadError(path: path, limit: maximumSize) }
+        if let size = FileStamp.of(path)?.size, size > maximumSize {
+            throw ReadError(path: path, size: size, limit: maximumSize)
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ReadError(path: path, limit: maximumSize)
+        }
         guard data.count <= maximumSize else { throw ReadError(path: path, size: data.count, limit: maximumSize) }
         return Array(data)
     }

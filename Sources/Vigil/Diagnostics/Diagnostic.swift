@@ -35,7 +35,10 @@ public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
     public var hidesSourceLine = false
 
     /// A diagnostic at `location`.
-    public init(_ code: Code, _ message: String, at location: SourceLocation, severity: Severity = .error, hint: String? = nil, note: String? = nil) {
+    public init(
+        _ code: Code, _ message: String, at location: SourceLocation, severity: Severity = .error, hint: String? = nil,
+        note: String? = nil
+    ) {
         self.code = code
         self.severity = severity
         self.message = message

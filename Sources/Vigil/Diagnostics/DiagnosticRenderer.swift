@@ -51,14 +51,19 @@ public struct DiagnosticRenderer {
     }
 
     private func text(_ diagnostic: Diagnostic) -> String {
-        var output = "\(diagnostic.location): \(diagnostic.severity.rawValue): \(diagnostic.message) [\(diagnostic.code)]\n"
+        var output =
+            "\(diagnostic.location): \(diagnostic.severity.rawValue): \(diagnostic.message) [\(diagnostic.code)]\n"
         if diagnostic.hidesSourceLine {
             output += "    (line not shown: it holds a secret)\n"
-        } else if let lines = sourceLines(diagnostic.location.file), diagnostic.location.line <= lines.count, diagnostic.location.line >= 1 {
+        } else if let lines = sourceLines(diagnostic.location.file), diagnostic.location.line <= lines.count,
+            diagnostic.location.line >= 1
+        {
             let line = lines[diagnostic.location.line - 1]
             let excerpt = line.count > 200 ? String(line.prefix(200)) + "..." : String(line)
             // The caret goes under the column, counted in Unicode scalars; tabs are kept so it lines up.
-            let lead = excerpt.unicodeScalars.prefix(max(0, diagnostic.location.column - 1)).map { $0 == "\t" ? "\t" : " " }.joined()
+            let lead = excerpt.unicodeScalars.prefix(max(0, diagnostic.location.column - 1)).map {
+                $0 == "\t" ? "\t" : " "
+            }.joined()
             output += "    \(excerpt)\n    \(lead)^\n"
         }
         if let note = diagnostic.note { output += "  note: \(note)\n" }
@@ -90,7 +95,8 @@ public struct DiagnosticRenderer {
         let location = diagnostic.location
         var message = diagnostic.message
         if let hint = diagnostic.hint { message += "\nhint: \(hint)" }
-        return "::\(command) file=\(escape(location.file, property: true)),line=\(location.line),col=\(location.column),title=\(escape("\(diagnostic.code)", property: true))::\(escape(message, property: false))\n"
+        return
+            "::\(command) file=\(escape(location.file, property: true)),line=\(location.line),col=\(location.column),title=\(escape("\(diagnostic.code)", property: true))::\(escape(message, property: false))\n"
     }
 }
 
@@ -103,7 +109,11 @@ public enum SourceText {
     /// The lines of a file no larger than `maximumSize` (nil: too large, missing or not UTF-8).
     public static func lines(ofFile path: String) -> [Substring]? {
         guard let size = FileStamp.of(path)?.size, size <= maximumSize else { return nil }
-        guard let bytes = try? ContentsOfFile.read(path), let text = String(validating: bytes, as: UTF8.self) else { return nil }
-        return text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        guard let bytes = try? ContentsOfFile.read(path), let text = String(validating: bytes, as: UTF8.self) else {
+            return nil
+        }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map {
+            $0.hasSuffix("\r") ? $0.dropLast() : $0
+        }
     }
 }

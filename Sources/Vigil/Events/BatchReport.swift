@@ -18,7 +18,10 @@ public struct BatchReport: Sendable, Equatable {
     public var message: String?
 
     /// A report.
-    public init(batch: String, file: String, state: String, requests: Int, completed: Int = 0, failed: Int = 0, message: String? = nil) {
+    public init(
+        batch: String, file: String, state: String, requests: Int, completed: Int = 0, failed: Int = 0,
+        message: String? = nil
+    ) {
         self.batch = batch
         self.file = file
         self.state = state

@@ -77,7 +77,8 @@ public final class EventBus: Sendable {
 
     /// Adds a buffered consumer: fed through its bounded buffer by `deliver()`.
     public func add(_ consumer: any AsyncEventConsumer) {
-        register(name: consumer.name, eventTypes: consumer.eventTypes, capacity: consumer.bufferCapacity, consumer: consumer)
+        register(
+            name: consumer.name, eventTypes: consumer.eventTypes, capacity: consumer.bufferCapacity, consumer: consumer)
     }
 
     /// Every event from now on, through a buffer of `capacity` events that the caller
@@ -89,10 +90,14 @@ public final class EventBus: Sendable {
     }
 
     @discardableResult
-    private func register(name: String, eventTypes: Set<String>?, capacity: Int, consumer: (any AsyncEventConsumer)?) -> BufferedConsumer {
-        let (stream, continuation) = AsyncStream<RunEvent>.makeStream(bufferingPolicy: .bufferingOldest(max(1, capacity)))
+    private func register(name: String, eventTypes: Set<String>?, capacity: Int, consumer: (any AsyncEventConsumer)?)
+        -> BufferedConsumer
+    {
+        let (stream, continuation) = AsyncStream<RunEvent>.makeStream(
+            bufferingPolicy: .bufferingOldest(max(1, capacity)))
         let buffered = BufferedConsumer(
-            name: name, eventTypes: eventTypes, consumer: consumer, continuation: continuation, stream: stream, counters: DeliveryCounters())
+            name: name, eventTypes: eventTypes, consumer: consumer, continuation: continuation, stream: stream,
+            counters: DeliveryCounters())
         state.withLock { $0.buffered.append(buffered) }
         return buffered
     }
@@ -107,7 +112,8 @@ public final class EventBus: Sendable {
                 // recorded (it happens while the consumer drains); it goes straight to the log.
                 guard case .consumerFailed = kind else { return .proceed }
                 state.sequence += 1
-                RunEvent(sequence: state.sequence, time: time, run: run, kind: kind).write(into: &state.writer, timestamps: &state.timestamps)
+                RunEvent(sequence: state.sequence, time: time, run: run, kind: kind).write(
+                    into: &state.writer, timestamps: &state.timestamps)
                 state.writer.newline()
                 state.writeLines(to: log)
                 return .proceed

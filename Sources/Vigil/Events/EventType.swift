@@ -44,7 +44,8 @@ public enum EventType: CaseIterable, Sendable, Hashable, CustomStringConvertible
     /// `consumer.failed`, which only the log receives.
     public static let subscribable = allCases.filter { $0 != .consumerFailed }
 
-    private static let byName: [String: EventType] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.description, $0) })
+    private static let byName: [String: EventType] = Dictionary(
+        uniqueKeysWithValues: allCases.map { ($0.description, $0) })
 
     /// The type a log line names (nil: not one of Vigil's).
     public init?(_ name: String) {

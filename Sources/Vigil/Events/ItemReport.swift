@@ -16,7 +16,10 @@ public struct ItemReport: Sendable, Equatable {
     public var cached: Bool
 
     /// A report.
-    public init(item: String, attempt: Int, latencyMilliseconds: Double, usage: TokenUsage = TokenUsage(), spend: Spend? = nil, cached: Bool = false) {
+    public init(
+        item: String, attempt: Int, latencyMilliseconds: Double, usage: TokenUsage = TokenUsage(), spend: Spend? = nil,
+        cached: Bool = false
+    ) {
         self.item = item
         self.attempt = attempt
         self.latencyMilliseconds = latencyMilliseconds

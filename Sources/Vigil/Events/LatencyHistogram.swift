@@ -1,3 +1,5 @@
+import Foundation
+
 /// Latency percentiles in constant memory: log-spaced buckets (about 2% apart) from
 /// 0.1 ms to about 1.5 hours. A million items cost the same as ten.
 public struct LatencyHistogram: Sendable {
@@ -34,5 +36,3 @@ public struct LatencyHistogram: Sendable {
         return nil
     }
 }
-
-import Foundation

@@ -21,7 +21,8 @@ public struct Progress: Sendable, Equatable {
 
     /// A progress report.
     public init(
-        counts: RunCounts, inFlight: Int, itemsPerSecond: Double, etaSeconds: Double?, latencyP50: Double?, latencyP95: Double?, latencyP99: Double?,
+        counts: RunCounts, inFlight: Int, itemsPerSecond: Double, etaSeconds: Double?, latencyP50: Double?,
+        latencyP95: Double?, latencyP99: Double?,
         spent: Dollars? = nil, maxCost: Dollars? = nil
     ) {
         self.spent = spent

@@ -135,7 +135,6 @@ public struct RunStarted: Sendable, Equatable {
     }
 }
 
-
 extension RunEvent.Kind {
     /// The item an item event is about.
     public var itemID: String? {

@@ -31,17 +31,21 @@ public struct ThresholdCheck: Sendable, Equatable {
             return "\(Int(value)) items failed in a row (limit \(Int(limit)))"
         }
         if check == "stall" {
-            return "no item has succeeded for \(Self.duration(value)) (stall threshold: no_success_for \(Self.duration(limit))); \(completed) items have ended"
+            return
+                "no item has succeeded for \(Self.duration(value)) (stall threshold: no_success_for \(Self.duration(limit))); \(completed) items have ended"
         }
         let scope = check == "window" ? "over the last \(completed) items" : "after \(completed) items"
         let comparison = passed ? "meets" : "is below"
-        return "success rate \(Self.percent(value)) \(scope) \(comparison) the \(check) threshold of \(Self.percent(limit))"
+        return
+            "success rate \(Self.percent(value)) \(scope) \(comparison) the \(check) threshold of \(Self.percent(limit))"
     }
 
     /// `45s`, `3m 20s`, `2h 05m`.
     public static func duration(_ seconds: Double) -> String {
         let total = Int(seconds.rounded())
-        if total < 60 { return seconds < 10 && seconds != seconds.rounded() ? String(format: "%.1fs", seconds) : "\(total)s" }
+        if total < 60 {
+            return seconds < 10 && seconds != seconds.rounded() ? String(format: "%.1fs", seconds) : "\(total)s"
+        }
         if total < 3600 { return total % 60 == 0 ? "\(total / 60)m" : "\(total / 60)m \(total % 60)s" }
         return String(format: "%dh %02dm", total / 3600, total / 60 % 60)
     }

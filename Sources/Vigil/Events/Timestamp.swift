@@ -47,10 +47,19 @@ public struct TimestampFormatter: Sendable {
                         rest /= 10
                     }
                 }
-                put(year, 4, at: 0); text[4] = UInt8(ascii: "-"); put(month, 2, at: 5); text[7] = UInt8(ascii: "-"); put(day, 2, at: 8)
-                text[10] = UInt8(ascii: "T"); put(secondOfDay / 3600, 2, at: 11); text[13] = UInt8(ascii: ":")
-                put(secondOfDay / 60 % 60, 2, at: 14); text[16] = UInt8(ascii: ":"); put(secondOfDay % 60, 2, at: 17)
-                text[19] = UInt8(ascii: "."); text[23] = UInt8(ascii: "Z")
+                put(year, 4, at: 0)
+                text[4] = UInt8(ascii: "-")
+                put(month, 2, at: 5)
+                text[7] = UInt8(ascii: "-")
+                put(day, 2, at: 8)
+                text[10] = UInt8(ascii: "T")
+                put(secondOfDay / 3600, 2, at: 11)
+                text[13] = UInt8(ascii: ":")
+                put(secondOfDay / 60 % 60, 2, at: 14)
+                text[16] = UInt8(ascii: ":")
+                put(secondOfDay % 60, 2, at: 17)
+                text[19] = UInt8(ascii: ".")
+                text[23] = UInt8(ascii: "Z")
             }
             text[20] = UInt8(48 + millis / 100)
             text[21] = UInt8(48 + millis / 10 % 10)
@@ -102,8 +111,10 @@ extension Timestamp {
     static func parseLogForm(_ text: String) -> Double? {
         var text = text
         return text.withUTF8 { bytes -> Double? in
-            guard bytes.count >= 20, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: "T"),
-                bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"), bytes[bytes.count - 1] == UInt8(ascii: "Z")
+            guard bytes.count >= 20, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+                bytes[10] == UInt8(ascii: "T"),
+                bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
+                bytes[bytes.count - 1] == UInt8(ascii: "Z")
             else { return nil }
             func number(_ start: Int, _ count: Int) -> Int? {
                 var value = 0
@@ -114,8 +125,10 @@ extension Timestamp {
                 }
                 return value
             }
-            guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2), let minute = number(14, 2),
-                let second = number(17, 2), (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+            guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
+                let minute = number(14, 2),
+                let second = number(17, 2), (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60,
+                second < 61
             else { return nil }
             var fraction = 0.0
             if bytes.count > 20 {

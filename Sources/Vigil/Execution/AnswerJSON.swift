@@ -1,3 +1,4 @@
+import Foundation
 public import JSONSchema
 
 /// Finds the JSON object in a model's answer: the answer itself, the inside of a
@@ -7,7 +8,9 @@ public enum AnswerJSON {
     public static func extract(_ text: String) -> JSONValue? {
         let trimmed = text.trimmingWhitespace()
         if let value = try? JSONParser().parse(trimmed) { return value }
-        if let fenced = fencedBlock(in: trimmed), let value = try? JSONParser().parse(fenced.trimmingWhitespace()) { return value }
+        if let fenced = fencedBlock(in: trimmed), let value = try? JSONParser().parse(fenced.trimmingWhitespace()) {
+            return value
+        }
         if let object = firstObject(in: trimmed), let value = try? JSONParser().parse(object) { return value }
         return nil
     }
@@ -31,7 +34,13 @@ public enum AnswerJSON {
         for index in start..<bytes.count {
             let byte = bytes[index]
             if inString {
-                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
                 continue
             }
             switch byte {
@@ -56,5 +65,3 @@ extension String {
         return String(scalars[first...last])
     }
 }
-
-import Foundation

@@ -37,7 +37,10 @@ struct BatchPhase {
     private var unreachableSince: Double?
     private var uploads = 0
 
-    init(engine: RunEngine, client: BatchClient, journal: BatchJournal, spec: BatchSpec, bodies: OpenAIProvider, cancelling: Bool) {
+    init(
+        engine: RunEngine, client: BatchClient, journal: BatchJournal, spec: BatchSpec, bodies: OpenAIProvider,
+        cancelling: Bool
+    ) {
         self.engine = engine
         self.client = client
         self.journal = journal
@@ -74,7 +77,9 @@ struct BatchPhase {
             var batchID = file.batch
             if batchID == nil {
                 do {
-                    let found = try await retrying("looking for the batch over file \(file.file)") { [client] () async throws(BatchError) in try await client.batch(overFile: file.file) }
+                    let found = try await retrying("looking for the batch over file \(file.file)") {
+                        [client] () async throws(BatchError) in try await client.batch(overFile: file.file)
+                    }
                     guard let found else { continue }
                     try journal.recordBatch(found.id, file: file.file)
                     batchID = found.id
@@ -85,10 +90,13 @@ struct BatchPhase {
             }
             guard let batchID else { continue }
             var batch = OpenBatch(
-                report: BatchReport(batch: batchID, file: file.file, state: "unknown", requests: file.entries.count), entries: file.entries,
+                report: BatchReport(batch: batchID, file: file.file, state: "unknown", requests: file.entries.count),
+                entries: file.entries,
                 uploadedAt: file.uploadedAt)
             for entry in file.entries where engine.belongs(entry.id) {
-                if let amount = entry.reserved, engine.ledger.isCapped { batch.reservations[entry.customID] = engine.ledger.hold(amount) }
+                if let amount = entry.reserved, engine.ledger.isCapped {
+                    batch.reservations[entry.customID] = engine.ledger.hold(amount)
+                }
             }
             open.append(batch)
         }
@@ -102,8 +110,11 @@ struct BatchPhase {
     /// as it fills. An item that cannot be sent (its input unreadable or changed, a request
     /// too large for a file) fails as it would live; one the budget cannot cover ends the
     /// submission (the run ends as aborted once the batches sent are collected).
-    private mutating func submit(from items: inout FrozenItems, progress: inout RunProgress, wanted: (String) -> Bool) async {
-        var builder = BatchFileBuilder(maximumRequests: spec.maximumRequestsPerFile, maximumBytes: spec.maximumBytesPerFile)
+    private mutating func submit(from items: inout FrozenItems, progress: inout RunProgress, wanted: (String) -> Bool)
+        async
+    {
+        var builder = BatchFileBuilder(
+            maximumRequests: spec.maximumRequestsPerFile, maximumBytes: spec.maximumBytesPerFile)
         var waiting: [String: (entry: BatchJournal.Entry, reservation: SpendLedger.Reservation?)] = [:]
         let prompt = engine.job.sources.promptText
         while progress.ending == nil {
@@ -139,7 +150,9 @@ struct BatchPhase {
                 }
             }
             // A cached answer is judged at once: it goes into no batch.
-            if let cache = engine.cache, let sha256, let answer = cache.answer(forKey: cache.keys.key(item: sha256), item: item.id) {
+            if let cache = engine.cache, let sha256,
+                let answer = cache.answer(forKey: cache.keys.key(item: sha256), item: item.id)
+            {
                 var cached = ended(item, sha256: sha256)
                 cached.cached = true
                 cached.usage = answer.usage
@@ -166,7 +179,11 @@ struct BatchPhase {
                 record(.failure(ended(item, sha256: sha256), failure), &progress)
                 continue
             }
-            waiting[customID] = (BatchJournal.Entry(customID: customID, id: item.id, path: item.path, sha256: sha256, reserved: reservation?.amount), reservation)
+            waiting[customID] = (
+                BatchJournal.Entry(
+                    customID: customID, id: item.id, path: item.path, sha256: sha256, reserved: reservation?.amount),
+                reservation
+            )
             for file in builder.takeFull() {
                 guard await send(file, &waiting, &progress) else { break }
             }
@@ -180,7 +197,8 @@ struct BatchPhase {
 
     /// Uploads one file, records it, creates its batch, records that: true when it runs.
     private mutating func send(
-        _ file: BatchFileBuilder.File, _ waiting: inout [String: (entry: BatchJournal.Entry, reservation: SpendLedger.Reservation?)],
+        _ file: BatchFileBuilder.File,
+        _ waiting: inout [String: (entry: BatchJournal.Entry, reservation: SpendLedger.Reservation?)],
         _ progress: inout RunProgress
     ) async -> Bool {
         guard progress.ending == nil || progress.budgetExhausted else { return false }
@@ -188,15 +206,21 @@ struct BatchPhase {
         let name = "\(engine.folder.runID)-\(journal.files.count + 1).jsonl"
         let entries = file.customIDs.compactMap { waiting[$0]?.entry }
         do {
-            let fileID = try await retrying("uploading \(name) (\(entries.count) requests)") { [client] () async throws(BatchError) in try await client.upload(file.bytes, name: name) }
+            let fileID = try await retrying("uploading \(name) (\(entries.count) requests)") {
+                [client] () async throws(BatchError) in try await client.upload(file.bytes, name: name)
+            }
             try journal.recordUpload(file: fileID, entries: entries)
-            let status = try await retrying("creating the batch over \(fileID)") { [client, engine] () async throws(BatchError) in
+            let status = try await retrying("creating the batch over \(fileID)") {
+                [client, engine] () async throws(BatchError) in
                 try await client.create(inputFileID: fileID, metadata: ["vigil_run": engine.folder.runID])
             }
             try journal.recordBatch(status.id, file: fileID)
-            var batch = OpenBatch(report: BatchReport(status, file: fileID), entries: entries, uploadedAt: Timestamp.now())
+            var batch = OpenBatch(
+                report: BatchReport(status, file: fileID), entries: entries, uploadedAt: Timestamp.now())
             for customID in file.customIDs {
-                if let reservation = waiting.removeValue(forKey: customID)?.reservation { batch.reservations[customID] = reservation }
+                if let reservation = waiting.removeValue(forKey: customID)?.reservation {
+                    batch.reservations[customID] = reservation
+                }
             }
             engine.bus.publish(.batchSubmitted(batch.report))
             open.append(batch)
@@ -253,11 +277,16 @@ struct BatchPhase {
                 }
                 if progress.verdict?.stopsAtOnce == true || progress.stopNow {
                     await cancelAll(because: progress.verdict?.message ?? "the run stopped")
-                    if !open.isEmpty { engine.options.logger.notice("cancelled \(open.count) batches still running: \(progress.verdict?.message ?? "the run stopped")") }
+                    if !open.isEmpty {
+                        engine.options.logger.notice(
+                            "cancelled \(open.count) batches still running: \(progress.verdict?.message ?? "the run stopped")"
+                        )
+                    }
                     return
                 }
             }
-            if let since = unreachableSince, Timestamp.now() - since > engine.job.execution.breaker.giveUpAfter.seconds {
+            if let since = unreachableSince, Timestamp.now() - since > engine.job.execution.breaker.giveUpAfter.seconds
+            {
                 interrupt(
                     &progress,
                     "the endpoint has been unreachable for \(Int(Timestamp.now() - since)) s, longer than breaker.give_up_after (\(engine.job.execution.breaker.giveUpAfter)); "
@@ -281,7 +310,9 @@ struct BatchPhase {
                 let bytes = try await client.content(ofFile: fileID)
                 unreachableSince = nil
                 for line in bytes.split(separator: 0x0A) where !line.isEmpty {
-                    guard let json = try? JSONParser(allowsDuplicateKeys: true).parse(String(decoding: line, as: UTF8.self)),
+                    guard
+                        let json = try? JSONParser(allowsDuplicateKeys: true).parse(
+                            String(decoding: line, as: UTF8.self)),
                         let answer = BatchOutputLine(json: json)
                     else { continue }
                     lines[answer.customID] = answer
@@ -305,9 +336,15 @@ struct BatchPhase {
             ended.latency = max(0, Timestamp.now() - batch.uploadedAt) * 1000
             switch lines[entry.customID]?.outcome {
             case .success(let answer)?:
-                if let cache = engine.cache, let sha256 = entry.sha256 { cache.keep(answer, forKey: cache.keys.key(item: sha256)) }
+                if let cache = engine.cache, let sha256 = entry.sha256 {
+                    cache.keep(answer, forKey: cache.keys.key(item: sha256))
+                }
                 let spend = Spend(answer, pricing: engine.job.model.pricing, batch: true)
-                if let reservation { engine.ledger.settle(reservation, answer: answer, spend: spend) } else { engine.ledger.record(answer: answer, spend: spend) }
+                if let reservation {
+                    engine.ledger.settle(reservation, answer: answer, spend: spend)
+                } else {
+                    engine.ledger.record(answer: answer, spend: spend)
+                }
                 ended.usage = answer.usage
                 ended.spend = spend
                 switch engine.attempts.criteria.judge(answer) {
@@ -320,8 +357,13 @@ struct BatchPhase {
             case .failure?, nil:
                 if let reservation { engine.ledger.release(reservation) }
                 if state == .failed {
-                    let why = status.errors.isEmpty ? "no reason given" : status.errors.prefix(3).joined(separator: "; ")
-                    record(.failure(ended, ItemFailure(.http, "batch \(status.id) failed as a whole: \(why)", isRetryable: false)), &progress)
+                    let why =
+                        status.errors.isEmpty ? "no reason given" : status.errors.prefix(3).joined(separator: "; ")
+                    record(
+                        .failure(
+                            ended,
+                            ItemFailure(.http, "batch \(status.id) failed as a whole: \(why)", isRetryable: false)),
+                        &progress)
                 } else {
                     notRun.append(entry)
                 }
@@ -340,7 +382,9 @@ struct BatchPhase {
     }
 
     /// What becomes of the requests a batch did not run; returns what the event says of them.
-    private mutating func handleNotRun(_ entries: [BatchJournal.Entry], state: BatchStatus.State, _ progress: inout RunProgress) async -> String? {
+    private mutating func handleNotRun(
+        _ entries: [BatchJournal.Entry], state: BatchStatus.State, _ progress: inout RunProgress
+    ) async -> String? {
         guard !entries.isEmpty else { return state == .failed ? "every request failed with the batch" : nil }
         let count = entries.count
         if cancelling || progress.ending != nil {
@@ -358,7 +402,10 @@ struct BatchPhase {
                     ? "the batch ended \(state.rawValue) before running it (model.batch.on_expired: fail)"
                     : "no batch ran it: \(submissions) batches ended without it (execution.retries.max_attempts: \(maximum))"
                 let item = InputItem(id: entry.id, path: entry.path, record: nil)
-                record(.failure(ended(item, sha256: entry.sha256, attempts: submissions), ItemFailure(.http, why, isRetryable: false)), &progress)
+                record(
+                    .failure(
+                        ended(item, sha256: entry.sha256, attempts: submissions),
+                        ItemFailure(.http, why, isRetryable: false)), &progress)
             }
         }
         guard !again.isEmpty else { return "\(count) requests were not run; they failed" }
@@ -372,10 +419,14 @@ struct BatchPhase {
     private mutating func cancelAll(because reason: String) async {
         for batch in open {
             do {
-                _ = try await retrying("cancelling batch \(batch.report.batch)") { [client] () async throws(BatchError) in try await client.cancel(batch.report.batch) }
+                _ = try await retrying("cancelling batch \(batch.report.batch)") {
+                    [client] () async throws(BatchError) in try await client.cancel(batch.report.batch)
+                }
                 try journal.recordCancel(batch.report.batch)
             } catch {
-                engine.options.logger.error("could not cancel batch \(batch.report.batch) (\(reason)): \(error); cancel it at the endpoint, or run vigil cancel")
+                engine.options.logger.error(
+                    "could not cancel batch \(batch.report.batch) (\(reason)): \(error); cancel it at the endpoint, or run vigil cancel"
+                )
             }
         }
     }
@@ -384,23 +435,29 @@ struct BatchPhase {
 
     /// A batch call, tried again after a retryable failure (with the job's retry delays)
     /// until the endpoint has been unreachable longer than `breaker.give_up_after`.
-    private mutating func retrying<T>(_ what: String, _ call: () async throws(BatchError) -> T) async throws(BatchError) -> T {
+    private mutating func retrying<T>(_ what: String, _ call: () async throws(BatchError) -> T) async throws(BatchError)
+        -> T
+    {
         var attempt = 0
         while true {
             do {
                 let value = try await call()
                 unreachableSince = nil
                 return value
-            } catch where error.isRetryable {
+            } catch  where error.isRetryable {
                 noteUnreachable(error)
                 let giveUp = engine.job.execution.breaker.giveUpAfter.seconds
                 if let since = unreachableSince, Timestamp.now() - since > giveUp {
-                    throw BatchError("\(what): the endpoint has been unreachable longer than breaker.give_up_after (\(engine.job.execution.breaker.giveUpAfter)): \(error)")
+                    throw BatchError(
+                        "\(what): the endpoint has been unreachable longer than breaker.give_up_after (\(engine.job.execution.breaker.giveUpAfter)): \(error)"
+                    )
                 }
                 if engine.stopReason != nil || Task.isCancelled { throw error }
                 let retries = engine.job.execution.retries
                 attempt += 1
-                await engine.sleepUnlessStopped(seconds: min(retries.maximumDelay.seconds, retries.initialDelay.seconds * pow(2, Double(attempt - 1))))
+                await engine.sleepUnlessStopped(
+                    seconds: min(
+                        retries.maximumDelay.seconds, retries.initialDelay.seconds * pow(2, Double(attempt - 1))))
             }
         }
     }
@@ -411,7 +468,8 @@ struct BatchPhase {
     }
 
     private func ended(_ item: InputItem, sha256: String?, attempts: Int = 1) -> EndedItem {
-        EndedItem(item: item, attempts: max(1, attempts), latency: 0, usage: TokenUsage(), spend: Spend(), sha256: sha256)
+        EndedItem(
+            item: item, attempts: max(1, attempts), latency: 0, usage: TokenUsage(), spend: Spend(), sha256: sha256)
     }
 
     private mutating func record(_ outcome: ItemOutcome, _ progress: inout RunProgress) {
@@ -424,7 +482,9 @@ struct BatchPhase {
 
     /// Requests in the open batches not yet recorded: the run's "in flight".
     private func publishInFlight(_ progress: RunProgress) {
-        let inFlight = open.reduce(0) { $0 + $1.entries.filter { engine.belongs($0.id) && !recorded.contains($0.id) }.count }
+        let inFlight = open.reduce(0) {
+            $0 + $1.entries.filter { engine.belongs($0.id) && !recorded.contains($0.id) }.count
+        }
         engine.snapshot.withLock {
             $0.inFlight = inFlight
             $0.waitingOnBatches = !open.isEmpty
@@ -438,8 +498,11 @@ struct BatchPhase {
     /// What a stop leaves behind, and what to do about it.
     private func stillRunning() -> String {
         guard !open.isEmpty else { return "no batch is running" }
-        let requests = open.reduce(0) { $0 + $1.entries.filter { engine.belongs($0.id) && !recorded.contains($0.id) }.count }
-        return "\(open.count) batch\(open.count == 1 ? "" : "es") with \(requests) requests \(open.count == 1 ? "is" : "are") still running at the endpoint "
+        let requests = open.reduce(0) {
+            $0 + $1.entries.filter { engine.belongs($0.id) && !recorded.contains($0.id) }.count
+        }
+        return
+            "\(open.count) batch\(open.count == 1 ? "" : "es") with \(requests) requests \(open.count == 1 ? "is" : "are") still running at the endpoint "
             + "(they go on, and are billed): vigil resume collects their answers, vigil cancel cancels them"
     }
 }
@@ -448,7 +511,8 @@ extension BatchReport {
     /// A report of the endpoint's view of a batch.
     init(_ status: BatchStatus, file: String, message: String? = nil) {
         self.init(
-            batch: status.id, file: file, state: status.state.rawValue, requests: status.total, completed: status.completed, failed: status.failed,
+            batch: status.id, file: file, state: status.state.rawValue, requests: status.total,
+            completed: status.completed, failed: status.failed,
             message: message)
     }
 }

@@ -77,7 +77,9 @@ public actor CircuitBreaker {
             state = .closed
         }
         guard case .closed = state else {
-            return BreakerReport(reason: "the endpoint answered again", since: outageStart ?? Timestamp.now(), failures: consecutiveFailures)
+            return BreakerReport(
+                reason: "the endpoint answered again", since: outageStart ?? Timestamp.now(),
+                failures: consecutiveFailures)
         }
         return nil
     }
@@ -98,6 +100,7 @@ public actor CircuitBreaker {
         default:
             return nil
         }
-        return BreakerReport(reason: reason, since: outageStart ?? now, nextProbe: now + coolDown, failures: consecutiveFailures)
+        return BreakerReport(
+            reason: reason, since: outageStart ?? now, nextProbe: now + coolDown, failures: consecutiveFailures)
     }
 }

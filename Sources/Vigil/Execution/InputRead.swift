@@ -14,7 +14,9 @@ struct InputRead: Sendable {
     /// Reads the file at `url`, listed as `path` with `listed` (nil: not checked, for a
     /// list from before stamps). With `keepingBytes` false (a provider that reads the file
     /// itself) it is hashed 1 MiB at a time and no copy of it is held while the model works.
-    static func read(_ url: URL, path: String, listed: FileStamp?, keepingBytes: Bool = true) throws(ItemFailure) -> InputRead {
+    static func read(_ url: URL, path: String, listed: FileStamp?, keepingBytes: Bool = true) throws(ItemFailure)
+        -> InputRead
+    {
         let descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             let reason = String(cString: strerror(errno))
@@ -22,7 +24,9 @@ struct InputRead: Sendable {
         }
         defer { close(descriptor) }
         guard let before = FileStamp.of(descriptor: descriptor) else {
-            throw ItemFailure(.input, "cannot read the input \(path): \(String(cString: strerror(errno))); it was not sent", isRetryable: false)
+            throw ItemFailure(
+                .input, "cannot read the input \(path): \(String(cString: strerror(errno))); it was not sent",
+                isRetryable: false)
         }
         try check(before, listed: listed, path: path)
         // The whole file when it is sent; a 1 MiB window otherwise.
@@ -35,12 +39,15 @@ struct InputRead: Sendable {
             let count = buffer.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress! + offset, wanted) }
             if count < 0 && errno == EINTR { continue }
             guard count > 0 else { break }
-            if !keepingBytes { buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[..<count])) } }
+            if !keepingBytes {
+                buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+            }
             filled += count
         }
         // Shorter than stat said, or written to while it was read: not the listed bytes.
         guard filled == before.size, FileStamp.of(descriptor: descriptor) == before else {
-            throw ItemFailure(.input, "the input \(path) changed while it was read; it was not sent", isRetryable: false)
+            throw ItemFailure(
+                .input, "the input \(path) changed while it was read; it was not sent", isRetryable: false)
         }
         if keepingBytes { hasher.update(data: buffer) }
         return InputRead(bytes: keepingBytes ? buffer : nil, sha256: FileDigest.hex(hasher.finalize()))
@@ -51,11 +58,15 @@ struct InputRead: Sendable {
     static func confirm(_ url: URL, path: String, listed: FileStamp?) throws(ItemFailure) {
         guard let listed else { return }
         guard let now = FileStamp.of(url.path) else {
-            throw ItemFailure(.input, "the input \(path) was removed while the model worked on it; its answer was not kept", isRetryable: false)
+            throw ItemFailure(
+                .input, "the input \(path) was removed while the model worked on it; its answer was not kept",
+                isRetryable: false)
         }
         guard now == listed else {
             throw ItemFailure(
-                .input, "the input \(path) changed while the model worked on it (\(listed.change(to: now))); its answer was not kept", isRetryable: false)
+                .input,
+                "the input \(path) changed while the model worked on it (\(listed.change(to: now))); its answer was not kept",
+                isRetryable: false)
         }
     }
 
@@ -77,7 +88,9 @@ extension FileStamp {
         var parts: [String] = []
         if size != now.size { parts.append("size \(size) -> \(now.size) bytes") }
         if modified != now.modified {
-            parts.append("modified \(Timestamp.iso8601(Double(modified) / 1e9)) -> \(Timestamp.iso8601(Double(now.modified) / 1e9))")
+            parts.append(
+                "modified \(Timestamp.iso8601(Double(modified) / 1e9)) -> \(Timestamp.iso8601(Double(now.modified) / 1e9))"
+            )
         }
         return parts.joined(separator: ", ")
     }

@@ -42,7 +42,9 @@ struct ItemAttempts: Sendable {
         var cached = false
         bus.publish(.itemStarted(item: item.id, attempt: 1))
         func ended() -> EndedItem {
-            EndedItem(item: item, attempts: attempt, latency: milliseconds(clock.now - begin), usage: usage, spend: spend, sha256: sha256, cached: cached)
+            EndedItem(
+                item: item, attempts: attempt, latency: milliseconds(clock.now - begin), usage: usage, spend: spend,
+                sha256: sha256, cached: cached)
         }
         func judged(_ answer: ProviderAnswer) -> Result<JSONValue, ItemFailure> { criteria.judge(answer) }
         func failed(_ failure: ItemFailure) -> ItemOutcome { .failure(ended(), failure) }
@@ -54,7 +56,8 @@ struct ItemAttempts: Sendable {
             // not leave the breaker's one probe taken.
             if let fileURL, let path = item.path {
                 do {
-                    let read = try InputRead.read(fileURL, path: path, listed: frozen.entry.stamp, keepingBytes: !provider.readsInputFiles)
+                    let read = try InputRead.read(
+                        fileURL, path: path, listed: frozen.entry.stamp, keepingBytes: !provider.readsInputFiles)
                     request.content = read.bytes
                     sha256 = read.sha256
                 } catch {
@@ -101,13 +104,21 @@ struct ItemAttempts: Sendable {
                     // Sent and unanswered (a timeout, a lost connection, a stop while in
                     // flight): it may still be billed, so its reservation stays counted.
                     if let reservation {
-                        if error.mayBeBilled || Task.isCancelled { ledger.settleUnanswered(reservation) } else { ledger.release(reservation) }
+                        if error.mayBeBilled || Task.isCancelled {
+                            ledger.settleUnanswered(reservation)
+                        } else {
+                            ledger.release(reservation)
+                        }
                     }
                     throw error
                 }
                 if let cache, let cacheKey { cache.keep(answer, forKey: cacheKey) }
                 let cost = Spend(answer, pricing: pricing)
-                if let reservation { ledger.settle(reservation, answer: answer, spend: cost) } else { ledger.record(answer: answer, spend: cost) }
+                if let reservation {
+                    ledger.settle(reservation, answer: answer, spend: cost)
+                } else {
+                    ledger.record(answer: answer, spend: cost)
+                }
                 if let closed = await breaker.recordAvailable() { bus.publish(.breakerClosed(closed)) }
                 usage.add(answer.usage)
                 spend.add(cost)
@@ -127,7 +138,9 @@ struct ItemAttempts: Sendable {
                 if Task.isCancelled { return .cancelled(item) }
                 failure = error
                 if failure.isAvailability {
-                    if let opened = await breaker.recordUnavailable(failure.message) { bus.publish(.breakerOpened(opened)) }
+                    if let opened = await breaker.recordUnavailable(failure.message) {
+                        bus.publish(.breakerOpened(opened))
+                    }
                 } else if let closed = await breaker.recordAvailable() {
                     bus.publish(.breakerClosed(closed))
                 }
@@ -135,14 +148,19 @@ struct ItemAttempts: Sendable {
             // While the breaker is open an availability failure costs the item no attempt:
             // it waits for the endpoint instead of burning its retries.
             if failure.isAvailability, await breaker.isOpen {
-                bus.publish(.itemRetrying(item: item.id, attempt: attempt, delayMilliseconds: 0, reason: "waiting for the endpoint: \(failure.message)"))
+                bus.publish(
+                    .itemRetrying(
+                        item: item.id, attempt: attempt, delayMilliseconds: 0,
+                        reason: "waiting for the endpoint: \(failure.message)"))
                 continue
             }
             guard failure.isRetryable, attempt < retries.maximumAttempts else { return failed(failure) }
             let ceiling = min(retries.maximumDelay.seconds, retries.initialDelay.seconds * pow(2, Double(attempt - 1)))
             // Exponential backoff with jitter, but never sooner than the endpoint asked.
             let delay = max(ceiling * Double.random(in: 0.5...1.0), failure.retryAfterSeconds ?? 0)
-            bus.publish(.itemRetrying(item: item.id, attempt: attempt + 1, delayMilliseconds: delay * 1000, reason: failure.message))
+            bus.publish(
+                .itemRetrying(
+                    item: item.id, attempt: attempt + 1, delayMilliseconds: delay * 1000, reason: failure.message))
             do {
                 try await stop.sleep(for: .milliseconds(Int64(delay * 1000)))
             } catch {

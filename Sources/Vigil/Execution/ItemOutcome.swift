@@ -36,7 +36,9 @@ struct EndedItem: Sendable {
 
     /// What its event says of it.
     var report: ItemReport {
-        ItemReport(item: item.id, attempt: attempts, latencyMilliseconds: latency, usage: usage, spend: recordedSpend, cached: cached)
+        ItemReport(
+            item: item.id, attempt: attempts, latencyMilliseconds: latency, usage: usage, spend: recordedSpend,
+            cached: cached)
     }
 }
 

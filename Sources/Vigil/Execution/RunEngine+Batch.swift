@@ -17,7 +17,8 @@ extension RunEngine {
             journal = try BatchJournal(url: folder.batches)
         } catch {
             options.logger.critical("\(error)")
-            progress.end(.interrupted("batches.jsonl cannot be read or written: \(error); fix that, then resume the run"))
+            progress.end(
+                .interrupted("batches.jsonl cannot be read or written: \(error); fix that, then resume the run"))
             return progress
         }
         let cancelling = options.cancelsBatches
@@ -29,16 +30,20 @@ extension RunEngine {
                     if progress.monitor.earlyPassed == false && !toldLive {
                         toldLive = true
                         self.options.logger.warning(
-                            "the canary did not pass the early check (action: warn): the rest of the items run live, at the live price, not in a batch")
+                            "the canary did not pass the early check (action: warn): the rest of the items run live, at the live price, not in a batch"
+                        )
                     }
                     return progress.monitor.earlyPassed == true
                 },
                 skipping: BatchPhase.itemsInOpenBatches(journal))
             // The canary failed (the run is aborted: no batch is created), the list ended
             // within it, or it failed with action warn and every item ran live.
-            guard progress.ending == nil, !progress.stopNow, progress.monitor.earlyPassed == true else { return progress }
+            guard progress.ending == nil, !progress.stopNow, progress.monitor.earlyPassed == true else {
+                return progress
+            }
         }
-        var phase = BatchPhase(engine: self, client: client, journal: journal, spec: spec, bodies: bodies, cancelling: cancelling)
+        var phase = BatchPhase(
+            engine: self, client: client, journal: journal, spec: spec, bodies: bodies, cancelling: cancelling)
         await phase.run(&progress, pending: &pending)
         if cancelling && progress.ending == nil && progress.counts.completed < progress.counts.total {
             progress.end(
@@ -61,13 +66,17 @@ extension RunEngine {
     }
 
     /// The endpoint's batch API, when the job asks for it.
-    static func batchClient(for job: JobSpec, provider: any ModelProvider, environment: [String: String]) throws -> BatchClient? {
+    static func batchClient(for job: JobSpec, provider: any ModelProvider, environment: [String: String]) throws
+        -> BatchClient?
+    {
         guard job.model.batch != nil else { return nil }
         guard case .openAI(let baseURL, _, let keyVariable) = job.model.provider, provider is OpenAIProvider,
             let key = Secret(environmentVariable: keyVariable, in: environment)
         else {
-            throw ProviderUnavailable(message: "model.batch needs provider: openai with its key set (model.api_key_env)")
+            throw ProviderUnavailable(
+                message: "model.batch needs provider: openai with its key set (model.api_key_env)")
         }
-        return BatchClient(baseURL: baseURL, keyVariable: keyVariable, key: key, timeout: job.model.timeout?.duration ?? .seconds(300))
+        return BatchClient(
+            baseURL: baseURL, keyVariable: keyVariable, key: key, timeout: job.model.timeout?.duration ?? .seconds(300))
     }
 }

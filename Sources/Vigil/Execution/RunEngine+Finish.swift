@@ -11,8 +11,10 @@ extension RunEngine {
         let remaining = counts.total - counts.completed
         let spent = ledger.totals.spent.cost
         return Progress(
-            counts: counts, inFlight: inFlight, itemsPerSecond: rate, etaSeconds: rate > 0 ? Double(remaining) / rate : nil,
-            latencyP50: latency.percentile(0.5), latencyP95: latency.percentile(0.95), latencyP99: latency.percentile(0.99),
+            counts: counts, inFlight: inFlight, itemsPerSecond: rate,
+            etaSeconds: rate > 0 ? Double(remaining) / rate : nil,
+            latencyP50: latency.percentile(0.5), latencyP95: latency.percentile(0.95),
+            latencyP99: latency.percentile(0.99),
             spent: job.model.pricing != nil || spent > .zero ? spent : nil, maxCost: job.budget?.maxCost)
     }
 
@@ -44,7 +46,10 @@ extension RunEngine {
         recorder.saveCheckpoint(progress)
         // Nothing decided the ending: every item was tried; with no success that is a failure.
         if progress.ending == nil && progress.counts.succeeded == 0 {
-            progress.end(.failed(progress.counts.completed == 0 ? "no item was processed" : "no item succeeded (\(progress.counts.failed) failed)"))
+            progress.end(
+                .failed(
+                    progress.counts.completed == 0
+                        ? "no item was processed" : "no item succeeded (\(progress.counts.failed) failed)"))
         }
         switch progress.ending {
         case .aborted(let verdict)?: bus.publish(.runAborted(verdict, progress.counts))
@@ -79,7 +84,8 @@ extension RunEngine {
         spend.charged = max(spend.charged, totals.spent.cost)
         let projection = projection(progress)
         manifest.cost = RunCostRecord(
-            spend: spend, unconfirmed: totals.unconfirmed, overruns: totals.overruns, budget: job.budget, exhausted: progress.budgetExhausted,
+            spend: spend, unconfirmed: totals.unconfirmed, overruns: totals.overruns, budget: job.budget,
+            exhausted: progress.budgetExhausted,
             projection: projection?.json)
         manifest.verdict = progress.ending?.message
         manifest.droppedEvents = dropped
@@ -93,10 +99,13 @@ extension RunEngine {
         }
         return RunSummary(
             status: status, counts: progress.counts, verdict: progress.verdict,
-            interruption: progress.ending.flatMap { if case .interrupted(let reason) = $0 { reason } else { nil } }, folder: folder,
+            interruption: progress.ending.flatMap { if case .interrupted(let reason) = $0 { reason } else { nil } },
+            folder: folder,
             droppedEvents: dropped, undeliveredEvents: undelivered,
-            progress: progress.finalProgress ?? currentProgress(), duration: ended - started, spend: totals, cost: manifest.cost, projection: projection,
+            progress: progress.finalProgress ?? currentProgress(), duration: ended - started, spend: totals,
+            cost: manifest.cost, projection: projection,
             isCanary: manifest.canary != nil,
-            batchesRunning: job.model.batch == nil ? 0 : ((try? BatchJournal(url: folder.batches))?.open.filter { $0.batch != nil }.count ?? 0))
+            batchesRunning: job.model.batch == nil
+                ? 0 : ((try? BatchJournal(url: folder.batches))?.open.filter { $0.batch != nil }.count ?? 0))
     }
 }

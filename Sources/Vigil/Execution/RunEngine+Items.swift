@@ -27,7 +27,8 @@ extension RunEngine {
     ///     passed): no item is launched after, those in flight end.
     ///   - skipping: items not to run live (they are in a provider batch).
     func processItems(
-        _ start: RunProgress, pending: inout FrozenItems, handsOff: (RunProgress) -> Bool = { _ in false }, skipping: Set<String> = []
+        _ start: RunProgress, pending: inout FrozenItems, handsOff: (RunProgress) -> Bool = { _ in false },
+        skipping: Set<String> = []
     ) async -> RunProgress {
         var progress = start
         let concurrency = max(1, job.execution.concurrency)
@@ -65,7 +66,9 @@ extension RunEngine {
                 }
                 if stop == .no, let marker = shardStop?.read() {
                     stoppedByAnotherShard = true
-                    progress.end(.aborted(Verdict(check: nil, message: "shard \(marker.shard) aborted the run: \(marker.reason)")))
+                    progress.end(
+                        .aborted(
+                            Verdict(check: nil, message: "shard \(marker.shard) aborted the run: \(marker.reason)")))
                     stopGracefully()
                 }
                 if stop == .no, let reason = stopRequest.current {
@@ -100,7 +103,8 @@ extension RunEngine {
                     launch()
                 case .graceExpired:
                     if stop == .graceful && inFlight > 0 {
-                        let cancelled = "the grace period (execution.grace_period, \(grace)) ran out and \(inFlight) items in flight were cancelled (they stay to do)"
+                        let cancelled =
+                            "the grace period (execution.grace_period, \(grace)) ran out and \(inFlight) items in flight were cancelled (they stay to do)"
                         if case .interrupted(let reason)? = progress.ending {
                             progress.ending = .interrupted(reason + "; " + cancelled)
                         } else {
@@ -116,7 +120,9 @@ extension RunEngine {
                     }
                     // After an immediate stop, what was in flight was cancelled: it stays to do.
                     if stop != .immediate { record(outcome, &progress) }
-                    if let shard = manifestBase.shard, !stoppedByAnotherShard, let verdict = progress.verdict, verdict.stopsAtOnce {
+                    if let shard = manifestBase.shard, !stoppedByAnotherShard, let verdict = progress.verdict,
+                        verdict.stopsAtOnce
+                    {
                         shardStop?.write(shard: shard, reason: verdict.message)
                     }
                     if stop != .immediate && ((progress.verdict?.stopsAtOnce ?? false) || progress.stopNow) {

@@ -11,11 +11,15 @@ extension RunEngine {
         let limit = stall.noSuccessFor.seconds
         var warnedAbout: Double?
         while !Task.isCancelled {
-            let (lastSuccess, waiting, judged) = snapshot.withLock { ($0.lastSuccess, $0.waitingOnBatches, $0.counts.completed) }
+            let (lastSuccess, waiting, judged) = snapshot.withLock {
+                ($0.lastSuccess, $0.waitingOnBatches, $0.counts.completed)
+            }
             let quiet = Timestamp.now() - lastSuccess
             if quiet >= limit, !waiting, warnedAbout != lastSuccess {
                 warnedAbout = lastSuccess
-                let check = ThresholdCheck(check: "stall", completed: judged, value: quiet, limit: limit, passed: false, action: stall.action.rawValue)
+                let check = ThresholdCheck(
+                    check: "stall", completed: judged, value: quiet, limit: limit, passed: false,
+                    action: stall.action.rawValue)
                 if stall.action == .abort {
                     bus.publish(.validationFailed(check))
                     abortRequest.withLock { $0 = $0 ?? Verdict(check: check, message: check.sentence) }

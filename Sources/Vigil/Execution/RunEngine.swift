@@ -56,7 +56,9 @@ public final class RunEngine: Sendable {
     /// An engine for a run folder that `RunSetup` prepared (a new run, or a resumed one):
     /// quick (it opens the run's files and builds the provider and the job's consumers);
     /// nothing is sent to the model until `run()`.
-    public init(job: JobSpec, setup: RunSetup, provider: (any ModelProvider)? = nil, options: RunOptions = RunOptions()) throws {
+    public init(job: JobSpec, setup: RunSetup, provider: (any ModelProvider)? = nil, options: RunOptions = RunOptions())
+        throws
+    {
         let folder = setup.folder
         let lock = setup.lock
         let manifest = setup.manifest
@@ -86,29 +88,39 @@ public final class RunEngine: Sendable {
         var runCache: RunCache?
         if let spec = options.cache.spec(for: job) {
             do {
-                runCache = RunCache(store: try ResponseCache(url: spec.path), job: job, mode: spec.mode, run: folder.runID, logger: options.logger)
+                runCache = RunCache(
+                    store: try ResponseCache(url: spec.path), job: job, mode: spec.mode, run: folder.runID,
+                    logger: options.logger)
             } catch {
                 options.logger.warning("\(error); the run goes on without it (vigil cache verify checks it)")
             }
         }
         cache = runCache
-        ledger = SpendLedger(budget: job.budget, pricing: job.model.pricing, outputBound: job.model.outputTokenBound, carried: Self.carried(history, manifest))
+        ledger = SpendLedger(
+            budget: job.budget, pricing: job.model.pricing, outputBound: job.model.outputTokenBound,
+            carried: Self.carried(history, manifest))
         attempts = ItemAttempts(
-            provider: provider, criteria: SuccessCriteria(schema: job.sources.successSchema?.schema, requiredFields: job.success.requiredFields),
+            provider: provider,
+            criteria: SuccessCriteria(
+                schema: job.sources.successSchema?.schema, requiredFields: job.success.requiredFields),
             prompt: prompt, paths: job.paths, retries: execution.retries,
             rateLimiter: execution.rateLimit.map { RateLimiter(requests: $0.requests, per: $0.per.seconds) },
             breaker: CircuitBreaker(
-                openAfter: execution.breaker.openAfter, coolDown: execution.breaker.coolDown.seconds, giveUpAfter: execution.breaker.giveUpAfter.seconds),
+                openAfter: execution.breaker.openAfter, coolDown: execution.breaker.coolDown.seconds,
+                giveUpAfter: execution.breaker.giveUpAfter.seconds),
             bus: bus, ledger: ledger, pricing: job.model.pricing, stop: stopRequest, cache: runCache)
         recorder = RunRecorder(
             bus: bus, outputs: try RunOutputs(folder: folder), folder: folder, checkpointEvery: job.checkpointEvery,
             giveUpAfter: execution.breaker.giveUpAfter, logger: options.logger)
         // The job's own consumers: an embedding program gets them as `vigil run` does.
-        for consumer in try DeclaredConsumers.make(for: job, logger: options.logger, reporter: bus, environment: options.environment) {
+        for consumer in try DeclaredConsumers.make(
+            for: job, logger: options.logger, reporter: bus, environment: options.environment)
+        {
             bus.add(consumer)
         }
         exporters = try DeclaredConsumers.exporters(
-            for: job, runID: folder.runID, promptSHA256: manifest.promptSHA256, logger: options.logger, environment: options.environment)
+            for: job, runID: folder.runID, promptSHA256: manifest.promptSHA256, logger: options.logger,
+            environment: options.environment)
         for exporter in exporters { bus.add(exporter as any EventConsumer) }
         self.started = Timestamp.now()
         self.completedAtStart = history.map { $0.succeeded + $0.failed } ?? 0
@@ -155,10 +167,21 @@ public final class RunEngine: Sendable {
         if manifestBase.canary != nil { outcome.samples = [] }
         if let history {
             outcome.resume(from: history)
-            snapshot.withLock { $0.counts = outcome.counts; $0.latency = outcome.latency }
-            bus.publish(.runResumed(RunResumed(counts: outcome.counts, repairedBytes: history.repairedBytes, recoveredItems: history.recovered)))
+            snapshot.withLock {
+                $0.counts = outcome.counts
+                $0.latency = outcome.latency
+            }
+            bus.publish(
+                .runResumed(
+                    RunResumed(
+                        counts: outcome.counts, repairedBytes: history.repairedBytes, recoveredItems: history.recovered)
+                ))
         } else {
-            bus.publish(.runStarted(RunStarted(job: job.name, total: total, concurrency: job.execution.concurrency, provider: provider.description)))
+            bus.publish(
+                .runStarted(
+                    RunStarted(
+                        job: job.name, total: total, concurrency: job.execution.concurrency,
+                        provider: provider.description)))
         }
         recorder.persist(&outcome) { try bus.flush() }
         var dropped: [String: Int] = [:]
@@ -188,7 +211,8 @@ public final class RunEngine: Sendable {
             if await delivery.next() == false {
                 undelivered = bus.undeliveredEvents
                 options.logger.notice(
-                    "the run has ended; \(Self.sentence(undelivered)) not delivered within \(limit.components.seconds) s of its end; all are in events.jsonl")
+                    "the run has ended; \(Self.sentence(undelivered)) not delivered within \(limit.components.seconds) s of its end; all are in events.jsonl"
+                )
             }
             delivery.cancelAll()
         }
@@ -206,7 +230,8 @@ public final class RunEngine: Sendable {
         var totals = SpendLedger.Totals()
         let recorded = manifest.cost
         totals.spent = SpendLedger.Amount(
-            cost: max(history.spend.charged, recorded?.spend.charged ?? .zero), tokens: max(history.usage.total, manifest.usage.total))
+            cost: max(history.spend.charged, recorded?.spend.charged ?? .zero),
+            tokens: max(history.usage.total, manifest.usage.total))
         totals.unconfirmed = recorded?.unconfirmed ?? SpendLedger.Amount()
         return totals
     }

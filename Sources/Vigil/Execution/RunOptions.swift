@@ -21,7 +21,8 @@ public struct RunOptions: Sendable {
 
     /// Options; the defaults are `vigil run`'s.
     public init(
-        progressInterval: Duration = .seconds(2), deliveryLimit: Duration = .seconds(5), logger: Logger = Logger(label: "vigil.run"),
+        progressInterval: Duration = .seconds(2), deliveryLimit: Duration = .seconds(5),
+        logger: Logger = Logger(label: "vigil.run"),
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
         self.progressInterval = progressInterval

@@ -29,7 +29,8 @@ struct RunRecorder: Sendable {
             progress.stopNow = true
             progress.end(
                 .interrupted(
-                    "the model has been unreachable for \(Int(outage)) s, longer than breaker.give_up_after (\(giveUpAfter)); resume the run when it is back"))
+                    "the model has been unreachable for \(Int(outage)) s, longer than breaker.give_up_after (\(giveUpAfter)); resume the run when it is back"
+                ))
             return
         case .notSent:
             // The budget's verdict is written when the run ends (`RunEngine.finish`), with
@@ -43,7 +44,10 @@ struct RunRecorder: Sendable {
             guard persist(&progress, { try bus.flush() }) else { return }
             progress.counts.succeeded += 1
             progress.add(ended)
-            persist(&progress) { try outputs.recordSuccess(ended.item, sha256: ended.sha256, result: box.value, usage: ended.usage, spend: spend) }
+            persist(&progress) {
+                try outputs.recordSuccess(
+                    ended.item, sha256: ended.sha256, result: box.value, usage: ended.usage, spend: spend)
+            }
             judged = true
         case .failure(let ended, let failure):
             let spend = ended.recordedSpend
@@ -53,7 +57,9 @@ struct RunRecorder: Sendable {
             progress.counts.failed += 1
             progress.add(ended)
             persist(&progress) {
-                try outputs.recordFailure(ended.item, sha256: ended.sha256, attempts: ended.attempts, failure: failure, usage: ended.usage, spend: spend)
+                try outputs.recordFailure(
+                    ended.item, sha256: ended.sha256, attempts: ended.attempts, failure: failure, usage: ended.usage,
+                    spend: spend)
             }
             if failure.kind.isQuality { judged = false }
             if failure.stopsRun { progress.end(.aborted(Verdict(check: nil, message: failure.message))) }
@@ -102,7 +108,8 @@ struct RunRecorder: Sendable {
     /// the appended files, which are the truth).
     func saveCheckpoint(_ progress: RunProgress) {
         do {
-            try Checkpoint(run: folder.runID, counts: progress.counts, lastSequence: bus.lastSequence).write(to: folder.checkpoint)
+            try Checkpoint(run: folder.runID, counts: progress.counts, lastSequence: bus.lastSequence).write(
+                to: folder.checkpoint)
             bus.publish(.checkpointSaved(completed: progress.counts.completed))
         } catch {
             logger.error("cannot save the checkpoint: \(error)")

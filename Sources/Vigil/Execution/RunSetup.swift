@@ -20,7 +20,10 @@ public struct RunSetup: Sendable {
     /// allowed past (`--allow-drift`): they are sent as they are now.
     let restamped: [String: FileStamp]
 
-    init(folder: RunFolder, lock: RunLock, manifest: RunManifest, history: RunHistory?, only: Set<String>?, restamped: [String: FileStamp] = [:]) {
+    init(
+        folder: RunFolder, lock: RunLock, manifest: RunManifest, history: RunHistory?, only: Set<String>?,
+        restamped: [String: FileStamp] = [:]
+    ) {
         self.folder = folder
         self.lock = lock
         self.manifest = manifest
@@ -40,30 +43,40 @@ public struct RunSetup: Sendable {
     ///     shards share: its folder is `<name>/<run-id>/shard-I-of-N`, and it runs the items
     ///     whose id hashes to it.
     public static func newRun(
-        of job: JobSpec, canary: Int? = nil, wholeSet: Int? = nil, lineage: RunLineage? = nil, shard: (shard: Shard, runID: String)? = nil
+        of job: JobSpec, canary: Int? = nil, wholeSet: Int? = nil, lineage: RunLineage? = nil,
+        shard: (shard: Shard, runID: String)? = nil
     ) async throws -> RunSetup {
         // The bytes validation checked, not the files read again (they may have changed).
         let promptData = Data(job.sources.prompt)
         let jobData = Data(job.sources.job)
         let staging =
-            try shard.map { try RunFolder.create(under: job.outputDirectory, jobName: job.name, runID: $0.runID, shard: $0.shard) }
+            try shard.map {
+                try RunFolder.create(under: job.outputDirectory, jobName: job.name, runID: $0.runID, shard: $0.shard)
+            }
             ?? RunFolder.create(under: job.outputDirectory, jobName: job.name)
         // The lock is on the file itself, so it holds across the rename below.
         let lock = try RunLock(folder: staging.url)
         try AtomicFile.write(jobData, to: staging.jobCopy)
         try AtomicFile.write(promptData, to: staging.promptCopy(named: job.promptFile.lastPathComponent))
         let source = InputSource(folder: job.folder, specs: job.inputs, limit: canary)
-        let (total, inputsDigest, wholeDigest) = try InputsList.write(source, only: lineage?.only, shard: shard?.shard, to: staging.inputs)
+        let (total, inputsDigest, wholeDigest) = try InputsList.write(
+            source, only: lineage?.only, shard: shard?.shard, to: staging.inputs)
         let jobPath = lineage?.jobPath ?? job.file.path
         var manifest = RunManifest(
-            runID: staging.runID, status: RunStatus.running.rawValue, jobPath: jobPath, jobSHA256: FileDigest.sha256(of: jobData),
-            git: await GitInfo.state(of: URL(fileURLWithPath: jobPath)), spec: job.document, promptPath: lineage?.promptPath ?? job.promptFile.path,
+            runID: staging.runID, status: RunStatus.running.rawValue, jobPath: jobPath,
+            jobSHA256: FileDigest.sha256(of: jobData),
+            git: await GitInfo.state(of: URL(fileURLWithPath: jobPath)), spec: job.document,
+            promptPath: lineage?.promptPath ?? job.promptFile.path,
             promptSHA256: FileDigest.sha256(of: promptData),
-            successSchema: job.sources.successSchema.map { RunManifest.PinnedFile(path: $0.url.path, sha256: $0.sha256) },
-            model: job.model.manifestDescription, inputCount: total, inputsSHA256: inputsDigest, canary: canary, startedAt: Timestamp.now(),
+            successSchema: job.sources.successSchema.map {
+                RunManifest.PinnedFile(path: $0.url.path, sha256: $0.sha256)
+            },
+            model: job.model.manifestDescription, inputCount: total, inputsSHA256: inputsDigest, canary: canary,
+            startedAt: Timestamp.now(),
             endedAt: nil, counts: RunCounts(total: total, succeeded: 0, failed: 0), verdict: nil)
         if canary != nil {
-            manifest.canaryOf = try wholeSet ?? InputSource(folder: job.folder, specs: job.inputs, checksDuplicateIDs: false).count()
+            manifest.canaryOf =
+                try wholeSet ?? InputSource(folder: job.folder, specs: job.inputs, checksDuplicateIDs: false).count()
         }
         manifest.origin = lineage?.origin
         if let shard {

@@ -17,10 +17,16 @@ public struct SuccessCriteria: Sendable {
     public func judge(_ answer: ProviderAnswer) -> Result<JSONValue, ItemFailure> {
         guard let value = AnswerJSON.extract(answer.text) else {
             let excerpt = String(answer.text.prefix(200))
-            return .failure(ItemFailure(.parse, "the answer is not JSON: \(JSONValue.string(excerpt).abbreviated)", detail: ["answer": .string(String(answer.text.prefix(2000)))]))
+            return .failure(
+                ItemFailure(
+                    .parse, "the answer is not JSON: \(JSONValue.string(excerpt).abbreviated)",
+                    detail: ["answer": .string(String(answer.text.prefix(2000)))]))
         }
         guard case .object(let object) = value else {
-            return .failure(ItemFailure(.parse, "the answer is a JSON \(value.typeName), not an object", detail: ["answer": .string(String(answer.text.prefix(2000)))]))
+            return .failure(
+                ItemFailure(
+                    .parse, "the answer is a JSON \(value.typeName), not an object",
+                    detail: ["answer": .string(String(answer.text.prefix(2000)))]))
         }
         if let schema {
             let errors = schema.validate(value)
@@ -28,9 +34,18 @@ public struct SuccessCriteria: Sendable {
                 let more = errors.count > 1 ? " (and \(errors.count - 1) more)" : ""
                 let place = first.instanceLocation.isEmpty ? "" : "\(first.instanceLocation): "
                 let detail: JSONValue = [
-                    "errors": .array(errors.prefix(20).map { ["at": .string($0.instanceLocation), "keyword": .string($0.keywordLocation), "message": .string($0.message)] })
+                    "errors": .array(
+                        errors.prefix(20).map {
+                            [
+                                "at": .string($0.instanceLocation), "keyword": .string($0.keywordLocation),
+                                "message": .string($0.message),
+                            ]
+                        })
                 ]
-                return .failure(ItemFailure(.schema, "the answer does not match the success schema: \(place)\(first.message)\(more)", detail: detail))
+                return .failure(
+                    ItemFailure(
+                        .schema, "the answer does not match the success schema: \(place)\(first.message)\(more)",
+                        detail: detail))
             }
         }
         let missing = requiredFields.filter { field in
@@ -43,7 +58,10 @@ public struct SuccessCriteria: Sendable {
             }
         }
         if !missing.isEmpty {
-            return .failure(ItemFailure(.schema, "required fields missing or empty: \(missing.joined(separator: ", "))", detail: ["missing": .array(missing.map { .string($0) })]))
+            return .failure(
+                ItemFailure(
+                    .schema, "required fields missing or empty: \(missing.joined(separator: ", "))",
+                    detail: ["missing": .array(missing.map { .string($0) })]))
         }
         return .success(value)
     }

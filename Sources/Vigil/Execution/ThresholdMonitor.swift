@@ -70,7 +70,9 @@ public struct ThresholdMonitor: Sendable {
             }
         }
         if let limit = spec.maximumConsecutiveFailures, !success, consecutiveFailures == limit {
-            let check = ThresholdCheck(check: "max_consecutive_failures", completed: judged, value: Double(consecutiveFailures), limit: Double(limit), passed: false, action: "abort")
+            let check = ThresholdCheck(
+                check: "max_consecutive_failures", completed: judged, value: Double(consecutiveFailures),
+                limit: Double(limit), passed: false, action: "abort")
             findings.append(.failed(check))
         }
         return findings
@@ -79,7 +81,8 @@ public struct ThresholdMonitor: Sendable {
     private func finding(_ name: String, value: Double, check: ThresholdSpec.Check, at: Int? = nil) -> Finding {
         let passed = value >= check.minimumSuccessRate
         let result = ThresholdCheck(
-            check: name, completed: at ?? judged, value: value, limit: check.minimumSuccessRate, passed: passed, action: check.action.rawValue)
+            check: name, completed: at ?? judged, value: value, limit: check.minimumSuccessRate, passed: passed,
+            action: check.action.rawValue)
         if passed { return .passed(result) }
         return check.action == .abort ? .failed(result) : .warning(result)
     }

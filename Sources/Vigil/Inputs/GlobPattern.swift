@@ -10,7 +10,8 @@ public struct GlobPattern: Sendable, Hashable {
         self.text = text
         // `**/**` means what `**` does; kept apart, each would multiply the matching's work.
         var segments: [Substring] = []
-        for segment in text.split(separator: "/", omittingEmptySubsequences: true) where !(segment == "**" && segments.last == "**") {
+        for segment in text.split(separator: "/", omittingEmptySubsequences: true)
+        where !(segment == "**" && segments.last == "**") {
             segments.append(segment)
         }
         self.segments = segments
@@ -48,7 +49,8 @@ public struct GlobPattern: Sendable, Hashable {
         if first == "**" { return true }
         // A file segment must remain after the folder's segments.
         guard let segment = folder.first else { return true }
-        guard pattern.count > 1, matchSegment(Array(first.unicodeScalars)[...], Array(segment.unicodeScalars)[...]) else { return false }
+        guard pattern.count > 1, matchSegment(Array(first.unicodeScalars)[...], Array(segment.unicodeScalars)[...])
+        else { return false }
         return mayMatch(pattern.dropFirst(), folder.dropFirst())
     }
 
@@ -63,7 +65,9 @@ public struct GlobPattern: Sendable, Hashable {
                 rest = rest.dropFirst()
             }
         }
-        guard let segment = path.first, matchSegment(Array(first.unicodeScalars)[...], Array(segment.unicodeScalars)[...]) else { return false }
+        guard let segment = path.first,
+            matchSegment(Array(first.unicodeScalars)[...], Array(segment.unicodeScalars)[...])
+        else { return false }
         return match(pattern.dropFirst(), path.dropFirst())
     }
 
@@ -77,7 +81,8 @@ public struct GlobPattern: Sendable, Hashable {
     /// `*`, `?`, `[...]` and literals, in time proportional to pattern × name: a `*` is
     /// retried from the last one only (the classic two-pointer match), so a pattern with many
     /// stars cannot take exponential time on a long name.
-    private static func matchScalars(_ pattern: ArraySlice<Unicode.Scalar>, _ name: ArraySlice<Unicode.Scalar>) -> Bool {
+    private static func matchScalars(_ pattern: ArraySlice<Unicode.Scalar>, _ name: ArraySlice<Unicode.Scalar>) -> Bool
+    {
         var p = pattern.startIndex
         var n = name.startIndex
         var star: (pattern: Int, name: Int)?
@@ -109,7 +114,9 @@ public struct GlobPattern: Sendable, Hashable {
         case "?":
             return index + 1
         case "[":
-            guard let close = pattern[index...].dropFirst(2).firstIndex(of: "]") else { return c == "[" ? index + 1 : nil }
+            guard let close = pattern[index...].dropFirst(2).firstIndex(of: "]") else {
+                return c == "[" ? index + 1 : nil
+            }
             var set = pattern[(index + 1)..<close]
             let negated = set.first == "!" || set.first == "^"
             if negated { set = set.dropFirst() }

@@ -48,15 +48,22 @@ struct GlobWalker {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isFolder), isFolder.boolValue else {
             throw InputProblem(
-                message: "the folder \(written.isEmpty ? "." : written) does not exist (the glob \"\(pattern.text)\" starts there)",
+                message:
+                    "the folder \(written.isEmpty ? "." : written) does not exist (the glob \"\(pattern.text)\" starts there)",
                 line: nil, isEmpty: false)
         }
-        stack = [Frame(folder: root, prefix: written.isEmpty || written == "/" ? written : written + "/", names: Self.listing(root))]
+        stack = [
+            Frame(
+                folder: root, prefix: written.isEmpty || written == "/" ? written : written + "/",
+                names: Self.listing(root))
+        ]
         if let identity = FolderIdentity(root) { walked.insert(identity) }
     }
 
     static func listing(_ folder: URL) -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted {
+            $0.utf8.lexicographicallyPrecedes($1.utf8)
+        }
     }
 
     /// The next matching file, relative to the job folder.
@@ -73,7 +80,9 @@ struct GlobWalker {
             if isFolder.boolValue {
                 // Only folders the pattern can reach into; one already walked (reached again
                 // through a link) is not walked twice.
-                guard pattern.mayMatch(under: relative), let identity = FolderIdentity(url), walked.insert(identity).inserted else { continue }
+                guard pattern.mayMatch(under: relative), let identity = FolderIdentity(url),
+                    walked.insert(identity).inserted
+                else { continue }
                 stack.append(Frame(folder: url, prefix: relative + "/", names: Self.listing(url)))
             } else if pattern.matches(relative), !exclusions.contains(where: { $0.matches(relative) }) {
                 return relative

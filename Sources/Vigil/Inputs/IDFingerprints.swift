@@ -105,10 +105,15 @@ struct IDFingerprints {
 
         private func grow() {
             let newCapacity = max(8192, capacity * 2)
-            guard let mapped = mmap(nil, newCapacity * MemoryLayout<Int>.stride, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+            guard
+                let mapped = mmap(
+                    nil, newCapacity * MemoryLayout<Int>.stride, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                    -1, 0),
                 mapped != MAP_FAILED
             else {
-                fatalError("cannot map \(newCapacity * MemoryLayout<Int>.stride) bytes for the id check: \(String(cString: strerror(errno)))")
+                fatalError(
+                    "cannot map \(newCapacity * MemoryLayout<Int>.stride) bytes for the id check: \(String(cString: strerror(errno)))"
+                )
             }
             let bigger = mapped.bindMemory(to: Int.self, capacity: newCapacity)
             if let base {

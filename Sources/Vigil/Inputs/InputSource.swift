@@ -101,7 +101,8 @@ public struct InputSource: Sendable {
                 guard suspects.contains(source.fingerprint(id)) else { continue }
                 if let earlier = firstLine[id] {
                     throw InputProblem(
-                        message: "\(idField ?? "id") \"\(id)\" on line \(again.lineNumber) of \(path) appears earlier too (line \(earlier)); ids must be unique",
+                        message:
+                            "\(idField ?? "id") \"\(id)\" on line \(again.lineNumber) of \(path) appears earlier too (line \(earlier)); ids must be unique",
                         line: again.lineNumber, isEmpty: false)
                 }
                 firstLine[id] = again.lineNumber
@@ -123,7 +124,8 @@ public struct InputSource: Sendable {
                 if let limit, yieldedInSpec >= limit { return nil }
                 if reader == nil {
                     guard let opened = JSONLinesReader(url: source.paths.url(path)) else {
-                        throw InputProblem(message: "the file \(path) does not exist or cannot be read", line: nil, isEmpty: false)
+                        throw InputProblem(
+                            message: "the file \(path) does not exist or cannot be read", line: nil, isEmpty: false)
                     }
                     reader = opened
                 }
@@ -138,21 +140,27 @@ public struct InputSource: Sendable {
         /// A record line over the length limit, said with what to do instead.
         private static func recordTooLong(_ error: JSONLinesReader.LineTooLong, in path: String) -> InputProblem {
             InputProblem(
-                message: "line \(error.lineNumber) of \(path) is \(ByteCount.text(error.length)) long; the limit for one record is "
+                message:
+                    "line \(error.lineNumber) of \(path) is \(ByteCount.text(error.length)) long; the limit for one record is "
                     + "\(ByteCount.text(error.limit)) (a record goes into the prompt). Keep large content in files and list them with a glob input, "
                     + "or split the record",
                 line: error.lineNumber, isEmpty: false)
         }
 
-        private mutating func record(_ line: ArraySlice<UInt8>, number: Int, path: String, idField: String?) throws(InputProblem) -> InputItem {
+        private mutating func record(_ line: ArraySlice<UInt8>, number: Int, path: String, idField: String?)
+            throws(InputProblem) -> InputItem
+        {
             let record: JSONValue
             do {
                 record = try JSONParser().parse(line)
             } catch {
-                throw InputProblem(message: "line \(number) of \(path) is not JSON: \(error.message)", line: number, isEmpty: false)
+                throw InputProblem(
+                    message: "line \(number) of \(path) is not JSON: \(error.message)", line: number, isEmpty: false)
             }
             guard case .object = record else {
-                throw InputProblem(message: "line \(number) of \(path) is \(record.typeName), not a JSON object", line: number, isEmpty: false)
+                throw InputProblem(
+                    message: "line \(number) of \(path) is \(record.typeName), not a JSON object", line: number,
+                    isEmpty: false)
             }
             let id = try Self.id(of: record, number: number, path: path, idField: idField)
             // Ids made from line numbers cannot repeat.
@@ -161,14 +169,18 @@ public struct InputSource: Sendable {
         }
 
         /// A record's id: its `idField`, or its line (`line-7`) when the input names none.
-        private static func id(of record: JSONValue, number: Int, path: String, idField: String?) throws(InputProblem) -> String {
+        private static func id(of record: JSONValue, number: Int, path: String, idField: String?) throws(InputProblem)
+            -> String
+        {
             guard let idField else { return "line-\(number)" }
             switch record[idField] {
             case .string(let text)? where !text.isEmpty: return text
             case .number(let value)?: return value.description
             default:
                 throw InputProblem(
-                    message: "the record on line \(number) of \(path) has no \"\(idField)\" (a non-empty string or a number)", line: number, isEmpty: false)
+                    message:
+                        "the record on line \(number) of \(path) has no \"\(idField)\" (a non-empty string or a number)",
+                    line: number, isEmpty: false)
             }
         }
     }

@@ -15,7 +15,8 @@ extension InputSpec {
     public init?(json value: JSONValue) {
         let limit = value["limit"]?.numberValue?.int64Value.map { Int(clamping: $0) }.flatMap { $0 >= 1 ? $0 : nil }
         if case .string(let pattern)? = value["glob"], value["jsonl"] == nil {
-            self = .glob(pattern: pattern, exclude: value["exclude"]?.arrayValue?.compactMap(\.stringValue) ?? [], limit: limit)
+            self = .glob(
+                pattern: pattern, exclude: value["exclude"]?.arrayValue?.compactMap(\.stringValue) ?? [], limit: limit)
         } else if case .string(let path)? = value["jsonl"], value["glob"] == nil {
             self = .jsonl(path: path, idField: value["id_field"]?.stringValue, limit: limit)
         } else {

@@ -18,7 +18,9 @@ struct JSONLinesReader {
         var terminated: Bool
 
         /// `line 3 is 83,886,080 bytes long; the limit is 16 MiB`.
-        var message: String { "line \(lineNumber) is \(ByteCount.text(length)) long; the limit for one line is \(ByteCount.text(limit))" }
+        var message: String {
+            "line \(lineNumber) is \(ByteCount.text(length)) long; the limit for one line is \(ByteCount.text(limit))"
+        }
     }
 
     private let handle: FileHandle
@@ -62,7 +64,9 @@ struct JSONLinesReader {
 
     /// The next line, a line over the limit thrown as the caller's error (`refuse` says it
     /// in the caller's terms); the reader is past that line either way.
-    mutating func next<Failure: Error>(refusingLongLines refuse: (LineTooLong) -> Failure) throws(Failure) -> ArraySlice<UInt8>? {
+    mutating func next<Failure: Error>(refusingLongLines refuse: (LineTooLong) -> Failure) throws(Failure)
+        -> ArraySlice<UInt8>?
+    {
         do {
             return try next()
         } catch {

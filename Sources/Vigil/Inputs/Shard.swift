@@ -1,5 +1,5 @@
-public import Foundation
 import Crypto
+public import Foundation
 
 /// One of the N parts of a run that runs as N tasks of a scheduler (a Slurm array, a
 /// Kubernetes Indexed Job, a CI matrix): the items whose id hashes to it. The hash is of the
@@ -43,50 +43,76 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
     /// `SLURM_ARRAY_TASK_ID` with `SLURM_ARRAY_TASK_COUNT` (or `_MIN`/`_MAX`), a Kubernetes
     /// Indexed Job's `JOB_COMPLETION_INDEX` with `shards` (`--shards N`), or a CI matrix's
     /// `CI_NODE_INDEX`/`CI_NODE_TOTAL` (GitLab's: from 1).
-    public static func resolve(_ argument: String, shards: Int? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws(Problem) -> Shard {
-        func number(_ name: String) -> Int? { environment[name].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+    public static func resolve(
+        _ argument: String, shards: Int? = nil, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(Problem) -> Shard {
+        func number(_ name: String) -> Int? {
+            environment[name].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        }
         if argument != "auto" {
             let parts = argument.split(separator: "/", omittingEmptySubsequences: false)
             guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]) else {
                 throw Problem(description: "--shard \(argument) is not I/N (e.g. 0/4, the first of four) or auto")
             }
             guard let shard = Shard(index: index, count: count) else {
-                throw Problem(description: "--shard \(argument): the index must be from 0 to N-1 (\(max(count - 1, 0)) here) and N at least 1")
+                throw Problem(
+                    description:
+                        "--shard \(argument): the index must be from 0 to N-1 (\(max(count - 1, 0)) here) and N at least 1"
+                )
             }
             return shard
         }
         if let id = number("SLURM_ARRAY_TASK_ID") {
-            if let count = number("SLURM_ARRAY_TASK_COUNT"), let shard = Shard(index: id - (number("SLURM_ARRAY_TASK_MIN") ?? 0), count: count) {
+            if let count = number("SLURM_ARRAY_TASK_COUNT"),
+                let shard = Shard(index: id - (number("SLURM_ARRAY_TASK_MIN") ?? 0), count: count)
+            {
                 return shard
             }
-            if let min = number("SLURM_ARRAY_TASK_MIN"), let max = number("SLURM_ARRAY_TASK_MAX"), let shard = Shard(index: id - min, count: max - min + 1) {
+            if let min = number("SLURM_ARRAY_TASK_MIN"), let max = number("SLURM_ARRAY_TASK_MAX"),
+                let shard = Shard(index: id - min, count: max - min + 1)
+            {
                 return shard
             }
-            throw Problem(description: "--shard auto: SLURM_ARRAY_TASK_ID is \(id) but SLURM_ARRAY_TASK_COUNT (or _MIN and _MAX) does not place it; submit with sbatch --array=0-N")
+            throw Problem(
+                description:
+                    "--shard auto: SLURM_ARRAY_TASK_ID is \(id) but SLURM_ARRAY_TASK_COUNT (or _MIN and _MAX) does not place it; submit with sbatch --array=0-N"
+            )
         }
         if let index = number("JOB_COMPLETION_INDEX") {
             guard let shards, let shard = Shard(index: index, count: shards) else {
-                throw Problem(description: "--shard auto in a Kubernetes Indexed Job (JOB_COMPLETION_INDEX=\(index)) also needs --shards N, the Job's completions")
+                throw Problem(
+                    description:
+                        "--shard auto in a Kubernetes Indexed Job (JOB_COMPLETION_INDEX=\(index)) also needs --shards N, the Job's completions"
+                )
             }
             return shard
         }
         if let node = number("CI_NODE_INDEX"), let total = number("CI_NODE_TOTAL") {
             guard let shard = Shard(index: node - 1, count: total) else {
-                throw Problem(description: "--shard auto: CI_NODE_INDEX \(node) is not from 1 to CI_NODE_TOTAL \(total)")
+                throw Problem(
+                    description: "--shard auto: CI_NODE_INDEX \(node) is not from 1 to CI_NODE_TOTAL \(total)")
             }
             return shard
         }
         throw Problem(
-            description: "--shard auto found no scheduler: set by Slurm (SLURM_ARRAY_TASK_ID), a Kubernetes Indexed Job (JOB_COMPLETION_INDEX, with --shards N) or a CI matrix (CI_NODE_INDEX, CI_NODE_TOTAL); or give --shard I/N")
+            description:
+                "--shard auto found no scheduler: set by Slurm (SLURM_ARRAY_TASK_ID), a Kubernetes Indexed Job (JOB_COMPLETION_INDEX, with --shards N) or a CI matrix (CI_NODE_INDEX, CI_NODE_TOTAL); or give --shard I/N"
+        )
     }
 
     /// The run id the shards share: `--run-id`, or one derived from the scheduler's job
     /// (`slurm-<SLURM_ARRAY_JOB_ID>`, `ci-<CI_PIPELINE_ID>-<CI_JOB_NAME>`); nil when there is
     /// none to derive (then the run id must be given).
-    public static func sharedRunID(_ explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws(Problem) -> String {
+    public static func sharedRunID(
+        _ explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(Problem) -> String {
         if let explicit {
-            guard !explicit.isEmpty, explicit.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }), !explicit.hasPrefix(".") else {
-                throw Problem(description: "--run-id \(explicit): use letters, digits, '.', '_' and '-' (it names a folder)")
+            guard !explicit.isEmpty,
+                explicit.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }),
+                !explicit.hasPrefix(".")
+            else {
+                throw Problem(
+                    description: "--run-id \(explicit): use letters, digits, '.', '_' and '-' (it names a folder)")
             }
             return explicit
         }
@@ -96,6 +122,8 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
             return "ci-\(pipeline)-\(String(name).split(separator: " ").first.map(String.init) ?? "job")"
         }
         throw Problem(
-            description: "the shards of a run share its run id: give --run-id ID (the same for every shard; under Slurm it is derived from SLURM_ARRAY_JOB_ID)")
+            description:
+                "the shards of a run share its run id: give --run-id ID (the same for every shard; under Slurm it is derived from SLURM_ARRAY_JOB_ID)"
+        )
     }
 }

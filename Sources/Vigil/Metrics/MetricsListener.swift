@@ -32,7 +32,9 @@ final class MetricsListener: @unchecked Sendable {  // `socket` is set once; `st
         }
         var address = sockaddr_in()
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
         self.port = Int(UInt16(bigEndian: address.sin_port))
         self.socket = descriptor
         self.body = body
@@ -69,22 +71,31 @@ final class MetricsListener: @unchecked Sendable {  // `socket` is set once; `st
             guard count > 0 else { return }
             head += buffer[0..<count]
         }
-        let requestLine = String(decoding: head.prefix { $0 != UInt8(ascii: "\r") && $0 != UInt8(ascii: "\n") }, as: UTF8.self)
+        let requestLine = String(
+            decoding: head.prefix { $0 != UInt8(ascii: "\r") && $0 != UInt8(ascii: "\n") }, as: UTF8.self)
         let parts = requestLine.split(separator: " ")
         let path = parts.count >= 2 ? parts[1].split(separator: "?").first.map(String.init) ?? "" : ""
         let response: [UInt8]
         switch (parts.first, path) {
         case ("GET", "/metrics"), ("HEAD", "/metrics"):
             let content = body()
-            response = Array("HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\nContent-Length: \(content.count)\r\nConnection: close\r\n\r\n".utf8)
+            response =
+                Array(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\nContent-Length: \(content.count)\r\nConnection: close\r\n\r\n"
+                        .utf8)
                 + (parts.first == "HEAD" ? [] : content)
         default:
             let content = Array("Vigil serves its metrics on /metrics\n".utf8)
-            response = Array("HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: \(content.count)\r\nConnection: close\r\n\r\n".utf8) + content
+            response =
+                Array(
+                    "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: \(content.count)\r\nConnection: close\r\n\r\n"
+                        .utf8) + content
         }
         var sent = 0
         while sent < response.count {
-            let count = response[sent...].withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let count = response[sent...].withUnsafeBytes {
+                send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             guard count > 0 else { return }
             sent += count
         }
@@ -97,5 +108,7 @@ final class MetricsListener: @unchecked Sendable {  // `socket` is set once; `st
 }
 
 extension Array where Element == UInt8 {
-    fileprivate func ends(with suffix: [UInt8]) -> Bool { count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix }
+    fileprivate func ends(with suffix: [UInt8]) -> Bool {
+        count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix
+    }
 }

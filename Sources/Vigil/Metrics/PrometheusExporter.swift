@@ -42,7 +42,9 @@ public final class PrometheusExporter: RunExporter {
     }
 
     /// An exporter for `metrics`.
-    public init(metrics: RunMetrics, textfile: URL?, listen: ListenAddress?, interval: Duration = .seconds(5), logger: Logger) {
+    public init(
+        metrics: RunMetrics, textfile: URL?, listen: ListenAddress?, interval: Duration = .seconds(5), logger: Logger
+    ) {
         self.metrics = metrics
         self.textfile = textfile
         self.listen = listen
@@ -79,10 +81,14 @@ public final class PrometheusExporter: RunExporter {
     func writeTextfile() {
         guard let textfile else { return }
         do {
-            try FileManager.default.createDirectory(at: textfile.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: textfile.deletingLastPathComponent(), withIntermediateDirectories: true)
             try AtomicFile.write(Data(metrics.exposition()), to: textfile)
         } catch {
-            warnOnce("textfile", "cannot write the Prometheus textfile \(textfile.path): \(error); the run goes on without it (check the folder exists and is writable)")
+            warnOnce(
+                "textfile",
+                "cannot write the Prometheus textfile \(textfile.path): \(error); the run goes on without it (check the folder exists and is writable)"
+            )
         }
     }
 
@@ -92,7 +98,10 @@ public final class PrometheusExporter: RunExporter {
         do {
             listener = try MetricsListener(host: address.host, port: address.port) { [metrics] in metrics.exposition() }
         } catch {
-            warnOnce("listen", "cannot serve Prometheus metrics on \(address): \(error); the run goes on without them (choose a free port in consumers[].listen)")
+            warnOnce(
+                "listen",
+                "cannot serve Prometheus metrics on \(address): \(error); the run goes on without them (choose a free port in consumers[].listen)"
+            )
             return
         }
         listener.start()

@@ -53,40 +53,67 @@ public final class RunMetrics: Sendable {
             MetricNameDescriptor(namespace: "vigil", metricName: name, unitName: unit, helpText: help)
         }
         registry.makeGauge(
-            descriptor: named("run_info", "", "The run this process carries out: its job, run id and prompt's sha256 (always 1)."),
+            descriptor: named(
+                "run_info", "", "The run this process carries out: its job, run id and prompt's sha256 (always 1)."),
             labels: [("job", job), ("run_id", runID), ("prompt_sha256", promptSHA256)]
         ).set(to: 1)
-        registry.makeGauge(descriptor: named("run_start_time", "seconds", "When this process started the run (or its resumption), seconds since 1970."))
-            .set(to: started)
+        registry.makeGauge(
+            descriptor: named(
+                "run_start_time", "seconds",
+                "When this process started the run (or its resumption), seconds since 1970.")
+        )
+        .set(to: started)
         let items = named("items", "total", "Items that ended, by outcome (each item once, after its retries).")
         succeeded = registry.makeCounter(descriptor: items, labels: [("outcome", "succeeded")])
         failed = registry.makeCounter(descriptor: items, labels: [("outcome", "failed")])
-        let causes = named("item_failures", "total", "Items that failed, by cause (\(ItemFailure.Kind.allCases.map(\.rawValue).joined(separator: ", "))).")
+        let causes = named(
+            "item_failures", "total",
+            "Items that failed, by cause (\(ItemFailure.Kind.allCases.map(\.rawValue).joined(separator: ", "))).")
         // One counter per cause, each shown from the start (0 until it occurs).
-        let causeCounters = Dictionary(uniqueKeysWithValues: ItemFailure.Kind.allCases.map { ($0.rawValue, registry.makeCounter(descriptor: causes, labels: [("cause", $0.rawValue)])) })
+        let causeCounters = Dictionary(
+            uniqueKeysWithValues: ItemFailure.Kind.allCases.map {
+                ($0.rawValue, registry.makeCounter(descriptor: causes, labels: [("cause", $0.rawValue)]))
+            })
         failures = { causeCounters[$0]! }
-        cacheHits = registry.makeCounter(descriptor: named("cache_hits", "total", "Items whose answer came from the response cache (no request sent)."))
-        attempts = registry.makeCounter(descriptor: named("item_attempts", "total", "Attempts made for the items that ended (retries included)."))
-        retries = registry.makeCounter(descriptor: named("item_retries", "total", "Attempts that failed and were tried again after a delay."))
+        cacheHits = registry.makeCounter(
+            descriptor: named(
+                "cache_hits", "total", "Items whose answer came from the response cache (no request sent)."))
+        attempts = registry.makeCounter(
+            descriptor: named("item_attempts", "total", "Attempts made for the items that ended (retries included)."))
+        retries = registry.makeCounter(
+            descriptor: named("item_retries", "total", "Attempts that failed and were tried again after a delay."))
         breakerWaits = registry.makeCounter(
-            descriptor: named("breaker_waits", "total", "Times an item waited for the endpoint while the circuit breaker was open."))
-        let tokens = named("tokens", "total", "Tokens of the answers of items that ended, by kind (cached_input is part of input).")
+            descriptor: named(
+                "breaker_waits", "total", "Times an item waited for the endpoint while the circuit breaker was open."))
+        let tokens = named(
+            "tokens", "total", "Tokens of the answers of items that ended, by kind (cached_input is part of input).")
         inputTokens = registry.makeCounter(descriptor: tokens, labels: [("kind", "input")])
         cachedInputTokens = registry.makeCounter(descriptor: tokens, labels: [("kind", "cached_input")])
         outputTokens = registry.makeCounter(descriptor: tokens, labels: [("kind", "output")])
-        cost = registry.makeCounter(descriptor: named("cost_usd", "total", "What the items that ended cost, USD (priced, or as the endpoint reported)."))
+        cost = registry.makeCounter(
+            descriptor: named(
+                "cost_usd", "total", "What the items that ended cost, USD (priced, or as the endpoint reported)."))
         budget = registry.makeGauge(descriptor: named("budget", "usd", "The run's budget.max_cost, USD (0: none)."))
         planned = registry.makeGauge(descriptor: named("items_planned", "", "Items the run covers."))
         inFlight = registry.makeGauge(descriptor: named("items_in_flight", "", "Items started and not ended yet."))
-        successRatio = registry.makeGauge(descriptor: named("success", "ratio", "Succeeded items over ended items, 0 to 1 (0 before any ended)."))
-        breakerOpen = registry.makeGauge(descriptor: named("breaker_open", "", "1 while the circuit breaker is open (attempts wait for the endpoint), else 0."))
+        successRatio = registry.makeGauge(
+            descriptor: named("success", "ratio", "Succeeded items over ended items, 0 to 1 (0 before any ended)."))
+        breakerOpen = registry.makeGauge(
+            descriptor: named(
+                "breaker_open", "", "1 while the circuit breaker is open (attempts wait for the endpoint), else 0."))
         lastEvent = registry.makeGauge(
-            descriptor: named("last_event_time", "seconds", "When the run's last event happened, seconds since 1970 (a stalled run stops moving it)."))
+            descriptor: named(
+                "last_event_time", "seconds",
+                "When the run's last event happened, seconds since 1970 (a stalled run stops moving it)."))
         let stateName = named("run_state", "", "The run's state: 1 for the current one, 0 for the others.")
-        let stateGauges = Dictionary(uniqueKeysWithValues: Self.states.map { ($0, registry.makeGauge(descriptor: stateName, labels: [("state", $0)])) })
+        let stateGauges = Dictionary(
+            uniqueKeysWithValues: Self.states.map {
+                ($0, registry.makeGauge(descriptor: stateName, labels: [("state", $0)]))
+            })
         state = { stateGauges[$0]! }
         latency = registry.makeValueHistogram(
-            descriptor: named("item_latency", "seconds", "From an item's first attempt to its end, seconds."), labels: [], buckets: Self.latencyBuckets)
+            descriptor: named("item_latency", "seconds", "From an item's first attempt to its end, seconds."),
+            labels: [], buckets: Self.latencyBuckets)
         setState("running")
     }
 
@@ -106,7 +133,12 @@ public final class RunMetrics: Sendable {
             }
             updateRatio()
         case .itemStarted:
-            inFlight.set(to: Double(tally.withLock { $0.inFlight += 1; return $0.inFlight }))
+            inFlight.set(
+                to: Double(
+                    tally.withLock {
+                        $0.inFlight += 1
+                        return $0.inFlight
+                    }))
         case .itemRetrying(_, _, let delay, _):
             if delay > 0 { retries.increment() } else { breakerWaits.increment() }
         case .itemCompleted(let report, _):
@@ -145,7 +177,12 @@ public final class RunMetrics: Sendable {
     }
 
     private func ended(_ report: ItemReport) {
-        inFlight.set(to: Double(tally.withLock { $0.inFlight = max(0, $0.inFlight - 1); return $0.inFlight }))
+        inFlight.set(
+            to: Double(
+                tally.withLock {
+                    $0.inFlight = max(0, $0.inFlight - 1)
+                    return $0.inFlight
+                }))
         attempts.increment(by: Int64(report.attempt))
         if report.cached { cacheHits.increment() }
         inputTokens.increment(by: Int64(report.usage.promptTokens))

@@ -26,16 +26,22 @@ public enum RunLocator {
         guard isRunFolder(url) else {
             if let shard = ShardMerge.shardFolders(of: url).first {
                 throw NotARun(
-                    description: "\(path) is a sharded run that is not merged yet: give one shard (\(shard.path)), or merge them first (vigil merge \(path))")
+                    description:
+                        "\(path) is a sharded run that is not merged yet: give one shard (\(shard.path)), or merge them first (vigil merge \(path))"
+                )
             }
-            throw NotARun(description: "\(path) is not a run folder (it has no events.jsonl or manifest.json); give runs/<name>/<run-id> or a job file")
+            throw NotARun(
+                description:
+                    "\(path) is not a run folder (it has no events.jsonl or manifest.json); give runs/<name>/<run-id> or a job file"
+            )
         }
         return RunFolder(url: url, runID: url.lastPathComponent)
     }
 
     static func isRunFolder(_ url: URL) -> Bool {
         let manager = FileManager.default
-        return manager.fileExists(atPath: url.appendingPathComponent("events.jsonl").path) || manager.fileExists(atPath: url.appendingPathComponent("manifest.json").path)
+        return manager.fileExists(atPath: url.appendingPathComponent("events.jsonl").path)
+            || manager.fileExists(atPath: url.appendingPathComponent("manifest.json").path)
     }
 
     /// The newest run of the job at `url` (run ids sort by start time).
@@ -44,14 +50,20 @@ public enum RunLocator {
         // would list every input.
         let document = try? YAMLLoader(maximumFileSize: 1 << 20).load(contentsOf: url.path).json
         guard let name = document?["name"]?.stringValue else {
-            throw NotARun(description: "\(path) is not a job file Vigil can read (no name); give a run folder or a job file")
+            throw NotARun(
+                description: "\(path) is not a job file Vigil can read (no name); give a run folder or a job file")
         }
-        let output = (document?["output"]?["dir"]?.stringValue).map { PathResolver(folder: url.deletingLastPathComponent()).url($0) }
+        let output =
+            (document?["output"]?["dir"]?.stringValue).map {
+                PathResolver(folder: url.deletingLastPathComponent()).url($0)
+            }
             ?? url.deletingLastPathComponent().appendingPathComponent(JobSpec.Defaults.outputDirectory)
         let runs = output.appendingPathComponent(name)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: runs.path)) ?? []
-        guard let newest = names.filter({ !$0.hasPrefix(".") && isRunFolder(runs.appendingPathComponent($0)) }).max() else {
-            throw NotARun(description: "the job \(name) has no run under \(runs.path) yet; start one with vigil run \(path)")
+        guard let newest = names.filter({ !$0.hasPrefix(".") && isRunFolder(runs.appendingPathComponent($0)) }).max()
+        else {
+            throw NotARun(
+                description: "the job \(name) has no run under \(runs.path) yet; start one with vigil run \(path)")
         }
         return RunFolder(url: runs.appendingPathComponent(newest), runID: newest)
     }

@@ -26,7 +26,10 @@ extension RunReplay {
             let slice = ended[start..<end]
             let good = slice.filter(\.succeeded).count
             succeededSoFar += good
-            slices.append(Slice(completed: end, time: slice.last!.time, rate: Double(good) / Double(slice.count), cumulative: Double(succeededSoFar) / Double(end)))
+            slices.append(
+                Slice(
+                    completed: end, time: slice.last!.time, rate: Double(good) / Double(slice.count),
+                    cumulative: Double(succeededSoFar) / Double(end)))
             start = end
         }
         return slices
@@ -34,35 +37,50 @@ extension RunReplay {
 
     /// Retries by cause, the most frequent first.
     public var retriesByCause: [(cause: String, count: Int)] {
-        Dictionary(grouping: retries, by: \.reason).map { ($0.key, $0.value.count) }.sorted { ($0.count, $1.cause) > ($1.count, $0.cause) }
+        Dictionary(grouping: retries, by: \.reason).map { ($0.key, $0.value.count) }.sorted {
+            ($0.count, $1.cause) > ($1.count, $0.cause)
+        }
     }
 
     /// `vigil events --summary` as text: the counts and how the run ended, the success rate
     /// over the run, failures by cause and by message, retries by cause.
     public func summaryLines(groups: Int = 10) -> [String] {
         var lines: [String] = []
-        lines.append("run \(run ?? "?")" + (job.map { " (\($0))" } ?? "") + ": " + (ending.map { $0.status + ($0.reason.map { ": " + $0 } ?? "") } ?? "no end event yet"))
-        lines.append("items: \(total) total, \(completed) ended: \(succeeded) succeeded, \(failed) failed (success rate \(ThresholdCheck.percent(completed == 0 ? 0 : Double(succeeded) / Double(completed))))")
+        lines.append(
+            "run \(run ?? "?")" + (job.map { " (\($0))" } ?? "") + ": "
+                + (ending.map { $0.status + ($0.reason.map { ": " + $0 } ?? "") } ?? "no end event yet"))
+        lines.append(
+            "items: \(total) total, \(completed) ended: \(succeeded) succeeded, \(failed) failed (success rate \(ThresholdCheck.percent(completed == 0 ? 0 : Double(succeeded) / Double(completed))))"
+        )
         if let spent { lines.append("cost: \(spent)" + (maxCost.map { " of budget.max_cost \($0)" } ?? "")) }
         let slices = slices(groups)
         if slices.count > 1 {
             lines.append("success rate over the run (by \(slices.first!.completed) items):")
             var previous = 0
             for slice in slices {
-                lines.append("  items \(previous + 1)-\(slice.completed): \(ThresholdCheck.percent((slice.rate * 1000).rounded() / 1000)) (so far \(ThresholdCheck.percent((slice.cumulative * 1000).rounded() / 1000)))")
+                lines.append(
+                    "  items \(previous + 1)-\(slice.completed): \(ThresholdCheck.percent((slice.rate * 1000).rounded() / 1000)) (so far \(ThresholdCheck.percent((slice.cumulative * 1000).rounded() / 1000)))"
+                )
                 previous = slice.completed
             }
         }
         if !failuresByKind.isEmpty {
-            lines.append("failures by cause: " + failuresByKind.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+            lines.append(
+                "failures by cause: "
+                    + failuresByKind.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) \($0.value)" }
+                    .joined(separator: ", "))
             lines.append("failures by message:")
             for group in failureGroups.prefix(10) {
-                lines.append("  \(group.count) × \(group.kind): \(group.message.count > 160 ? group.message.prefix(159) + "…" : Substring(group.message)) (e.g. \(group.examples.joined(separator: ", ")))")
+                lines.append(
+                    "  \(group.count) × \(group.kind): \(group.message.count > 160 ? group.message.prefix(159) + "…" : Substring(group.message)) (e.g. \(group.examples.joined(separator: ", ")))"
+                )
             }
             if failureGroups.count > 10 { lines.append("  ... and \(failureGroups.count - 10) other messages") }
         }
         if !retries.isEmpty {
-            lines.append("retries: \(retries.count): " + retriesByCause.map { "\($0.cause) \($0.count)" }.joined(separator: ", "))
+            lines.append(
+                "retries: \(retries.count): " + retriesByCause.map { "\($0.cause) \($0.count)" }.joined(separator: ", ")
+            )
         }
         for (_, check) in checks where !check.passed {
             lines.append("threshold: \(check.sentence) (\(check.action))")

@@ -175,7 +175,9 @@ public struct RunReplay: Sendable {
             let item = report.item
             guard end(report, succeeded: false, at: event.time) else { return }
             failuresByKind[failure.kind.rawValue, default: 0] += 1
-            var group = failuresByMessage[failure.message] ?? FailureGroup(kind: failure.kind.rawValue, message: failure.message)
+            var group =
+                failuresByMessage[failure.message]
+                ?? FailureGroup(kind: failure.kind.rawValue, message: failure.message)
             group.count += 1
             if group.examples.count < 3 { group.examples.append(item) }
             group.last = event.time

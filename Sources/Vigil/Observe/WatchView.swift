@@ -15,12 +15,15 @@ public enum WatchView {
     }
 
     /// The lines, without newlines.
-    public static func lines(_ replay: RunReplay, liveness: Liveness, folder: String, now: Double = Timestamp.now(), failures: Int = 3) -> [String] {
+    public static func lines(
+        _ replay: RunReplay, liveness: Liveness, folder: String, now: Double = Timestamp.now(), failures: Int = 3
+    ) -> [String] {
         var lines: [String] = []
         let state: String
         switch liveness {
         case .running(let pid): state = "running (process \(pid))"
-        case .ended: state = replay.ending.map { $0.status.uppercased() + ($0.reason.map { ": " + $0 } ?? "") } ?? "ended"
+        case .ended:
+            state = replay.ending.map { $0.status.uppercased() + ($0.reason.map { ": " + $0 } ?? "") } ?? "ended"
         case .crashed: state = "NOT RUNNING: it stopped without ending (a crash or kill -9)"
         }
         lines.append("run \(replay.run ?? "?")" + (replay.job.map { " (\($0))" } ?? "") + " · " + state)
@@ -33,9 +36,16 @@ public enum WatchView {
         } else if let first = replay.starts.first, let last = replay.lastEvent {
             line += " · in \(ThresholdCheck.duration(last - first))"
         }
-        line += " · success " + (replay.completed == 0 ? "-" : ThresholdCheck.percent((Double(replay.succeeded) / Double(replay.completed) * 1000).rounded() / 1000))
-        if let p50 = replay.latency.percentile(0.5), let p95 = replay.latency.percentile(0.95), let p99 = replay.latency.percentile(0.99) {
-            line += " · latency p50 \(EventText.milliseconds(p50)) p95 \(EventText.milliseconds(p95)) p99 \(EventText.milliseconds(p99))"
+        line +=
+            " · success "
+            + (replay.completed == 0
+                ? "-"
+                : ThresholdCheck.percent((Double(replay.succeeded) / Double(replay.completed) * 1000).rounded() / 1000))
+        if let p50 = replay.latency.percentile(0.5), let p95 = replay.latency.percentile(0.95),
+            let p99 = replay.latency.percentile(0.99)
+        {
+            line +=
+                " · latency p50 \(EventText.milliseconds(p50)) p95 \(EventText.milliseconds(p95)) p99 \(EventText.milliseconds(p99))"
         }
         if let spent = replay.spent { line += " · \(spent)" + (replay.maxCost.map { " of \($0)" } ?? "") }
         lines.append(line)
@@ -45,7 +55,13 @@ public enum WatchView {
             } else if !replay.batches.isEmpty {
                 lines.append(ProgressConsumer.batchText(replay.batches.values))
             } else {
-                lines.append("in flight \(replay.itemsInFlight.count)" + (replay.retries.isEmpty ? "" : " · \(replay.retries.count) retries (" + replay.retriesByCause.prefix(3).map { "\($0.cause) \($0.count)" }.joined(separator: ", ") + ")"))
+                lines.append(
+                    "in flight \(replay.itemsInFlight.count)"
+                        + (replay.retries.isEmpty
+                            ? ""
+                            : " · \(replay.retries.count) retries ("
+                                + replay.retriesByCause.prefix(3).map { "\($0.cause) \($0.count)" }.joined(
+                                    separator: ", ") + ")"))
             }
         }
         let groups = replay.failureGroups.sorted { $0.last > $1.last }.prefix(failures)

@@ -2,7 +2,8 @@
 /// image goes from the bytes read to the request body without a base64 `String`, a JSON
 /// value and a second buffer in between (4 MB images at concurrency 4 held 11 copies each).
 enum Base64 {
-    private static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    private static let alphabet: [UInt8] = Array(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
     /// Characters the encoding of `count` bytes takes.
     static func encodedCount(_ count: Int) -> Int { (count + 2) / 3 * 4 }

@@ -1,9 +1,10 @@
 public import Foundation
 import Subprocess
+
 #if canImport(System)
-import System
+    import System
 #else
-import SystemPackage
+    import SystemPackage
 #endif
 
 /// How a job's program is started: argv, extra environment, the job's folder as working
@@ -35,7 +36,9 @@ public struct CommandLaunch: Sendable {
             executable = .path(FilePath(program))
         } else if program.contains("/") {
             executable = .path(FilePath(folder.appendingPathComponent(program).standardizedFileURL.path))
-        } else if let found = ProgramSearch.find(program, path: environment["PATH"] ?? ProcessInfo.processInfo.environment["PATH"], workingFolder: folder) {
+        } else if let found = ProgramSearch.find(
+            program, path: environment["PATH"] ?? ProcessInfo.processInfo.environment["PATH"], workingFolder: folder)
+        {
             executable = .path(FilePath(found))
         } else {
             // Not found now: the start fails with swift-subprocess's own error, per item.
@@ -79,7 +82,13 @@ public struct CommandLaunch: Sendable {
     static func standardInput(_ text: String) throws -> FileDescriptor {
         var template = Array((NSTemporaryDirectory() + "/vigil-stdin-XXXXXX").utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "cannot create a temporary file for a program's input: errno \(errno)"]) }
+        guard descriptor >= 0 else {
+            throw CocoaError(
+                .fileWriteUnknown,
+                userInfo: [
+                    NSLocalizedDescriptionKey: "cannot create a temporary file for a program's input: errno \(errno)"
+                ])
+        }
         unlink(template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
         let file = FileDescriptor(rawValue: descriptor)
         do {
@@ -94,7 +103,9 @@ public struct CommandLaunch: Sendable {
 
     /// ": <last line of stderr>" for a message, when there is one.
     static func tail(_ stderr: String) -> String {
-        guard let last = stderr.split(separator: "\n").last(where: { !$0.allSatisfy(\.isWhitespace) }) else { return "" }
+        guard let last = stderr.split(separator: "\n").last(where: { !$0.allSatisfy(\.isWhitespace) }) else {
+            return ""
+        }
         return ": " + String(last.prefix(300))
     }
 }

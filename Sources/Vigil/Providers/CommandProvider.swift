@@ -1,10 +1,11 @@
 import Foundation
 import JSONSchema
 import Subprocess
+
 #if canImport(System)
-import System
+    import System
 #else
-import SystemPackage
+    import SystemPackage
 #endif
 
 /// `provider: command, mode: per-item`: one process per item. The request goes to the
@@ -45,7 +46,8 @@ public struct CommandProvider: ModelProvider {
         switch outcome {
         case .failure(let error as SubprocessError) where error.code == .outputLimitExceeded:
             throw ItemFailure(
-                .provider, "\(program) wrote more than \(ByteCount.text(CommandLaunch.answerLimit)) to its standard output, the limit for one answer; "
+                .provider,
+                "\(program) wrote more than \(ByteCount.text(CommandLaunch.answerLimit)) to its standard output, the limit for one answer; "
                     + "it was stopped. An answer is the JSON the prompt asks for: is the program printing its input or a log there?",
                 isRetryable: false)
         case .failure(let error as DeadlineExceeded):
@@ -60,11 +62,15 @@ public struct CommandProvider: ModelProvider {
             case .exited(let code):
                 throw ItemFailure(
                     .provider, "\(program) exited with status \(code)" + CommandLaunch.tail(stderr),
-                    detail: ["exit_status": .number(JSONNumber(Int(code))), "stderr": .string(String(stderr.suffix(4000)))])
+                    detail: [
+                        "exit_status": .number(JSONNumber(Int(code))), "stderr": .string(String(stderr.suffix(4000))),
+                    ])
             case .signaled(let signal):
                 throw ItemFailure(
                     .provider, "\(program) was killed by signal \(signal)" + CommandLaunch.tail(stderr),
-                    detail: ["signal": .number(JSONNumber(Int(signal))), "stderr": .string(String(stderr.suffix(4000)))])
+                    detail: [
+                        "signal": .number(JSONNumber(Int(signal))), "stderr": .string(String(stderr.suffix(4000))),
+                    ])
             }
         }
     }

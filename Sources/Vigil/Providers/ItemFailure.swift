@@ -55,7 +55,8 @@ public struct ItemFailure: Sendable, Equatable, Error {
 
     /// A failure; `isRetryable` defaults to what the kind says.
     public init(
-        _ kind: Kind, _ message: String, detail: JSONValue? = nil, isRetryable: Bool? = nil, retryAfterSeconds: Double? = nil, stopsRun: Bool = false,
+        _ kind: Kind, _ message: String, detail: JSONValue? = nil, isRetryable: Bool? = nil,
+        retryAfterSeconds: Double? = nil, stopsRun: Bool = false,
         mayBeBilled: Bool? = nil
     ) {
         self.kind = kind

@@ -27,7 +27,8 @@ public struct OpenAIProvider: ModelProvider {
 
     /// A provider for the endpoint at `baseURL`.
     public init(
-        baseURL: String, model: String, keyVariable: String, key: Secret, parameters: JSONObject, timeout: Duration, responseFormat: JSONValue? = nil,
+        baseURL: String, model: String, keyVariable: String, key: Secret, parameters: JSONObject, timeout: Duration,
+        responseFormat: JSONValue? = nil,
         client: HTTPClient = .shared
     ) {
         self.responseFormat = responseFormat
@@ -43,7 +44,9 @@ public struct OpenAIProvider: ModelProvider {
     /// `openai MODEL at URL` (never the key).
     public var description: String { "openai \(model) at \(baseURL)" }
 
-    static let imageTypes = ["jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp", "gif": "image/gif"]
+    static let imageTypes = [
+        "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp", "gif": "image/gif",
+    ]
 
     /// The media type an item file is sent as an image with (nil: sent as text).
     static func imageType(of url: URL) -> String? { imageTypes[url.pathExtension.lowercased()] }
@@ -60,7 +63,12 @@ public struct OpenAIProvider: ModelProvider {
             user = .string(record.jsonText())
         } else if let url = request.fileURL {
             if let type = Self.imageType(of: url) {
-                user = [["type": "image_url", "image_url": ["url": .string("data:\(type);base64,\(Self.imagePlaceholder)")]]]
+                user = [
+                    [
+                        "type": "image_url",
+                        "image_url": ["url": .string("data:\(type);base64,\(Self.imagePlaceholder)")],
+                    ]
+                ]
             } else {
                 user = .string(String(decoding: try Self.content(of: request), as: UTF8.self))
             }
@@ -69,7 +77,9 @@ public struct OpenAIProvider: ModelProvider {
         }
         var object = JSONObject()
         object["model"] = .string(model)
-        object["messages"] = [["role": "system", "content": .string(request.prompt)], ["role": "user", "content": user]]
+        object["messages"] = [
+            ["role": "system", "content": .string(request.prompt)], ["role": "user", "content": user],
+        ]
         for (name, value) in parameters where name != "model" && name != "messages" { object[name] = value }
         if let responseFormat { object["response_format"] = responseFormat }
         return .object(object)
@@ -78,17 +88,23 @@ public struct OpenAIProvider: ModelProvider {
     /// The system prompt and the user message as sent: an image by its base64 text.
     public func inputSize(of request: ItemRequest) -> InputSize? {
         let prompt = request.prompt.utf8.count
-        if let record = request.item.record { return InputSize(bytes: prompt + record.jsonText().utf8.count, isImage: false) }
-        guard let url = request.fileURL, let content = request.content else { return InputSize(bytes: prompt + request.item.id.utf8.count, isImage: false) }
+        if let record = request.item.record {
+            return InputSize(bytes: prompt + record.jsonText().utf8.count, isImage: false)
+        }
+        guard let url = request.fileURL, let content = request.content else {
+            return InputSize(bytes: prompt + request.item.id.utf8.count, isImage: false)
+        }
         let isImage = Self.imageType(of: url) != nil
-        return InputSize(bytes: prompt + (isImage ? Base64.encodedCount(content.count) : content.count), isImage: isImage)
+        return InputSize(
+            bytes: prompt + (isImage ? Base64.encodedCount(content.count) : content.count), isImage: isImage)
     }
 
     /// The bytes the engine read for this attempt, or (a request made without them) the file.
     static func content(of request: ItemRequest) throws(ItemFailure) -> [UInt8] {
         if let content = request.content { return content }
         guard let url = request.fileURL, let data = FileManager.default.contents(atPath: url.path) else {
-            throw ItemFailure(.input, "cannot read the input file \(request.fileURL?.path ?? request.item.id)", isRetryable: false)
+            throw ItemFailure(
+                .input, "cannot read the input file \(request.fileURL?.path ?? request.item.id)", isRetryable: false)
         }
         return Array(data)
     }
@@ -102,7 +118,8 @@ public struct OpenAIProvider: ModelProvider {
         let placeholder = Array(JSONValue.string(Self.imagePlaceholder).jsonText().utf8.dropFirst().dropLast())
         guard let at = Self.lastRange(of: placeholder, in: json) else { return ByteBuffer(bytes: json) }
         let image = try Self.content(of: request)
-        var buffer = ByteBufferAllocator().buffer(capacity: json.count - placeholder.count + Base64.encodedCount(image.count))
+        var buffer = ByteBufferAllocator().buffer(
+            capacity: json.count - placeholder.count + Base64.encodedCount(image.count))
         buffer.writeBytes(json[..<at])
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: Base64.encodedCount(image.count)) { output in
             image.withUnsafeBytes { Base64.encode($0, into: output) }
@@ -122,7 +139,9 @@ public struct OpenAIProvider: ModelProvider {
         guard bytes.count >= pattern.count else { return nil }
         var start = bytes.count - pattern.count
         while start >= 0 {
-            if bytes[start] == pattern[0] && bytes[start..<(start + pattern.count)].elementsEqual(pattern) { return start }
+            if bytes[start] == pattern[0] && bytes[start..<(start + pattern.count)].elementsEqual(pattern) {
+                return start
+            }
             start -= 1
         }
         return nil
@@ -144,8 +163,14 @@ public struct OpenAIProvider: ModelProvider {
             // whose timer a loaded machine made late.
             let deadline = ContinuousClock.now + timeout
             (response, bytes) = try await Self.within(timeout + max(.seconds(5), timeout)) { [client, timeout, http] in
-                let response = try await client.execute(http, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000))
-                let body = try await Self.within(max(deadline - ContinuousClock.now, .milliseconds(100))) { try await response.body.collect(upTo: Self.answerLimit) }
+                let response = try await client.execute(
+                    http,
+                    timeout: .nanoseconds(
+                        Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds
+                            / 1_000_000_000))
+                let body = try await Self.within(max(deadline - ContinuousClock.now, .milliseconds(100))) {
+                    try await response.body.collect(upTo: Self.answerLimit)
+                }
                 return (response, body)
             }
         } catch {
@@ -157,17 +182,24 @@ public struct OpenAIProvider: ModelProvider {
             throw Self.failure(status: status, body: text, headers: response.headers, keyVariable: keyVariable)
         }
         guard let json = try? JSONParser(allowsDuplicateKeys: true).parse(text) else {
-            throw ItemFailure(.provider, "the endpoint's answer is not JSON: \(JSONValue.string(String(text.prefix(200))).abbreviated)", detail: ["status": .number(JSONNumber(status))])
+            throw ItemFailure(
+                .provider,
+                "the endpoint's answer is not JSON: \(JSONValue.string(String(text.prefix(200))).abbreviated)",
+                detail: ["status": .number(JSONNumber(status))])
         }
         return try Self.answer(fromCompletion: json, status: status, headers: response.headers)
     }
 
     /// A chat completion's content, usage and cost: from a live answer, or from a line of a
     /// batch's output file (its `response.body`; a batch has no headers).
-    static func answer(fromCompletion json: JSONValue, status: Int, headers: HTTPHeaders?) throws(ItemFailure) -> ProviderAnswer {
+    static func answer(fromCompletion json: JSONValue, status: Int, headers: HTTPHeaders?) throws(ItemFailure)
+        -> ProviderAnswer
+    {
         guard let message = json["choices"]?.arrayValue?.first?["message"] else {
             let error = json["error"]?["message"]?.stringValue ?? json["error"]?.stringValue
-            throw ItemFailure(.provider, "the endpoint's answer has no choices" + (error.map { ": \($0)" } ?? ""), detail: ["status": .number(JSONNumber(status))])
+            throw ItemFailure(
+                .provider, "the endpoint's answer has no choices" + (error.map { ": \($0)" } ?? ""),
+                detail: ["status": .number(JSONNumber(status))])
         }
         let content: String
         switch message["content"] {
@@ -178,7 +210,8 @@ public struct OpenAIProvider: ModelProvider {
         let usage = json["usage"]
         func count(_ value: JSONValue?) -> Int? { value?.numberValue?.int64Value.map { Int(clamping: $0) } }
         return ProviderAnswer(
-            text: content, promptTokens: count(usage?["prompt_tokens"]), completionTokens: count(usage?["completion_tokens"]),
+            text: content, promptTokens: count(usage?["prompt_tokens"]),
+            completionTokens: count(usage?["completion_tokens"]),
             cachedPromptTokens: count(usage?["prompt_tokens_details"]?["cached_tokens"]),
             reportedCost: Self.reportedCost(usage: usage, headers: headers))
     }
@@ -187,7 +220,9 @@ public struct OpenAIProvider: ModelProvider {
     /// LiteLLM proxy's `x-litellm-response-cost` header.
     static func reportedCost(usage: JSONValue?, headers: HTTPHeaders?) -> Dollars? {
         if let cost = usage?["cost"]?.numberValue?.doubleValue, cost >= 0 { return Dollars(usd: cost) }
-        if let header = headers?.first(name: "x-litellm-response-cost"), let cost = Double(header.trimmingWhitespace()), cost >= 0 {
+        if let header = headers?.first(name: "x-litellm-response-cost"), let cost = Double(header.trimmingWhitespace()),
+            cost >= 0
+        {
             return Dollars(usd: cost)
         }
         return nil
@@ -199,7 +234,8 @@ public struct OpenAIProvider: ModelProvider {
         let detail: JSONValue = ["status": .number(JSONNumber(status)), "body": .string(String(body.prefix(2000)))]
         if status == 401 || status == 403 {
             return ItemFailure(
-                .http, "the endpoint refused the API key (HTTP \(status)): check the value of \(keyVariable)", detail: detail, isRetryable: false,
+                .http, "the endpoint refused the API key (HTTP \(status)): check the value of \(keyVariable)",
+                detail: detail, isRetryable: false,
                 stopsRun: true)
         }
         let retryable = [408, 409, 425, 429].contains(status) || (500...599).contains(status)
@@ -230,7 +266,9 @@ public struct OpenAIProvider: ModelProvider {
     /// what is thrown: a request still waiting for a connection fails with the reason it has
     /// none (a refused connection: nothing was sent, nothing billed); one that was under way
     /// is the client's `deadlineExceeded` (it may have been billed).
-    static func within<T: Sendable>(_ bound: Duration, _ exchange: @escaping @Sendable () async throws -> T) async throws -> T {
+    static func within<T: Sendable>(_ bound: Duration, _ exchange: @escaping @Sendable () async throws -> T)
+        async throws -> T
+    {
         try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { try await exchange() }
             group.addTask {
@@ -258,14 +296,16 @@ public struct OpenAIProvider: ModelProvider {
     static func classify(_ error: any Error, timeout: Duration) -> ItemFailure {
         if error is NIOTooManyBytesError {
             return ItemFailure(
-                .provider, "the endpoint's answer is larger than \(ByteCount.text(answerLimit)), the limit for one answer; it was not read. "
+                .provider,
+                "the endpoint's answer is larger than \(ByteCount.text(answerLimit)), the limit for one answer; it was not read. "
                     + "Is base_url a chat completions endpoint, and does the prompt ask for one record?",
                 isRetryable: false)
         }
         if let error = error as? HTTPClientError {
             switch error {
             case .connectTimeout, .getConnectionFromPoolTimeout:
-                return ItemFailure(.timeout, "cannot connect to the endpoint: the connection timed out", mayBeBilled: false)
+                return ItemFailure(
+                    .timeout, "cannot connect to the endpoint: the connection timed out", mayBeBilled: false)
             case .deadlineExceeded, .readTimeout, .writeTimeout:
                 return ItemFailure(.timeout, "no answer from the endpoint within \(timeout)")
             default:
@@ -274,7 +314,9 @@ public struct OpenAIProvider: ModelProvider {
         }
         // A connection that was never made carried no request: nothing can be billed.
         let text = String(describing: error)
-        let neverConnected = ["connectionRefused", "Connection refused", "ECONNREFUSED", "NIOConnectionError", "hostUnreachable"].contains { text.contains($0) }
+        let neverConnected = [
+            "connectionRefused", "Connection refused", "ECONNREFUSED", "NIOConnectionError", "hostUnreachable",
+        ].contains { text.contains($0) }
         return ItemFailure(.transport, "cannot reach the endpoint: \(error)", mayBeBilled: !neverConnected)
     }
 }

@@ -2,10 +2,11 @@ import Foundation
 import JSONSchema
 import Subprocess
 import Synchronization
+
 #if canImport(System)
-import System
+    import System
 #else
-import SystemPackage
+    import SystemPackage
 #endif
 
 /// `provider: command, mode: persistent`: one long-lived program speaking JSON lines.
@@ -49,7 +50,8 @@ public final class PersistentCommandProvider: ModelProvider {
             do {
                 _ = try await Subprocess.run(
                     launch.executable, arguments: launch.programArguments, environment: launch.environmentUpdates,
-                    workingDirectory: launch.workingDirectory, platformOptions: launch.teardown, input: .inputWriter, output: .sequence,
+                    workingDirectory: launch.workingDirectory, platformOptions: launch.teardown, input: .inputWriter,
+                    output: .sequence,
                     error: .discarded
                 ) { execution in
                     try await withThrowingTaskGroup(of: Void.self) { group in
@@ -58,7 +60,8 @@ public final class PersistentCommandProvider: ModelProvider {
                             try await execution.standardInputWriter.finish()
                         }
                         group.addTask {
-                            let answers = execution.standardOutput.strings(bufferingPolicy: .maxLineLength(CommandLaunch.answerLimit))
+                            let answers = execution.standardOutput.strings(
+                                bufferingPolicy: .maxLineLength(CommandLaunch.answerLimit))
                             for try await line in answers { self.receive(line) }
                         }
                         // The reader ends when the worker closes its output (it exited).
@@ -80,7 +83,8 @@ public final class PersistentCommandProvider: ModelProvider {
             let reason: String
             if let error = ending as? SubprocessError, error.code == .outputLimitExceeded {
                 // Which item the line was for cannot be known: every item in flight fails (and is retried).
-                reason = "the worker \(program) wrote a line longer than \(ByteCount.text(CommandLaunch.answerLimit)), the limit for one answer; "
+                reason =
+                    "the worker \(program) wrote a line longer than \(ByteCount.text(CommandLaunch.answerLimit)), the limit for one answer; "
                     + "it was stopped and restarted, and the items it was answering failed"
             } else {
                 reason = "the worker \(program) exited while answering; it was restarted"

@@ -13,7 +13,10 @@ public struct ProviderAnswer: Sendable {
     public var reportedCost: Dollars?
 
     /// An answer.
-    public init(text: String, promptTokens: Int? = nil, completionTokens: Int? = nil, cachedPromptTokens: Int? = nil, reportedCost: Dollars? = nil) {
+    public init(
+        text: String, promptTokens: Int? = nil, completionTokens: Int? = nil, cachedPromptTokens: Int? = nil,
+        reportedCost: Dollars? = nil
+    ) {
         self.text = text
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens
@@ -23,7 +26,9 @@ public struct ProviderAnswer: Sendable {
 
     /// The tokens of this one answer.
     public var usage: TokenUsage {
-        TokenUsage(promptTokens: promptTokens ?? 0, completionTokens: completionTokens ?? 0, cachedPromptTokens: cachedPromptTokens ?? 0)
+        TokenUsage(
+            promptTokens: promptTokens ?? 0, completionTokens: completionTokens ?? 0,
+            cachedPromptTokens: cachedPromptTokens ?? 0)
     }
 
     /// The endpoint reported how many tokens the request used.

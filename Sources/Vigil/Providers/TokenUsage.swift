@@ -38,6 +38,8 @@ public struct TokenUsage: Sendable, Equatable {
     /// Reads `json`'s form back (absent members: zero).
     public init(json: JSONValue?) {
         func count(_ key: String) -> Int { json?[key]?.numberValue?.int64Value.map { Int(clamping: $0) } ?? 0 }
-        self.init(promptTokens: count("prompt_tokens"), completionTokens: count("completion_tokens"), cachedPromptTokens: count("cached_tokens"))
+        self.init(
+            promptTokens: count("prompt_tokens"), completionTokens: count("completion_tokens"),
+            cachedPromptTokens: count("cached_tokens"))
     }
 }

@@ -16,13 +16,15 @@ public enum ResumeRefusal: ExitStatusError {
         switch self {
         case .ended(let manifest):
             let status = manifest.status
-            let next = status == "completed"
+            let next =
+                status == "completed"
                 ? "nothing to resume"
                 : "to continue with a fixed job start a new run (`vigil run JOB`); to try its failed items again, `vigil run --retry-failed RUN_DIR`"
             return "run \(manifest.runID) already ended: \(status)\(manifest.verdict.map { " (\($0))" } ?? ""); \(next)"
         case .budgetReached(let manifest):
             let caps = manifest.cost?.budget
-            let flags = [caps?.maxCost.map { _ in "--max-cost USD" }, caps?.maxTokens.map { _ in "--max-tokens N" }].compactMap { $0 }.joined(separator: " or ")
+            let flags = [caps?.maxCost.map { _ in "--max-cost USD" }, caps?.maxTokens.map { _ in "--max-tokens N" }]
+                .compactMap { $0 }.joined(separator: " or ")
             return "run \(manifest.runID) stopped at its budget\(manifest.verdict.map { " (\($0))" } ?? ""); "
                 + "to send the rest, resume it with a higher cap: vigil resume RUN_DIR \(flags) (what it spent counts against the new cap)"
         case .stillRunning(let held):

@@ -42,7 +42,10 @@ extension RunHistory {
             case .itemCompleted(let report, _), .itemFailed(let report, _):
                 guard replayed.insert(report.item).inserted else { return }
                 if keepsSamples {
-                    history.samples.append(CostSample(cost: report.spend?.charged ?? .zero, tokens: report.usage.total, latency: report.latencyMilliseconds))
+                    history.samples.append(
+                        CostSample(
+                            cost: report.spend?.charged ?? .zero, tokens: report.usage.total,
+                            latency: report.latencyMilliseconds))
                 }
                 history.replay(event.kind, latency: report.latencyMilliseconds)
                 if !history.done.contains(report.item) { pending.append(event.kind) }
@@ -66,7 +69,9 @@ extension RunHistory {
         }
         guard let judged else { return }
         for finding in monitor.record(success: judged) {
-            if case .failed(let check) = finding, verdict == nil { verdict = Verdict(check: check, message: check.sentence) }
+            if case .failed(let check) = finding, verdict == nil {
+                verdict = Verdict(check: check, message: check.sentence)
+            }
         }
     }
 
@@ -84,7 +89,9 @@ extension RunHistory {
             switch kind {
             case .itemCompleted(let report, let result):
                 let id = report.item
-                try outputs.recordSuccess(InputItem(id: id, path: paths[id] ?? nil, record: nil), sha256: nil, result: result, usage: report.usage, spend: report.spend)
+                try outputs.recordSuccess(
+                    InputItem(id: id, path: paths[id] ?? nil, record: nil), sha256: nil, result: result,
+                    usage: report.usage, spend: report.spend)
                 succeeded += 1
                 done.insert(id)
                 self.usage.add(report.usage)
@@ -92,7 +99,8 @@ extension RunHistory {
             case .itemFailed(let report, let failure):
                 let id = report.item
                 try outputs.recordFailure(
-                    InputItem(id: id, path: paths[id] ?? nil, record: nil), sha256: nil, attempts: report.attempt, failure: failure, usage: report.usage,
+                    InputItem(id: id, path: paths[id] ?? nil, record: nil), sha256: nil, attempts: report.attempt,
+                    failure: failure, usage: report.usage,
                     spend: report.spend)
                 failed += 1
                 done.insert(id)

@@ -14,7 +14,9 @@ extension RunSetup {
         let status = recorded.manifest.status
         let spent = recorded.manifest.cost
         if status == RunStatus.aborted.rawValue, let spent, spent.exhausted {
-            guard Self.raises(job.budget, over: spent.budget) else { throw ResumeRefusal.budgetReached(recorded.manifest) }
+            guard Self.raises(job.budget, over: spent.budget) else {
+                throw ResumeRefusal.budgetReached(recorded.manifest)
+            }
         } else if status != RunStatus.running.rawValue && status != RunStatus.interrupted.rawValue {
             throw ResumeRefusal.ended(recorded.manifest)
         }
@@ -40,7 +42,8 @@ extension RunSetup {
         // Allowed past changed inputs: those not yet sent go out as they are now (their
         // digests recorded on their lines), not failed against stamps they no longer have.
         return RunSetup(
-            folder: recorded.folder, lock: lock, manifest: manifest, history: history, only: try recorded.itemFilter(), restamped: changedStamps)
+            folder: recorded.folder, lock: lock, manifest: manifest, history: history, only: try recorded.itemFilter(),
+            restamped: changedStamps)
     }
 
     /// `new` lifts a cap `old` had (or drops it).

@@ -18,7 +18,9 @@ public struct Checkpoint: Codable, Sendable, Equatable {
     public var savedAt: String
 
     private enum CodingKeys: String, CodingKey {
-        case run, completed, succeeded, failed, lastSequence = "last_sequence", savedAt = "saved_at"
+        case run, completed, succeeded, failed
+        case lastSequence = "last_sequence"
+        case savedAt = "saved_at"
     }
 
     /// A checkpoint of `counts` after event `lastSequence`, saved now.

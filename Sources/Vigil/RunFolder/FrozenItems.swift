@@ -32,7 +32,9 @@ struct FrozenItems {
         self.restamped = restamped
         let recordSpecs = job.inputs.filter { if case .jsonl = $0 { true } else { false } }
         // Ids were checked for duplicates when the list was written.
-        records = recordSpecs.isEmpty ? nil : InputSource(folder: job.folder, specs: recordSpecs, checksDuplicateIDs: false).makeIterator()
+        records =
+            recordSpecs.isEmpty
+            ? nil : InputSource(folder: job.folder, specs: recordSpecs, checksDuplicateIDs: false).makeIterator()
     }
 
     /// The next item; nil at the end of the list. Throws when the list cannot be read, or
@@ -63,7 +65,10 @@ struct FrozenItems {
         recordsEnded = true
         return Item(
             item: InputItem(id: entry.id, path: nil, record: nil), entry: entry,
-            problem: ItemFailure(.input, "record \(entry.id) is no longer in its JSON Lines input (or moved before an earlier record); it was not sent", isRetryable: false))
+            problem: ItemFailure(
+                .input,
+                "record \(entry.id) is no longer in its JSON Lines input (or moved before an earlier record); it was not sent",
+                isRetryable: false))
     }
 }
 
@@ -76,7 +81,8 @@ extension FrozenItems.Item {
         let digest = record.canonicalSHA256
         guard digest != listed else { return nil }
         return ItemFailure(
-            .input, "record \(entry.id) changed after the run listed it (sha256 \(shortDigest(listed)) -> \(shortDigest(digest))); it was not sent",
+            .input,
+            "record \(entry.id) changed after the run listed it (sha256 \(shortDigest(listed)) -> \(shortDigest(digest))); it was not sent",
             isRetryable: false)
     }
 }

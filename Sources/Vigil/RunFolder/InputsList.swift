@@ -60,11 +60,22 @@ enum InputsList {
 
         func write(into writer: inout JSONWriter) {
             writer.beginObject()
-            writer.key("id"); writer.string(id)
-            if let path { writer.key("path"); writer.string(path) }
-            writer.key("size"); writer.int(size)
-            if let modified { writer.key("modified_ns"); writer.int(Int(modified)) }
-            if let sha256 { writer.key("sha256"); writer.string(sha256) }
+            writer.key("id")
+            writer.string(id)
+            if let path {
+                writer.key("path")
+                writer.string(path)
+            }
+            writer.key("size")
+            writer.int(size)
+            if let modified {
+                writer.key("modified_ns")
+                writer.int(Int(modified))
+            }
+            if let sha256 {
+                writer.key("sha256")
+                writer.string(sha256)
+            }
             writer.endObject()
             writer.newline()
         }
@@ -84,7 +95,9 @@ enum InputsList {
     /// - Parameters:
     ///   - only: the items of a retry of failures (nil: all).
     ///   - shard: the items of one shard (nil: all); the whole set's digest is computed too.
-    static func write(_ source: InputSource, only: Set<String>? = nil, shard: Shard? = nil, to url: URL) throws -> (count: Int, sha256: String, wholeSHA256: String) {
+    static func write(_ source: InputSource, only: Set<String>? = nil, shard: Shard? = nil, to url: URL) throws -> (
+        count: Int, sha256: String, wholeSHA256: String
+    ) {
         let file = try AppendOnlyFile(appendingTo: url)
         var writer = JSONWriter(capacity: 1 << 16)
         var items = source.makeIterator()
@@ -126,11 +139,17 @@ enum InputsList {
         mutating func next() throws(ManifestProblem) -> Entry? {
             guard var reader = lines else { throw ManifestProblem(url: url, problem: "cannot be read") }
             defer { lines = reader }
-            while let line = try reader.next(refusingLongLines: { ManifestProblem(url: url, problem: $0.message + "; an item entry is a short line") }) {
+            while let line = try reader.next(refusingLongLines: {
+                ManifestProblem(url: url, problem: $0.message + "; an item entry is a short line")
+            }) {
                 if line.isEmpty { continue }
                 if let entry = Entry(fastLine: line) { return entry }
                 guard let json = try? JSONParser().parse(line), let entry = Entry(json: json) else {
-                    throw ManifestProblem(url: url, problem: "line \(reader.lineNumber) is not an item entry ({\"id\", \"size\", \"modified_ns\" or \"sha256\", ...})")
+                    throw ManifestProblem(
+                        url: url,
+                        problem:
+                            "line \(reader.lineNumber) is not an item entry ({\"id\", \"size\", \"modified_ns\" or \"sha256\", ...})"
+                    )
                 }
                 return entry
             }

@@ -22,19 +22,29 @@ public enum PinCheck {
 
     /// The drift, and the listed files whose stamps changed with their stamps now (what a
     /// resume allowed past the drift sends as it is now), from one pass over the inputs.
-    static func check(_ run: RecordedRun, job: JobSpec, for purpose: Purpose) -> (drift: [Drift], restamped: [String: FileStamp]) {
+    static func check(_ run: RecordedRun, job: JobSpec, for purpose: Purpose) -> (
+        drift: [Drift], restamped: [String: FileStamp]
+    ) {
         let manifest = run.manifest
         var drift: [Drift] = []
         // The copies the run reads: changed only by hand, but then not the run any more.
         // (The job's copy was read once, to load `job`: its bytes are hashed here.)
         let jobCopySHA = FileDigest.sha256(of: job.sources.job)
         if jobCopySHA != manifest.jobSHA256 {
-            drift.append(Drift(.job, "the run folder's job.yaml was changed since the run: sha256 \(shortDigest(manifest.jobSHA256)) -> \(shortDigest(jobCopySHA))"))
+            drift.append(
+                Drift(
+                    .job,
+                    "the run folder's job.yaml was changed since the run: sha256 \(shortDigest(manifest.jobSHA256)) -> \(shortDigest(jobCopySHA))"
+                ))
             drift += specChanges(from: manifest.spec, to: job.document, excludingModel: true)
         }
         let promptCopySHA = FileDigest.sha256(of: run.promptCopy)
         if promptCopySHA != manifest.promptSHA256 {
-            drift.append(Drift(.prompt, "the run folder's prompt copy \(run.promptCopy.lastPathComponent) was changed since the run: sha256 \(shortDigest(manifest.promptSHA256)) -> \(shortDigest(promptCopySHA))"))
+            drift.append(
+                Drift(
+                    .prompt,
+                    "the run folder's prompt copy \(run.promptCopy.lastPathComponent) was changed since the run: sha256 \(shortDigest(manifest.promptSHA256)) -> \(shortDigest(promptCopySHA))"
+                ))
         }
         if purpose == .rerun {
             drift += originalJobDrift(manifest)
@@ -43,9 +53,12 @@ public enum PinCheck {
         if let schema = manifest.successSchema {
             drift += fileDrift(.schema, "success schema", path: schema.path, pinned: schema.sha256)
         }
-        drift += JSONDiff.changes(from: manifest.model, to: job.model.manifestDescription, at: "model").map { Drift(.model, $0) }
+        drift += JSONDiff.changes(from: manifest.model, to: job.model.manifestDescription, at: "model").map {
+            Drift(.model, $0)
+        }
         if manifest.toolVersion != VigilVersion.current {
-            drift.append(Drift(.tool, "Vigil \(manifest.toolVersion) made the run; this is Vigil \(VigilVersion.current)"))
+            drift.append(
+                Drift(.tool, "Vigil \(manifest.toolVersion) made the run; this is Vigil \(VigilVersion.current)"))
         }
         let inputs = inputDrift(run, job: job, for: purpose)
         return (drift + inputs.drift, inputs.restamped)
@@ -57,7 +70,12 @@ public enum PinCheck {
             return [Drift(.job, "job file \(path) no longer exists (the run's copy is in the run folder)")]
         }
         guard sha != manifest.jobSHA256 else { return [] }
-        var drift = [Drift(.job, "job file \(path) changed since the run: sha256 \(shortDigest(manifest.jobSHA256)) -> \(shortDigest(sha))")]
+        var drift = [
+            Drift(
+                .job,
+                "job file \(path) changed since the run: sha256 \(shortDigest(manifest.jobSHA256)) -> \(shortDigest(sha))"
+            )
+        ]
         if let now = try? YAMLLoader().load(contentsOf: path).json {
             drift += specChanges(from: manifest.spec, to: now, excludingModel: false)
         }
@@ -74,8 +92,15 @@ public enum PinCheck {
     }
 
     private static func fileDrift(_ kind: Drift.Kind, _ what: String, path: String, pinned: String) -> [Drift] {
-        guard let sha = FileDigest.sha256(of: URL(fileURLWithPath: path)) else { return [Drift(kind, "\(what) \(path) no longer exists")] }
-        return sha == pinned ? [] : [Drift(kind, "\(what) \(path) changed since the run: sha256 \(shortDigest(pinned)) -> \(shortDigest(sha))")]
+        guard let sha = FileDigest.sha256(of: URL(fileURLWithPath: path)) else {
+            return [Drift(kind, "\(what) \(path) no longer exists")]
+        }
+        return sha == pinned
+            ? []
+            : [
+                Drift(
+                    kind, "\(what) \(path) changed since the run: sha256 \(shortDigest(pinned)) -> \(shortDigest(sha))")
+            ]
     }
 
     /// Enumerates the job's inputs now and compares each with `inputs.jsonl`. The two are
@@ -87,7 +112,9 @@ public enum PinCheck {
     /// never sent has no content pin: for a rerun it is none of the run's business; for a
     /// resume, which will send it, its size is (the input set's digest covers sizes), and its
     /// stamp now is what the resume reads it against.
-    static func inputDrift(_ run: RecordedRun, job: JobSpec, for purpose: Purpose) -> (drift: [Drift], restamped: [String: FileStamp]) {
+    static func inputDrift(_ run: RecordedRun, job: JobSpec, for purpose: Purpose) -> (
+        drift: [Drift], restamped: [String: FileStamp]
+    ) {
         let source = InputSource(folder: job.folder, specs: job.inputs, limit: run.manifest.canary)
         let paths = source.paths
         var current = source.makeIterator()
@@ -145,7 +172,8 @@ public enum PinCheck {
         for old in recordedRest.values.sorted(by: { $0.id < $1.id }) {
             drift.append(Drift(.input, "input \(old.name) was removed since the run"))
         }
-        let restamped = Dictionary(uniqueKeysWithValues: byContent.compactMap { old, now in now.stamp.map { (old.id, $0) } })
+        let restamped = Dictionary(
+            uniqueKeysWithValues: byContent.compactMap { old, now in now.stamp.map { (old.id, $0) } })
         return (drift + contentDrift(byContent, run: run, paths: paths, for: purpose), restamped)
     }
 
@@ -159,7 +187,10 @@ public enum PinCheck {
     private static func change(_ old: InputsList.Entry, _ now: InputsList.Entry, paths: PathResolver) -> Change {
         if old.path == nil {
             guard old.sha256 != now.sha256 else { return .same }
-            return .drift(Drift(.input, "input \(old.name) changed: sha256 \(shortDigest(old.sha256)) -> \(shortDigest(now.sha256))"))
+            return .drift(
+                Drift(
+                    .input, "input \(old.name) changed: sha256 \(shortDigest(old.sha256)) -> \(shortDigest(now.sha256))"
+                ))
         }
         if let listed = old.stamp, let stamp = now.stamp {
             return listed == stamp ? .same : .byContent
@@ -167,7 +198,8 @@ public enum PinCheck {
         // A list from before stamps holds each file's sha256.
         let digest = now.path.flatMap { FileDigest.sha256(of: paths.url($0)) }
         guard old.sha256 != digest else { return .same }
-        return .drift(Drift(.input, "input \(old.name) changed: sha256 \(shortDigest(old.sha256)) -> \(shortDigest(digest))"))
+        return .drift(
+            Drift(.input, "input \(old.name) changed: sha256 \(shortDigest(old.sha256)) -> \(shortDigest(digest))"))
     }
 
     /// Reads each restamped file and compares it with the sha256 the run recorded on the
@@ -175,24 +207,31 @@ public enum PinCheck {
     /// which is about to send it, refuses one whose size changed (the input set's digest
     /// covers sizes).
     private static func contentDrift(
-        _ restamped: [(old: InputsList.Entry, now: InputsList.Entry)], run: RecordedRun, paths: PathResolver, for purpose: Purpose
+        _ restamped: [(old: InputsList.Entry, now: InputsList.Entry)], run: RecordedRun, paths: PathResolver,
+        for purpose: Purpose
     ) -> [Drift] {
         guard !restamped.isEmpty else { return [] }
         let wanted = Set(restamped.map(\.old.id))
         var sent: [String: String] = [:]
         for url in [run.folder.results, run.folder.failed] {
             _ = try? AppendedLines.read(url, repair: false) { line, _ in
-                if let id = line["id"]?.stringValue, wanted.contains(id), let sha = line["sha256"]?.stringValue { sent[id] = sha }
+                if let id = line["id"]?.stringValue, wanted.contains(id), let sha = line["sha256"]?.stringValue {
+                    sent[id] = sha
+                }
             }
         }
         return restamped.compactMap { old, now in
             guard let pinned = sent[old.id] else {
-                guard purpose == .resume, let listed = old.stamp, let stamp = now.stamp, listed.size != stamp.size else { return nil }
+                guard purpose == .resume, let listed = old.stamp, let stamp = now.stamp, listed.size != stamp.size
+                else { return nil }
                 return Drift(.input, "input \(old.name) changed since the run listed it (\(listed.change(to: stamp)))")
             }
             let digest = now.path.flatMap { FileDigest.sha256(of: paths.url($0)) }
             guard digest != pinned else { return nil }
-            return Drift(.input, "input \(old.name) changed since the run sent it: sha256 \(shortDigest(pinned)) -> \(shortDigest(digest))")
+            return Drift(
+                .input,
+                "input \(old.name) changed since the run sent it: sha256 \(shortDigest(pinned)) -> \(shortDigest(digest))"
+            )
         }
     }
 }

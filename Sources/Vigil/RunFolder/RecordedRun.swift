@@ -14,7 +14,9 @@ public struct RecordedRun: Sendable {
         var url = URL(fileURLWithPath: path).standardizedFileURL
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
-            throw ManifestProblem(url: url, problem: "no such file or folder; give a run folder (runs/<name>/<run-id>) or its manifest.json")
+            throw ManifestProblem(
+                url: url,
+                problem: "no such file or folder; give a run folder (runs/<name>/<run-id>) or its manifest.json")
         }
         if !isFolder.boolValue { url = url.deletingLastPathComponent() }
         let manifestURL = url.appendingPathComponent("manifest.json")

@@ -50,7 +50,11 @@ public struct RunComparison: Sendable {
             }
             switch (outcomesA[id]!, new) {
             case (.success(let old), .success(let now)):
-                if old == now { identical += 1 } else { changedResults.append((id, JSONDiff.changes(from: old, to: now))) }
+                if old == now {
+                    identical += 1
+                } else {
+                    changedResults.append((id, JSONDiff.changes(from: old, to: now)))
+                }
             case (.success, .failure(let error)): newlyFailed.append((id, error))
             case (.failure, .success): newlySucceeded.append(id)
             case (.failure, .failure): identical += 1
@@ -92,7 +96,8 @@ public struct RunComparison: Sendable {
         guard costA != nil || costB != nil else { return nil }
         func side(_ name: String, _ spend: Spend?, _ ended: Int) -> String {
             guard let spend else { return "\(name) not recorded" }
-            return "\(name) \(spend.charged)" + (ended > 0 ? " (\(Dollars(picodollars: spend.charged.picodollars / Int64(ended))) per item)" : "")
+            return "\(name) \(spend.charged)"
+                + (ended > 0 ? " (\(Dollars(picodollars: spend.charged.picodollars / Int64(ended))) per item)" : "")
         }
         var line = "cost: " + side("A", costA, endedA) + ", " + side("B", costB, endedB)
         if let a = costA, let b = costB, endedA > 0, endedB > 0, a.charged > .zero {
@@ -111,7 +116,9 @@ public struct RunComparison: Sendable {
         pin("prompt", a.promptSHA256, b.promptSHA256)
         pin("success schema", a.successSchema?.sha256, b.successSchema?.sha256)
         if a.inputsSHA256 != b.inputsSHA256 {
-            lines.append("inputs: \(a.inputCount) -> \(b.inputCount) items, list sha256 \(shortDigest(a.inputsSHA256)) -> \(shortDigest(b.inputsSHA256))")
+            lines.append(
+                "inputs: \(a.inputCount) -> \(b.inputCount) items, list sha256 \(shortDigest(a.inputsSHA256)) -> \(shortDigest(b.inputsSHA256))"
+            )
         }
         lines += JSONDiff.changes(from: a.model, to: b.model, at: "model")
         var specA = a.spec.objectValue ?? JSONObject()

@@ -19,7 +19,10 @@ public struct RunCostRecord: Sendable, Equatable {
     public var projection: JSONValue?
 
     /// A record.
-    public init(spend: Spend, unconfirmed: SpendLedger.Amount, overruns: Int, budget: BudgetSpec?, exhausted: Bool, projection: JSONValue?) {
+    public init(
+        spend: Spend, unconfirmed: SpendLedger.Amount, overruns: Int, budget: BudgetSpec?, exhausted: Bool,
+        projection: JSONValue?
+    ) {
         self.spend = spend
         self.unconfirmed = unconfirmed
         self.overruns = overruns
@@ -44,7 +47,8 @@ public struct RunCostRecord: Sendable, Equatable {
         guard let json, let spend = Spend(json: json) else { return nil }
         self.spend = spend
         unconfirmed = SpendLedger.Amount(
-            cost: Dollars(json: json["unconfirmed_usd"]) ?? .zero, tokens: json["unconfirmed_tokens"]?.numberValue?.int64Value.map { Int(clamping: $0) } ?? 0)
+            cost: Dollars(json: json["unconfirmed_usd"]) ?? .zero,
+            tokens: json["unconfirmed_tokens"]?.numberValue?.int64Value.map { Int(clamping: $0) } ?? 0)
         overruns = json["overruns"]?.numberValue?.int64Value.map { Int(clamping: $0) } ?? 0
         budget = BudgetSpec(json: json["budget"])
         exhausted = json["budget"]?["exhausted"] == .bool(true)

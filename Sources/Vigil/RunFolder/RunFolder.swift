@@ -24,7 +24,9 @@ public struct RunFolder: Sendable {
     /// `job.yaml`: the job as run.
     public var jobCopy: URL { url.appendingPathComponent("job.yaml") }
     /// `prompt.EXT`: the prompt as run, with the original's extension.
-    public func promptCopy(named name: String) -> URL { url.appendingPathComponent("prompt" + Self.fileExtension(name)) }
+    public func promptCopy(named name: String) -> URL {
+        url.appendingPathComponent("prompt" + Self.fileExtension(name))
+    }
 
     /// The name `publish` gives the folder (nil: the run id).
     let finalName: String?

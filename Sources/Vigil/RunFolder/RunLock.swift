@@ -51,7 +51,8 @@ public final class RunLock: Sendable {
             _ = flock(descriptor, LOCK_UN)
             return nil
         }
-        let owner = (try? String(contentsOf: url, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let owner =
+            (try? String(contentsOf: url, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         return owner.isEmpty ? "unknown" : owner
     }
 

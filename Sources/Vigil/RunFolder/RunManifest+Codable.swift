@@ -5,14 +5,35 @@ import JSONSchema
 /// every manifest Vigil has written (members it does not need may be absent or null).
 extension RunManifest: Codable {
     private enum Keys: String, CodingKey {
-        case manifestVersion = "manifest_version", runID = "run_id", status, tool, host, rerunOf = "rerun_of", retryOf = "retry_of", drift
-        case job, spec, prompt, successSchema = "success_schema", model, inputs, startedAt = "started_at", endedAt = "ended_at"
-        case duration = "duration_seconds", counts, verdict, usage, cost, cache, outputs, droppedEvents = "dropped_events", resumes
+        case manifestVersion = "manifest_version"
+        case runID = "run_id"
+        case status, tool, host
+        case rerunOf = "rerun_of"
+        case retryOf = "retry_of"
+        case drift
+        case job, spec, prompt
+        case successSchema = "success_schema"
+        case model, inputs
+        case startedAt = "started_at"
+        case endedAt = "ended_at"
+        case duration = "duration_seconds"
+        case counts, verdict, usage, cost, cache, outputs
+        case droppedEvents = "dropped_events"
+        case resumes
         // Members of the nested objects.
-        case name, version, os, manifest, path, sha256, copy, git, commit, dirty, count, list, canary, canaryOf = "canary_of"
-        case total, completed, succeeded, failed, notRun = "not_run", promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
-        case cachedTokens = "cached_tokens", shard, shards, index, wholeSHA256 = "whole_sha256"
-        case at, repairedBytes = "repaired_bytes", recoveredItems = "recovered_items", budget
+        case name, version, os, manifest, path, sha256, copy, git, commit, dirty, count, list, canary
+        case canaryOf = "canary_of"
+        case total, completed, succeeded, failed
+        case notRun = "not_run"
+        case promptTokens = "prompt_tokens"
+        case completionTokens = "completion_tokens"
+        case cachedTokens = "cached_tokens"
+        case shard, shards, index
+        case wholeSHA256 = "whole_sha256"
+        case at
+        case repairedBytes = "repaired_bytes"
+        case recoveredItems = "recovered_items"
+        case budget
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -45,7 +66,11 @@ extension RunManifest: Codable {
         }
         try root.encode(spec, forKey: .spec)
         try Self.encode(PinnedFile(path: promptPath, sha256: promptSHA256), in: &root, at: .prompt)
-        if let successSchema { try Self.encode(successSchema, in: &root, at: .successSchema) } else { try root.encodeNil(forKey: .successSchema) }
+        if let successSchema {
+            try Self.encode(successSchema, in: &root, at: .successSchema)
+        } else {
+            try root.encodeNil(forKey: .successSchema)
+        }
         try root.encode(model, forKey: .model)
         var inputs = root.nestedContainer(keyedBy: Keys.self, forKey: .inputs)
         try inputs.encode(inputCount, forKey: .count)
@@ -86,7 +111,9 @@ extension RunManifest: Codable {
                 try entry.encode(resumption.repairedBytes, forKey: .repairedBytes)
                 try entry.encode(resumption.recoveredItems, forKey: .recoveredItems)
                 try entry.encode(resumption.drift, forKey: .drift)
-                if let budget = resumption.budget { try entry.encode(RunCostRecord.json(budget, exhausted: nil), forKey: .budget) }
+                if let budget = resumption.budget {
+                    try entry.encode(RunCostRecord.json(budget, exhausted: nil), forKey: .budget)
+                }
             }
         }
     }
@@ -96,7 +123,8 @@ extension RunManifest: Codable {
         let version = try root.decode(Int.self, forKey: .manifestVersion)
         guard version == 1 else {
             throw DecodingError.dataCorruptedError(
-                forKey: .manifestVersion, in: root, debugDescription: "is \(version); this Vigil (\(VigilVersion.current)) reads version 1 manifests")
+                forKey: .manifestVersion, in: root,
+                debugDescription: "is \(version); this Vigil (\(VigilVersion.current)) reads version 1 manifests")
         }
         let job = try root.nestedContainer(keyedBy: Keys.self, forKey: .job)
         let prompt = try root.nestedContainer(keyedBy: Keys.self, forKey: .prompt)
@@ -106,17 +134,29 @@ extension RunManifest: Codable {
         let schema = try? root.nestedContainer(keyedBy: Keys.self, forKey: .successSchema)
         self.init(
             runID: try root.decode(String.self, forKey: .runID), status: try root.decode(String.self, forKey: .status),
-            jobPath: try job.decode(String.self, forKey: .path), jobSHA256: try job.decode(String.self, forKey: .sha256),
-            git: try git.map { GitState(commit: try $0.decode(String.self, forKey: .commit), dirty: try $0.decodeIfPresent(Bool.self, forKey: .dirty) ?? false) },
+            jobPath: try job.decode(String.self, forKey: .path),
+            jobSHA256: try job.decode(String.self, forKey: .sha256),
+            git: try git.map {
+                GitState(
+                    commit: try $0.decode(String.self, forKey: .commit),
+                    dirty: try $0.decodeIfPresent(Bool.self, forKey: .dirty) ?? false)
+            },
             spec: try root.decodeIfPresent(JSONValue.self, forKey: .spec) ?? .null,
-            promptPath: try prompt.decode(String.self, forKey: .path), promptSHA256: try prompt.decode(String.self, forKey: .sha256),
-            successSchema: try schema.map { PinnedFile(path: try $0.decode(String.self, forKey: .path), sha256: try $0.decode(String.self, forKey: .sha256)) },
+            promptPath: try prompt.decode(String.self, forKey: .path),
+            promptSHA256: try prompt.decode(String.self, forKey: .sha256),
+            successSchema: try schema.map {
+                PinnedFile(
+                    path: try $0.decode(String.self, forKey: .path), sha256: try $0.decode(String.self, forKey: .sha256)
+                )
+            },
             model: try root.decodeIfPresent(JSONValue.self, forKey: .model) ?? .null,
-            inputCount: try inputs.decodeIfPresent(Int.self, forKey: .count) ?? 0, inputsSHA256: try inputs.decode(String.self, forKey: .sha256),
+            inputCount: try inputs.decodeIfPresent(Int.self, forKey: .count) ?? 0,
+            inputsSHA256: try inputs.decode(String.self, forKey: .sha256),
             canary: try inputs.decodeIfPresent(Int.self, forKey: .canary),
             startedAt: try Self.time(root, .startedAt) ?? 0, endedAt: try Self.time(root, .endedAt),
             counts: RunCounts(
-                total: try counts?.decodeIfPresent(Int.self, forKey: .total) ?? 0, succeeded: try counts?.decodeIfPresent(Int.self, forKey: .succeeded) ?? 0,
+                total: try counts?.decodeIfPresent(Int.self, forKey: .total) ?? 0,
+                succeeded: try counts?.decodeIfPresent(Int.self, forKey: .succeeded) ?? 0,
                 failed: try counts?.decodeIfPresent(Int.self, forKey: .failed) ?? 0),
             verdict: try root.decodeIfPresent(String.self, forKey: .verdict))
         if let usage = try? root.nestedContainer(keyedBy: Keys.self, forKey: .usage) {
@@ -131,7 +171,8 @@ extension RunManifest: Codable {
         wholeInputsSHA256 = try inputs.decodeIfPresent(String.self, forKey: .wholeSHA256)
         shards = try root.decodeIfPresent([JSONValue].self, forKey: .shards) ?? []
         if let part = try? root.nestedContainer(keyedBy: Keys.self, forKey: .shard) {
-            shard = Shard(index: try part.decode(Int.self, forKey: .index), count: try part.decode(Int.self, forKey: .count))
+            shard = Shard(
+                index: try part.decode(Int.self, forKey: .index), count: try part.decode(Int.self, forKey: .count))
         }
         let tool = try root.nestedContainer(keyedBy: Keys.self, forKey: .tool)
         toolVersion = try tool.decode(String.self, forKey: .version)
@@ -142,7 +183,9 @@ extension RunManifest: Codable {
         droppedEvents = try root.decodeIfPresent([String: Int].self, forKey: .droppedEvents) ?? [:]
         for (key, kind) in [(Keys.rerunOf, Origin.Kind.rerun), (.retryOf, .retryFailed)] {
             guard let link = try? root.nestedContainer(keyedBy: Keys.self, forKey: key) else { continue }
-            origin = Origin(kind: kind, runID: try link.decode(String.self, forKey: .runID), manifest: try link.decode(String.self, forKey: .manifest))
+            origin = Origin(
+                kind: kind, runID: try link.decode(String.self, forKey: .runID),
+                manifest: try link.decode(String.self, forKey: .manifest))
         }
         drift = try root.decodeIfPresent([String].self, forKey: .drift) ?? []
         if var list = try? root.nestedUnkeyedContainer(forKey: .resumes) {
@@ -150,7 +193,8 @@ extension RunManifest: Codable {
                 let entry = try list.nestedContainer(keyedBy: Keys.self)
                 resumes.append(
                     Resumption(
-                        at: try Self.time(entry, .at) ?? 0, repairedBytes: try entry.decodeIfPresent([String: Int].self, forKey: .repairedBytes) ?? [:],
+                        at: try Self.time(entry, .at) ?? 0,
+                        repairedBytes: try entry.decodeIfPresent([String: Int].self, forKey: .repairedBytes) ?? [:],
                         recoveredItems: try entry.decodeIfPresent(Int.self, forKey: .recoveredItems) ?? 0,
                         drift: try entry.decodeIfPresent([String].self, forKey: .drift) ?? [],
                         budget: BudgetSpec(json: try entry.decodeIfPresent(JSONValue.self, forKey: .budget))))
@@ -158,7 +202,8 @@ extension RunManifest: Codable {
         }
     }
 
-    private static func encode(_ pin: PinnedFile, in container: inout KeyedEncodingContainer<Keys>, at key: Keys) throws {
+    private static func encode(_ pin: PinnedFile, in container: inout KeyedEncodingContainer<Keys>, at key: Keys) throws
+    {
         var nested = container.nestedContainer(keyedBy: Keys.self, forKey: key)
         try nested.encode(pin.path, forKey: .path)
         try nested.encode(pin.sha256, forKey: .sha256)
@@ -168,7 +213,8 @@ extension RunManifest: Codable {
     private static func time(_ container: KeyedDecodingContainer<Keys>, _ key: Keys) throws -> Double? {
         guard let text = try container.decodeIfPresent(String.self, forKey: key) else { return nil }
         guard let time = Timestamp.parse(text) else {
-            throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "is not a timestamp (\(text))")
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: container, debugDescription: "is not a timestamp (\(text))")
         }
         return time
     }
@@ -191,16 +237,21 @@ extension RunManifest: Codable {
         do {
             self = try JSONDecoder().decode(RunManifest.self, from: data)
         } catch let error as DecodingError {
-            throw ManifestProblem(url: url, problem: Self.sentence(error) + "; a manifest is written atomically, so this file was changed by hand")
+            throw ManifestProblem(
+                url: url,
+                problem: Self.sentence(error) + "; a manifest is written atomically, so this file was changed by hand")
         } catch {
-            throw ManifestProblem(url: url, problem: "not JSON (\(error)); a manifest is written atomically, so this file was changed by hand")
+            throw ManifestProblem(
+                url: url,
+                problem: "not JSON (\(error)); a manifest is written atomically, so this file was changed by hand")
         }
     }
 
     /// `missing job.path`, `manifest_version is 2; ...`.
     private static func sentence(_ error: DecodingError) -> String {
         func path(_ keys: [any CodingKey], _ last: (any CodingKey)? = nil) -> String {
-            (keys + (last.map { [$0] } ?? [])).map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+            (keys + (last.map { [$0] } ?? [])).map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(
+                separator: ".")
         }
         switch error {
         case .keyNotFound(let key, let context): return "missing \(path(context.codingPath, key))"

@@ -128,7 +128,9 @@ public struct RunManifest: Sendable {
         public var budget: BudgetSpec?
 
         /// A resumption at `at`.
-        public init(at: Double, repairedBytes: [String: Int], recoveredItems: Int, drift: [String], budget: BudgetSpec? = nil) {
+        public init(
+            at: Double, repairedBytes: [String: Int], recoveredItems: Int, drift: [String], budget: BudgetSpec? = nil
+        ) {
             self.at = at
             self.repairedBytes = repairedBytes
             self.recoveredItems = recoveredItems

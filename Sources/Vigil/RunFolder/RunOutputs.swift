@@ -16,30 +16,56 @@ struct RunOutputs: Sendable {
 
     /// `{"id", "path"?, "sha256"?, "usage"?, "cost"?, "result"}` and a newline.
     func recordSuccess(_ item: InputItem, sha256: String?, result: JSONValue, usage: TokenUsage, spend: Spend?) throws {
-        try results.write(Self.line(item, sha256: sha256, usage: usage, spend: spend) { writer in
-            writer.key("result"); writer.value(result)
-        })
+        try results.write(
+            Self.line(item, sha256: sha256, usage: usage, spend: spend) { writer in
+                writer.key("result")
+                writer.value(result)
+            })
     }
 
     /// `{"id", "path"?, "sha256"?, "usage"?, "cost"?, "attempts", "error", "message", "detail"?}` and a newline.
-    func recordFailure(_ item: InputItem, sha256: String?, attempts: Int, failure: ItemFailure, usage: TokenUsage, spend: Spend?) throws {
-        try failed.write(Self.line(item, sha256: sha256, usage: usage, spend: spend) { writer in
-            writer.key("attempts"); writer.int(attempts)
-            writer.key("error"); writer.string(failure.kind.rawValue)
-            writer.key("message"); writer.string(failure.message)
-            if let detail = failure.detail { writer.key("detail"); writer.value(detail) }
-        })
+    func recordFailure(
+        _ item: InputItem, sha256: String?, attempts: Int, failure: ItemFailure, usage: TokenUsage, spend: Spend?
+    ) throws {
+        try failed.write(
+            Self.line(item, sha256: sha256, usage: usage, spend: spend) { writer in
+                writer.key("attempts")
+                writer.int(attempts)
+                writer.key("error")
+                writer.string(failure.kind.rawValue)
+                writer.key("message")
+                writer.string(failure.message)
+                if let detail = failure.detail {
+                    writer.key("detail")
+                    writer.value(detail)
+                }
+            })
     }
 
-    private static func line(_ item: InputItem, sha256: String?, usage: TokenUsage, spend: Spend?, _ rest: (inout JSONWriter) -> Void) -> [UInt8] {
+    private static func line(
+        _ item: InputItem, sha256: String?, usage: TokenUsage, spend: Spend?, _ rest: (inout JSONWriter) -> Void
+    ) -> [UInt8] {
         var writer = JSONWriter()
         writer.beginObject()
-        writer.key("id"); writer.string(item.id)
-        if let path = item.path { writer.key("path"); writer.string(path) }
+        writer.key("id")
+        writer.string(item.id)
+        if let path = item.path {
+            writer.key("path")
+            writer.string(path)
+        }
         // The input as it was sent: a rerun or a diff tells a changed input by this.
-        if let sha256 { writer.key("sha256"); writer.string(sha256) }
-        if !usage.isEmpty { writer.key("usage"); writer.value(usage.json) }
-        if let spend { writer.key("cost"); writer.value(spend.json) }
+        if let sha256 {
+            writer.key("sha256")
+            writer.string(sha256)
+        }
+        if !usage.isEmpty {
+            writer.key("usage")
+            writer.value(usage.json)
+        }
+        if let spend {
+            writer.key("cost")
+            writer.value(spend.json)
+        }
         rest(&writer)
         writer.endObject()
         writer.newline()

@@ -2,7 +2,9 @@
 /// line), `.json` (one), `.yaml`/`.yml` (one).
 public enum InstanceFile {
     /// The instances of a file, and a diagnostic for each line or file that is not JSON.
-    public static func load(_ path: String, displayName: String? = nil) -> (instances: [JSONDocument], problems: [Diagnostic]) {
+    public static func load(_ path: String, displayName: String? = nil) -> (
+        instances: [JSONDocument], problems: [Diagnostic]
+    ) {
         let name = displayName ?? path
         let start = SourceLocation(file: name, line: 1, column: 1)
         guard path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson") else {

@@ -34,7 +34,9 @@ public struct JSONDocument: Sendable {
     public func locator() -> (String, Bool) -> SourceLocation {
         let start = location
         if let tree { return { tree.location(ofPointer: $0, preferKey: $1) } }
-        guard let text, let tree = try? YAMLLoader().load(bytes: Array(text.utf8), file: start.file) else { return { _, _ in start } }
+        guard let text, let tree = try? YAMLLoader().load(bytes: Array(text.utf8), file: start.file) else {
+            return { _, _ in start }
+        }
         return { pointer, preferKey in
             var found = tree.location(ofPointer: pointer, preferKey: preferKey)
             if found.line == 1 { found.column += start.column - 1 }
@@ -49,7 +51,8 @@ public struct JSONDocument: Sendable {
         do {
             bytes = try ContentsOfFile.read(path)
         } catch {
-            throw Diagnostic(.fileUnreadable, error.description, at: SourceLocation(file: displayName, line: 1, column: 1))
+            throw Diagnostic(
+                .fileUnreadable, error.description, at: SourceLocation(file: displayName, line: 1, column: 1))
         }
         return try load(bytes: bytes, path: path, displayName: displayName)
     }

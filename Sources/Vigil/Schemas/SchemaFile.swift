@@ -6,24 +6,34 @@ public import JSONSchema
 /// (from disk; nothing is fetched from the network).
 public enum SchemaFile {
     /// Reads and compiles the schema at `path`. Diagnostics point into the file.
-    public static func load(_ path: String, displayName: String? = nil, options: SchemaOptions = SchemaOptions()) throws(Diagnostic) -> Schema {
+    public static func load(_ path: String, displayName: String? = nil, options: SchemaOptions = SchemaOptions())
+        throws(Diagnostic) -> Schema
+    {
         let name = displayName ?? path
         return try compile(JSONDocument.load(path, displayName: name), path: path, displayName: name, options: options)
     }
 
     /// Compiles a schema from bytes already read from `path` (what validation checked is
     /// what a run judges with).
-    public static func load(bytes: [UInt8], path: String, displayName: String? = nil, options: SchemaOptions = SchemaOptions()) throws(Diagnostic) -> Schema {
+    public static func load(
+        bytes: [UInt8], path: String, displayName: String? = nil, options: SchemaOptions = SchemaOptions()
+    ) throws(Diagnostic) -> Schema {
         let name = displayName ?? path
-        return try compile(JSONDocument.load(bytes: bytes, path: path, displayName: name), path: path, displayName: name, options: options)
+        return try compile(
+            JSONDocument.load(bytes: bytes, path: path, displayName: name), path: path, displayName: name,
+            options: options)
     }
 
     /// Compiles a schema from a document already loaded (its locations stay at hand).
-    public static func load(document: JSONDocument, path: String, displayName: String? = nil, options: SchemaOptions = SchemaOptions()) throws(Diagnostic) -> Schema {
+    public static func load(
+        document: JSONDocument, path: String, displayName: String? = nil, options: SchemaOptions = SchemaOptions()
+    ) throws(Diagnostic) -> Schema {
         try compile(document, path: path, displayName: displayName ?? path, options: options)
     }
 
-    private static func compile(_ document: JSONDocument, path: String, displayName name: String, options: SchemaOptions) throws(Diagnostic) -> Schema {
+    private static func compile(
+        _ document: JSONDocument, path: String, displayName name: String, options: SchemaOptions
+    ) throws(Diagnostic) -> Schema {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         var registry = SchemaRegistry()
         registry.loader = { uri in
@@ -38,17 +48,21 @@ public enum SchemaFile {
             if let error = errors.first(where: { $0.keyword != "anyOf" && $0.keyword != "oneOf" }) ?? errors.first {
                 let place = error.instanceLocation.isEmpty ? "the schema" : error.instanceLocation
                 throw Diagnostic(
-                    .schemaInvalid, "not a valid JSON Schema at \(place): \(error.message)", at: document.location(ofPointer: error.instanceLocation),
+                    .schemaInvalid, "not a valid JSON Schema at \(place): \(error.message)",
+                    at: document.location(ofPointer: error.instanceLocation),
                     note: "meta-schema keyword \(error.keywordLocation)")
             }
         }
         do {
             return try Schema(document.value, baseURI: url.absoluteString, registry: registry, options: options)
         } catch {
-            let located = error.location.hasPrefix("#")
+            let located =
+                error.location.hasPrefix("#")
                 ? document.location(ofPointer: URIReference.percentDecoded(String(error.location.dropFirst())))
                 : SourceLocation(file: name, line: 1, column: 1)
-            throw Diagnostic(.schemaInvalid, error.message, at: located, note: error.location.hasPrefix("#") ? nil : "in \(error.location)")
+            throw Diagnostic(
+                .schemaInvalid, error.message, at: located,
+                note: error.location.hasPrefix("#") ? nil : "in \(error.location)")
         }
     }
 }

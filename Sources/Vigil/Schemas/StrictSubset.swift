@@ -8,7 +8,8 @@ public import JSONSchema
 public enum StrictSubset {
     /// Keywords a strict schema may use.
     public static let allowedKeywords: Set<String> = [
-        "type", "properties", "required", "additionalProperties", "items", "enum", "const", "anyOf", "$ref", "$defs", "definitions",
+        "type", "properties", "required", "additionalProperties", "items", "enum", "const", "anyOf", "$ref", "$defs",
+        "definitions",
         "description", "title", "$schema", "$id", "$comment",
     ]
 
@@ -35,14 +36,21 @@ public enum StrictSubset {
     private static func visit(_ schema: JSONValue, at pointer: String, into found: inout [Departure]) {
         guard let object = schema.objectValue else { return }
         for (keyword, _) in object where !allowedKeywords.contains(keyword) {
-            found.append(Departure(pointer: pointer + "/" + JSONPointer.escape(keyword), keyword: keyword, message: "\"\(keyword)\" is not in the strict subset"))
+            found.append(
+                Departure(
+                    pointer: pointer + "/" + JSONPointer.escape(keyword), keyword: keyword,
+                    message: "\"\(keyword)\" is not in the strict subset"))
         }
         if object["type"] == "object" && object["properties"] == nil {
-            found.append(Departure(pointer: pointer, keyword: "properties", message: "an object must list its properties"))
+            found.append(
+                Departure(pointer: pointer, keyword: "properties", message: "an object must list its properties"))
         }
         if let properties = object["properties"]?.objectValue {
             if object["additionalProperties"] != .bool(false) {
-                found.append(Departure(pointer: pointer, keyword: "additionalProperties", message: "an object must say \"additionalProperties\": false"))
+                found.append(
+                    Departure(
+                        pointer: pointer, keyword: "additionalProperties",
+                        message: "an object must say \"additionalProperties\": false"))
             }
             let required = Set(object["required"]?.arrayValue?.compactMap(\.stringValue) ?? [])
             let optional = properties.map(\.key).filter { !required.contains($0) }
@@ -50,14 +58,22 @@ public enum StrictSubset {
                 found.append(
                     Departure(
                         pointer: pointer + "/required", keyword: "required",
-                        message: "every property must be required (optional ones take \"type\": [..., \"null\"]); not required: \(optional.prefix(5).joined(separator: ", "))\(optional.count > 5 ? ", ... (\(optional.count) in all)" : "")"))
+                        message:
+                            "every property must be required (optional ones take \"type\": [..., \"null\"]); not required: \(optional.prefix(5).joined(separator: ", "))\(optional.count > 5 ? ", ... (\(optional.count) in all)" : "")"
+                    ))
             }
-            for (name, child) in properties { visit(child, at: pointer + "/properties/" + JSONPointer.escape(name), into: &found) }
+            for (name, child) in properties {
+                visit(child, at: pointer + "/properties/" + JSONPointer.escape(name), into: &found)
+            }
         }
         for key in ["$defs", "definitions"] {
-            for (name, child) in object[key]?.objectValue ?? JSONObject() { visit(child, at: pointer + "/\(key)/" + JSONPointer.escape(name), into: &found) }
+            for (name, child) in object[key]?.objectValue ?? JSONObject() {
+                visit(child, at: pointer + "/\(key)/" + JSONPointer.escape(name), into: &found)
+            }
         }
         if let items = object["items"] { visit(items, at: pointer + "/items", into: &found) }
-        for (index, branch) in (object["anyOf"]?.arrayValue ?? []).enumerated() { visit(branch, at: pointer + "/anyOf/\(index)", into: &found) }
+        for (index, branch) in (object["anyOf"]?.arrayValue ?? []).enumerated() {
+            visit(branch, at: pointer + "/anyOf/\(index)", into: &found)
+        }
     }
 }

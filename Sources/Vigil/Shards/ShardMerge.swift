@@ -26,16 +26,22 @@ public enum ShardMerge {
     /// The shard folders of `run` (`shard-I-of-N`), in shard order.
     public static func shardFolders(of run: URL) -> [URL] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: run.path)) ?? []
-        return names.filter { $0.hasPrefix("shard-") && $0.contains("-of-") }.sorted { index($0) < index($1) }.map { run.appendingPathComponent($0) }
+        return names.filter { $0.hasPrefix("shard-") && $0.contains("-of-") }.sorted { index($0) < index($1) }.map {
+            run.appendingPathComponent($0)
+        }
     }
 
-    private static func index(_ name: String) -> Int { Int(name.dropFirst(6).split(separator: "-").first ?? "") ?? Int.max }
+    private static func index(_ name: String) -> Int {
+        Int(name.dropFirst(6).split(separator: "-").first ?? "") ?? Int.max
+    }
 
     /// Merges the shards of `run` into `run`'s own files.
     public static func merge(_ run: URL) throws(Refusal) -> Merged {
         let folders = shardFolders(of: run)
         guard !folders.isEmpty else {
-            throw Refusal(problems: ["\(run.path) has no shard folders (shard-I-of-N); give the folder of a sharded run (runs/<name>/<run-id>)"])
+            throw Refusal(problems: [
+                "\(run.path) has no shard folders (shard-I-of-N); give the folder of a sharded run (runs/<name>/<run-id>)"
+            ])
         }
         var shards: [RecordedRun] = []
         var problems: [String] = []
@@ -51,15 +57,21 @@ public enum ShardMerge {
         let present = Set(shards.compactMap { $0.manifest.shard?.index })
         let missing = (0..<count).filter { !present.contains($0) }
         if !missing.isEmpty {
-            problems.append("shards missing: " + missing.map { "\($0)/\(count)" }.joined(separator: ", ") + " (run them with vigil run JOB --shard I/\(count) --run-id \(shards[0].manifest.runID))")
+            problems.append(
+                "shards missing: " + missing.map { "\($0)/\(count)" }.joined(separator: ", ")
+                    + " (run them with vigil run JOB --shard I/\(count) --run-id \(shards[0].manifest.runID))")
         }
         for shard in shards {
             let name = shard.folder.url.lastPathComponent
-            if shard.manifest.shard?.count != count { problems.append("\(name): it is a shard of \(shard.manifest.shard?.count ?? 0), the others of \(count)") }
+            if shard.manifest.shard?.count != count {
+                problems.append("\(name): it is a shard of \(shard.manifest.shard?.count ?? 0), the others of \(count)")
+            }
             if let holder = RunLock.holder(of: shard.folder.url) {
                 problems.append("\(name) is still running (process \(holder)); wait for it to end")
             } else if shard.manifest.status == "running" || shard.manifest.status == "interrupted" {
-                problems.append("\(name) did not end (\(shard.manifest.status)): continue it with vigil resume \(shard.folder.url.path)")
+                problems.append(
+                    "\(name) did not end (\(shard.manifest.status)): continue it with vigil resume \(shard.folder.url.path)"
+                )
             }
         }
         problems += pinDifferences(shards)
@@ -95,7 +107,9 @@ public enum ShardMerge {
                 ("Vigil version", first.toolVersion, manifest.toolVersion),
             ]
             for (what, expected, found) in pairs where expected != found {
-                problems.append("\(name): \(what) \(found), but \(shards[0].folder.url.lastPathComponent) has \(expected): the shards did not run the same job on the same inputs")
+                problems.append(
+                    "\(name): \(what) \(found), but \(shards[0].folder.url.lastPathComponent) has \(expected): the shards did not run the same job on the same inputs"
+                )
             }
         }
         return problems
@@ -124,7 +138,9 @@ public enum ShardMerge {
             for id in listed {
                 if let other = seen[id] { problems.append("item \(id) is in \(other) and in \(name)") }
                 seen[id] = name
-                if let shardIndex = shard.manifest.shard, !shardIndex.contains(id) { problems.append("item \(id) is in \(name) but hashes to another shard") }
+                if let shardIndex = shard.manifest.shard, !shardIndex.contains(id) {
+                    problems.append("item \(id) is in \(name) but hashes to another shard")
+                }
                 switch ended[id] ?? 0 {
                 case 0: notEnded.append(id)
                 case 1: break
@@ -134,11 +150,15 @@ public enum ShardMerge {
             // An aborted shard left the rest of its items unsent, as an aborted run does.
             if !notEnded.isEmpty && shard.manifest.status != "aborted" {
                 problems.append(
-                    "\(notEnded.count) items of \(name) did not end (" + notEnded.prefix(5).joined(separator: ", ") + (notEnded.count > 5 ? ", ..." : "")
+                    "\(notEnded.count) items of \(name) did not end (" + notEnded.prefix(5).joined(separator: ", ")
+                        + (notEnded.count > 5 ? ", ..." : "")
                         + "): continue it with vigil resume \(shard.folder.url.path)")
             }
             let extra = Set(ended.keys).subtracting(listed)
-            if !extra.isEmpty { problems.append("\(name) has results for \(extra.count) items it did not list (e.g. \(extra.sorted().first!))") }
+            if !extra.isEmpty {
+                problems.append(
+                    "\(name) has results for \(extra.count) items it did not list (e.g. \(extra.sorted().first!))")
+            }
         }
         guard problems.isEmpty else { throw Refusal(problems: problems) }
         return counts
@@ -160,7 +180,8 @@ public enum ShardMerge {
                 guard var object = line.objectValue else { return }
                 object["shard"] = .string(label)
                 let time = line["ts"]?.stringValue.flatMap(Timestamp.parse) ?? 0
-                events.append((time, index, Int(line["seq"]?.numberValue?.int64Value ?? 0), JSONValue.object(object).jsonText()))
+                events.append(
+                    (time, index, Int(line["seq"]?.numberValue?.int64Value ?? 0), JSONValue.object(object).jsonText()))
             }
         }
         events.sort { ($0.time, $0.shard, $0.sequence) < ($1.time, $1.shard, $1.sequence) }
@@ -187,7 +208,9 @@ public enum ShardMerge {
         let order = ["aborted", "failed", "interrupted", "completed"]
         let worst = manifests.min { (order.firstIndex(of: $0.status) ?? 9) < (order.firstIndex(of: $1.status) ?? 9) }!
         manifest.status = worst.status
-        manifest.verdict = zip(shards, manifests).first { $0.1.status == worst.status && $0.1.verdict != nil }.map { "shard \($0.1.shard?.description ?? "?"): \($0.1.verdict!)" }
+        manifest.verdict = zip(shards, manifests).first { $0.1.status == worst.status && $0.1.verdict != nil }.map {
+            "shard \($0.1.shard?.description ?? "?"): \($0.1.verdict!)"
+        }
         manifest.cost = nil
         manifest.outputs = [:]
         for file in [folder.results, folder.failed, folder.events] {

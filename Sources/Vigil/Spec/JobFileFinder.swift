@@ -41,7 +41,9 @@ public enum JobFileFinder {
             if names.contains("manifest.json") && current != folder { continue }
             for name in names where !name.hasPrefix(".") {
                 let path = current == "." ? name : (current as NSString).appendingPathComponent(name)
-                guard let type = try? manager.attributesOfItem(atPath: path)[.type] as? FileAttributeType else { continue }
+                guard let type = try? manager.attributesOfItem(atPath: path)[.type] as? FileAttributeType else {
+                    continue
+                }
                 switch type {
                 case .typeDirectory: pending.append(path)
                 case .typeRegular where isJobFile(path), .typeSymbolicLink where isJobFile(path): found.append(path)

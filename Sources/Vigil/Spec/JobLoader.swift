@@ -30,7 +30,9 @@ public struct JobLoader: Sendable {
     ///     folder's copy of a job passes the original job's folder.
     ///   - promptFile: read and check this prompt file instead of `prompt.file` (a run
     ///     folder's copy of the prompt).
-    public func load(_ path: String, displayName: String? = nil, folder: URL? = nil, promptFile: URL? = nil) -> JobValidation {
+    public func load(_ path: String, displayName: String? = nil, folder: URL? = nil, promptFile: URL? = nil)
+        -> JobValidation
+    {
         let tree: LocatedValue
         let bytes: [UInt8]
         do {
@@ -45,7 +47,9 @@ public struct JobLoader: Sendable {
         let folder = folder ?? file.deletingLastPathComponent()
         // Decoded once; the checks are functions over its typed fields (and where each was
         // written). The bytes checked are filled in below, once the checks have read them.
-        var job = JobSpec(decoding: tree, file: file, folder: folder, promptFile: promptFile, sources: JobSources(job: bytes, prompt: [], successSchema: nil))
+        var job = JobSpec(
+            decoding: tree, file: file, folder: folder, promptFile: promptFile,
+            sources: JobSources(job: bytes, prompt: [], successSchema: nil))
         var context = JobCheckContext(job: job, environment: environment, purpose: purpose)
         context.diagnostics = JobSchemaDiagnostics.diagnostics(for: JobSchema.compiled.validate(job.document), in: tree)
         SecretCheck.run(tree, &context)

@@ -44,19 +44,27 @@ public struct JobLocations: Sendable {
         }
         let program = tree["model"]?["command"]?.elements.first
         let located: [Field: SourceLocation?] = [
-            .promptFile: at("prompt", "file"), .promptSHA256: at("prompt", "sha256"), .successSchema: at("success", "schema"),
+            .promptFile: at("prompt", "file"), .promptSHA256: at("prompt", "sha256"),
+            .successSchema: at("success", "schema"),
             .modelProvider: at("model", "provider"),
             // The key's variable matters only to the provider that sends it.
             .apiKeyVariable: tree["model"]?["provider"]?.stringValue == "openai" ? at("model", "api_key_env") : nil,
             .program: program?.stringValue == nil ? nil : program?.location,
-            .thresholds: tree.member("thresholds")?.value.location, .early: tree["thresholds"]?.member("early")?.value.location,
+            .thresholds: tree.member("thresholds")?.value.location,
+            .early: tree["thresholds"]?.member("early")?.value.location,
             .earlyCount: at("thresholds", "early", "after"),
-            .progressiveCount: at("thresholds", "progressive", "every"), .windowCount: at("thresholds", "window", "size"),
-            .retriesInitialDelay: duration("execution", "retries", "initial_delay"), .retriesMaximumDelay: duration("execution", "retries", "max_delay"),
-            .breakerCoolDown: duration("execution", "breaker", "cool_down"), .breakerGiveUpAfter: duration("execution", "breaker", "give_up_after"),
+            .progressiveCount: at("thresholds", "progressive", "every"),
+            .windowCount: at("thresholds", "window", "size"),
+            .retriesInitialDelay: duration("execution", "retries", "initial_delay"),
+            .retriesMaximumDelay: duration("execution", "retries", "max_delay"),
+            .breakerCoolDown: duration("execution", "breaker", "cool_down"),
+            .breakerGiveUpAfter: duration("execution", "breaker", "give_up_after"),
             .rateLimitPer: duration("execution", "rate_limit", "per"),
-            .model: tree.member("model")?.value.location, .modelParameters: tree["model"]?.member("parameters")?.value.location,
-            .structuredOutput: at("model", "structured_output"), .batch: tree["model"]?.member("batch")?.value.location, .budget: tree.member("budget")?.value.location, .budgetMaxCost: at("budget", "max_cost"), .budgetMaxTokens: at("budget", "max_tokens"),
+            .model: tree.member("model")?.value.location,
+            .modelParameters: tree["model"]?.member("parameters")?.value.location,
+            .structuredOutput: at("model", "structured_output"), .batch: tree["model"]?.member("batch")?.value.location,
+            .budget: tree.member("budget")?.value.location, .budgetMaxCost: at("budget", "max_cost"),
+            .budgetMaxTokens: at("budget", "max_tokens"),
         ]
         for (field, location) in located { if let location { fields[field] = location } }
         for (index, entry) in (tree["inputs"]?.elements ?? []).enumerated() {
@@ -67,7 +75,9 @@ public struct JobLocations: Sendable {
             inputs.append((index, (entry.member("glob") ?? entry.member("jsonl"))?.value.location ?? entry.location))
         }
         for (index, consumer) in (tree["consumers"]?.elements ?? []).enumerated() {
-            if let variable = consumer.member("url_env"), variable.value.stringValue != nil { consumerURLVariables[index] = variable.value.location }
+            if let variable = consumer.member("url_env"), variable.value.stringValue != nil {
+                consumerURLVariables[index] = variable.value.location
+            }
         }
     }
 }

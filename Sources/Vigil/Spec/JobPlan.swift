@@ -28,13 +28,17 @@ public struct JobPlan: Sendable {
 
     var thresholdLines: [String] {
         func check(_ name: String, _ check: ThresholdSpec.Check?, _ unit: String) -> String? {
-            check.map { "\(name): \(unit) \($0.count) items, at least \(Int(($0.minimumSuccessRate * 100).rounded()))% success, else \($0.action.rawValue)" }
+            check.map {
+                "\(name): \(unit) \($0.count) items, at least \(Int(($0.minimumSuccessRate * 100).rounded()))% success, else \($0.action.rawValue)"
+            }
         }
         var lines = [
             check("early", job.thresholds.early, "after"), check("progressive", job.thresholds.progressive, "every"),
             check("window", job.thresholds.window, "over the last"),
         ].compactMap { $0 }
-        if let limit = job.thresholds.maximumConsecutiveFailures { lines.append("max consecutive failures: \(limit), else abort") }
+        if let limit = job.thresholds.maximumConsecutiveFailures {
+            lines.append("max consecutive failures: \(limit), else abort")
+        }
         return lines.isEmpty ? ["none"] : lines
     }
 
@@ -45,21 +49,27 @@ public struct JobPlan: Sendable {
         for item in shown { lines.append("  \(item.path ?? item.id)") }
         if itemCount > shown.count { lines.append("  ... and \(itemCount - shown.count) more") }
         lines.append("model: \(modelDescription)" + (job.model.timeout.map { ", timeout \($0)" } ?? ""))
-        if !job.model.parameters.isEmpty { lines.append("parameters: \(JSONValue.object(job.model.parameters).jsonText())") }
+        if !job.model.parameters.isEmpty {
+            lines.append("parameters: \(JSONValue.object(job.model.parameters).jsonText())")
+        }
         if let pricing = job.model.pricing {
-            lines.append("pricing: \(pricing.input * 1_000_000) input, \(pricing.output * 1_000_000) output per million tokens")
+            lines.append(
+                "pricing: \(pricing.input * 1_000_000) input, \(pricing.output * 1_000_000) output per million tokens")
         }
         if let budget = job.budget {
             var caps = budget.description
             if let pricing = job.model.pricing, let bound = job.model.outputTokenBound {
-                caps += "; each request reserves its input estimate plus up to \(pricing.output * bound) of output (max_tokens \(bound)) before it is sent"
+                caps +=
+                    "; each request reserves its input estimate plus up to \(pricing.output * bound) of output (max_tokens \(bound)) before it is sent"
             }
             lines.append("budget: \(caps)")
         }
         lines.append("prompt: \(job.prompt.file) (sha256 \(job.prompt.sha256))")
         var success: [String] = []
         if let schema = job.success.schema { success.append("validates against \(schema)") }
-        if !job.success.requiredFields.isEmpty { success.append("has \(job.success.requiredFields.joined(separator: ", "))") }
+        if !job.success.requiredFields.isEmpty {
+            success.append("has \(job.success.requiredFields.joined(separator: ", "))")
+        }
         lines.append("success: \(success.joined(separator: " and "))")
         lines.append("thresholds:")
         lines += thresholdLines.map { "  \($0)" }

@@ -13,11 +13,15 @@ public enum JobSchema {
     /// The property names a schema object at `pointer` (within the job schema) allows:
     /// what "did you mean" chooses from.
     static func allowedKeys(atSchemaPointer pointer: String) -> [String] {
-        guard let tokens = JSONPointer.tokens(pointer), let node = JSONPointer.resolve(tokens, in: document) else { return [] }
+        guard let tokens = JSONPointer.tokens(pointer), let node = JSONPointer.resolve(tokens, in: document) else {
+            return []
+        }
         var keys = node["properties"]?.objectValue?.keys ?? []
         // Keys allowed through a $ref'd definition.
         if let reference = node["$ref"]?.stringValue, reference.hasPrefix("#"),
-            let target = JSONPointer.tokens(String(reference.dropFirst())).flatMap({ JSONPointer.resolve($0, in: document) })
+            let target = JSONPointer.tokens(String(reference.dropFirst())).flatMap({
+                JSONPointer.resolve($0, in: document)
+            })
         {
             keys += target["properties"]?.objectValue?.keys ?? []
         }

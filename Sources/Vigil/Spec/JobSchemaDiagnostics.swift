@@ -45,7 +45,8 @@ enum JobSchemaDiagnostics {
     /// The `description` of the schema node that holds a keyword (following one `$ref`).
     private static func describedAs(_ keywordLocation: String) -> String? {
         let holder = parentPointer(schemaPointer(keywordLocation))
-        guard let tokens = JSONPointer.tokens(holder), let node = JSONPointer.resolve(tokens, in: JobSchema.document) else { return nil }
+        guard let tokens = JSONPointer.tokens(holder), let node = JSONPointer.resolve(tokens, in: JobSchema.document)
+        else { return nil }
         return node["description"]?.stringValue
     }
 
@@ -54,7 +55,8 @@ enum JobSchemaDiagnostics {
         let pointer = schemaPointer(keywordLocation)
         guard let range = pointer.range(of: "/then/") else { return nil }
         let conditionPointer = String(pointer[..<range.lowerBound]) + "/if"
-        guard let tokens = JSONPointer.tokens(conditionPointer), let condition = JSONPointer.resolve(tokens, in: JobSchema.document),
+        guard let tokens = JSONPointer.tokens(conditionPointer),
+            let condition = JSONPointer.resolve(tokens, in: JobSchema.document),
             let (key, value) = condition["properties"]?.objectValue?.first, let constant = value["const"]
         else { return nil }
         return "\(key) is \(constant.jsonText())"
@@ -70,15 +72,19 @@ enum JobSchemaDiagnostics {
             let allowed = JobSchema.allowedKeys(atSchemaPointer: parentPointer(schemaPointer(error.keywordLocation)))
             let parent = parentPointer(error.instanceLocation)
             let place = parent.isEmpty ? "at the top level" : "in \(self.path(parent))"
-            let hint = Suggestion.nearest(to: key, in: allowed).map { "did you mean \"\($0)\"?" }
+            let hint =
+                Suggestion.nearest(to: key, in: allowed).map { "did you mean \"\($0)\"?" }
                 ?? (allowed.isEmpty ? nil : "allowed here: \(allowed.sorted().joined(separator: ", "))")
-            return Diagnostic(.unknownKey, "unknown key \"\(key)\" \(place)", at: tree.location(ofPointer: error.instanceLocation, preferKey: true), hint: hint)
+            return Diagnostic(
+                .unknownKey, "unknown key \"\(key)\" \(place)",
+                at: tree.location(ofPointer: error.instanceLocation, preferKey: true), hint: hint)
         case "":
             // A `false` subschema: a key excluded by a condition (e.g. the provider).
             let key = lastToken(error.instanceLocation)
             let when = condition(of: error.keywordLocation).map { " when \($0)" } ?? ""
             return Diagnostic(
-                .conflictingKey, "key \"\(key)\" is not allowed in \(Self.path(parentPointer(error.instanceLocation)))\(when)",
+                .conflictingKey,
+                "key \"\(key)\" is not allowed in \(Self.path(parentPointer(error.instanceLocation)))\(when)",
                 at: tree.location(ofPointer: error.instanceLocation, preferKey: true), note: note)
         case "required":
             let key = error.message.split(separator: "\"").dropFirst().first.map(String.init) ?? "?"
@@ -89,22 +95,28 @@ enum JobSchemaDiagnostics {
             }
             let when = condition(of: error.keywordLocation).map { " (required when \($0))" } ?? ""
             let place = error.instanceLocation.isEmpty ? "at the top level" : "in \(path)"
-            return Diagnostic(.missingKey, "missing key \"\(key)\" \(place)\(when)", at: at, hint: describedKey(key, under: error.keywordLocation))
+            return Diagnostic(
+                .missingKey, "missing key \"\(key)\" \(place)\(when)", at: at,
+                hint: describedKey(key, under: error.keywordLocation))
         case "type":
             return Diagnostic(.wrongType, "\(path): \(error.message)", at: at, note: note)
         case "enum", "const":
             var hint: String? = nil
-            if let value = JSONPointer.tokens(error.instanceLocation).flatMap({ JSONPointer.resolve($0, in: tree.json) })?.stringValue,
+            if let value = JSONPointer.tokens(error.instanceLocation).flatMap({ JSONPointer.resolve($0, in: tree.json) }
+            )?.stringValue,
                 let tokens = JSONPointer.tokens(schemaPointer(error.keywordLocation)),
-                let allowed = JSONPointer.resolve(tokens, in: JobSchema.document)?.arrayValue?.compactMap(\.stringValue),
+                let allowed = JSONPointer.resolve(tokens, in: JobSchema.document)?.arrayValue?.compactMap(
+                    \.stringValue),
                 let nearest = Suggestion.nearest(to: value, in: allowed)
             {
                 hint = "did you mean \"\(nearest)\"?"
             }
             return Diagnostic(.notAllowedValue, "\(path): \(error.message)", at: at, hint: hint)
         case "pattern":
-            return Diagnostic(.malformedValue, "\(path): \(error.message)", at: at, hint: describedAs(error.keywordLocation))
-        case "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "minItems", "maxItems",
+            return Diagnostic(
+                .malformedValue, "\(path): \(error.message)", at: at, hint: describedAs(error.keywordLocation))
+        case "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "minItems",
+            "maxItems",
             "minProperties", "maxProperties", "uniqueItems":
             return Diagnostic(.outOfRange, "\(path): \(error.message)", at: at, note: note)
         case "not" where error.keywordLocation.contains("/input/"):

@@ -49,12 +49,20 @@ public struct CheckedSchema: Sendable {
     /// `response_format` for this schema: `{type: json_schema, json_schema: {name, schema,
     /// strict}}`, the name from the file's (letters, digits, `_` and `-`, at most 64).
     public var responseFormat: JSONValue {
-        var name = String(url.deletingPathExtension().lastPathComponent.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") ? $0 : "_" }.prefix(64))
+        var name = String(
+            url.deletingPathExtension().lastPathComponent.map {
+                $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") ? $0 : "_"
+            }.prefix(64))
         if name.isEmpty { name = "success" }
         var schema = document.objectValue ?? JSONObject()
         // Servers reject a schema that names its own dialect or id in strict mode.
         schema["$schema"] = nil
         schema["$id"] = nil
-        return ["type": "json_schema", "json_schema": ["name": .string(name), "schema": .object(schema), "strict": .bool(strictDepartures.isEmpty)]]
+        return [
+            "type": "json_schema",
+            "json_schema": [
+                "name": .string(name), "schema": .object(schema), "strict": .bool(strictDepartures.isEmpty),
+            ],
+        ]
     }
 }

@@ -33,11 +33,13 @@ extension JobSpec {
         /// `output.dir`: `runs`.
         public static let outputDirectory = "runs"
         /// `execution.retries`: 3 attempts, 2s..60s.
-        public static let retries = ExecutionSpec.Retries(maximumAttempts: 3, initialDelay: JobDuration("2s")!, maximumDelay: JobDuration("60s")!)
+        public static let retries = ExecutionSpec.Retries(
+            maximumAttempts: 3, initialDelay: JobDuration("2s")!, maximumDelay: JobDuration("60s")!)
         /// `execution.grace_period`: 60s.
         public static let gracePeriod = JobDuration("60s")!
         /// `execution.breaker`: open after 5, cool down 30s, give up after 2h.
-        public static let breaker = ExecutionSpec.Breaker(openAfter: 5, coolDown: JobDuration("30s")!, giveUpAfter: JobDuration("2h")!)
+        public static let breaker = ExecutionSpec.Breaker(
+            openAfter: 5, coolDown: JobDuration("30s")!, giveUpAfter: JobDuration("2h")!)
     }
 
     /// Decodes the job once from its located tree: the typed fields the checks and the run
@@ -55,7 +57,9 @@ extension JobSpec {
         model = Self.model(document["model"] ?? .null)
         budget = BudgetSpec(json: document["budget"])
         cache = Self.cache(document["cache"], folder: folder)
-        prompt = PromptSpec(file: document["prompt"]?["file"]?.stringValue ?? "", sha256: document["prompt"]?["sha256"]?.stringValue ?? "")
+        prompt = PromptSpec(
+            file: document["prompt"]?["file"]?.stringValue ?? "",
+            sha256: document["prompt"]?["sha256"]?.stringValue ?? "")
         success = SuccessSpec(
             schema: document["success"]?["schema"]?.stringValue,
             requiredFields: document["success"]?["required_fields"]?.arrayValue?.compactMap(\.stringValue) ?? [])
@@ -94,9 +98,11 @@ extension JobSpec {
                 apiKeyEnvironment: value["api_key_env"]?.stringValue ?? "")
         }
         return ModelSpec(
-            provider: provider, parameters: value["parameters"]?.objectValue ?? JSONObject(), timeout: duration(value["timeout"]),
+            provider: provider, parameters: value["parameters"]?.objectValue ?? JSONObject(),
+            timeout: duration(value["timeout"]),
             pricing: pricing(value["pricing"]),
-            structuredOutput: ModelSpec.StructuredOutput(rawValue: value["structured_output"]?.stringValue ?? "") ?? .none,
+            structuredOutput: ModelSpec.StructuredOutput(rawValue: value["structured_output"]?.stringValue ?? "")
+                ?? .none,
             batch: batch(value["batch"]))
     }
 
@@ -114,7 +120,9 @@ extension JobSpec {
         guard value.objectValue != nil else { return value == true ? spec : nil }
         if let requests = int(value["max_requests_per_file"]) { spec.maximumRequestsPerFile = requests }
         if let bytes = int(value["max_bytes_per_file"]) { spec.maximumBytesPerFile = bytes }
-        if let onExpired = value["on_expired"]?.stringValue.flatMap(BatchSpec.OnExpired.init(rawValue:)) { spec.onExpired = onExpired }
+        if let onExpired = value["on_expired"]?.stringValue.flatMap(BatchSpec.OnExpired.init(rawValue:)) {
+            spec.onExpired = onExpired
+        }
         if let interval = duration(value["poll_interval"]) { spec.pollInterval = interval }
         return spec
     }
@@ -124,14 +132,20 @@ extension JobSpec {
     }
 
     private static func pricing(_ value: JSONValue?) -> PricingSpec? {
-        guard let value, let input = usdPerMillion(value["input_per_million"]), let output = usdPerMillion(value["output_per_million"]) else { return nil }
+        guard let value, let input = usdPerMillion(value["input_per_million"]),
+            let output = usdPerMillion(value["output_per_million"])
+        else { return nil }
         return PricingSpec(
             input: input, output: output, cachedInput: usdPerMillion(value["cached_input_per_million"]),
             batchDiscount: value["batch_discount"]?.numberValue?.doubleValue)
     }
 
-    private static func check(_ value: JSONValue?, countKey: String, defaultAction: ThresholdSpec.Action) -> ThresholdSpec.Check? {
-        guard let value, let count = int(value[countKey]), let rate = value["min_success_rate"]?.numberValue?.doubleValue else { return nil }
+    private static func check(_ value: JSONValue?, countKey: String, defaultAction: ThresholdSpec.Action)
+        -> ThresholdSpec.Check?
+    {
+        guard let value, let count = int(value[countKey]),
+            let rate = value["min_success_rate"]?.numberValue?.doubleValue
+        else { return nil }
         return ThresholdSpec.Check(
             count: count, minimumSuccessRate: rate,
             action: ThresholdSpec.Action(rawValue: value["action"]?.stringValue ?? "") ?? defaultAction)
@@ -144,7 +158,9 @@ extension JobSpec {
             window: check(value["window"], countKey: "size", defaultAction: .abort),
             maximumConsecutiveFailures: int(value["max_consecutive_failures"]),
             stall: duration(value["stall"]?["no_success_for"]).map {
-                ThresholdSpec.Stall(noSuccessFor: $0, action: ThresholdSpec.Action(rawValue: value["stall"]?["action"]?.stringValue ?? "") ?? .warn)
+                ThresholdSpec.Stall(
+                    noSuccessFor: $0,
+                    action: ThresholdSpec.Action(rawValue: value["stall"]?["action"]?.stringValue ?? "") ?? .warn)
             })
     }
 

@@ -162,8 +162,11 @@ public struct CacheSpec: Sendable, Equatable {
     /// `$VIGIL_CACHE_DIR/responses.sqlite`, else `$XDG_CACHE_HOME/vigil/responses.sqlite`,
     /// else `~/.cache/vigil/responses.sqlite`.
     public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
-        if let folder = environment["VIGIL_CACHE_DIR"], !folder.isEmpty { return URL(fileURLWithPath: folder).appendingPathComponent("responses.sqlite") }
-        let base = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+        if let folder = environment["VIGIL_CACHE_DIR"], !folder.isEmpty {
+            return URL(fileURLWithPath: folder).appendingPathComponent("responses.sqlite")
+        }
+        let base =
+            environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
             ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache")
         return base.appendingPathComponent("vigil").appendingPathComponent("responses.sqlite")
     }
@@ -210,14 +213,17 @@ public struct BudgetSpec: Sendable, Equatable, CustomStringConvertible {
 
     /// "max_cost $25.00 and max_tokens 1000000": the caps it has.
     public var description: String {
-        [maxCost.map { "max_cost \($0)" }, maxTokens.map { "max_tokens \($0)" }].compactMap { $0 }.joined(separator: " and ")
+        [maxCost.map { "max_cost \($0)" }, maxTokens.map { "max_tokens \($0)" }].compactMap { $0 }.joined(
+            separator: " and ")
     }
 
     /// Reads `{"max_cost"?, "max_tokens"?}` (a job's `budget`, or the manifest's); nil when
     /// it is not an object or states no cap.
     public init?(json value: JSONValue?) {
         guard let value, value.objectValue != nil else { return nil }
-        self.init(maxCost: Dollars(json: value["max_cost"]), maxTokens: value["max_tokens"]?.numberValue?.int64Value.map { Int(clamping: $0) })
+        self.init(
+            maxCost: Dollars(json: value["max_cost"]),
+            maxTokens: value["max_tokens"]?.numberValue?.int64Value.map { Int(clamping: $0) })
         if maxCost == nil && maxTokens == nil { return nil }
     }
 }
@@ -346,7 +352,8 @@ public struct ConsumerSpec: Sendable, Equatable {
 
     /// A consumer entry.
     public init(
-        kind: Kind, events: [String]? = nil, logLevel: String? = nil, urlEnvironment: String? = nil, webhookFormat: String? = nil, command: [String]? = nil,
+        kind: Kind, events: [String]? = nil, logLevel: String? = nil, urlEnvironment: String? = nil,
+        webhookFormat: String? = nil, command: [String]? = nil,
         textfile: String? = nil, listen: String? = nil, interval: JobDuration? = nil
     ) {
         self.kind = kind

@@ -22,7 +22,9 @@ public enum AtomicFile {
         }
         close(descriptor)
         // Keep the original's permissions (a job file may be read-only for others).
-        if let attributes = try? FileManager.default.attributesOfItem(atPath: url.path), let permissions = attributes[.posixPermissions] {
+        if let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
+            let permissions = attributes[.posixPermissions]
+        {
             try? FileManager.default.setAttributes([.posixPermissions: permissions], ofItemAtPath: temporary.path)
         }
         if let failure {

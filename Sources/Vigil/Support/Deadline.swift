@@ -9,7 +9,9 @@ import Synchronization
 /// item for 5 minutes (measured: peak RSS grew linearly with the items of a fast run).
 public enum Deadline {
     /// Runs `work`, cancelling it and throwing `DeadlineExceeded` when it takes longer than `limit`.
-    public static func run<T: Sendable>(within limit: Duration, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
+    public static func run<T: Sendable>(within limit: Duration, _ work: @escaping @Sendable () async throws -> T)
+        async throws -> T
+    {
         try await withThrowingTaskGroup(of: T.self) { group in
             group.addTask { try await work() }
             group.addTask {

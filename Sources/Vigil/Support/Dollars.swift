@@ -60,13 +60,19 @@ public struct Dollars: Sendable, Hashable, Comparable, CustomStringConvertible {
         let value = usd
         let digits = abs(value) >= 1 || value == 0 ? 2 : abs(value) >= 0.0001 ? 4 : 6
         var text = String(format: "%.\(digits)f", abs(value))
-        while text.hasSuffix("0"), let dot = text.firstIndex(of: "."), text.distance(from: dot, to: text.endIndex) > 3 { text.removeLast() }
+        while text.hasSuffix("0"), let dot = text.firstIndex(of: "."), text.distance(from: dot, to: text.endIndex) > 3 {
+            text.removeLast()
+        }
         return (value < 0 ? "-$" : "$") + text
     }
 
     public static func < (lhs: Dollars, rhs: Dollars) -> Bool { lhs.picodollars < rhs.picodollars }
-    public static func + (lhs: Dollars, rhs: Dollars) -> Dollars { Dollars(picodollars: lhs.picodollars &+ rhs.picodollars) }
-    public static func - (lhs: Dollars, rhs: Dollars) -> Dollars { Dollars(picodollars: lhs.picodollars &- rhs.picodollars) }
+    public static func + (lhs: Dollars, rhs: Dollars) -> Dollars {
+        Dollars(picodollars: lhs.picodollars &+ rhs.picodollars)
+    }
+    public static func - (lhs: Dollars, rhs: Dollars) -> Dollars {
+        Dollars(picodollars: lhs.picodollars &- rhs.picodollars)
+    }
     public static func += (lhs: inout Dollars, rhs: Dollars) { lhs = lhs + rhs }
     public static func -= (lhs: inout Dollars, rhs: Dollars) { lhs = lhs - rhs }
 

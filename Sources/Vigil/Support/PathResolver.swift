@@ -13,7 +13,8 @@ public struct PathResolver: Sendable, Equatable {
     /// A resolver for a job in `folder`; `home` defaults to `$HOME`.
     public init(folder: URL, home: String? = nil) {
         self.folder = folder
-        self.home = home ?? ProcessInfo.processInfo.environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        self.home =
+            home ?? ProcessInfo.processInfo.environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
     }
 
     /// The file or folder a job names.
@@ -27,7 +28,9 @@ public struct PathResolver: Sendable, Equatable {
     /// (`~user` is not expanded: it is rare in job files and would need the user database.)
     public func expandingHome(_ written: String) -> String {
         if written == "~" { return home }
-        if written.hasPrefix("~/") { return (home.hasSuffix("/") ? String(home.dropLast()) : home) + written.dropFirst() }
+        if written.hasPrefix("~/") {
+            return (home.hasSuffix("/") ? String(home.dropLast()) : home) + written.dropFirst()
+        }
         return written
     }
 }

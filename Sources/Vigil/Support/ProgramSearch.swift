@@ -7,7 +7,10 @@ enum ProgramSearch {
     static func find(_ name: String, path: String?, workingFolder: URL) -> String? {
         let entries = (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":", omittingEmptySubsequences: false)
         for entry in entries {
-            let folder = entry.hasPrefix("/") ? String(entry) : workingFolder.appendingPathComponent(entry.isEmpty ? "." : String(entry)).standardizedFileURL.path
+            let folder =
+                entry.hasPrefix("/")
+                ? String(entry)
+                : workingFolder.appendingPathComponent(entry.isEmpty ? "." : String(entry)).standardizedFileURL.path
             let candidate = folder + "/" + name
             var isFolder: ObjCBool = false
             if FileManager.default.fileExists(atPath: candidate, isDirectory: &isFolder), !isFolder.boolValue,

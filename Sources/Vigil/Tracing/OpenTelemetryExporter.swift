@@ -34,7 +34,8 @@ public final class OpenTelemetryExporter: RunExporter {
         configuration.metrics.enabled = false
         // Short batches: a run's spans reach the collector while it goes on.
         configuration.traces.batchSpanProcessor.scheduleDelay = .seconds(1)
-        configuration.diagnosticLogger = .custom(Logger(label: "vigil.opentelemetry") { _ in ExportDiagnostics.Handler(diagnostics: diagnostics) })
+        configuration.diagnosticLogger = .custom(
+            Logger(label: "vigil.opentelemetry") { _ in ExportDiagnostics.Handler(diagnostics: diagnostics) })
         let (tracer, service) = try OTel.makeTracingBackend(configuration: configuration)
         var parent = ServiceContext.topLevel
         if let traceparent = environment["TRACEPARENT"] {
@@ -48,7 +49,9 @@ public final class OpenTelemetryExporter: RunExporter {
         self.diagnostics = diagnostics
         self.logger = logger
         self.flushLimit = flushLimit
-        endpoint = environment["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] ?? environment["OTEL_EXPORTER_OTLP_ENDPOINT"] ?? "the default OTLP endpoint (localhost:4318)"
+        endpoint =
+            environment["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] ?? environment["OTEL_EXPORTER_OTLP_ENDPOINT"]
+            ?? "the default OTLP endpoint (localhost:4318)"
     }
 
     public func consume(_ event: RunEvent) -> ConsumerDecision {
@@ -59,7 +62,9 @@ public final class OpenTelemetryExporter: RunExporter {
     /// Exports until `finish()`.
     public func run() async {
         let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(services: [.init(service: service)], gracefulShutdownSignals: [], logger: Logger(label: "vigil.opentelemetry")))
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: service)], gracefulShutdownSignals: [],
+                logger: Logger(label: "vigil.opentelemetry")))
         self.group.withLock { $0 = group }
         try? await group.run()
         stopped.withLock { $0 = true }
@@ -70,12 +75,15 @@ public final class OpenTelemetryExporter: RunExporter {
     public func finish() async {
         await group.withLock { $0 }?.triggerGracefulShutdown()
         let deadline = ContinuousClock.now + flushLimit
-        while !stopped.withLock({ $0 }) && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        while !stopped.withLock({ $0 }) && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
         let ended = endedSpans()
         let dropped = max(0, ended - diagnostics.exported)
         if dropped > 0 {
             logger.warning(
-                "OpenTelemetry: \(dropped) of \(ended) spans were not exported to \(endpoint)\(diagnostics.firstFailure.map { " (\($0))" } ?? ""); the run's events are all in events.jsonl")
+                "OpenTelemetry: \(dropped) of \(ended) spans were not exported to \(endpoint)\(diagnostics.firstFailure.map { " (\($0))" } ?? ""); the run's events are all in events.jsonl"
+            )
         }
     }
 
@@ -85,7 +93,9 @@ public final class OpenTelemetryExporter: RunExporter {
 
 /// A string-keyed carrier for `TRACEPARENT`.
 private struct DictionaryExtractor: Extractor {
-    func extract(key: String, from carrier: [String: String]) -> String? { carrier[key].flatMap { $0.isEmpty ? nil : $0 } }
+    func extract(key: String, from carrier: [String: String]) -> String? {
+        carrier[key].flatMap { $0.isEmpty ? nil : $0 }
+    }
 }
 
 /// What swift-otel's exporter says of its batches (its diagnostic log is the only place it

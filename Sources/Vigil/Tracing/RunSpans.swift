@@ -58,7 +58,9 @@ final class RunSpans<T: Tracer>: Sendable where T.Span: Sendable {
                 endAttempt(&state, item: report.item, at: at) { span in
                     span.attributes["vigil.outcome"] = "failed"
                     span.attributes["vigil.error.cause"] = failure.kind.rawValue
-                    if let status = failure.detail?["status"]?.numberValue?.int64Value { span.attributes["http.response.status_code"] = Int(status) }
+                    if let status = failure.detail?["status"]?.numberValue?.int64Value {
+                        span.attributes["http.response.status_code"] = Int(status)
+                    }
                     span.setStatus(Self.error(failure.message))
                     Self.describe(report, on: span)
                 }
@@ -70,7 +72,9 @@ final class RunSpans<T: Tracer>: Sendable where T.Span: Sendable {
         }
     }
 
-    private func startRun(_ state: inout State, at: DefaultTracerClock.Timestamp, run: String, job: String?, total: Int, resumed: Bool) {
+    private func startRun(
+        _ state: inout State, at: DefaultTracerClock.Timestamp, run: String, job: String?, total: Int, resumed: Bool
+    ) {
         guard state.run == nil else { return }
         let span = tracer.startSpan("vigil.run", context: parent, ofKind: .internal, at: at)
         span.attributes["vigil.run_id"] = run
@@ -87,7 +91,9 @@ final class RunSpans<T: Tracer>: Sendable where T.Span: Sendable {
         state.attempts[item] = (span, number)
     }
 
-    private func endAttempt(_ state: inout State, item: String, at: DefaultTracerClock.Timestamp, _ describe: (T.Span) -> Void) {
+    private func endAttempt(
+        _ state: inout State, item: String, at: DefaultTracerClock.Timestamp, _ describe: (T.Span) -> Void
+    ) {
         guard let attempt = state.attempts.removeValue(forKey: item) else { return }
         describe(attempt.span)
         attempt.span.end(at: at)

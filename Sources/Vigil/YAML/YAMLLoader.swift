@@ -27,8 +27,11 @@ public struct YAMLLoader: Sendable {
         // Known from stat(2) before a byte is read.
         if let size = FileStamp.of(path)?.size, size > maximumFileSize {
             throw Diagnostic(
-                .yamlTooLarge, "file is \(ByteCount.text(size)); the limit is \(ByteCount.text(maximumFileSize))", at: start,
-                hint: "is this the right file? A job or schema file is a few kilobytes; data belongs in the files its inputs name")
+                .yamlTooLarge, "file is \(ByteCount.text(size)); the limit is \(ByteCount.text(maximumFileSize))",
+                at: start,
+                hint:
+                    "is this the right file? A job or schema file is a few kilobytes; data belongs in the files its inputs name"
+            )
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw Diagnostic(.fileUnreadable, "cannot read the file (missing, a folder, or no permission)", at: start)
@@ -46,7 +49,8 @@ public struct YAMLLoader: Sendable {
             throw YAMLErrorTranslation.diagnostic(for: error, text: text, file: file)
         }
         guard let root else {
-            throw Diagnostic(.yamlEmpty, "the file holds no YAML document", at: SourceLocation(file: file, line: 1, column: 1))
+            throw Diagnostic(
+                .yamlEmpty, "the file holds no YAML document", at: SourceLocation(file: file, line: 1, column: 1))
         }
         var converter = YAMLNodeConverter(file: file, nodeBudget: max(10_000, bytes.count))
         return try converter.convert(root)

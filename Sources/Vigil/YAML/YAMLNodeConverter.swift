@@ -22,8 +22,12 @@ struct YAMLNodeConverter {
         produced += 1
         if produced > nodeBudget {
             throw Diagnostic(
-                .yamlAliasExpansion, "the document expands to more than \(nodeBudget) values through aliases; refusing it",
-                at: location(node.mark), hint: "a YAML alias (*name) repeats its anchor's whole value; nested aliases multiply (a \"billion laughs\" document)")
+                .yamlAliasExpansion,
+                "the document expands to more than \(nodeBudget) values through aliases; refusing it",
+                at: location(node.mark),
+                hint:
+                    "a YAML alias (*name) repeats its anchor's whole value; nested aliases multiply (a \"billion laughs\" document)"
+            )
         }
         let here = location(node.mark)
         switch node {
@@ -39,9 +43,13 @@ struct YAMLNodeConverter {
             members.reserveCapacity(mapping.count)
             for (key, value) in mapping {
                 guard case .scalar(let keyScalar) = key else {
-                    throw Diagnostic(.yamlUnsupportedValue, "a mapping key must be a plain value, not a list or a mapping", at: location(key.mark))
+                    throw Diagnostic(
+                        .yamlUnsupportedValue, "a mapping key must be a plain value, not a list or a mapping",
+                        at: location(key.mark))
                 }
-                members.append(LocatedValue.Member(key: keyScalar.string, keyLocation: location(key.mark), value: try convert(value)))
+                members.append(
+                    LocatedValue.Member(
+                        key: keyScalar.string, keyLocation: location(key.mark), value: try convert(value)))
             }
             return LocatedValue(content: .mapping(members), location: here)
         case .alias(let alias):
@@ -60,7 +68,9 @@ struct YAMLNodeConverter {
         case Tag.Name.int.rawValue, Tag.Name.float.rawValue, Tag.Name.bool.rawValue, Tag.Name.null.rawValue:
             break
         default:
-            throw Diagnostic(.yamlUnsupportedValue, "unsupported YAML tag \(tag)", at: here, hint: "remove the tag; a job file holds plain values")
+            throw Diagnostic(
+                .yamlUnsupportedValue, "unsupported YAML tag \(tag)", at: here,
+                hint: "remove the tag; a job file holds plain values")
         }
         switch YAMLScalar.resolvePlain(text) {
         case .null: return .null
@@ -72,7 +82,9 @@ struct YAMLNodeConverter {
             }
             return .string(string)
         case .nonFinite(let written):
-            throw Diagnostic(.yamlUnsupportedValue, "\(written) has no JSON representation", at: here, hint: "quote it if you mean the text \"\(written)\"")
+            throw Diagnostic(
+                .yamlUnsupportedValue, "\(written) has no JSON representation", at: here,
+                hint: "quote it if you mean the text \"\(written)\"")
         }
     }
 }

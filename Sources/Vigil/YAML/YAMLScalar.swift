@@ -28,12 +28,15 @@ enum YAMLScalar {
     /// A core-schema integer or float (`12`, `-3.5e2`, `0x1F`, `0o17`, `.5`, `5.`), exactly.
     static func number(_ text: String) -> JSONNumber? {
         var bytes = Array(text.utf8)[...]
-        guard let first = bytes.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".") || isDigit(first) else {
+        guard let first = bytes.first,
+            first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".") || isDigit(first)
+        else {
             return nil
         }
         if bytes.starts(with: "0x".utf8) || bytes.starts(with: "0o".utf8) {
             let radix = bytes[bytes.startIndex + 1] == UInt8(ascii: "x") ? 16 : 8
-            guard bytes.count > 2, let value = UInt64(String(decoding: bytes.dropFirst(2), as: UTF8.self), radix: radix),
+            guard bytes.count > 2,
+                let value = UInt64(String(decoding: bytes.dropFirst(2), as: UTF8.self), radix: radix),
                 let exact = Int64(exactly: value)
             else { return nil }
             return JSONNumber(exact)
@@ -70,7 +73,8 @@ enum YAMLScalar {
             bytes = []
         }
         guard bytes.isEmpty else { return nil }
-        return JSONNumber(parsing: Array((negative ? "-" : "").utf8) + Array(digitsText(digits).utf8) + Array("e\(exponent)".utf8))
+        return JSONNumber(
+            parsing: Array((negative ? "-" : "").utf8) + Array(digitsText(digits).utf8) + Array("e\(exponent)".utf8))
     }
 
     private static func digitsText(_ digits: [UInt8]) -> String {

@@ -12,7 +12,9 @@ struct CacheCommand: ParsableCommand {
 
     /// Which cache: `--path`, or a job's `cache.path`, or the default.
     struct Location: ParsableArguments {
-        @Option(help: ArgumentHelp("The cache file (default: the job's cache, else ~/.cache/vigil/responses.sqlite).", valueName: "path"))
+        @Option(
+            help: ArgumentHelp(
+                "The cache file (default: the job's cache, else ~/.cache/vigil/responses.sqlite).", valueName: "path"))
         var path: String?
 
         @Option(help: ArgumentHelp("A job file whose cache is meant.", valueName: "job"))
@@ -32,12 +34,15 @@ struct CacheCommand: ParsableCommand {
             var url = path.map { URL(fileURLWithPath: $0) } ?? CacheSpec.defaultPath()
             if path == nil, let job {
                 guard let spec = JobLoader(purpose: .validate).load(job).job else {
-                    throw CommandFailure("\(job) does not pass validation; run vigil validate \(job)", .invalidJobOrUsage)
+                    throw CommandFailure(
+                        "\(job) does not pass validation; run vigil validate \(job)", .invalidJobOrUsage)
                 }
                 url = spec.cache?.path ?? url
             }
             guard FileManager.default.fileExists(atPath: url.path) else {
-                throw CommandFailure("there is no response cache at \(url.path) yet (a run with cache: in its job, or --cache, makes one)", .invalidJobOrUsage)
+                throw CommandFailure(
+                    "there is no response cache at \(url.path) yet (a run with cache: in its job, or --cache, makes one)",
+                    .invalidJobOrUsage)
             }
             return try ResponseCache(url: url)
         }
@@ -51,7 +56,10 @@ struct CacheCommand: ParsableCommand {
             let cache = try location.open()
             let stats: ResponseCache.Stats
             do { stats = try cache.stats() } catch { throw CommandFailure("\(error)", .invalidJobOrUsage) }
-            var lines = ["cache: \(cache.url.path)", "answers: \(stats.entries) from \(stats.runs) runs, \(Self.size(stats.bytes)) on disk"]
+            var lines = [
+                "cache: \(cache.url.path)",
+                "answers: \(stats.entries) from \(stats.runs) runs, \(Self.size(stats.bytes)) on disk",
+            ]
             if let oldest = stats.oldest, let newest = stats.newest {
                 lines.append("oldest: \(Timestamp.iso8601(oldest)), newest: \(Timestamp.iso8601(newest))")
             }
@@ -59,19 +67,24 @@ struct CacheCommand: ParsableCommand {
         }
 
         static func size(_ bytes: Int) -> String {
-            bytes >= 1 << 20 ? String(format: "%.1f MiB", Double(bytes) / 1_048_576) : String(format: "%.1f KiB", Double(bytes) / 1024)
+            bytes >= 1 << 20
+                ? String(format: "%.1f MiB", Double(bytes) / 1_048_576)
+                : String(format: "%.1f KiB", Double(bytes) / 1024)
         }
     }
 
     struct Prune: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove the answers cached before a given age (then compact the file).")
+        static let configuration = CommandConfiguration(
+            abstract: "Remove the answers cached before a given age (then compact the file).")
         @OptionGroup var location: Location
 
         @Option(name: .customLong("older-than"), help: ArgumentHelp("An age: 30d, 12h, 90m.", valueName: "age"))
         var olderThan: String
 
         func validate() throws {
-            if Self.seconds(olderThan) == nil { throw ValidationError("--older-than \(olderThan) is not an age; write e.g. 30d, 12h or 90m") }
+            if Self.seconds(olderThan) == nil {
+                throw ValidationError("--older-than \(olderThan) is not an age; write e.g. 30d, 12h or 90m")
+            }
         }
 
         static func seconds(_ text: String) -> Double? {
@@ -82,14 +95,18 @@ struct CacheCommand: ParsableCommand {
         func run() throws {
             let cache = try location.open()
             let removed: Int
-            do { removed = try cache.prune(before: Timestamp.now() - Self.seconds(olderThan)!) } catch { throw CommandFailure("\(error)", .invalidJobOrUsage) }
+            do { removed = try cache.prune(before: Timestamp.now() - Self.seconds(olderThan)!) } catch {
+                throw CommandFailure("\(error)", .invalidJobOrUsage)
+            }
             Console.output("removed \(removed) answers older than \(olderThan) from \(cache.url.path)\n")
         }
     }
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check the cache file (SQLite's integrity check) and every answer's sha256; exit 1 when anything is damaged.")
+            abstract:
+                "Check the cache file (SQLite's integrity check) and every answer's sha256; exit 1 when anything is damaged."
+        )
         @OptionGroup var location: Location
 
         func run() throws {
@@ -116,12 +133,15 @@ struct CacheCommand: ParsableCommand {
                 Console.error(Self.damaged(path, problems))
                 throw CommandFailure.exit(.invalidInstances)
             }
-            Console.output("the response cache at \(path) is sound: \(verification.entries) answers, each matching its sha256\n")
+            Console.output(
+                "the response cache at \(path) is sound: \(verification.entries) answers, each matching its sha256\n")
         }
 
         static func damaged(_ path: String, _ problems: [String]) -> String {
             (["the response cache at \(path) is damaged:"] + problems.map { "  \($0)" }
-                + ["runs go on without the damaged parts (each is asked of the model again); to start afresh, move the file aside (a new one is made) or restore it from a backup"])
+                + [
+                    "runs go on without the damaged parts (each is asked of the model again); to start afresh, move the file aside (a new one is made) or restore it from a backup"
+                ])
                 .joined(separator: "\n")
         }
     }

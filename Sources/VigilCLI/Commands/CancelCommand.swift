@@ -30,7 +30,8 @@ struct CancelCommand: AsyncParsableCommand {
         let (recorded, spec) = try RunSession.openRecorded(runFolder)
         guard spec.model.batch != nil else {
             throw CommandFailure(
-                "run \(recorded.manifest.runID) does not use model.batch: it has no provider batches to cancel (stop a live run with Ctrl-C)", .invalidJobOrUsage)
+                "run \(recorded.manifest.runID) does not use model.batch: it has no provider batches to cancel (stop a live run with Ctrl-C)",
+                .invalidJobOrUsage)
         }
         let engine: RunEngine
         do {
@@ -43,7 +44,9 @@ struct CancelCommand: AsyncParsableCommand {
         } catch {
             throw CommandFailure("cannot cancel the batches of \(recorded.folder.url.path)", error)
         }
-        Console.error("cancelling the batches of run \(recorded.manifest.runID) and recording what they finished -> \(recorded.folder.url.path)")
+        Console.error(
+            "cancelling the batches of run \(recorded.manifest.runID) and recording what they finished -> \(recorded.folder.url.path)"
+        )
         try await RunSession.execute(engine, spec: spec, quiet: quiet, stops: stops)
     }
 }

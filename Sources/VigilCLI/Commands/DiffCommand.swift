@@ -5,8 +5,10 @@ import Vigil
 struct DiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff",
-        abstract: "Compare two runs: what they pinned (job, prompt, schema, model, inputs, Vigil) and their results item by item.",
-        discussion: "Exit status: 0 every item has the same outcome in both runs, 1 they differ, 2 a run folder cannot be read."
+        abstract:
+            "Compare two runs: what they pinned (job, prompt, schema, model, inputs, Vigil) and their results item by item.",
+        discussion:
+            "Exit status: 0 every item has the same outcome in both runs, 1 they differ, 2 a run folder cannot be read."
     )
 
     @Argument(help: ArgumentHelp("The first run folder (or its manifest.json).", valueName: "run-a"))
@@ -30,8 +32,12 @@ struct DiffCommand: ParsableCommand {
             Console.error("error: \(error)")
             throw CommandFailure.exit(.invalidJobOrUsage)
         }
-        var lines = ["A: \(a.manifest.runID) (\(a.manifest.status), \(a.manifest.counts.succeeded) succeeded, \(a.manifest.counts.failed) failed)"]
-        lines.append("B: \(b.manifest.runID) (\(b.manifest.status), \(b.manifest.counts.succeeded) succeeded, \(b.manifest.counts.failed) failed)")
+        var lines = [
+            "A: \(a.manifest.runID) (\(a.manifest.status), \(a.manifest.counts.succeeded) succeeded, \(a.manifest.counts.failed) failed)"
+        ]
+        lines.append(
+            "B: \(b.manifest.runID) (\(b.manifest.status), \(b.manifest.counts.succeeded) succeeded, \(b.manifest.counts.failed) failed)"
+        )
         if comparison.pins.isEmpty {
             lines.append("pins: the same job, prompt, success schema, model, inputs and Vigil version")
         } else {
@@ -48,7 +54,9 @@ struct DiffCommand: ParsableCommand {
             lines.append(title + (items.count > limit ? " (first \(limit) of \(items.count))" : "") + ":")
             lines += items.prefix(limit).map { "  " + line($0) }
         }
-        section("different results", comparison.changedResults) { "\($0.item): " + $0.changes.prefix(3).joined(separator: "; ") + ($0.changes.count > 3 ? "; ..." : "") }
+        section("different results", comparison.changedResults) {
+            "\($0.item): " + $0.changes.prefix(3).joined(separator: "; ") + ($0.changes.count > 3 ? "; ..." : "")
+        }
         section("succeeded in A, failed in B", comparison.newlyFailed) { "\($0.item): \($0.error)" }
         section("failed in A, succeeded in B", comparison.newlySucceeded) { $0 }
         section("only in A", comparison.onlyInA) { $0 }

@@ -18,16 +18,22 @@ struct EventsCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The run folder (runs/<name>/<run-id>), or a job file for its newest run.", valueName: "run-dir"))
+    @Argument(
+        help: ArgumentHelp(
+            "The run folder (runs/<name>/<run-id>), or a job file for its newest run.", valueName: "run-dir"))
     var run: String
 
-    @Option(name: .customLong("type"), help: ArgumentHelp("Only events of this type (repeatable), e.g. item.failed.", valueName: "type"))
+    @Option(
+        name: .customLong("type"),
+        help: ArgumentHelp("Only events of this type (repeatable), e.g. item.failed.", valueName: "type"))
     var types: [String] = []
 
     @Option(help: ArgumentHelp("Only the events of this item.", valueName: "id"))
     var item: String?
 
-    @Option(help: ArgumentHelp("Only events after this event number, or from this time (2026-12-03T18:00:00Z).", valueName: "seq|time"))
+    @Option(
+        help: ArgumentHelp(
+            "Only events after this event number, or from this time (2026-12-03T18:00:00Z).", valueName: "seq|time"))
     var since: String?
 
     @Flag(help: "Keep printing events as the run writes them, until it ends.")
@@ -36,7 +42,9 @@ struct EventsCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("jsonl (the log's own lines) or text (one line a person reads).", valueName: "format"))
     var format: Format = .text
 
-    @Flag(help: "The run rebuilt from the log: counts, success rate over the run, failures by cause and message, retries.")
+    @Flag(
+        help: "The run rebuilt from the log: counts, success rate over the run, failures by cause and message, retries."
+    )
     var summary = false
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -45,7 +53,9 @@ struct EventsCommand: AsyncParsableCommand {
 
     func validate() throws {
         for type in types where EventType(type) == nil {
-            throw ValidationError("--type \(type) is not an event type; the types are: \(EventType.allCases.map(\.description).joined(separator: ", "))")
+            throw ValidationError(
+                "--type \(type) is not an event type; the types are: \(EventType.allCases.map(\.description).joined(separator: ", "))"
+            )
         }
         if let since, Int(since) == nil && Timestamp.parse(since) == nil {
             throw ValidationError("--since \(since) is neither an event number nor a time like 2026-12-03T18:00:00Z")
@@ -110,7 +120,8 @@ struct EventsCommand: AsyncParsableCommand {
             }
             if ended { return }
             Console.error(
-                "the run is not running and its log has no end: it stopped without ending (a crash, kill -9); continue it with vigil resume \(RunReport.shellQuoted(folder.url.path))")
+                "the run is not running and its log has no end: it stopped without ending (a crash, kill -9); continue it with vigil resume \(RunReport.shellQuoted(folder.url.path))"
+            )
             throw CommandFailure.exit(.interrupted)
         }
     }

@@ -28,13 +28,19 @@ struct MergeCommand: ParsableCommand {
         do {
             merged = try ShardMerge.merge(url)
         } catch {
-            Console.error((["error: the shards of \(url.path) cannot be merged:"] + error.problems.map { "  \($0)" }).joined(separator: "\n"))
+            Console.error(
+                (["error: the shards of \(url.path) cannot be merged:"] + error.problems.map { "  \($0)" }).joined(
+                    separator: "\n"))
             throw CommandFailure.exit(.invalidJobOrUsage)
         }
         let counts = merged.manifest.counts
         Console.error(
             "merged \(merged.shards.count) shards into \(url.path): \(merged.manifest.status), \(counts.succeeded) of \(counts.total) items succeeded, \(counts.failed) failed"
                 + (merged.manifest.verdict.map { " (\($0))" } ?? ""))
-        if merged.manifest.status != RunStatus.completed.rawValue, let status = RunStatus(rawValue: merged.manifest.status) { throw CommandFailure.exit(status.exitStatus) }
+        if merged.manifest.status != RunStatus.completed.rawValue,
+            let status = RunStatus(rawValue: merged.manifest.status)
+        {
+            throw CommandFailure.exit(status.exitStatus)
+        }
     }
 }

@@ -29,7 +29,9 @@ struct PinCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (files, empty) = JobFileFinder.expand(jobs)
-        for folder in empty { Console.error("error: no job files under \(folder) (see `vigil validate --help` for what a job file is)") }
+        for folder in empty {
+            Console.error("error: no job files under \(folder) (see `vigil validate --help` for what a job file is)")
+        }
         var diagnostics: [Diagnostic] = []
         for job in files {
             do {
@@ -40,7 +42,9 @@ struct PinCommand: AsyncParsableCommand {
                 case .pinned(let previous, let digest):
                     Console.error("\(job): prompt.sha256 \(previous.map { "\($0) -> " } ?? "set to ")\(digest)")
                 case .outOfDate(let previous, let digest, let location, let promptFile):
-                    diagnostics.append(Self.stale(job: job, previous: previous, digest: digest, location: location, promptFile: promptFile))
+                    diagnostics.append(
+                        Self.stale(
+                            job: job, previous: previous, digest: digest, location: location, promptFile: promptFile))
                 }
             } catch {
                 diagnostics.append(error)
@@ -55,14 +59,20 @@ struct PinCommand: AsyncParsableCommand {
     }
 
     /// A pin that does not match the prompt file, said where the pin is written.
-    static func stale(job: String, previous: String?, digest: String, location: SourceLocation, promptFile: String) -> Diagnostic {
+    static func stale(job: String, previous: String?, digest: String, location: SourceLocation, promptFile: String)
+        -> Diagnostic
+    {
         guard let previous else {
             return Diagnostic(
-                .promptNotPinned, "prompt.sha256 is missing; the prompt file \(promptFile) has sha256 \(digest)", at: location,
+                .promptNotPinned, "prompt.sha256 is missing; the prompt file \(promptFile) has sha256 \(digest)",
+                at: location,
                 hint: "run `vigil pin \(job)` to pin it")
         }
         return Diagnostic(
-            .promptMismatch, "prompt.sha256 pins \(previous), but the prompt file \(promptFile) has sha256 \(digest)", at: location,
-            hint: "if the prompt was changed on purpose, run `vigil pin \(job)`; otherwise restore the prompt the job was pinned to")
+            .promptMismatch, "prompt.sha256 pins \(previous), but the prompt file \(promptFile) has sha256 \(digest)",
+            at: location,
+            hint:
+                "if the prompt was changed on purpose, run `vigil pin \(job)`; otherwise restore the prompt the job was pinned to"
+        )
     }
 }

@@ -6,7 +6,8 @@ import Vigil
 struct PlanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
-        abstract: "Validate a job, resolve its inputs and show what would run: item count, first items, model, thresholds."
+        abstract:
+            "Validate a job, resolve its inputs and show what would run: item count, first items, model, thresholds."
     )
 
     @Argument(help: ArgumentHelp("The job file.", valueName: "job"))

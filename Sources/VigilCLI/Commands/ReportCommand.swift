@@ -18,13 +18,17 @@ struct ReportCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The run folder (runs/<name>/<run-id>), or a job file for its newest run.", valueName: "run-dir"))
+    @Argument(
+        help: ArgumentHelp(
+            "The run folder (runs/<name>/<run-id>), or a job file for its newest run.", valueName: "run-dir"))
     var runFolder: String
 
     @Argument(help: ArgumentHelp("A second run to compare it with.", valueName: "run-dir-2"))
     var other: String?
 
-    @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Where to write it (default: report.html in the run folder).", valueName: "file"))
+    @Option(
+        name: [.customShort("o"), .long],
+        help: ArgumentHelp("Where to write it (default: report.html in the run folder).", valueName: "file"))
     var output: String?
 
     func run() throws {

@@ -5,7 +5,8 @@ import Vigil
 struct RerunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rerun",
-        abstract: "Reproduce a run from its manifest into a new run folder; refuses, with a precise diff, if anything it pinned has drifted.",
+        abstract:
+            "Reproduce a run from its manifest into a new run folder; refuses, with a precise diff, if anything it pinned has drifted.",
         discussion: """
             Runs the job and prompt copies in the run folder over the same inputs, after checking every pin: \
             the job file and prompt (copies and originals), the success schema, each input by sha256 (added, \
@@ -28,6 +29,7 @@ struct RerunCommand: AsyncParsableCommand {
     var quiet = false
 
     func run() async throws {
-        try await Reproduction.run(.rerun, of: manifest, allowDrift: allowDrift, quiet: quiet, cache: cacheFlags, stops: await StopRequests())
+        try await Reproduction.run(
+            .rerun, of: manifest, allowDrift: allowDrift, quiet: quiet, cache: cacheFlags, stops: await StopRequests())
     }
 }

@@ -24,10 +24,16 @@ struct ResumeCommand: AsyncParsableCommand {
     @Flag(help: "Continue even if pins drifted; the drift is recorded in the manifest.")
     var allowDrift = false
 
-    @Option(name: .customLong("max-cost"), help: ArgumentHelp("A new budget.max_cost in USD for the whole run (what it spent counts); resumes a run its budget stopped.", valueName: "usd"))
+    @Option(
+        name: .customLong("max-cost"),
+        help: ArgumentHelp(
+            "A new budget.max_cost in USD for the whole run (what it spent counts); resumes a run its budget stopped.",
+            valueName: "usd"))
     var maxCost: Double?
 
-    @Option(name: .customLong("max-tokens"), help: ArgumentHelp("A new budget.max_tokens for the whole run.", valueName: "n"))
+    @Option(
+        name: .customLong("max-tokens"),
+        help: ArgumentHelp("A new budget.max_tokens for the whole run.", valueName: "n"))
     var maxTokens: Int?
 
     @OptionGroup var cacheFlags: CacheFlags
@@ -36,7 +42,9 @@ struct ResumeCommand: AsyncParsableCommand {
     var quiet = false
 
     mutating func validate() throws {
-        if let maxCost, !(maxCost > 0) || Dollars(usd: maxCost) == nil { throw ValidationError("--max-cost must be an amount above 0 (USD), e.g. 40") }
+        if let maxCost, !(maxCost > 0) || Dollars(usd: maxCost) == nil {
+            throw ValidationError("--max-cost must be an amount above 0 (USD), e.g. 40")
+        }
         if let maxTokens, maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1") }
     }
 
@@ -48,12 +56,14 @@ struct ResumeCommand: AsyncParsableCommand {
             // The job copy is the run's pinned job; the new caps apply to this resume and are
             // recorded in the manifest's `resumes`.
             let budget = BudgetSpec(
-                maxCost: maxCost.flatMap { Dollars(usd: $0) } ?? spec.budget?.maxCost, maxTokens: maxTokens ?? spec.budget?.maxTokens)
+                maxCost: maxCost.flatMap { Dollars(usd: $0) } ?? spec.budget?.maxCost,
+                maxTokens: maxTokens ?? spec.budget?.maxTokens)
             let problems = BudgetCheck.problems(budget, model: spec.model)
             guard problems.isEmpty else {
                 // Said as validate says it; the fix is in the job, for a new run.
                 throw CommandFailure(
-                    "the new cap cannot be kept for this run: " + problems.map { "\($0.message); \($0.hint)" }.joined(separator: "\n  "), .invalidJobOrUsage)
+                    "the new cap cannot be kept for this run: "
+                        + problems.map { "\($0.message); \($0.hint)" }.joined(separator: "\n  "), .invalidJobOrUsage)
             }
             spec.budget = budget
         }
@@ -70,13 +80,20 @@ struct ResumeCommand: AsyncParsableCommand {
             throw CommandFailure("cannot resume \(recorded.folder.url.path)", error)
         }
         let counts = recorded.manifest.counts
-        Console.error("resuming run \(recorded.manifest.runID): \(counts.completed) of \(counts.total) items were done -> \(recorded.folder.url.path)")
+        Console.error(
+            "resuming run \(recorded.manifest.runID): \(counts.completed) of \(counts.total) items were done -> \(recorded.folder.url.path)"
+        )
         if spec.budget != copy.budget, let budget = spec.budget, let spent = recorded.manifest.cost?.spend.charged {
-            let caps = [budget.maxCost.map { "budget.max_cost \($0)" }, budget.maxTokens.map { "budget.max_tokens \($0)" }].compactMap { $0 }
-            Console.error("the rest of the run is capped by \(caps.joined(separator: " and ")); \(spent) is spent already")
+            let caps = [
+                budget.maxCost.map { "budget.max_cost \($0)" }, budget.maxTokens.map { "budget.max_tokens \($0)" },
+            ].compactMap { $0 }
+            Console.error(
+                "the rest of the run is capped by \(caps.joined(separator: " and ")); \(spent) is spent already")
         }
         if !setup.resumedDrift.isEmpty {
-            Console.error((["warning: continuing despite drift (--allow-drift; recorded in the manifest):"] + setup.resumedDrift.map { "  \($0)" }).joined(separator: "\n"))
+            Console.error(
+                (["warning: continuing despite drift (--allow-drift; recorded in the manifest):"]
+                    + setup.resumedDrift.map { "  \($0)" }).joined(separator: "\n"))
         }
         try await RunSession.execute(engine, spec: spec, quiet: quiet, stops: stops)
     }

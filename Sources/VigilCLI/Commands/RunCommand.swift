@@ -22,22 +22,35 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The job file.", valueName: "job"))
     var job: String?
 
-    @Option(help: "Run only the first N items and report, with a projection of the whole run's cost and duration (a canary run).")
+    @Option(
+        help:
+            "Run only the first N items and report, with a projection of the whole run's cost and duration (a canary run)."
+    )
     var canary: Int?
 
-    @Option(name: .customLong("retry-failed"), help: ArgumentHelp("Run only the failed items of this run folder again, as a new run.", valueName: "run-dir"))
+    @Option(
+        name: .customLong("retry-failed"),
+        help: ArgumentHelp("Run only the failed items of this run folder again, as a new run.", valueName: "run-dir"))
     var retryFailed: String?
 
     @Flag(help: "With --retry-failed: run even if the recorded run's pins have drifted (recorded in the new manifest).")
     var allowDrift = false
 
-    @Option(help: ArgumentHelp("Run one shard of the run: I/N (from 0), or auto (from Slurm, a Kubernetes Indexed Job or a CI matrix).", valueName: "I/N|auto"))
+    @Option(
+        help: ArgumentHelp(
+            "Run one shard of the run: I/N (from 0), or auto (from Slurm, a Kubernetes Indexed Job or a CI matrix).",
+            valueName: "I/N|auto"))
     var shard: String?
 
-    @Option(help: ArgumentHelp("With --shard auto in a Kubernetes Indexed Job: how many shards (the Job's completions).", valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "With --shard auto in a Kubernetes Indexed Job: how many shards (the Job's completions).", valueName: "n"))
     var shards: Int?
 
-    @Option(name: .customLong("run-id"), help: ArgumentHelp("The run id the shards share (derived from SLURM_ARRAY_JOB_ID under Slurm).", valueName: "id"))
+    @Option(
+        name: .customLong("run-id"),
+        help: ArgumentHelp(
+            "The run id the shards share (derived from SLURM_ARRAY_JOB_ID under Slurm).", valueName: "id"))
     var runID: String?
 
     @OptionGroup var cacheFlags: CacheFlags
@@ -48,19 +61,28 @@ struct RunCommand: AsyncParsableCommand {
     mutating func validate() throws {
         if let canary, canary < 1 { throw ValidationError("--canary must be at least 1") }
         switch (job, retryFailed) {
-        case (nil, nil): throw ValidationError("give a job file (vigil run JOB) or a run to retry (vigil run --retry-failed RUN_DIR)")
-        case (_?, _?): throw ValidationError("give either a job file or --retry-failed RUN_DIR, not both (the retry runs the job copy in RUN_DIR)")
+        case (nil, nil):
+            throw ValidationError(
+                "give a job file (vigil run JOB) or a run to retry (vigil run --retry-failed RUN_DIR)")
+        case (_?, _?):
+            throw ValidationError(
+                "give either a job file or --retry-failed RUN_DIR, not both (the retry runs the job copy in RUN_DIR)")
         default: break
         }
         if allowDrift && retryFailed == nil { throw ValidationError("--allow-drift goes with --retry-failed") }
-        if shard == nil && (shards != nil || runID != nil) { throw ValidationError("--shards and --run-id go with --shard") }
-        if shard != nil && (canary != nil || retryFailed != nil) { throw ValidationError("--shard runs a part of a whole run; it does not go with --canary or --retry-failed") }
+        if shard == nil && (shards != nil || runID != nil) {
+            throw ValidationError("--shards and --run-id go with --shard")
+        }
+        if shard != nil && (canary != nil || retryFailed != nil) {
+            throw ValidationError("--shard runs a part of a whole run; it does not go with --canary or --retry-failed")
+        }
     }
 
     func run() async throws {
         let stops = await StopRequests()
         if let retryFailed {
-            try await Reproduction.run(.retryFailed, of: retryFailed, allowDrift: allowDrift, quiet: quiet, cache: cacheFlags, stops: stops)
+            try await Reproduction.run(
+                .retryFailed, of: retryFailed, allowDrift: allowDrift, quiet: quiet, cache: cacheFlags, stops: stops)
             return
         }
         let job = job!
@@ -86,8 +108,12 @@ struct RunCommand: AsyncParsableCommand {
                 job: spec, setup: try await RunSetup.newRun(of: spec, canary: canary, wholeSet: count, shard: part),
                 options: cacheFlags.options(for: spec, logger: logger))
         }
-        let what = part.map { "shard \($0.shard) of \(count) items: \(engine.manifestBase.inputCount) are its" } ?? "\(count) items"
-        Console.error("run \(engine.folder.runID): \(what)" + (canary.map { " (canary: the first \(min($0, count)))" } ?? "") + " -> \(engine.folder.url.path)")
+        let what =
+            part.map { "shard \($0.shard) of \(count) items: \(engine.manifestBase.inputCount) are its" }
+            ?? "\(count) items"
+        Console.error(
+            "run \(engine.folder.runID): \(what)" + (canary.map { " (canary: the first \(min($0, count)))" } ?? "")
+                + " -> \(engine.folder.url.path)")
         try await RunSession.execute(engine, spec: spec, quiet: quiet, stops: stops)
     }
 }

@@ -24,7 +24,8 @@ struct SchemaValidateCommand: AsyncParsableCommand {
     @Option(help: "Output format: text, json, or github (GitHub Actions annotations).")
     var format: OutputFormat = .text
 
-    @Flag(inversion: .prefixedNo, help: "Treat 'format' (date, email, uri, ...) as an assertion, not only an annotation.")
+    @Flag(
+        inversion: .prefixedNo, help: "Treat 'format' (date, email, uri, ...) as an assertion, not only an annotation.")
     var assertFormat = true
 
     mutating func validate() throws {
@@ -59,7 +60,10 @@ struct SchemaValidateCommand: AsyncParsableCommand {
         Console.output(renderer.render(diagnostics))
         if format == .text {
             let files = files.count == 1 ? "1 file" : "\(files.count) files"
-            Console.error(invalid == 0 ? "all \(checked) instances in \(files) are valid" : "invalid: \(invalid) of \(checked) instances in \(files)")
+            Console.error(
+                invalid == 0
+                    ? "all \(checked) instances in \(files) are valid"
+                    : "invalid: \(invalid) of \(checked) instances in \(files)")
         }
         if invalid > 0 { throw CommandFailure.exit(.invalidInstances) }
     }

@@ -31,7 +31,9 @@ struct ServeCommand: AsyncParsableCommand {
         let root = URL(fileURLWithPath: folder).standardizedFileURL
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw CommandFailure("\(folder) is not a folder; give the folder that holds your runs (the job's output.dir, runs by default)", .invalidJobOrUsage)
+            throw CommandFailure(
+                "\(folder) is not a folder; give the folder that holds your runs (the job's output.dir, runs by default)",
+                .invalidJobOrUsage)
         }
         let router = Router()
         router.get("/") { _, _ in Self.html(RunIndexPage.html(root: root)) }
@@ -39,28 +41,41 @@ struct ServeCommand: AsyncParsableCommand {
         for prefix in ["/runs/:job/:run", "/runs/:job/:run/:shard"] {
             router.get("\(prefix)/") { _, context in
                 let folder = try Self.runFolder(root, context)
-                var page = try RunReportPage(run: RunReportPage.Run(RecordedRun(at: folder.path)), location: folder.appendingPathComponent("report.html"))
+                var page = try RunReportPage(
+                    run: RunReportPage.Run(RecordedRun(at: folder.path)),
+                    location: folder.appendingPathComponent("report.html"))
                 page.headExtra = RunIndexPage.liveScript
-                return Self.html(page.html().replacingOccurrences(of: "<body><main>", with: "<body><p id=\"live\" class=\"muted\">live</p><main>"))
+                return Self.html(
+                    page.html().replacingOccurrences(
+                        of: "<body><main>", with: "<body><p id=\"live\" class=\"muted\">live</p><main>"))
             }
             router.get("\(prefix)/report") { _, context in
                 let folder = try Self.runFolder(root, context)
-                return Self.html(try RunReportPage(run: RunReportPage.Run(RecordedRun(at: folder.path)), location: folder.appendingPathComponent("report.html")).html())
+                return Self.html(
+                    try RunReportPage(
+                        run: RunReportPage.Run(RecordedRun(at: folder.path)),
+                        location: folder.appendingPathComponent("report.html")
+                    ).html())
             }
             router.get("\(prefix)/events") { _, context in
                 let folder = try Self.runFolder(root, context)
                 var headers = HTTPFields()
                 headers[.contentType] = "text/event-stream"
                 headers[.cacheControl] = "no-cache"
-                return Response(status: .ok, headers: headers, body: ResponseBody { writer in try await Self.stream(folder, into: &writer) })
+                return Response(
+                    status: .ok, headers: headers,
+                    body: ResponseBody { writer in try await Self.stream(folder, into: &writer) })
             }
         }
         var logger = Logger(label: "vigil.serve")
         logger.logLevel = .warning
         let app = Application(
-            router: router, configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "vigil"),
+            router: router,
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "vigil"),
             onServerRunning: { channel in
-                Console.error("vigil serve: http://\(host):\(channel.localAddress?.port ?? port)/ (the runs under \(root.path)); Ctrl-C stops it")
+                Console.error(
+                    "vigil serve: http://\(host):\(channel.localAddress?.port ?? port)/ (the runs under \(root.path)); Ctrl-C stops it"
+                )
             }, logger: logger)
         do {
             try await app.runService()
@@ -77,7 +92,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// The run folder a request names: `<job>/<run-id>` under the served folder, nothing else.
     static func runFolder(_ root: URL, _ context: some RequestContext) throws -> URL {
-        let path = try [context.parameters.require("job"), context.parameters.require("run")] + [context.parameters.get("shard")].compactMap { $0 }
+        let path =
+            try [context.parameters.require("job"), context.parameters.require("run")]
+            + [context.parameters.get("shard")].compactMap { $0 }
         let name = path.joined(separator: "/")
         guard let entry = RunIndexPage.runs(under: root).first(where: { $0.path == name }) else {
             throw HTTPError(.notFound, message: "no run \(name) under \(root.path)")
@@ -97,7 +114,8 @@ struct ServeCommand: AsyncParsableCommand {
             let events = (try? tail.read()) ?? []
             for event in events { replay.apply(event) }
             let status = replay.ending?.status ?? (running ? "running" : "crashed")
-            let data = #"{"seq":\#(replay.sequence),"completed":\#(replay.completed),"total":\#(replay.total),"status":"\#(status)"}"#
+            let data =
+                #"{"seq":\#(replay.sequence),"completed":\#(replay.completed),"total":\#(replay.total),"status":"\#(status)"}"#
             if !events.isEmpty {
                 try await writer.write(ByteBuffer(string: "data: \(data)\n\n"))
                 quiet = 0

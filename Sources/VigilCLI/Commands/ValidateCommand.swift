@@ -23,7 +23,9 @@ struct ValidateCommand: AsyncParsableCommand {
     @Option(help: "Output format: text, json, or github (GitHub Actions annotations).")
     var format: OutputFormat = .text
 
-    @Flag(help: "Skip files that are not job files by the folder rule, silently (for hooks given every changed YAML file).")
+    @Flag(
+        help:
+            "Skip files that are not job files by the folder rule, silently (for hooks given every changed YAML file).")
     var onlyJobFiles = false
 
     mutating func validate() throws {
@@ -46,7 +48,8 @@ struct ValidateCommand: AsyncParsableCommand {
             if format == .text {
                 let warnings = validation.diagnostics.count { $0.severity == .warning }
                 let errors = validation.errors.count
-                let summary = validation.isValid
+                let summary =
+                    validation.isValid
                     ? "\(job): valid" + (warnings > 0 ? " (\(warnings) warning\(warnings == 1 ? "" : "s"))" : "")
                     : "\(job): invalid (\(errors) error\(errors == 1 ? "" : "s")\(warnings > 0 ? ", \(warnings) warning\(warnings == 1 ? "" : "s")" : ""))"
                 Console.error(summary)

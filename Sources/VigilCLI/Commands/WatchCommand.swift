@@ -19,7 +19,9 @@ struct WatchCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The run folder (runs/<name>/<run-id>), or a job file for its newest run.", valueName: "run-dir|job"))
+    @Argument(
+        help: ArgumentHelp(
+            "The run folder (runs/<name>/<run-id>), or a job file for its newest run.", valueName: "run-dir|job"))
     var run: String
 
     @Option(help: ArgumentHelp("Seconds between plain lines when the output is not a terminal.", valueName: "seconds"))
@@ -30,7 +32,10 @@ struct WatchCommand: AsyncParsableCommand {
         // followed together, as one run.
         let folders: [URL]
         let shards = ShardMerge.shardFolders(of: URL(fileURLWithPath: run).standardizedFileURL)
-        if !shards.isEmpty && !FileManager.default.fileExists(atPath: URL(fileURLWithPath: run).appendingPathComponent("events.jsonl").path) {
+        if !shards.isEmpty
+            && !FileManager.default.fileExists(
+                atPath: URL(fileURLWithPath: run).appendingPathComponent("events.jsonl").path)
+        {
             folders = shards
         } else {
             do {
@@ -52,7 +57,11 @@ struct WatchCommand: AsyncParsableCommand {
                 for index in tails.indices {
                     for event in try tails[index].read() {
                         replay.apply(event)
-                        if event.kind.endsRun { ended.insert(index) } else if case .runResumed = event.kind { ended.remove(index) }
+                        if event.kind.endsRun {
+                            ended.insert(index)
+                        } else if case .runResumed = event.kind {
+                            ended.remove(index)
+                        }
                     }
                 }
             } catch {
@@ -60,7 +69,8 @@ struct WatchCommand: AsyncParsableCommand {
             }
             let crashed = folders.indices.first { !ended.contains($0) }
             let liveness: WatchView.Liveness = holder.map { .running(pid: $0) } ?? (crashed == nil ? .ended : .crashed)
-            let lines = WatchView.lines(replay, liveness: liveness, folder: RunReport.shellQuoted(folders[crashed ?? 0].path))
+            let lines = WatchView.lines(
+                replay, liveness: liveness, folder: RunReport.shellQuoted(folders[crashed ?? 0].path))
             let now = Timestamp.now()
             let final = holder == nil
             if isTerminal {

@@ -23,11 +23,14 @@ enum OfficialTestSuite {
             return URL(fileURLWithPath: override)
         }
         var folder = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         while folder.path != "/" {
             folder = folder.deletingLastPathComponent()
             let candidate = folder.appendingPathComponent("shared/testdata/json-schema-test-suite")
-            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("tests").path) { return candidate }
+            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("tests").path) {
+                return candidate
+            }
         }
         return URL(fileURLWithPath: "/work/shared/testdata/json-schema-test-suite")
     }()
@@ -83,14 +86,17 @@ enum OfficialTestSuite {
     static func run(_ testCase: Case, assertsFormat: Bool) -> Outcome {
         let schema: Schema
         do {
-            schema = try Schema(testCase.schema, registry: registry, options: SchemaOptions(assertsFormat: assertsFormat))
+            schema = try Schema(
+                testCase.schema, registry: registry, options: SchemaOptions(assertsFormat: assertsFormat))
         } catch {
             return .failed("schema did not compile: \(error)")
         }
         let valid = schema.isValid(testCase.data)
         let errors = schema.validate(testCase.data)
         if valid != testCase.valid {
-            return .failed("expected \(testCase.valid ? "valid" : "invalid"), got \(valid ? "valid" : "invalid") \(errors.map(\.description))")
+            return .failed(
+                "expected \(testCase.valid ? "valid" : "invalid"), got \(valid ? "valid" : "invalid") \(errors.map(\.description))"
+            )
         }
         if errors.isEmpty != valid {
             return .failed("the error-collecting pass disagrees: \(errors.map(\.description))")

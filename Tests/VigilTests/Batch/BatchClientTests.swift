@@ -6,7 +6,9 @@ import Vigil
 /// The Files and Batches endpoints, spoken to a loopback server that implements them.
 @Suite struct BatchClientTests {
     static func client(_ server: LoopbackBatchServer) -> BatchClient {
-        BatchClient(baseURL: server.baseURL, keyVariable: "VIGIL_TEST_KEY", key: Secret(OpenAIProviderTests.key), timeout: .seconds(10))
+        BatchClient(
+            baseURL: server.baseURL, keyVariable: "VIGIL_TEST_KEY", key: Secret(OpenAIProviderTests.key),
+            timeout: .seconds(10))
     }
 
     /// `n` request lines: `{custom_id, method, url, body}`.
@@ -39,7 +41,9 @@ import Vigil
     }
 
     static func lines(_ bytes: [UInt8]) throws -> [BatchOutputLine] {
-        try String(decoding: bytes, as: UTF8.self).split(separator: "\n").compactMap { BatchOutputLine(json: try JSONParser().parse(String($0))) }
+        try String(decoding: bytes, as: UTF8.self).split(separator: "\n").compactMap {
+            BatchOutputLine(json: try JSONParser().parse(String($0)))
+        }
     }
 
     @Test func aBatchGoesFromUploadToAnswers() async throws {
@@ -82,7 +86,10 @@ import Vigil
         let answered = try Self.lines(try await client.content(ofFile: try #require(done.outputFileID)))
         let notRun = try Self.lines(try await client.content(ofFile: try #require(done.errorFileID)))
         #expect(answered.count == 3 && notRun.count == 3)
-        let failure = try #require(notRun.first.flatMap { line -> ItemFailure? in if case .failure(let failure) = line.outcome { failure } else { nil } })
+        let failure = try #require(
+            notRun.first.flatMap { line -> ItemFailure? in
+                if case .failure(let failure) = line.outcome { failure } else { nil }
+            })
         #expect(failure.message == "the batch did not run this request (batch_expired): not run")
         #expect(failure.isRetryable && !failure.mayBeBilled)
     }
@@ -111,14 +118,19 @@ import Vigil
     }
 
     @Test func aMissingBatchAPIIsNamed() async throws {
-        let server = try LoopbackOpenAIServer { _, _ in .status(404, body: "{\"error\": {\"message\": \"Not Found\"}}") }
+        let server = try LoopbackOpenAIServer { _, _ in .status(404, body: "{\"error\": {\"message\": \"Not Found\"}}")
+        }
         defer { server.shutdown() }
-        let client = BatchClient(baseURL: server.baseURL, keyVariable: "VIGIL_TEST_KEY", key: Secret(OpenAIProviderTests.key))
+        let client = BatchClient(
+            baseURL: server.baseURL, keyVariable: "VIGIL_TEST_KEY", key: Secret(OpenAIProviderTests.key))
         do {
             _ = try await client.upload(Self.requests(1), name: "x.jsonl")
             Issue.record("the upload should have failed")
         } catch {
-            #expect(error.message == "uploading x.jsonl: HTTP 404: the endpoint has no Files/Batches API here (model.batch needs one)")
+            #expect(
+                error.message
+                    == "uploading x.jsonl: HTTP 404: the endpoint has no Files/Batches API here (model.batch needs one)"
+            )
         }
     }
 }

@@ -9,11 +9,13 @@ import Vigil
         var parameters = JSONObject()
         parameters["max_tokens"] = 300
         let provider = OpenAIProvider(
-            baseURL: "http://127.0.0.1:9/v1", model: "m", keyVariable: "K", key: Secret("sk-0123456789"), parameters: parameters,
+            baseURL: "http://127.0.0.1:9/v1", model: "m", keyVariable: "K", key: Secret("sk-0123456789"),
+            parameters: parameters,
             timeout: .seconds(5), responseFormat: ["type": "json_object"])
         let image = [UInt8](repeating: 0xAB, count: 3_000)
         let request = ItemRequest(
-            item: InputItem(id: "sheets/a \"1\".jpg", path: "sheets/a \"1\".jpg", record: nil), fileURL: URL(fileURLWithPath: "/x/a.jpg"),
+            item: InputItem(id: "sheets/a \"1\".jpg", path: "sheets/a \"1\".jpg", record: nil),
+            fileURL: URL(fileURLWithPath: "/x/a.jpg"),
             prompt: "Extract.", attempt: 1, content: image)
         let body = try provider.bodyBytes(for: request)
         var builder = BatchFileBuilder()
@@ -25,7 +27,8 @@ import Vigil
         #expect(line["method"] == "POST" && line["url"] == "/v1/chat/completions")
         #expect(line["body"] == (try JSONParser().parse(String(decoding: body, as: UTF8.self))))
         #expect(line["body"]?["response_format"] == ["type": "json_object"])
-        let url = line["body"]?["messages"]?.arrayValue?.last?["content"]?.arrayValue?.first?["image_url"]?["url"]?.stringValue
+        let url = line["body"]?["messages"]?.arrayValue?.last?["content"]?.arrayValue?.first?["image_url"]?["url"]?
+            .stringValue
         #expect(url == "data:image/jpeg;base64," + Data(image).base64EncodedString())
         #expect(files[0].bytes.last == 0x0A)
     }

@@ -7,21 +7,30 @@ import Vigil
 /// the canary live, the rest in batches, every input exactly once in results or failed
 /// whatever the batches do.
 @Suite(.timeLimit(.minutes(3))) struct BatchRunTests {
-    static let environment = ProcessInfo.processInfo.environment.merging(["VIGIL_TEST_KEY": OpenAIProviderTests.key]) { $1 }
+    static let environment = ProcessInfo.processInfo.environment.merging(["VIGIL_TEST_KEY": OpenAIProviderTests.key]) {
+        $1
+    }
 
     /// A job of `items` text items on `server`, its first `canary` items live.
     static func job(
-        _ server: LoopbackBatchServer, items: Int, canary: Int = 5, batch: String = "{ poll_interval: 50ms }", model extra: String = "",
-        thresholds: String = "", retries: String = "{ max_attempts: 3, initial_delay: 10ms, max_delay: 20ms }", concurrency: Int = 1, top: String = ""
+        _ server: LoopbackBatchServer, items: Int, canary: Int = 5, batch: String = "{ poll_interval: 50ms }",
+        model extra: String = "",
+        thresholds: String = "", retries: String = "{ max_attempts: 3, initial_delay: 10ms, max_delay: 20ms }",
+        concurrency: Int = 1, top: String = ""
     ) throws -> TemporaryJob {
         try TemporaryJob(
             items: items, extractor: "",
-            model: "model:\n  provider: openai\n  base_url: \(server.baseURL)\n  name: test-model\n  api_key_env: VIGIL_TEST_KEY\n  timeout: 5s\n  batch: \(batch)\n\(extra)",
+            model:
+                "model:\n  provider: openai\n  base_url: \(server.baseURL)\n  name: test-model\n  api_key_env: VIGIL_TEST_KEY\n  timeout: 5s\n  batch: \(batch)\n\(extra)",
             extra: top,
-            thresholds: "thresholds:\n  early: { after: \(canary), min_success_rate: 0.8 }\n" + thresholds, concurrency: concurrency, retries: retries)
+            thresholds: "thresholds:\n  early: { after: \(canary), min_success_rate: 0.8 }\n" + thresholds,
+            concurrency: concurrency, retries: retries)
     }
 
-    static func run(_ job: TemporaryJob, options: RunOptions = RunOptions(progressInterval: .milliseconds(200), environment: environment)) async throws -> (RunSummary, RunEngine) {
+    static func run(
+        _ job: TemporaryJob,
+        options: RunOptions = RunOptions(progressInterval: .milliseconds(200), environment: environment)
+    ) async throws -> (RunSummary, RunEngine) {
         let engine = try await job.engine(options: options, environment: environment)
         return (await engine.run(), engine)
     }
@@ -33,21 +42,29 @@ import Vigil
     static func ended(_ folder: RunFolder) throws -> (succeeded: [String], failed: [String]) {
         func ids(_ url: URL) throws -> [String] {
             guard FileManager.default.fileExists(atPath: url.path) else { return [] }
-            return try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map { try JSONParser().parse(String($0))["id"]?.stringValue ?? "" }
+            return try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map {
+                try JSONParser().parse(String($0))["id"]?.stringValue ?? ""
+            }
         }
         return (try ids(folder.results), try ids(folder.failed))
     }
 
-    static func expectEveryItemOnce(_ folder: RunFolder, items: Int, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+    static func expectEveryItemOnce(
+        _ folder: RunFolder, items: Int, sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) throws {
         let (succeeded, failed) = try ended(folder)
         let all = succeeded + failed
         #expect(all.count == items, "\(all.count) lines for \(items) items", sourceLocation: sourceLocation)
         #expect(Set(all).count == all.count, "an item ended twice", sourceLocation: sourceLocation)
-        #expect(Set(all) == Set((1...items).map { String(format: "items/item-%03d.txt", $0) }), sourceLocation: sourceLocation)
+        #expect(
+            Set(all) == Set((1...items).map { String(format: "items/item-%03d.txt", $0) }),
+            sourceLocation: sourceLocation)
     }
 
     static func events(_ folder: RunFolder) throws -> [RunEvent] {
-        try String(contentsOf: folder.events, encoding: .utf8).split(separator: "\n").map { try RunEvent(json: try JSONParser().parse(String($0))) }
+        try String(contentsOf: folder.events, encoding: .utf8).split(separator: "\n").map {
+            try RunEvent(json: try JSONParser().parse(String($0)))
+        }
     }
 
     @Test func theCanaryRunsLiveAndTheRestInABatchAtTheBatchPrice() async throws {
@@ -55,7 +72,9 @@ import Vigil
         defer { server.shutdown() }
         let job = try Self.job(
             server, items: 20, batch: "{ poll_interval: 50ms, max_requests_per_file: 6 }",
-            model: "  pricing: { input_per_million: 1.00, output_per_million: 2.00, batch_discount: 0.5 }\n  structured_output: json_schema")
+            model:
+                "  pricing: { input_per_million: 1.00, output_per_million: 2.00, batch_discount: 0.5 }\n  structured_output: json_schema"
+        )
         let (summary, engine) = try await Self.run(job)
         #expect(summary.status == .completed)
         #expect(summary.counts.succeeded == 20)
@@ -79,7 +98,9 @@ import Vigil
         #expect(types.filter { $0 == "batch.completed" }.count == 3)
         #expect(types.contains("batch.progress"))
         // The first batch is submitted after the early check passed.
-        #expect(try #require(types.firstIndex(of: "validation.checkpoint")) < (try #require(types.firstIndex(of: "batch.submitted"))))
+        #expect(
+            try #require(types.firstIndex(of: "validation.checkpoint"))
+                < (try #require(types.firstIndex(of: "batch.submitted"))))
         let journal = try BatchJournal(url: engine.folder.batches)
         #expect(journal.files.count == 3 && journal.open.isEmpty)
         #expect(journal.files.allSatisfy { $0.batch != nil && $0.ended == "completed" })
@@ -94,7 +115,8 @@ import Vigil
         let (summary, engine) = try await Self.run(job)
         #expect(summary.status == .completed)
         #expect(server.liveRequests == 5)
-        let pricing = try #require(JobLoader(purpose: .validate, environment: Self.environment).load(job.path).job?.model.pricing)
+        let pricing = try #require(
+            JobLoader(purpose: .validate, environment: Self.environment).load(job.path).job?.model.pricing)
         let bill = server.bill(pricing)
         // 5 live answers at $0.00014 and 15 in batches at half that.
         #expect(bill == Dollars(usd: 5 * 0.000_14 + 15 * 0.000_07))
@@ -124,7 +146,10 @@ import Vigil
         #expect(summary.counts.succeeded == 4 && summary.counts.failed == 8)
         let failures = try String(contentsOf: engine.folder.failed, encoding: .utf8)
         #expect(failures.contains("failed as a whole: line 1: the input file is not valid"))
-        #expect(try Self.events(engine.folder).contains { if case .batchFailed(let report) = $0.kind { report.state == "failed" } else { false } })
+        #expect(
+            try Self.events(engine.folder).contains {
+                if case .batchFailed(let report) = $0.kind { report.state == "failed" } else { false }
+            })
     }
 
     @Test func whatAnExpiredBatchDidNotRunIsSentAgainUntilTheAttemptsRunOut() async throws {
@@ -190,7 +215,9 @@ import Vigil
         let server = try LoopbackBatchServer(fault: .neverFinishes, answer: Self.good)
         defer { server.shutdown() }
         let job = try Self.job(server, items: 12, canary: 2)
-        let engine = try await job.engine(options: RunOptions(progressInterval: .milliseconds(200), environment: Self.environment), environment: Self.environment)
+        let engine = try await job.engine(
+            options: RunOptions(progressInterval: .milliseconds(200), environment: Self.environment),
+            environment: Self.environment)
         let events = engine.events()
         let stopper = Task {
             for await event in events {
@@ -227,7 +254,9 @@ import Vigil
         defer { server.shutdown() }
         let job = try TemporaryJob(
             items: 3, extractor: "",
-            model: "model:\n  provider: openai\n  base_url: \(server.baseURL)\n  name: m\n  api_key_env: VIGIL_TEST_KEY\n  batch: true", thresholds: "")
+            model:
+                "model:\n  provider: openai\n  base_url: \(server.baseURL)\n  name: m\n  api_key_env: VIGIL_TEST_KEY\n  batch: true",
+            thresholds: "")
         let validation = JobLoader(purpose: .validate, environment: Self.environment).load(job.path)
         let problem = try #require(validation.diagnostics.first { $0.code == .batchWithoutCanary })
         #expect(problem.severity == .error)
@@ -237,7 +266,9 @@ import Vigil
     }
 
     @Test func theSchemaRefusesBatchForACommandAndUnknownSettings() throws {
-        let command = try TemporaryJob(items: 2, extractor: "", model: "model:\n  provider: command\n  command: [python3, extract.py]\n  batch: true")
+        let command = try TemporaryJob(
+            items: 2, extractor: "",
+            model: "model:\n  provider: command\n  command: [python3, extract.py]\n  batch: true")
         let refused = JobLoader(purpose: .validate).load(command.path).diagnostics.filter { $0.severity == .error }
         #expect(refused.contains { $0.message.contains("batch") })
         let server = try LoopbackBatchServer(answer: Self.good)
@@ -254,7 +285,8 @@ import Vigil
         defer { server.shutdown() }
         let job = try Self.job(
             server, items: 30, canary: 2,
-            model: "  parameters: { max_tokens: 50 }\n  pricing: { input_per_million: 10.00, output_per_million: 10.00, batch_discount: 0.5 }",
+            model:
+                "  parameters: { max_tokens: 50 }\n  pricing: { input_per_million: 10.00, output_per_million: 10.00, batch_discount: 0.5 }",
             top: "budget: { max_cost: 0.012 }\n")
         let (summary, engine) = try await Self.run(job)
         #expect(summary.status == .aborted)

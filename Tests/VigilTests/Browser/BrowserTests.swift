@@ -1,20 +1,25 @@
 import Foundation
-import TestSupport
 import JSONSchema
+import TestSupport
 import Testing
 import Vigil
 
 /// The report and the live dashboard in a real browser (headless Chromium, which `.ci/run`
 /// installs): no console error, the verdict and every chart on the page, a screenshot kept
 /// under .build/test-artifacts, and the dashboard's count going up while a run goes on.
-@Suite(.serialized, .enabled(if: Chromium.isInstalled || ProcessInfo.processInfo.environment["CI"] == "true", "needs chromium (.ci/run installs it)"))
+@Suite(
+    .serialized,
+    .enabled(
+        if: Chromium.isInstalled || ProcessInfo.processInfo.environment["CI"] == "true",
+        "needs chromium (.ci/run installs it)"))
 struct BrowserTests {
     static let artifacts = TestEnvironment.repository.appendingPathComponent(".build/test-artifacts")
 
     /// What browse.py saw.
     static func browse(_ url: String, _ arguments: [String]) throws -> JSONValue {
         let script = TestEnvironment.repository.appendingPathComponent("Tests/VigilTests/Browser/browse.py").path
-        let outcome = try TestEnvironment.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", script, url] + arguments)
+        let outcome = try TestEnvironment.run(
+            URL(fileURLWithPath: "/usr/bin/env"), ["python3", script, url] + arguments)
         #expect(outcome.status == 0, "\(outcome.standardError)")
         return try JSONParser().parse(outcome.standardOutput)
     }
@@ -29,9 +34,11 @@ struct BrowserTests {
             "file://" + run.appendingPathComponent("report.html").path,
             [
                 "--eval", #"status=document.getElementById("status").textContent"#,
-                "--eval", #"charts=[...document.querySelectorAll("figure.chart")].map(f => f.id + ":" + f.querySelectorAll("svg > title, svg > text.label").length)"#,
+                "--eval",
+                #"charts=[...document.querySelectorAll("figure.chart")].map(f => f.id + ":" + f.querySelectorAll("svg > title, svg > text.label").length)"#,
                 "--eval", #"sections=[...document.querySelectorAll("section")].map(s => s.id)"#,
-                "--eval", #"fetched=performance.getEntriesByType("resource").filter(r => !r.name.startsWith("file:")).length"#,
+                "--eval",
+                #"fetched=performance.getEntriesByType("resource").filter(r => !r.name.startsWith("file:")).length"#,
                 "--screenshot", shot.path,
             ])
         #expect(seen["loaded"] == true)
@@ -40,10 +47,16 @@ struct BrowserTests {
         // Every chart has a title and both axis labels.
         #expect(
             seen["values"]?["charts"]
-                == ["chart-success-items:3", "chart-success-time:3", "chart-throughput:3", "chart-in-flight:3", "chart-latency:3"])
+                == [
+                    "chart-success-items:3", "chart-success-time:3", "chart-throughput:3", "chart-in-flight:3",
+                    "chart-latency:3",
+                ])
         #expect(
             seen["values"]?["sections"]
-                == ["verdict", "pins", "success", "throughput", "latency", "failures", "retries", "cost", "slowest", "sample"])
+                == [
+                    "verdict", "pins", "success", "throughput", "latency", "failures", "retries", "cost", "slowest",
+                    "sample",
+                ])
         // Nothing was fetched from the network.
         #expect(seen["values"]?["fetched"] == 0)
         let size = try FileManager.default.attributesOfItem(atPath: shot.path)[.size] as? Int ?? 0
@@ -57,7 +70,8 @@ struct BrowserTests {
         let job = try TemporaryJob(
             items: 160,
             extractor: TemporaryJob.extractor(
-                "while n > 150 and not os.path.exists(\"release\"): time.sleep(0.02)\ntime.sleep(0.06)\nanswer = {\"n\": n}", persistent: true),
+                "while n > 150 and not os.path.exists(\"release\"): time.sleep(0.02)\ntime.sleep(0.06)\nanswer = {\"n\": n}",
+                persistent: true),
             mode: "persistent", concurrency: 2)
         let runs = job.folder.appendingPathComponent("runs")
         try FileManager.default.createDirectory(at: runs, withIntermediateDirectories: true)
@@ -72,20 +86,30 @@ struct BrowserTests {
         try server.run()
         defer { server.send(SIGKILL) }
         let line = try Waiting.read(serverErrors.fileHandleForReading, until: "\n", within: 60)
-        let address = try #require(line.split(separator: " ").first { $0.hasPrefix("http://127.0.0.1:") }).trimmingCharacters(in: .whitespaces)
+        let address = try #require(line.split(separator: " ").first { $0.hasPrefix("http://127.0.0.1:") })
+            .trimmingCharacters(in: .whitespaces)
 
         let run = try TestEnvironment.start(["run", job.path, "--quiet"])
         defer { if run.isRunning { run.send(SIGKILL) } }
         var folder: String?
         try await Waiting.until("the run's folder") {
-            folder = (try? FileManager.default.contentsOfDirectory(atPath: runs.appendingPathComponent("test-job").path))?.first { !$0.hasPrefix(".") }
+            folder =
+                (try? FileManager.default.contentsOfDirectory(atPath: runs.appendingPathComponent("test-job").path))?
+                .first { !$0.hasPrefix(".") }
             return folder != nil
         }
-        let index = try Self.browse(address, ["--eval", ##"runs=document.querySelectorAll("#runs tr").length"##, "--eval", "text=document.body.innerText"])
+        let index = try Self.browse(
+            address,
+            [
+                "--eval", ##"runs=document.querySelectorAll("#runs tr").length"##, "--eval",
+                "text=document.body.innerText",
+            ])
         #expect(index["values"]?["runs"] == 2)
         #expect(index["values"]?["text"]?.stringValue?.contains("running (process \(run.processIdentifier))") == true)
         let page = address + "runs/test-job/\(folder!)/"
-        let seen = try Self.browse(page, ["--sample", #"Number(document.getElementById("count").textContent)"#, "--every", "0.4", "--for", "3"])
+        let seen = try Self.browse(
+            page,
+            ["--sample", #"Number(document.getElementById("count").textContent)"#, "--every", "0.4", "--for", "3"])
         #expect(seen["errors"] == [])
         let counts = seen["samples"]?.arrayValue?.compactMap { $0.numberValue?.int64Value } ?? []
         #expect(counts.count >= 5)

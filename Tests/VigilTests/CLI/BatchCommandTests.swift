@@ -1,6 +1,6 @@
 import Foundation
-import TestSupport
 import JSONSchema
+import TestSupport
 import Testing
 import Vigil
 
@@ -12,7 +12,11 @@ import Vigil
 
     func runFolder(of job: TemporaryJob) -> URL? {
         let runs = job.folder.appendingPathComponent("runs/test-job")
-        guard let name = try? FileManager.default.contentsOfDirectory(atPath: runs.path).first(where: { !$0.hasPrefix(".") }) else { return nil }
+        guard
+            let name = try? FileManager.default.contentsOfDirectory(atPath: runs.path).first(where: {
+                !$0.hasPrefix(".")
+            })
+        else { return nil }
         return runs.appendingPathComponent(name)
     }
 
@@ -30,7 +34,8 @@ import Vigil
         var folder: URL?
         let deadline = Date().addingTimeInterval(Waiting.patience)
         while Date() < deadline && process.isRunning {
-            if let found = runFolder(of: job), let journal = try? String(contentsOf: found.appendingPathComponent("batches.jsonl"), encoding: .utf8),
+            if let found = runFolder(of: job),
+                let journal = try? String(contentsOf: found.appendingPathComponent("batches.jsonl"), encoding: .utf8),
                 journal.contains(#""type":"batch""#)
             {
                 folder = found
@@ -46,11 +51,14 @@ import Vigil
         server.hold(false)
         let journalURL = run.appendingPathComponent("batches.jsonl")
         if forgetsBatch {
-            let kept = try String(contentsOf: journalURL, encoding: .utf8).split(separator: "\n").filter { !$0.contains(#""type":"batch""#) }
+            let kept = try String(contentsOf: journalURL, encoding: .utf8).split(separator: "\n").filter {
+                !$0.contains(#""type":"batch""#)
+            }
             try (kept.joined(separator: "\n") + "\n").write(to: journalURL, atomically: true, encoding: .utf8)
         }
 
-        let resumed = try TestEnvironment.run(TestEnvironment.vigil, ["resume", run.path, "--quiet"], environment: Self.environment)
+        let resumed = try TestEnvironment.run(
+            TestEnvironment.vigil, ["resume", run.path, "--quiet"], environment: Self.environment)
         #expect(resumed.status == 0, "\(resumed.standardError)")
         try BatchRunTests.expectEveryItemOnce(RunFolder(url: run, runID: run.lastPathComponent), items: 12)
         // Every request of the batch was submitted once: the resume waited on it, sent nothing.

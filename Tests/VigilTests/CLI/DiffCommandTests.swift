@@ -8,7 +8,9 @@ import Testing
     /// Rewrites `file` of `run` line by line (nil drops the line), then appends `extra`.
     func edit(_ run: URL, _ file: String, extra: [String] = [], _ change: (String) -> String?) throws {
         let url = run.appendingPathComponent(file)
-        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map(String.init).compactMap(change) + extra
+        let lines =
+            try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map(String.init).compactMap(change)
+            + extra
         try (lines.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
     }
 
@@ -26,7 +28,12 @@ import Testing
         }
         try #require(moved != nil)
         // label-006 failed in A (the demo's extractor misses its catalog number); in B it succeeded.
-        try edit(b, "failed.jsonl", extra: [#"{"id":"data/labels/label-002.txt","attempts":1,"error":"schema","message":"missing required property \"country\""}"#]) {
+        try edit(
+            b, "failed.jsonl",
+            extra: [
+                #"{"id":"data/labels/label-002.txt","attempts":1,"error":"schema","message":"missing required property \"country\""}"#
+            ]
+        ) {
             $0.contains("\"data/labels/label-006.txt\"") ? nil : $0
         }
         try edit(
@@ -43,7 +50,8 @@ import Testing
         let manifestURL = b.appendingPathComponent("manifest.json")
         let manifest = try String(contentsOf: manifestURL, encoding: .utf8)
         let promptDigest = try #require(try JSONParser().parse(manifest)["prompt"]?["sha256"]?.stringValue)
-        try manifest.replacing(promptDigest, with: String(repeating: "e", count: 64)).write(to: manifestURL, atomically: true, encoding: .utf8)
+        try manifest.replacing(promptDigest, with: String(repeating: "e", count: 64)).write(
+            to: manifestURL, atomically: true, encoding: .utf8)
 
         let outcome = try TestEnvironment.run(TestEnvironment.vigil, ["diff", a.path, b.path])
         let text = outcome.standardOutput
@@ -51,9 +59,14 @@ import Testing
         #expect(text.contains("pins that differ:\n  prompt sha256 \(promptDigest.prefix(12))"), "\(text)")
         #expect(text.contains("-> eeeeeeeeeeee"), "\(text)")
         #expect(
-            text.contains("items: 21 same outcome, 0 different result, 1 succeeded in A but failed in B, 1 failed in A but succeeded in B, 1 only in A, 1 only in B"),
+            text.contains(
+                "items: 21 same outcome, 0 different result, 1 succeeded in A but failed in B, 1 failed in A but succeeded in B, 1 only in A, 1 only in B"
+            ),
             "\(text)")
-        #expect(text.contains("succeeded in A, failed in B:\n  data/labels/label-002.txt: schema: missing required property \"country\""), "\(text)")
+        #expect(
+            text.contains(
+                "succeeded in A, failed in B:\n  data/labels/label-002.txt: schema: missing required property \"country\""
+            ), "\(text)")
         #expect(text.contains("failed in A, succeeded in B:\n  data/labels/label-006.txt"), "\(text)")
         #expect(text.contains("only in A:\n  data/labels/label-005.txt"), "\(text)")
         #expect(text.contains("only in B:\n  data/labels/label-999.txt"), "\(text)")
@@ -61,7 +74,9 @@ import Testing
         // The same folder twice: the same outcomes, exit 0.
         let same = try TestEnvironment.run(TestEnvironment.vigil, ["diff", a.path, a.path])
         #expect(same.status == 0)
-        #expect(same.standardOutput.contains("items: 24 same outcome, 0 different result, 0 succeeded in A but failed in B"))
+        #expect(
+            same.standardOutput.contains("items: 24 same outcome, 0 different result, 0 succeeded in A but failed in B")
+        )
     }
 
     @Test func aFolderThatIsNotARunIsRefusedWithStatus2() throws {

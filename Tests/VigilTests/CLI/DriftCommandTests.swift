@@ -28,7 +28,8 @@ import Vigil
 
     static func runFolders(_ job: TemporaryJob) throws -> [URL] {
         let runs = job.folder.appendingPathComponent("runs/test-job")
-        return try FileManager.default.contentsOfDirectory(atPath: runs.path).filter { !$0.hasPrefix(".") }.sorted().map { runs.appendingPathComponent($0) }
+        return try FileManager.default.contentsOfDirectory(atPath: runs.path).filter { !$0.hasPrefix(".") }.sorted().map
+        { runs.appendingPathComponent($0) }
     }
 
     static func lineCount(_ url: URL) throws -> Int {
@@ -43,7 +44,9 @@ import Vigil
         try await Waiting.until("items 1-4 ended") {
             folder = try? runFolders(job).first
             guard let folder else { return false }
-            let ended = ((try? lineCount(folder.appendingPathComponent("results.jsonl"))) ?? 0) + ((try? lineCount(folder.appendingPathComponent("failed.jsonl"))) ?? 0)
+            let ended =
+                ((try? lineCount(folder.appendingPathComponent("results.jsonl"))) ?? 0)
+                + ((try? lineCount(folder.appendingPathComponent("failed.jsonl"))) ?? 0)
             return ended == 4 || !process.isRunning
         }
         #expect(process.isRunning, "the run ended before it was killed")
@@ -54,7 +57,8 @@ import Vigil
 
     /// Same bytes, a new modification time (10 s on, so the stamp surely changes).
     static func touch(_ url: URL) throws {
-        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(10)], ofItemAtPath: url.path)
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date().addingTimeInterval(10)], ofItemAtPath: url.path)
     }
 
     /// Same bytes, a new file: copied aside and moved back over itself (a new inode and time).
@@ -73,7 +77,10 @@ import Vigil
         try Data().write(to: job.folder.appendingPathComponent("release"))
         let refused = try Self.vigil(["resume", run.path])
         #expect(refused.status == 7, "\(refused.standardError)")
-        #expect(refused.standardError.contains("input items/item-006.txt changed since the run listed it (size 7 -> 15 bytes"), "\(refused.standardError)")
+        #expect(
+            refused.standardError.contains(
+                "input items/item-006.txt changed since the run listed it (size 7 -> 15 bytes"),
+            "\(refused.standardError)")
         #expect(try Self.lineCount(run.appendingPathComponent("results.jsonl")) == 3, "the refused resume ran items")
     }
 
@@ -105,10 +112,14 @@ import Vigil
         #expect(touched.status == 0, "\(touched.standardError)")
         #expect(try Self.runFolders(job).count == 2)
 
-        try "Answer with any JSON.\n".write(to: job.folder.appendingPathComponent("prompt.md"), atomically: true, encoding: .utf8)
+        try "Answer with any JSON.\n".write(
+            to: job.folder.appendingPathComponent("prompt.md"), atomically: true, encoding: .utf8)
         let refused = try Self.vigil(["rerun", manifest])
         #expect(refused.status == 7, "\(refused.standardError)")
-        #expect(refused.standardError.contains("prompt file \(job.folder.appendingPathComponent("prompt.md").path) changed since the run: sha256"), "\(refused.standardError)")
+        #expect(
+            refused.standardError.contains(
+                "prompt file \(job.folder.appendingPathComponent("prompt.md").path) changed since the run: sha256"),
+            "\(refused.standardError)")
         #expect(refused.standardError.contains("nothing was run"))
         #expect(try Self.runFolders(job).count == 2)
     }
@@ -129,7 +140,9 @@ import Vigil
         try "item 3, edited\n".write(to: Self.item(job, 3), atomically: true, encoding: .utf8)
         let refused = try Self.vigil(["run", "--retry-failed", original.path])
         #expect(refused.status == 7, "\(refused.standardError)")
-        #expect(refused.standardError.contains("input items/item-003.txt changed since the run sent it: sha256"), "\(refused.standardError)")
+        #expect(
+            refused.standardError.contains("input items/item-003.txt changed since the run sent it: sha256"),
+            "\(refused.standardError)")
         #expect(try Self.runFolders(job).count == 2)
     }
 }

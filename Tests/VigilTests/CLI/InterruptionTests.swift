@@ -1,6 +1,6 @@
 import Foundation
-import TestSupport
 import JSONSchema
+import TestSupport
 import Testing
 
 /// Ctrl-C during `vigil run`, with a real signal to the real process.
@@ -19,15 +19,22 @@ import Testing
     /// Once `file` of the run folder has a line containing `marker` (`count` of them), sends
     /// SIGINT to `process` `signals` times, 300 ms apart — from a GCD thread, so a busy test pool
     /// cannot delay the signal past the end of the run.
-    func interrupt(_ process: ChildProcess, when file: String, has count: Int, linesContaining marker: String, of job: TemporaryJob, signals: Int = 1, signal: Int32 = SIGINT) async {
+    func interrupt(
+        _ process: ChildProcess, when file: String, has count: Int, linesContaining marker: String,
+        of job: TemporaryJob, signals: Int = 1, signal: Int32 = SIGINT
+    ) async {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 let runs = job.folder.appendingPathComponent("runs/test-job")
                 for _ in 0..<400 {
                     if let folder = try? FileManager.default.contentsOfDirectory(atPath: runs.path).first,
-                        let text = try? String(contentsOf: runs.appendingPathComponent(folder).appendingPathComponent(file), encoding: .utf8),
+                        let text = try? String(
+                            contentsOf: runs.appendingPathComponent(folder).appendingPathComponent(file),
+                            encoding: .utf8),
                         text.split(separator: "\n").filter({ $0.contains(marker) }).count >= count
-                    { break }
+                    {
+                        break
+                    }
                     usleep(25_000)
                 }
                 for index in 0..<signals {
@@ -43,7 +50,9 @@ import Testing
     @Test(arguments: [SIGINT, SIGTERM])
     func theFirstSignalLetsInFlightItemsFinishAndWritesAnInterruptedManifest(signal: Int32) async throws {
         let name = signal == SIGINT ? "SIGINT" : "SIGTERM"
-        let job = try TemporaryJob(items: 30, extractor: TemporaryJob.extractor("time.sleep(0.4)\nanswer = {\"n\": n}"), thresholds: "", concurrency: 2)
+        let job = try TemporaryJob(
+            items: 30, extractor: TemporaryJob.extractor("time.sleep(0.4)\nanswer = {\"n\": n}"), thresholds: "",
+            concurrency: 2)
         let (process, errors) = try launch(job)
         await interrupt(process, when: "results.jsonl", has: 2, linesContaining: "\"id\"", of: job, signal: signal)
         try Waiting.exit(of: process, "the interrupted run")
@@ -53,7 +62,8 @@ import Testing
         #expect(stderr.contains("INTERRUPTED after"))
 
         let runs = job.folder.appendingPathComponent("runs/test-job")
-        let run = runs.appendingPathComponent(try #require(try FileManager.default.contentsOfDirectory(atPath: runs.path).first))
+        let run = runs.appendingPathComponent(
+            try #require(try FileManager.default.contentsOfDirectory(atPath: runs.path).first))
         let manifest = try JSONParser().parse(Data(contentsOf: run.appendingPathComponent("manifest.json")))
         #expect(manifest["status"] == "interrupted")
         #expect(manifest["verdict"] == .string("interrupted by \(name)"))
@@ -70,7 +80,9 @@ import Testing
     }
 
     @Test func aSecondCtrlCStopsAtOnce() async throws {
-        let job = try TemporaryJob(items: 10, extractor: TemporaryJob.extractor("time.sleep(20)\nanswer = {\"n\": n}"), thresholds: "", concurrency: 2)
+        let job = try TemporaryJob(
+            items: 10, extractor: TemporaryJob.extractor("time.sleep(20)\nanswer = {\"n\": n}"), thresholds: "",
+            concurrency: 2)
         let (process, _) = try launch(job)
         await interrupt(process, when: "events.jsonl", has: 2, linesContaining: "item.started", of: job, signals: 2)
         let clock = ContinuousClock()
@@ -82,7 +94,8 @@ import Testing
 
     @Test func inFlightItemsGetTheGracePeriodThenAreCancelled() async throws {
         let job = try TemporaryJob(
-            items: 10, extractor: TemporaryJob.extractor("time.sleep(20)\nanswer = {\"n\": n}"), thresholds: "", concurrency: 2,
+            items: 10, extractor: TemporaryJob.extractor("time.sleep(20)\nanswer = {\"n\": n}"), thresholds: "",
+            concurrency: 2,
             retries: "{ max_attempts: 1 }\n  grace_period: 600ms")
         let (process, errors) = try launch(job)
         await interrupt(process, when: "events.jsonl", has: 2, linesContaining: "item.started", of: job)
@@ -92,7 +105,10 @@ import Testing
         #expect(clock.now - start < .seconds(10))
         let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(process.terminationStatus == 4, "\(stderr)")
-        #expect(stderr.contains("the grace period (execution.grace_period, 600ms) ran out and 2 items in flight were cancelled (they stay to do)"), "\(stderr)")
+        #expect(
+            stderr.contains(
+                "the grace period (execution.grace_period, 600ms) ran out and 2 items in flight were cancelled (they stay to do)"
+            ), "\(stderr)")
         #expect(stderr.contains("vigil resume "))
     }
 }

@@ -17,7 +17,8 @@ import Testing
     @Test func githubFormatAnnotates() throws {
         let outcome = try vigil("validate", "--format", "github", "jobs/examples/wrong-prompt.yaml")
         #expect(outcome.status == 2)
-        #expect(outcome.standardOutput.contains("::error file=jobs/examples/wrong-prompt.yaml,line=20,col=9,title=V011::"))
+        #expect(
+            outcome.standardOutput.contains("::error file=jobs/examples/wrong-prompt.yaml,line=20,col=9,title=V011::"))
     }
 
     @Test func jsonFormatIsParseable() throws {
@@ -42,7 +43,9 @@ import Testing
 
     @Test func schemaPrintsTheEmbeddedJobSchema() throws {
         let outcome = try vigil("schema")
-        let file = try String(contentsOf: TestEnvironment.repository.appendingPathComponent("schemas/job.v1.schema.json"), encoding: .utf8)
+        let file = try String(
+            contentsOf: TestEnvironment.repository.appendingPathComponent("schemas/job.v1.schema.json"), encoding: .utf8
+        )
         #expect(outcome.status == 0)
         #expect(outcome.standardOutput == file)
     }

@@ -13,7 +13,8 @@ import Vigil
         let found = JobFileFinder.jobFiles(under: root.path).map { String($0.dropFirst(root.path.count + 1)) }
         #expect(
             found == [
-                "jobs/demo.yaml", "jobs/examples/batch.yaml", "jobs/examples/broken-extractor.yaml", "jobs/examples/priced.yaml",
+                "jobs/demo.yaml", "jobs/examples/batch.yaml", "jobs/examples/broken-extractor.yaml",
+                "jobs/examples/priced.yaml",
                 "jobs/examples/wrong-prompt.yaml", "jobs/herbarium.yaml",
             ])
 
@@ -21,9 +22,13 @@ import Vigil
         // The incident's job (wrong-prompt.yaml) is invalid, so the folder is.
         #expect(outcome.status == 2)
         #expect(outcome.standardError.contains("\(root.path)/jobs/demo.yaml: valid"), "\(outcome.standardError)")
-        #expect(outcome.standardError.contains("\(root.path)/jobs/examples/wrong-prompt.yaml: invalid (1 error"), "\(outcome.standardError)")
+        #expect(
+            outcome.standardError.contains("\(root.path)/jobs/examples/wrong-prompt.yaml: invalid (1 error"),
+            "\(outcome.standardError)")
         #expect(outcome.standardOutput.contains("wrong-prompt.yaml:"))
-        #expect(!outcome.standardError.contains("runs/") && !outcome.standardError.contains("k8s"), "\(outcome.standardError)")
+        #expect(
+            !outcome.standardError.contains("runs/") && !outcome.standardError.contains("k8s"),
+            "\(outcome.standardError)")
     }
 
     @Test func aFolderWithoutJobFilesIsAnError() throws {
@@ -64,7 +69,9 @@ import Vigil
         let registered = try TestEnvironment.run(program: "bash", ["-c", "source '\(file.path)' && complete -p vigil"])
         #expect(registered.status == 0, "\(registered.standardError)")
         #expect(registered.standardOutput.contains("vigil"))
-        for command in ["validate", "run", "resume", "pin", "watch", "report"] { #expect(script.standardOutput.contains(command)) }
+        for command in ["validate", "run", "resume", "pin", "watch", "report"] {
+            #expect(script.standardOutput.contains(command))
+        }
         for shell in ["zsh", "fish"] {
             let other = try TestEnvironment.run(TestEnvironment.vigil, ["--generate-completion-script", shell])
             #expect(other.status == 0 && other.standardOutput.contains("validate"), "\(shell)")

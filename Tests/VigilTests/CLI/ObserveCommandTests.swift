@@ -1,6 +1,6 @@
 import Foundation
-import TestSupport
 import JSONSchema
+import TestSupport
 import Testing
 import Vigil
 
@@ -10,28 +10,37 @@ import Vigil
     /// The job's newest run folder, once there is one.
     static func folder(of job: TemporaryJob) -> URL? {
         let runs = job.folder.appendingPathComponent("runs/test-job")
-        let name = (try? FileManager.default.contentsOfDirectory(atPath: runs.path))?.filter { !$0.hasPrefix(".") }.max()
+        let name = (try? FileManager.default.contentsOfDirectory(atPath: runs.path))?.filter { !$0.hasPrefix(".") }
+            .max()
         return name.map { runs.appendingPathComponent($0) }
     }
 
     static func manifestCounts(_ folder: URL) throws -> JSONValue? {
-        try JSONParser().parse(String(contentsOf: folder.appendingPathComponent("manifest.json"), encoding: .utf8))["counts"]
+        try JSONParser().parse(String(contentsOf: folder.appendingPathComponent("manifest.json"), encoding: .utf8))[
+            "counts"]
     }
 
     /// `vigil events --summary --format jsonl` of `folder`, parsed.
     static func summary(_ folder: URL) throws -> JSONValue {
-        let outcome = try TestEnvironment.run(TestEnvironment.vigil, ["events", folder.path, "--summary", "--format", "jsonl"])
+        let outcome = try TestEnvironment.run(
+            TestEnvironment.vigil, ["events", folder.path, "--summary", "--format", "jsonl"])
         #expect(outcome.status == 0, "\(outcome.standardError)")
         return try JSONParser().parse(outcome.standardOutput)
     }
 
-    static func expectSummaryMatchesManifest(_ folder: URL, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+    static func expectSummaryMatchesManifest(_ folder: URL, sourceLocation: Testing.SourceLocation = #_sourceLocation)
+        throws
+    {
         let summary = try summary(folder)
         let counts = try #require(try manifestCounts(folder), sourceLocation: sourceLocation)
         for key in ["total", "completed", "succeeded", "failed"] {
-            #expect(summary[key] == counts[key], "\(key): the log says \(summary[key] ?? .null), the manifest \(counts[key] ?? .null)", sourceLocation: sourceLocation)
+            #expect(
+                summary[key] == counts[key],
+                "\(key): the log says \(summary[key] ?? .null), the manifest \(counts[key] ?? .null)",
+                sourceLocation: sourceLocation)
         }
-        let manifest = try JSONParser().parse(String(contentsOf: folder.appendingPathComponent("manifest.json"), encoding: .utf8))
+        let manifest = try JSONParser().parse(
+            String(contentsOf: folder.appendingPathComponent("manifest.json"), encoding: .utf8))
         #expect(summary["status"] == manifest["status"], sourceLocation: sourceLocation)
     }
 
@@ -46,23 +55,29 @@ import Vigil
         // The text form: filters, one line per event.
         let failed = try TestEnvironment.run(TestEnvironment.vigil, ["events", folder.path, "--type", "item.failed"])
         #expect(failed.standardOutput.split(separator: "\n").count == 3)
-        #expect(failed.standardOutput.split(separator: "\n").allSatisfy { $0.contains(" item.failed data/labels/label-") })
-        let since = try TestEnvironment.run(TestEnvironment.vigil, ["events", folder.path, "--since", "10", "--format", "jsonl"])
-        let numbers = try since.standardOutput.split(separator: "\n").map { try JSONParser().parse(String($0))["seq"]?.numberValue?.int64Value ?? 0 }
+        #expect(
+            failed.standardOutput.split(separator: "\n").allSatisfy { $0.contains(" item.failed data/labels/label-") })
+        let since = try TestEnvironment.run(
+            TestEnvironment.vigil, ["events", folder.path, "--since", "10", "--format", "jsonl"])
+        let numbers = try since.standardOutput.split(separator: "\n").map {
+            try JSONParser().parse(String($0))["seq"]?.numberValue?.int64Value ?? 0
+        }
         #expect(numbers.first == 11 && numbers == Array(11...Int64(10 + numbers.count)))
         let wrong = try TestEnvironment.run(TestEnvironment.vigil, ["events", folder.path, "--type", "item.done"])
         #expect(wrong.status == 2 && wrong.standardError.contains("--type item.done is not an event type"))
         // A report of the run, and of it beside a second run of the same job: their diff.
         let secondFolder = try TestEnvironment.runDemo(in: jobs)
         let output = copy.appendingPathComponent("both.html")
-        let both = try TestEnvironment.run(TestEnvironment.vigil, ["report", folder.path, secondFolder.path, "-o", output.path])
+        let both = try TestEnvironment.run(
+            TestEnvironment.vigil, ["report", folder.path, secondFolder.path, "-o", output.path])
         #expect(both.status == 0, "\(both.standardError)")
         let html = try String(contentsOf: output, encoding: .utf8)
         #expect(html.contains("<section id=\"diff\"><h2>Compared with another run</h2>"))
         #expect(html.contains("items: 24 same outcome, 0 different result"))
         #expect(html.contains("run B, so far"))
         #expect(!html.contains("http://") && !html.contains("https://"), "the report refers to the network")
-        let missing = try TestEnvironment.run(TestEnvironment.vigil, ["report", copy.appendingPathComponent("nowhere").path])
+        let missing = try TestEnvironment.run(
+            TestEnvironment.vigil, ["report", copy.appendingPathComponent("nowhere").path])
         #expect(missing.status == 2 && missing.standardError.contains("does not exist; give a run folder"))
         // watch on a finished run: its summary, its exit status.
         let watch = try TestEnvironment.run(TestEnvironment.vigil, ["watch", folder.path])
@@ -76,7 +91,9 @@ import Vigil
     /// takes about 100 ms, two at a time.
     static func slowJob(items: Int) throws -> TemporaryJob {
         try TemporaryJob(
-            items: items, extractor: TemporaryJob.extractor("time.sleep(0.1)\nanswer = {\"n\": 0 if n % 7 == 0 else n}", persistent: true), mode: "persistent",
+            items: items,
+            extractor: TemporaryJob.extractor(
+                "time.sleep(0.1)\nanswer = {\"n\": 0 if n % 7 == 0 else n}", persistent: true), mode: "persistent",
             concurrency: 2)
     }
 
@@ -85,7 +102,9 @@ import Vigil
         // loaded machine cannot finish the run before watch has seen it going.
         let job = try TemporaryJob(
             items: 60,
-            extractor: TemporaryJob.extractor("while not os.path.exists(\"release\"): time.sleep(0.02)\nanswer = {\"n\": 0 if n % 7 == 0 else n}", persistent: true),
+            extractor: TemporaryJob.extractor(
+                "while not os.path.exists(\"release\"): time.sleep(0.02)\nanswer = {\"n\": 0 if n % 7 == 0 else n}",
+                persistent: true),
             mode: "persistent", concurrency: 2)
         let run = try TestEnvironment.start(["run", job.path, "--quiet"])
         defer { if run.isRunning { run.send(SIGKILL) } }
@@ -109,7 +128,9 @@ import Vigil
         #expect(seen.contains("[60/60] 100%"))
         #expect(!seen.contains("\u{1B}["))
         // In a pseudo-terminal (script(1)), the view is redrawn in place.
-        let terminal = try TestEnvironment.run(URL(fileURLWithPath: "/usr/bin/script"), ["-qec", "\(TestEnvironment.vigil.path) watch \(try #require(Self.folder(of: job)).path)", "/dev/null"])
+        let terminal = try TestEnvironment.run(
+            URL(fileURLWithPath: "/usr/bin/script"),
+            ["-qec", "\(TestEnvironment.vigil.path) watch \(try #require(Self.folder(of: job)).path)", "/dev/null"])
         #expect(terminal.status == 0)
         #expect(terminal.standardOutput.contains("\r\u{1B}[K[60/60] 100%"))
     }
@@ -119,7 +140,9 @@ import Vigil
         let run = try TestEnvironment.start(["run", job.path, "--quiet"])
         // Killed once some items have ended.
         try await Waiting.until("ten items to end") {
-            guard let folder = Self.folder(of: job), let log = try? String(contentsOf: folder.appendingPathComponent("events.jsonl"), encoding: .utf8) else { return false }
+            guard let folder = Self.folder(of: job),
+                let log = try? String(contentsOf: folder.appendingPathComponent("events.jsonl"), encoding: .utf8)
+            else { return false }
             return log.components(separatedBy: "item.completed").count > 10 || !run.isRunning
         }
         run.send(SIGKILL)
@@ -130,7 +153,8 @@ import Vigil
         #expect(crashed.status == 4)
         #expect(crashed.standardOutput.contains("NOT RUNNING: it stopped without ending"))
         #expect(crashed.standardOutput.contains("vigil resume \(folder.path)"))
-        let follow = try TestEnvironment.run(TestEnvironment.vigil, ["events", folder.path, "--follow", "--type", "run.started"])
+        let follow = try TestEnvironment.run(
+            TestEnvironment.vigil, ["events", folder.path, "--follow", "--type", "run.started"])
         #expect(follow.status == 4 && follow.standardError.contains("stopped without ending"))
 
         let resumed = try TestEnvironment.run(TestEnvironment.vigil, ["resume", folder.path, "--quiet"])

@@ -14,9 +14,14 @@ import Testing
 
     @Test func validFilesExitZero() throws {
         let folder = try TestEnvironment.temporaryFolder()
-        let file = try write(#"{"catalogNumber": "A1", "scientificName": "Carex nigra", "basisOfRecord": "PreservedSpecimen"}"# + "\n", to: "ok.jsonl", in: folder)
-        let yaml = try write("catalogNumber: A2\nscientificName: Carex nigra\nbasisOfRecord: PreservedSpecimen\n", to: "ok.yaml", in: folder)
-        let outcome = try TestEnvironment.run(TestEnvironment.vigil, ["schema", "validate", "--schema", dwcSchema, file, yaml])
+        let file = try write(
+            #"{"catalogNumber": "A1", "scientificName": "Carex nigra", "basisOfRecord": "PreservedSpecimen"}"# + "\n",
+            to: "ok.jsonl", in: folder)
+        let yaml = try write(
+            "catalogNumber: A2\nscientificName: Carex nigra\nbasisOfRecord: PreservedSpecimen\n", to: "ok.yaml",
+            in: folder)
+        let outcome = try TestEnvironment.run(
+            TestEnvironment.vigil, ["schema", "validate", "--schema", dwcSchema, file, yaml])
         #expect(outcome.status == 0)
         #expect(outcome.standardOutput.isEmpty)
         #expect(outcome.standardError.contains("all 2 instances in 2 files are valid"))
@@ -27,15 +32,22 @@ import Testing
             TestEnvironment.vigil, ["schema", "validate", "--schema", dwcSchema, "jobs/samples/dwc-records.jsonl"],
             currentDirectory: TestEnvironment.repository)
         #expect(outcome.status == 1)
-        #expect(outcome.standardOutput.contains(#"jobs/samples/dwc-records.jsonl:3:115: error: property "promt" is not allowed [S001]"#))
-        #expect(outcome.standardOutput.contains(#"jobs/samples/dwc-records.jsonl:3:51: error: "salix" does not match the pattern"#))
+        #expect(
+            outcome.standardOutput.contains(
+                #"jobs/samples/dwc-records.jsonl:3:115: error: property "promt" is not allowed [S001]"#))
+        #expect(
+            outcome.standardOutput.contains(
+                #"jobs/samples/dwc-records.jsonl:3:51: error: "salix" does not match the pattern"#))
         #expect(outcome.standardError.contains("invalid: 1 of 3 instances in 1 file"))
     }
 
     @Test func yamlInstancesAreLocatedByLine() throws {
         let folder = try TestEnvironment.temporaryFolder()
-        let yaml = try write("catalogNumber: A2\nscientificName: Carex nigra\nbasisOfRecord: PreservedSpecimen\ndecimalLatitude: 91\ndecimalLongitude: 2\n", to: "bad.yaml", in: folder)
-        let outcome = try TestEnvironment.run(TestEnvironment.vigil, ["schema", "validate", "--schema", dwcSchema, yaml, "--format", "json"])
+        let yaml = try write(
+            "catalogNumber: A2\nscientificName: Carex nigra\nbasisOfRecord: PreservedSpecimen\ndecimalLatitude: 91\ndecimalLongitude: 2\n",
+            to: "bad.yaml", in: folder)
+        let outcome = try TestEnvironment.run(
+            TestEnvironment.vigil, ["schema", "validate", "--schema", dwcSchema, yaml, "--format", "json"])
         #expect(outcome.status == 1)
         let diagnostics = try JSONParser().parse(outcome.standardOutput)
         #expect(diagnostics.arrayValue?.count == 1)
@@ -46,19 +58,28 @@ import Testing
 
     @Test func aLineThatIsNotJSONIsReportedAndCountsAsInvalid() throws {
         let folder = try TestEnvironment.temporaryFolder()
-        let file = try write("{\"catalogNumber\": \"A1\", \"scientificName\": \"Carex nigra\", \"basisOfRecord\": \"PreservedSpecimen\"}\n{\"catalogNumber\": \n", to: "torn.jsonl", in: folder)
-        let outcome = try TestEnvironment.run(TestEnvironment.vigil, ["schema", "validate", "--schema", dwcSchema, file])
+        let file = try write(
+            "{\"catalogNumber\": \"A1\", \"scientificName\": \"Carex nigra\", \"basisOfRecord\": \"PreservedSpecimen\"}\n{\"catalogNumber\": \n",
+            to: "torn.jsonl", in: folder)
+        let outcome = try TestEnvironment.run(
+            TestEnvironment.vigil, ["schema", "validate", "--schema", dwcSchema, file])
         #expect(outcome.status == 1)
-        #expect(outcome.standardOutput.contains("torn.jsonl:2:19: error: invalid JSON: expected a JSON value, found end of input [J001]"))
+        #expect(
+            outcome.standardOutput.contains(
+                "torn.jsonl:2:19: error: invalid JSON: expected a JSON value, found end of input [J001]"))
     }
 
     @Test func aBrokenSchemaExitsTwoPointingIntoTheSchema() throws {
         let folder = try TestEnvironment.temporaryFolder()
-        let schema = try write("{\n  \"type\": \"object\",\n  \"properties\": {\n    \"a\": {\"pattern\": \"(unclosed\"}\n  }\n}\n", to: "schema.json", in: folder)
+        let schema = try write(
+            "{\n  \"type\": \"object\",\n  \"properties\": {\n    \"a\": {\"pattern\": \"(unclosed\"}\n  }\n}\n",
+            to: "schema.json", in: folder)
         let file = try write("{}\n", to: "x.jsonl", in: folder)
         let outcome = try TestEnvironment.run(TestEnvironment.vigil, ["schema", "validate", "--schema", schema, file])
         #expect(outcome.status == 2)
-        #expect(outcome.standardOutput.contains("schema.json:4:22: error: \"(unclosed\" is not a valid regular expression [S002]"))
+        #expect(
+            outcome.standardOutput.contains(
+                "schema.json:4:22: error: \"(unclosed\" is not a valid regular expression [S002]"))
     }
 
     @Test func siblingSchemaFilesResolveFromDisk() throws {

@@ -1,6 +1,6 @@
 import Foundation
-import TestSupport
 import JSONSchema
+import TestSupport
 import Testing
 import Vigil
 
@@ -18,27 +18,45 @@ import Vigil
 
     static func lines(_ url: URL) throws -> [JSONValue] {
         guard FileManager.default.fileExists(atPath: url.path) else { return [] }
-        return try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map { try JSONParser().parse(String($0)) }
+        return try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map {
+            try JSONParser().parse(String($0))
+        }
     }
 
-    static func expectMergedOnce(_ run: URL, items: Int, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+    static func expectMergedOnce(_ run: URL, items: Int, sourceLocation: Testing.SourceLocation = #_sourceLocation)
+        throws
+    {
         let merge = try TestEnvironment.run(TestEnvironment.vigil, ["merge", run.path])
         #expect(merge.status == 0, "\(merge.standardError)", sourceLocation: sourceLocation)
-        let ids = try (lines(run.appendingPathComponent("results.jsonl")) + lines(run.appendingPathComponent("failed.jsonl"))).compactMap { $0["id"]?.stringValue }
-        #expect(ids.count == items && Set(ids).count == items, "\(ids.count) lines, \(Set(ids).count) items", sourceLocation: sourceLocation)
-        let manifest = try JSONParser().parse(String(contentsOf: run.appendingPathComponent("manifest.json"), encoding: .utf8))
+        let ids = try
+            (lines(run.appendingPathComponent("results.jsonl")) + lines(run.appendingPathComponent("failed.jsonl")))
+            .compactMap { $0["id"]?.stringValue }
+        #expect(
+            ids.count == items && Set(ids).count == items, "\(ids.count) lines, \(Set(ids).count) items",
+            sourceLocation: sourceLocation)
+        let manifest = try JSONParser().parse(
+            String(contentsOf: run.appendingPathComponent("manifest.json"), encoding: .utf8))
         let shards = manifest["shards"]?.arrayValue ?? []
         #expect(shards.count == 4, sourceLocation: sourceLocation)
-        let sum = shards.reduce(0) { $0 + Int($1["succeeded"]?.numberValue?.int64Value ?? 0) + Int($1["failed"]?.numberValue?.int64Value ?? 0) }
-        #expect(manifest["counts"]?["completed"] == .number(JSONNumber(sum)) && sum == items, sourceLocation: sourceLocation)
+        let sum = shards.reduce(0) {
+            $0 + Int($1["succeeded"]?.numberValue?.int64Value ?? 0) + Int($1["failed"]?.numberValue?.int64Value ?? 0)
+        }
+        #expect(
+            manifest["counts"]?["completed"] == .number(JSONNumber(sum)) && sum == items, sourceLocation: sourceLocation
+        )
         // The log, rebuilt, agrees with the merged manifest.
-        let summary = try TestEnvironment.run(TestEnvironment.vigil, ["events", run.path, "--summary", "--format", "jsonl"])
+        let summary = try TestEnvironment.run(
+            TestEnvironment.vigil, ["events", run.path, "--summary", "--format", "jsonl"])
         let replayed = try JSONParser().parse(summary.standardOutput)
-        #expect(replayed["completed"] == manifest["counts"]?["completed"] && replayed["total"] == manifest["counts"]?["total"], sourceLocation: sourceLocation)
+        #expect(
+            replayed["completed"] == manifest["counts"]?["completed"]
+                && replayed["total"] == manifest["counts"]?["total"], sourceLocation: sourceLocation)
     }
 
     @Test func fourShardsGivenSlurmVariablesRunEveryItemOnceAndMerge() throws {
-        let job = try TemporaryJob(items: 60, extractor: TemporaryJob.extractor("answer = {\"n\": 0 if n % 10 == 0 else n}", persistent: true), mode: "persistent")
+        let job = try TemporaryJob(
+            items: 60, extractor: TemporaryJob.extractor("answer = {\"n\": 0 if n % 10 == 0 else n}", persistent: true),
+            mode: "persistent")
         let processes = try (0..<4).map { try Self.startShard(job, $0) }
         for process in processes {
             try Waiting.exit(of: process, "a shard")
@@ -49,7 +67,9 @@ import Vigil
         // Each shard listed only its items, and together every item once.
         var listed: [String] = []
         for index in 0..<4 {
-            let ids = try Self.lines(run.appendingPathComponent("shard-\(index)-of-4/inputs.jsonl")).compactMap { $0["id"]?.stringValue }
+            let ids = try Self.lines(run.appendingPathComponent("shard-\(index)-of-4/inputs.jsonl")).compactMap {
+                $0["id"]?.stringValue
+            }
             #expect(ids.allSatisfy { Shard.index(of: $0, among: 4) == index })
             listed += ids
         }
@@ -62,8 +82,13 @@ import Vigil
         #expect(report.status == 2 && report.standardError.contains("is a sharded run that is not merged yet"))
         try Self.expectMergedOnce(run, items: 60)
         // A second start of a shard that ran is refused (resume it instead).
-        let again = try TestEnvironment.run(TestEnvironment.vigil, ["run", job.path, "--shard", "auto"], environment: Self.slurm(2))
-        #expect(again.status != 0 && again.standardError.contains("this shard of the run has been started already; continue it with vigil resume"))
+        let again = try TestEnvironment.run(
+            TestEnvironment.vigil, ["run", job.path, "--shard", "auto"], environment: Self.slurm(2))
+        #expect(
+            again.status != 0
+                && again.standardError.contains(
+                    "this shard of the run has been started already; continue it with vigil resume")
+        )
     }
 
     @Test func oneShardsAbortStopsTheOthersWithinAnItem() throws {
@@ -80,19 +105,25 @@ import Vigil
         for process in processes { try Waiting.exit(of: process, "a shard") }
         #expect(processes.map(\.terminationStatus) == [3, 3, 3, 3])
         let run = job.folder.appendingPathComponent("runs/test-job/slurm-777")
-        let marker = try JSONParser().parse(String(contentsOf: run.appendingPathComponent("stop.json"), encoding: .utf8))
+        let marker = try JSONParser().parse(
+            String(contentsOf: run.appendingPathComponent("stop.json"), encoding: .utf8))
         #expect(marker["shard"] == "0/4")
         let markedAt = try #require(marker["at"]?.stringValue.flatMap(Timestamp.parse))
         for index in 1..<4 {
             let folder = run.appendingPathComponent("shard-\(index)-of-4")
-            let manifest = try JSONParser().parse(String(contentsOf: folder.appendingPathComponent("manifest.json"), encoding: .utf8))
+            let manifest = try JSONParser().parse(
+                String(contentsOf: folder.appendingPathComponent("manifest.json"), encoding: .utf8))
             #expect(manifest["status"] == "aborted")
-            #expect(manifest["verdict"]?.stringValue?.hasPrefix("shard 0/4 aborted the run: success rate 0% after 5 items") == true, "\(manifest["verdict"] ?? .null)")
+            #expect(
+                manifest["verdict"]?.stringValue?.hasPrefix("shard 0/4 aborted the run: success rate 0% after 5 items")
+                    == true, "\(manifest["verdict"] ?? .null)")
             // At most the item in flight when the marker appeared ended after it.
             let late = try Self.lines(folder.appendingPathComponent("events.jsonl")).filter {
-                ($0["type"] == "item.completed" || $0["type"] == "item.started") && ($0["ts"]?.stringValue.flatMap(Timestamp.parse) ?? 0) > markedAt + 0.05
+                ($0["type"] == "item.completed" || $0["type"] == "item.started")
+                    && ($0["ts"]?.stringValue.flatMap(Timestamp.parse) ?? 0) > markedAt + 0.05
             }
-            #expect(late.filter { $0["type"] == "item.started" }.isEmpty, "shard \(index) started items after the marker")
+            #expect(
+                late.filter { $0["type"] == "item.started" }.isEmpty, "shard \(index) started items after the marker")
             #expect(late.count <= 1, "shard \(index): \(late.count) item events after the marker")
         }
         let merge = try TestEnvironment.run(TestEnvironment.vigil, ["merge", run.path])
@@ -118,7 +149,8 @@ import Vigil
         let run = job.folder.appendingPathComponent("runs/test-job/slurm-777")
         let events = run.appendingPathComponent("shard-1-of-4/events.jsonl")
         try await Waiting.until("shard 1's first three items") {
-            ((try? String(contentsOf: events, encoding: .utf8))?.components(separatedBy: "item.completed").count ?? 0) >= 4
+            ((try? String(contentsOf: events, encoding: .utf8))?.components(separatedBy: "item.completed").count ?? 0)
+                >= 4
         }
         processes[1].send(SIGKILL)
         processes[1].waitUntilExit()
@@ -128,7 +160,8 @@ import Vigil
         let refused = try TestEnvironment.run(TestEnvironment.vigil, ["merge", run.path])
         #expect(refused.status == 2)
         #expect(refused.standardError.contains("shard-1-of-4 did not end (running): continue it with vigil resume"))
-        let resumed = try TestEnvironment.run(TestEnvironment.vigil, ["resume", run.appendingPathComponent("shard-1-of-4").path, "--quiet"])
+        let resumed = try TestEnvironment.run(
+            TestEnvironment.vigil, ["resume", run.appendingPathComponent("shard-1-of-4").path, "--quiet"])
         #expect(resumed.status == 0, "\(resumed.standardError)")
         try Self.expectMergedOnce(run, items: 80)
     }
@@ -136,9 +169,17 @@ import Vigil
     @Test func shardArgumentsAreCheckedAndSaidPlainly() throws {
         #expect(try Shard.resolve("1/4") == Shard(index: 1, count: 4))
         #expect(throws: Shard.Problem.self) { try Shard.resolve("4/4") }
-        #expect(try Shard.resolve("auto", environment: ["SLURM_ARRAY_TASK_ID": "7", "SLURM_ARRAY_TASK_MIN": "5", "SLURM_ARRAY_TASK_MAX": "8"]) == Shard(index: 2, count: 4))
-        #expect(try Shard.resolve("auto", shards: 3, environment: ["JOB_COMPLETION_INDEX": "2"]) == Shard(index: 2, count: 3))
-        #expect(try Shard.resolve("auto", environment: ["CI_NODE_INDEX": "1", "CI_NODE_TOTAL": "2"]) == Shard(index: 0, count: 2))
+        #expect(
+            try Shard.resolve(
+                "auto",
+                environment: ["SLURM_ARRAY_TASK_ID": "7", "SLURM_ARRAY_TASK_MIN": "5", "SLURM_ARRAY_TASK_MAX": "8"])
+                == Shard(index: 2, count: 4))
+        #expect(
+            try Shard.resolve("auto", shards: 3, environment: ["JOB_COMPLETION_INDEX": "2"])
+                == Shard(index: 2, count: 3))
+        #expect(
+            try Shard.resolve("auto", environment: ["CI_NODE_INDEX": "1", "CI_NODE_TOTAL": "2"])
+                == Shard(index: 0, count: 2))
         do {
             _ = try Shard.resolve("auto", environment: ["JOB_COMPLETION_INDEX": "2"])
             Issue.record("an Indexed Job without --shards was accepted")

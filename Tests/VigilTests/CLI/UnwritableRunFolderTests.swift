@@ -10,7 +10,9 @@ import Testing
     /// reaches the limit long before inputs.jsonl (about 200) or results.jsonl (about 400).
     func job() throws -> TemporaryJob {
         try TemporaryJob(
-            items: 60, extractor: TemporaryJob.extractor("answer = {\"n\": n, \"text\": \"x\" * 300}", persistent: true), mode: "persistent",
+            items: 60,
+            extractor: TemporaryJob.extractor("answer = {\"n\": n, \"text\": \"x\" * 300}", persistent: true),
+            mode: "persistent",
             thresholds: "", concurrency: 2)
     }
 
@@ -19,14 +21,18 @@ import Testing
         let limitKiB = 16
         let limited = try TestEnvironment.run(
             URL(fileURLWithPath: "/bin/bash"),
-            ["-c", "trap '' XFSZ; ulimit -f \(limitKiB); exec \"$0\" run \"$1\" --quiet", TestEnvironment.vigil.path, job.path])
+            [
+                "-c", "trap '' XFSZ; ulimit -f \(limitKiB); exec \"$0\" run \"$1\" --quiet", TestEnvironment.vigil.path,
+                job.path,
+            ])
         #expect(limited.status == 4, "\(limited.standardError)")
         #expect(limited.standardError.contains("cannot write "), "\(limited.standardError)")
         #expect(limited.standardError.contains("events.jsonl: File too large"), "\(limited.standardError)")
         #expect(limited.standardError.contains("vigil resume "), "\(limited.standardError)")
 
         let runs = job.folder.appendingPathComponent("runs/test-job")
-        let run = runs.appendingPathComponent(try #require(try FileManager.default.contentsOfDirectory(atPath: runs.path).first))
+        let run = runs.appendingPathComponent(
+            try #require(try FileManager.default.contentsOfDirectory(atPath: runs.path).first))
         let manifest = try JSONParser().parse(Data(contentsOf: run.appendingPathComponent("manifest.json")))
         #expect(manifest["status"] == "interrupted")
         let events = run.appendingPathComponent("events.jsonl")
@@ -45,7 +51,9 @@ import Testing
         let ids = results.compactMap { $0["id"]?.stringValue }
         #expect(ids.count == 60 && Set(ids).count == 60)
         let log = try job.lines(events).map { try JSONParser().parse($0) }
-        #expect(log.map { $0["seq"]?.numberValue?.int64Value ?? -1 } == (1...Int64(log.count)).map { $0 }, "sequence numbers without gaps")
+        #expect(
+            log.map { $0["seq"]?.numberValue?.int64Value ?? -1 } == (1...Int64(log.count)).map { $0 },
+            "sequence numbers without gaps")
         let completedEvents = log.filter { $0["type"] == "item.completed" }.compactMap { $0["item"]?.stringValue }
         #expect(completedEvents.sorted() == ids.sorted(), "one item.completed per recorded result")
         let final = try JSONParser().parse(Data(contentsOf: run.appendingPathComponent("manifest.json")))

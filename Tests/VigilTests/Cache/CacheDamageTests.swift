@@ -10,7 +10,9 @@ import Vigil
 
     /// Runs Python's sqlite3 on the cache file: `code` sees `path` and `c` (a connection).
     static func sqlite(_ path: String, _ code: String) throws -> String {
-        let outcome = try TestEnvironment.run(program: "python3", ["-c", "import sqlite3, sys\npath = sys.argv[1]\nc = sqlite3.connect(path)\n" + code, path])
+        let outcome = try TestEnvironment.run(
+            program: "python3",
+            ["-c", "import sqlite3, sys\npath = sys.argv[1]\nc = sqlite3.connect(path)\n" + code, path])
         #expect(outcome.status == 0, "\(outcome.standardError)")
         return outcome.standardOutput
     }
@@ -30,10 +32,13 @@ import Vigil
     static func setCache(_ job: TemporaryJob, _ cache: String) throws {
         let text = try String(contentsOfFile: job.path, encoding: .utf8)
         #expect(text.contains("cache: { path: cache.sqlite }\n"))
-        try text.replacingOccurrences(of: "cache: { path: cache.sqlite }\n", with: "cache: \(cache)\n").write(toFile: job.path, atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(of: "cache: { path: cache.sqlite }\n", with: "cache: \(cache)\n").write(
+            toFile: job.path, atomically: true, encoding: .utf8)
     }
 
-    static func occurrences(of text: String, in output: String) -> Int { output.components(separatedBy: text).count - 1 }
+    static func occurrences(of text: String, in output: String) -> Int {
+        output.components(separatedBy: text).count - 1
+    }
 
     @Test func aFlippedByteInACachedAnswerNeverReachesTheResults() throws {
         let server = try Cache.server()
@@ -87,7 +92,8 @@ import Vigil
 
         let run = try Cache.vigil(["run", job.path, "--quiet"])
         #expect(run.status == 0, "\(run.standardError)")
-        #expect(Self.occurrences(of: "the response cache at \(path)", in: run.standardError) == 1, "\(run.standardError)")
+        #expect(
+            Self.occurrences(of: "the response cache at \(path)", in: run.standardError) == 1, "\(run.standardError)")
         #expect(run.standardError.contains("could not be read (SQLite error 11: database disk image is malformed)"))
         let manifest = try Cache.manifest(try Cache.newestRun(job))
         #expect(manifest["counts"]?["completed"] == 200)
@@ -97,7 +103,8 @@ import Vigil
     @Test func aFileThatIsNotADatabaseIsDamagedToVerify() throws {
         let folder = try TestEnvironment.temporaryFolder("vigil-cache")
         let path = folder.appendingPathComponent("cache.sqlite").path
-        try Data("this is not an SQLite database, it is a text file that says so".utf8).write(to: URL(fileURLWithPath: path))
+        try Data("this is not an SQLite database, it is a text file that says so".utf8).write(
+            to: URL(fileURLWithPath: path))
         let verify = try Cache.vigil(["cache", "verify", "--path", path])
         #expect(verify.status == 1, "\(verify.standardError)")
         #expect(verify.standardError.contains("is damaged") && verify.standardError.contains("file is not a database"))
@@ -110,15 +117,20 @@ import Vigil
     /// answers of a command job like `job(items: 6)`, each `{"n": n, "source": "v1 cache"}`.
     @Test func aCacheWrittenBeforeDigestsIsMigratedAndItsAnswersUsed() throws {
         let job = try TemporaryJob(
-            items: 6, extractor: TemporaryJob.extractor(#"answer = {"n": n, "source": "model"}"#), extra: "cache: { path: cache.sqlite }\n")
+            items: 6, extractor: TemporaryJob.extractor(#"answer = {"n": n, "source": "model"}"#),
+            extra: "cache: { path: cache.sqlite }\n")
         let path = job.folder.appendingPathComponent("cache.sqlite").path
         try FileManager.default.copyItem(
-            atPath: TestEnvironment.repository.appendingPathComponent("Tests/VigilTests/Fixtures/cache/layout-1.sqlite").path, toPath: path)
+            atPath: TestEnvironment.repository.appendingPathComponent("Tests/VigilTests/Fixtures/cache/layout-1.sqlite")
+                .path, toPath: path)
         #expect(try Self.sqlite(path, "print(c.execute('PRAGMA user_version').fetchone()[0])") == "1\n")
 
         let verify = try Cache.vigil(["cache", "verify", "--path", path])
         #expect(verify.status == 0 && verify.standardOutput.contains("is sound: 6 answers"), "\(verify.standardError)")
-        let layout = try Self.sqlite(path, "print(c.execute('PRAGMA user_version').fetchone()[0], c.execute('SELECT COUNT(*) FROM answers WHERE length(sha256) = 64').fetchone()[0])")
+        let layout = try Self.sqlite(
+            path,
+            "print(c.execute('PRAGMA user_version').fetchone()[0], c.execute('SELECT COUNT(*) FROM answers WHERE length(sha256) = 64').fetchone()[0])"
+        )
         #expect(layout == "\(ResponseCache.schemaVersion) 6\n")
 
         let run = try Cache.runToEnd(job)
@@ -135,14 +147,18 @@ import Vigil
         try Cache.runToEnd(job)
         // Four more items; read-only: the first four are hits, the new ones are asked and not kept.
         for index in 5...8 {
-            try "item \(index)\n".write(to: job.folder.appendingPathComponent(String(format: "items/item-%03d.txt", index)), atomically: true, encoding: .utf8)
+            try "item \(index)\n".write(
+                to: job.folder.appendingPathComponent(String(format: "items/item-%03d.txt", index)), atomically: true,
+                encoding: .utf8)
         }
         try Self.setCache(job, "{ path: cache.sqlite, mode: read-only }")
         let run = try Cache.runToEnd(job)
         let cache = try #require(try Cache.manifest(run)["cache"])
         #expect(cache["hits"] == 4 && cache["misses"] == 4 && cache["stored"] == 0)
         #expect(server.requests.count == 8)
-        let stats = try Cache.vigil(["cache", "stats", "--path", job.folder.appendingPathComponent("cache.sqlite").path])
+        let stats = try Cache.vigil([
+            "cache", "stats", "--path", job.folder.appendingPathComponent("cache.sqlite").path,
+        ])
         #expect(stats.standardOutput.contains("answers: 4 from 1 runs"), "\(stats.standardOutput)")
     }
 
@@ -158,8 +174,12 @@ import Vigil
         #expect(server.requests.count == 10)
         // Replaced, not added: five answers, now all from the second run.
         let path = job.folder.appendingPathComponent("cache.sqlite").path
-        #expect(try Self.sqlite(path, "print(c.execute('SELECT COUNT(*), COUNT(DISTINCT run) FROM answers').fetchone())") == "(5, 1)\n")
-        #expect(try Self.sqlite(path, "print(c.execute('SELECT DISTINCT run FROM answers').fetchone()[0])") == run.lastPathComponent + "\n")
+        #expect(
+            try Self.sqlite(path, "print(c.execute('SELECT COUNT(*), COUNT(DISTINCT run) FROM answers').fetchone())")
+                == "(5, 1)\n")
+        #expect(
+            try Self.sqlite(path, "print(c.execute('SELECT DISTINCT run FROM answers').fetchone()[0])") == run
+                .lastPathComponent + "\n")
     }
 
     @Test func pruneRemovesOnlyAnswersOlderThanTheAge() throws {
@@ -169,7 +189,10 @@ import Vigil
         try Cache.runToEnd(job)
         let path = job.folder.appendingPathComponent("cache.sqlite").path
         // Two answers made 40 days old (their digests do not cover the time they were kept).
-        _ = try Self.sqlite(path, "c.execute('UPDATE answers SET created_at = created_at - 40 * 86400 WHERE key IN (SELECT key FROM answers ORDER BY key LIMIT 2)'); c.commit()")
+        _ = try Self.sqlite(
+            path,
+            "c.execute('UPDATE answers SET created_at = created_at - 40 * 86400 WHERE key IN (SELECT key FROM answers ORDER BY key LIMIT 2)'); c.commit()"
+        )
         let prune = try Cache.vigil(["cache", "prune", "--older-than", "30d", "--path", path])
         #expect(prune.status == 0, "\(prune.standardError)")
         #expect(prune.standardOutput.contains("removed 2 answers older than 30d"), "\(prune.standardOutput)")

@@ -1,6 +1,6 @@
 import Foundation
-import TestSupport
 import JSONSchema
+import TestSupport
 import Testing
 import Vigil
 
@@ -14,8 +14,12 @@ import Vigil
         try LoopbackOpenAIServer { _, body in OpenAIProviderTests.good(body) }
     }
 
-    static func job(_ server: LoopbackOpenAIServer, items: Int = 12, cache: String = "{ path: cache.sqlite }") throws -> TemporaryJob {
-        try TemporaryJob(items: items, extractor: "", model: OpenAIProviderTests.model(server), extra: "cache: \(cache)\n", thresholds: "", concurrency: 3)
+    static func job(_ server: LoopbackOpenAIServer, items: Int = 12, cache: String = "{ path: cache.sqlite }") throws
+        -> TemporaryJob
+    {
+        try TemporaryJob(
+            items: items, extractor: "", model: OpenAIProviderTests.model(server), extra: "cache: \(cache)\n",
+            thresholds: "", concurrency: 3)
     }
 
     static func vigil(_ arguments: [String]) throws -> TestEnvironment.Outcome {
@@ -34,14 +38,18 @@ import Vigil
     /// in one second are told apart by their manifests' start times).
     static func newestRun(_ job: TemporaryJob) throws -> URL {
         let runs = job.folder.appendingPathComponent("runs/test-job")
-        let folders = try FileManager.default.contentsOfDirectory(atPath: runs.path).filter { !$0.hasPrefix(".") }.map { runs.appendingPathComponent($0) }
+        let folders = try FileManager.default.contentsOfDirectory(atPath: runs.path).filter { !$0.hasPrefix(".") }.map {
+            runs.appendingPathComponent($0)
+        }
         let started = try folders.map { ($0, try manifest($0)["started_at"]?.stringValue ?? "") }
         return try #require(started.max { $0.1 < $1.1 }?.0)
     }
 
     /// results.jsonl's lines ordered by id.
     static func sortedResults(_ run: URL) throws -> [String] {
-        try String(contentsOf: run.appendingPathComponent("results.jsonl"), encoding: .utf8).split(separator: "\n").map(String.init).sorted()
+        try String(contentsOf: run.appendingPathComponent("results.jsonl"), encoding: .utf8).split(separator: "\n").map(
+            String.init
+        ).sorted()
     }
 
     static func manifest(_ run: URL) throws -> JSONValue {
@@ -68,7 +76,9 @@ import Vigil
         let events = try String(contentsOf: again.appendingPathComponent("events.jsonl"), encoding: .utf8)
         #expect(events.components(separatedBy: #""cached":true"#).count - 1 == 12)
         // --no-cache: every item is asked again.
-        let uncached = try Self.vigil(["rerun", original.appendingPathComponent("manifest.json").path, "--quiet", "--no-cache"])
+        let uncached = try Self.vigil([
+            "rerun", original.appendingPathComponent("manifest.json").path, "--quiet", "--no-cache",
+        ])
         #expect(uncached.status == 0)
         #expect(server.requests.count == 24)
     }
@@ -78,7 +88,8 @@ import Vigil
         defer { server.shutdown() }
         let job = try Self.job(server, items: 6)
         try Self.runToEnd(job)
-        try "Answer with Darwin Core JSON, please.\n".write(to: job.folder.appendingPathComponent("prompt.md"), atomically: true, encoding: .utf8)
+        try "Answer with Darwin Core JSON, please.\n".write(
+            to: job.folder.appendingPathComponent("prompt.md"), atomically: true, encoding: .utf8)
         #expect(try Self.vigil(["pin", job.path]).status == 0)
         #expect(try Self.manifest(try Self.runToEnd(job))["cache"]?["hits"] == 0)
         #expect(server.requests.count == 12)
@@ -96,19 +107,25 @@ import Vigil
         #expect(server.requests.count == 10)
         #expect(try Self.manifest(run)["counts"]?["failed"] == 5)
         #expect(try Self.manifest(run)["cache"]?["hits"] == 10)
-        #expect(try String(contentsOf: run.appendingPathComponent("failed.jsonl"), encoding: .utf8).contains("\"error\":\"schema\""))
+        #expect(
+            try String(contentsOf: run.appendingPathComponent("failed.jsonl"), encoding: .utf8).contains(
+                "\"error\":\"schema\""))
     }
 
     @Test func twoRunsShareOneCacheAtOnce() throws {
         let server = try Self.server()
         defer { server.shutdown() }
         let job = try Self.job(server, items: 40)
-        let processes = try (0..<2).map { _ in try TestEnvironment.start(["run", job.path, "--quiet"], environment: Self.environment) }
+        let processes = try (0..<2).map { _ in
+            try TestEnvironment.start(["run", job.path, "--quiet"], environment: Self.environment)
+        }
         for process in processes {
             try Waiting.exit(of: process, "a run sharing the cache")
             #expect(process.terminationStatus == 0)
         }
-        let verify = try Self.vigil(["cache", "verify", "--path", job.folder.appendingPathComponent("cache.sqlite").path])
+        let verify = try Self.vigil([
+            "cache", "verify", "--path", job.folder.appendingPathComponent("cache.sqlite").path,
+        ])
         #expect(verify.status == 0, "\(verify.standardError)")
         #expect(verify.standardOutput.contains("is sound: 40 answers"))
         // A third run finds every answer.
@@ -116,7 +133,11 @@ import Vigil
     }
 
     @Test func aRunKilledWhileItKeepsAnswersLeavesOnlyWholeOnes() async throws {
-        let server = try LoopbackOpenAIServer { _, body in .completion("{\"n\": \(OpenAIProviderTests.itemNumber(body))}", usage: ["prompt_tokens": 10, "completion_tokens": 2], delay: 0.005) }
+        let server = try LoopbackOpenAIServer { _, body in
+            .completion(
+                "{\"n\": \(OpenAIProviderTests.itemNumber(body))}",
+                usage: ["prompt_tokens": 10, "completion_tokens": 2], delay: 0.005)
+        }
         defer { server.shutdown() }
         let job = try Self.job(server, items: 400)
         let process = try TestEnvironment.start(["run", job.path, "--quiet"], environment: Self.environment)
@@ -125,7 +146,9 @@ import Vigil
         process.waitUntilExit()
         // It died by the signal, in the middle of the run: answers were being kept as it died
         // (the cache's write-ahead log still holds them, never folded into the file).
-        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL, "the run ended by itself before the kill")
+        #expect(
+            process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL,
+            "the run ended by itself before the kill")
         let killed = try Self.newestRun(job)
         #expect(try Self.manifest(killed)["status"] == "running")
         let path = job.folder.appendingPathComponent("cache.sqlite").path
@@ -134,7 +157,9 @@ import Vigil
 
         let verify = try Self.vigil(["cache", "verify", "--path", path])
         #expect(verify.status == 0, "\(verify.standardError)")
-        let kept = try #require(Int(verify.standardOutput.split(separator: ":").last?.split(separator: " ").first ?? ""), "\(verify.standardOutput)")
+        let kept = try #require(
+            Int(verify.standardOutput.split(separator: ":").last?.split(separator: " ").first ?? ""),
+            "\(verify.standardOutput)")
         #expect(kept >= 90 && kept < 400)
 
         // A new run finds every whole answer kept, and writes what an uncached run writes.
@@ -157,13 +182,18 @@ import Vigil
         let server = try Self.server()
         defer { server.shutdown() }
         let job = try Self.job(server, items: 4)
-        try Data("this is not an SQLite database, it is a text file that says so".utf8).write(to: job.folder.appendingPathComponent("cache.sqlite"))
+        try Data("this is not an SQLite database, it is a text file that says so".utf8).write(
+            to: job.folder.appendingPathComponent("cache.sqlite"))
         let run = try Self.vigil(["run", job.path, "--quiet"])
         #expect(run.status == 0)
-        #expect(run.standardError.contains("the response cache at \(job.folder.appendingPathComponent("cache.sqlite").path) cannot be used"))
+        #expect(
+            run.standardError.contains(
+                "the response cache at \(job.folder.appendingPathComponent("cache.sqlite").path) cannot be used"))
         #expect(run.standardError.contains("the run goes on without it"))
         #expect(server.requests.count == 4)
-        let verify = try Self.vigil(["cache", "verify", "--path", job.folder.appendingPathComponent("cache.sqlite").path])
+        let verify = try Self.vigil([
+            "cache", "verify", "--path", job.folder.appendingPathComponent("cache.sqlite").path,
+        ])
         #expect(verify.status == 1 && verify.standardError.contains("is damaged"))
     }
 
@@ -173,11 +203,18 @@ import Vigil
         let job = try Self.job(server, items: 3)
         try Self.runToEnd(job)
         let sqlite = try TestEnvironment.run(
-            URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('PRAGMA user_version = 99'); c.commit()", job.folder.appendingPathComponent("cache.sqlite").path])
+            URL(fileURLWithPath: "/usr/bin/env"),
+            [
+                "python3", "-c",
+                "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('PRAGMA user_version = 99'); c.commit()",
+                job.folder.appendingPathComponent("cache.sqlite").path,
+            ])
         #expect(sqlite.status == 0, "\(sqlite.standardError)")
         let second = try Self.vigil(["run", job.path, "--quiet"])
         #expect(second.status == 0)
-        #expect(second.standardError.contains("it was written by a newer Vigil (layout 99; this one reads \(ResponseCache.schemaVersion))"))
+        #expect(
+            second.standardError.contains(
+                "it was written by a newer Vigil (layout 99; this one reads \(ResponseCache.schemaVersion))"))
         #expect(server.requests.count == 6)
     }
 }

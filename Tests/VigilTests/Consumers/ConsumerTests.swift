@@ -11,10 +11,21 @@ import Vigil
     }
 
     func feed(_ consumer: ProgressConsumer) async {
-        await consumer.consume(RunEvent(sequence: 1, time: 0, run: "r", kind: .runStarted(RunStarted(job: "j", total: 4, concurrency: 1, provider: "p"))))
-        await consumer.consume(RunEvent(sequence: 2, time: 0, run: "r", kind: .itemCompleted(ItemReport(item: "a", attempt: 1, latencyMilliseconds: 5), result: [:])))
-        await consumer.consume(RunEvent(sequence: 3, time: 0, run: "r", kind: .itemFailed(ItemReport(item: "b", attempt: 1, latencyMilliseconds: 5), failure: ItemFailure(.parse, "x"))))
-        await consumer.consume(RunEvent(sequence: 4, time: 0, run: "r", kind: .runCompleted(RunCounts(total: 4, succeeded: 1, failed: 1))))
+        await consumer.consume(
+            RunEvent(
+                sequence: 1, time: 0, run: "r",
+                kind: .runStarted(RunStarted(job: "j", total: 4, concurrency: 1, provider: "p"))))
+        await consumer.consume(
+            RunEvent(
+                sequence: 2, time: 0, run: "r",
+                kind: .itemCompleted(ItemReport(item: "a", attempt: 1, latencyMilliseconds: 5), result: [:])))
+        await consumer.consume(
+            RunEvent(
+                sequence: 3, time: 0, run: "r",
+                kind: .itemFailed(
+                    ItemReport(item: "b", attempt: 1, latencyMilliseconds: 5), failure: ItemFailure(.parse, "x"))))
+        await consumer.consume(
+            RunEvent(sequence: 4, time: 0, run: "r", kind: .runCompleted(RunCounts(total: 4, succeeded: 1, failed: 1))))
     }
 
     @Test func progressRedrawsOneLineOnATerminal() async {
@@ -29,7 +40,8 @@ import Vigil
 
     @Test func progressHonoursNoColorAndPrintsPlainLinesElsewhere() async {
         let output = Output()
-        let consumer = ProgressConsumer(isTerminal: false, environment: ["NO_COLOR": "1"], plainInterval: 0, write: { output.write($0) })
+        let consumer = ProgressConsumer(
+            isTerminal: false, environment: ["NO_COLOR": "1"], plainInterval: 0, write: { output.write($0) })
         await feed(consumer)
         let text = output.text.withLock { $0 }
         #expect(!text.contains("\u{1B}"))
@@ -39,20 +51,36 @@ import Vigil
 
     @Test func theProgressLineSaysWhatTheRunWaitsFor() async {
         let output = Output()
-        let consumer = ProgressConsumer(isTerminal: false, environment: [:], plainInterval: 0, write: { output.write($0) })
+        let consumer = ProgressConsumer(
+            isTerminal: false, environment: [:], plainInterval: 0, write: { output.write($0) })
         let now = Timestamp.now()
-        let opened = BreakerReport(reason: "HTTP 429: Rate limit reached for requests", since: now - 190, nextProbe: now + 25, failures: 5)
-        await consumer.consume(RunEvent(sequence: 1, time: now - 200, run: "r", kind: .runStarted(RunStarted(job: "j", total: 4, concurrency: 1, provider: "p"))))
+        let opened = BreakerReport(
+            reason: "HTTP 429: Rate limit reached for requests", since: now - 190, nextProbe: now + 25, failures: 5)
+        await consumer.consume(
+            RunEvent(
+                sequence: 1, time: now - 200, run: "r",
+                kind: .runStarted(RunStarted(job: "j", total: 4, concurrency: 1, provider: "p"))))
         await consumer.consume(RunEvent(sequence: 2, time: now - 190, run: "r", kind: .breakerOpened(opened)))
         await consumer.consume(
             RunEvent(
                 sequence: 3, time: now, run: "r",
-                kind: .progress(Progress(counts: RunCounts(total: 4, succeeded: 0, failed: 0), inFlight: 4, itemsPerSecond: 0, etaSeconds: nil, latencyP50: nil, latencyP95: nil, latencyP99: nil))))
+                kind: .progress(
+                    Progress(
+                        counts: RunCounts(total: 4, succeeded: 0, failed: 0), inFlight: 4, itemsPerSecond: 0,
+                        etaSeconds: nil, latencyP50: nil, latencyP95: nil, latencyP99: nil))))
         var text = output.text.withLock { $0 }
-        #expect(text.contains("waiting for the endpoint: HTTP 429: Rate limit reached for requests (5 failures in a row); new items wait"))
-        #expect(text.contains("· waiting for the endpoint: HTTP 429: Rate limit reached for requests for 3m 10s, next try in 2"))
+        #expect(
+            text.contains(
+                "waiting for the endpoint: HTTP 429: Rate limit reached for requests (5 failures in a row); new items wait"
+            ))
+        #expect(
+            text.contains(
+                "· waiting for the endpoint: HTTP 429: Rate limit reached for requests for 3m 10s, next try in 2"))
         await consumer.consume(RunEvent(sequence: 4, time: now, run: "r", kind: .breakerClosed(opened)))
-        await consumer.consume(RunEvent(sequence: 5, time: now, run: "r", kind: .itemCompleted(ItemReport(item: "a", attempt: 1, latencyMilliseconds: 5), result: [:])))
+        await consumer.consume(
+            RunEvent(
+                sequence: 5, time: now, run: "r",
+                kind: .itemCompleted(ItemReport(item: "a", attempt: 1, latencyMilliseconds: 5), result: [:])))
         text = output.text.withLock { $0 }
         #expect(text.contains("the endpoint answers again after 3m 10s; items go out again"))
         #expect(text.hasSuffix("in flight 4\n"))
@@ -61,7 +89,9 @@ import Vigil
     @Test func aCommandConsumerGetsItsEventsAsJSON() async throws {
         let job = try TemporaryJob(
             items: 3, extractor: TemporaryJob.extractor("answer = {\"n\": n}"),
-            extra: "consumers:\n  - { type: command, command: [sh, -c, \"cat >> seen.jsonl\"], events: [run.completed] }\n", thresholds: "")
+            extra:
+                "consumers:\n  - { type: command, command: [sh, -c, \"cat >> seen.jsonl\"], events: [run.completed] }\n",
+            thresholds: "")
         let outcome = try TestEnvironment.run(TestEnvironment.vigil, ["run", job.path, "--quiet"])
         #expect(outcome.status == 0)
         let lines = try job.lines(job.folder.appendingPathComponent("seen.jsonl"))
@@ -86,7 +116,8 @@ import Vigil
         // be in flight at two deaths, so it gets enough attempts that the test is about the
         // restart, not about timing (CI once saw 6 of 7 with two attempts, after 46 s).
         let job = try TemporaryJob(
-            items: 7, extractor: worker, mode: "persistent", thresholds: "", retries: "{ max_attempts: 5, initial_delay: 10ms, max_delay: 20ms }")
+            items: 7, extractor: worker, mode: "persistent", thresholds: "",
+            retries: "{ max_attempts: 5, initial_delay: 10ms, max_delay: 20ms }")
         let summary = await (try await job.engine()).run()
         #expect(summary.counts == RunCounts(total: 7, succeeded: 7, failed: 0))
     }

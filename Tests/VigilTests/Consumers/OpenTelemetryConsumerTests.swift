@@ -17,7 +17,9 @@ import Vigil
                 sys.exit(3)
             answer = {"n": 0 if n % 4 == 0 and n % 3 else n}
             """)
-        return try TemporaryJob(items: items, extractor: extractor, extra: traced ? "consumers:\n  - { type: opentelemetry }\n" : "", thresholds: "")
+        return try TemporaryJob(
+            items: items, extractor: extractor, extra: traced ? "consumers:\n  - { type: opentelemetry }\n" : "",
+            thresholds: "")
     }
 
     static let traceID = "4bf92f3577b34da6a3ce929d0e0e4736"
@@ -32,7 +34,8 @@ import Vigil
         let outcome = try TestEnvironment.run(
             TestEnvironment.vigil, ["run", job.path, "--quiet"],
             environment: [
-                "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint, "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf", "OTEL_SERVICE_NAME": "vigil-test",
+                "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint, "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf",
+                "OTEL_SERVICE_NAME": "vigil-test",
                 "TRACEPARENT": "00-\(Self.traceID)-\(Self.parentSpanID)-01",
             ])
         #expect(outcome.status == 0, "\(outcome.standardError)")
@@ -48,11 +51,16 @@ import Vigil
         #expect(run.attributes["vigil.status"] == "completed")
         let attempts = spans.filter { $0.name == "vigil.item" }
         // 12 items, 4 of them tried twice.
-        #expect(attempts.count == 16, "\(attempts.map { "\($0.attributes["vigil.item"] ?? "?") #\($0.attributes["vigil.attempt"] ?? "?")" })")
+        #expect(
+            attempts.count == 16,
+            "\(attempts.map { "\($0.attributes["vigil.item"] ?? "?") #\($0.attributes["vigil.attempt"] ?? "?")" })")
         #expect(attempts.allSatisfy { $0.parentSpanID == run.spanID && $0.traceID == run.traceID })
         #expect(attempts.allSatisfy { $0.start >= run.start && $0.end <= run.end && $0.start <= $0.end })
         let retried = attempts.filter { $0.attributes["vigil.outcome"] == "retried" }
-        #expect(Set(retried.compactMap { $0.attributes["vigil.item"] }) == ["items/item-003.txt", "items/item-006.txt", "items/item-009.txt", "items/item-012.txt"])
+        #expect(
+            Set(retried.compactMap { $0.attributes["vigil.item"] }) == [
+                "items/item-003.txt", "items/item-006.txt", "items/item-009.txt", "items/item-012.txt",
+            ])
         #expect(retried.allSatisfy { $0.attributes["vigil.attempt"] == "1" && $0.statusCode == 2 })
         let second = attempts.filter { $0.attributes["vigil.attempt"] == "2" }
         #expect(second.count == 4 && second.allSatisfy { $0.attributes["vigil.outcome"] == "succeeded" })
@@ -81,7 +89,9 @@ import Vigil
         let withDeadCollector = clock.now - start
         #expect(outcome.status == 0, "\(outcome.standardError)")
         // Every span is said to be dropped: 1 run + 16 attempts.
-        #expect(outcome.standardError.contains("OpenTelemetry: 17 of 17 spans were not exported to \(endpoint)"), "\(outcome.standardError)")
+        #expect(
+            outcome.standardError.contains("OpenTelemetry: 17 of 17 spans were not exported to \(endpoint)"),
+            "\(outcome.standardError)")
         // At most the flush limit (2 s) more, with room for a loaded machine.
         #expect(withDeadCollector < withoutCollector + .seconds(6), "\(withDeadCollector) against \(withoutCollector)")
     }

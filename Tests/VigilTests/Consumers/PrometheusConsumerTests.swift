@@ -8,19 +8,25 @@ import Vigil
 @Suite(.timeLimit(.minutes(3))) struct PrometheusConsumerTests {
     /// Whether the lint can run: promtool is installed, or this is CI (which always has it,
     /// so there a missing promtool fails the lint tests instead of skipping them).
-    static let canLint = FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool") || ProcessInfo.processInfo.environment["CI"] == "true"
+    static let canLint =
+        FileManager.default.isExecutableFile(atPath: "/usr/bin/promtool")
+        || ProcessInfo.processInfo.environment["CI"] == "true"
 
     /// `promtool check metrics` on `exposition`: nil when it passes, else what it said.
     static func promtoolProblems(_ exposition: String) throws -> String? {
         let file = try TestEnvironment.temporaryFolder("vigil-prom").appendingPathComponent("metrics.prom")
         try exposition.write(to: file, atomically: true, encoding: .utf8)
-        let check = try TestEnvironment.run(URL(fileURLWithPath: "/bin/sh"), ["-c", "promtool check metrics < '\(file.path)'"])
-        return check.status == 0 ? nil : "promtool exited \(check.status): \(check.standardOutput) \(check.standardError)"
+        let check = try TestEnvironment.run(
+            URL(fileURLWithPath: "/bin/sh"), ["-c", "promtool check metrics < '\(file.path)'"])
+        return check.status == 0
+            ? nil : "promtool exited \(check.status): \(check.standardOutput) \(check.standardError)"
     }
 
     /// The value of the sample `series` (name and labels as written) in `exposition`.
     static func value(_ series: String, in exposition: String) -> Double? {
-        exposition.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.split(separator: " ").last!) }
+        exposition.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap {
+            Double($0.split(separator: " ").last!)
+        }
     }
 
     /// A run of 20 items (4 fail) with a textfile: the engine, its job and the file's text.
@@ -31,7 +37,10 @@ import Vigil
         let engine = try await job.engine()
         let summary = await engine.run()
         #expect(summary.status == .completed)
-        return (engine, job, try String(contentsOf: job.folder.appendingPathComponent("metrics/vigil.prom"), encoding: .utf8))
+        return (
+            engine, job,
+            try String(contentsOf: job.folder.appendingPathComponent("metrics/vigil.prom"), encoding: .utf8)
+        )
     }
 
     @Test(.timeLimit(.minutes(2))) func theTextfileSaysWhatTheRunDid() async throws {
@@ -47,11 +56,17 @@ import Vigil
         #expect(Self.value(#"vigil_run_state{state="completed"}"#, in: text) == 1)
         #expect(Self.value(#"vigil_run_state{state="running"}"#, in: text) == 0)
         let digest = try #require(FileDigest.sha256(of: job.folder.appendingPathComponent("prompt.md")))
-        #expect(Self.value(#"vigil_run_info{job="test-job",run_id="\#(engine.folder.runID)",prompt_sha256="\#(digest)"}"#, in: text) == 1, "\(text)")
+        #expect(
+            Self.value(
+                #"vigil_run_info{job="test-job",run_id="\#(engine.folder.runID)",prompt_sha256="\#(digest)"}"#, in: text
+            ) == 1, "\(text)")
         #expect(text.contains("# HELP vigil_item_latency_seconds "))
         #expect(text.contains("# TYPE vigil_items_total counter"))
         // Replaced atomically: no temporary file is left beside it.
-        #expect(try FileManager.default.contentsOfDirectory(atPath: job.folder.appendingPathComponent("metrics").path) == ["vigil.prom"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: job.folder.appendingPathComponent("metrics").path) == [
+                "vigil.prom"
+            ])
     }
 
     @Test func anUnwritableTextfileIsSaidAndTheRunGoesOn() async throws {
@@ -76,12 +91,15 @@ import Vigil
                 """, persistent: true),
             mode: "persistent", thresholds: "", concurrency: 2)
         let port = try Self.freePort()
-        try (String(contentsOfFile: job.path, encoding: .utf8) + "consumers:\n  - { type: prometheus, listen: \"127.0.0.1:\(port)\" }\n")
+        try
+            (String(contentsOfFile: job.path, encoding: .utf8)
+            + "consumers:\n  - { type: prometheus, listen: \"127.0.0.1:\(port)\" }\n")
             .write(toFile: job.path, atomically: true, encoding: .utf8)
         let run = try TestEnvironment.start(["run", job.path, "--quiet"])
         defer { if run.isRunning { run.send(SIGKILL) } }
         func scrape() throws -> String {
-            try TestEnvironment.run(program: "curl", ["-sf", "--max-time", "5", "http://127.0.0.1:\(port)/metrics"]).standardOutput
+            try TestEnvironment.run(program: "curl", ["-sf", "--max-time", "5", "http://127.0.0.1:\(port)/metrics"])
+                .standardOutput
         }
         let succeeded = #"vigil_items_total{outcome="succeeded"}"#
         var first = ""
@@ -112,7 +130,9 @@ import Vigil
     }
 
     /// Without promtool (outside CI) these two show as skipped, not as passed.
-    @Test(.enabled(if: canLint, "needs promtool: apt-get install prometheus (.ci/run installs it)"), .timeLimit(.minutes(2)))
+    @Test(
+        .enabled(if: canLint, "needs promtool: apt-get install prometheus (.ci/run installs it)"),
+        .timeLimit(.minutes(2)))
     func theTextfilePassesPromtool() async throws {
         let (_, _, text) = try await Self.textfileRun()
         #expect(try Self.promtoolProblems(text) == nil)
@@ -131,7 +151,9 @@ import Vigil
             extra: "consumers:\n  - { type: prometheus, listen: \"localhost:99999\" }\n")
         let outcome = try TestEnvironment.run(TestEnvironment.vigil, ["run", job.path, "--quiet"])
         #expect(outcome.status == 2)
-        #expect(outcome.standardError.contains("consumers[0].listen: localhost:99999 is not an address to listen on"), "\(outcome.standardError)")
+        #expect(
+            outcome.standardError.contains("consumers[0].listen: localhost:99999 is not an address to listen on"),
+            "\(outcome.standardError)")
         let neither = try TemporaryJob(items: 2, extractor: "", extra: "consumers:\n  - { type: prometheus }\n")
         let validate = try TestEnvironment.run(TestEnvironment.vigil, ["validate", neither.path])
         #expect(validate.status == 2)
@@ -148,7 +170,9 @@ import Vigil
         address.sin_port = 0
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
+            }
         }
         guard bound else { throw TestFailure("no free port on 127.0.0.1") }
         return Int(UInt16(bigEndian: address.sin_port))

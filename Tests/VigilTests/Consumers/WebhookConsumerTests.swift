@@ -8,12 +8,15 @@ import Vigil
     func job(hookFormat: String, events: String) throws -> TemporaryJob {
         try TemporaryJob(
             items: 3, extractor: TemporaryJob.extractor("answer = {\"n\": n}"),
-            extra: "consumers:\n  - { type: webhook, url_env: VIGIL_TEST_HOOK, format: \(hookFormat), events: [\(events)] }\n", thresholds: "")
+            extra:
+                "consumers:\n  - { type: webhook, url_env: VIGIL_TEST_HOOK, format: \(hookFormat), events: [\(events)] }\n",
+            thresholds: "")
     }
 
     func runFolder(_ job: TemporaryJob) throws -> URL {
         let runs = job.folder.appendingPathComponent("runs/test-job")
-        return runs.appendingPathComponent(try #require(try FileManager.default.contentsOfDirectory(atPath: runs.path).first))
+        return runs.appendingPathComponent(
+            try #require(try FileManager.default.contentsOfDirectory(atPath: runs.path).first))
     }
 
     @Test func aSlackMessageIsPostedForTheSelectedEvents() throws {
@@ -21,7 +24,8 @@ import Vigil
         defer { receiver.shutdown() }
         let job = try job(hookFormat: "slack", events: "run.completed")
         let outcome = try TestEnvironment.run(
-            TestEnvironment.vigil, ["run", job.path, "--quiet"], environment: ["VIGIL_TEST_HOOK": "http://127.0.0.1:\(receiver.port)/services/T0/B0/SECRETPATH"])
+            TestEnvironment.vigil, ["run", job.path, "--quiet"],
+            environment: ["VIGIL_TEST_HOOK": "http://127.0.0.1:\(receiver.port)/services/T0/B0/SECRETPATH"])
         #expect(outcome.status == 0)
         #expect(receiver.requests.count == 1)
         let text = receiver.requests.first?.body?["text"]?.stringValue ?? ""
@@ -33,7 +37,8 @@ import Vigil
         defer { receiver.shutdown() }
         let job = try job(hookFormat: "json", events: "run.started")
         let outcome = try TestEnvironment.run(
-            TestEnvironment.vigil, ["run", job.path, "--quiet"], environment: ["VIGIL_TEST_HOOK": "http://127.0.0.1:\(receiver.port)/hook/SECRETPATH"])
+            TestEnvironment.vigil, ["run", job.path, "--quiet"],
+            environment: ["VIGIL_TEST_HOOK": "http://127.0.0.1:\(receiver.port)/hook/SECRETPATH"])
         #expect(outcome.status == 0)
         #expect(receiver.requests.count == 3)
         #expect(receiver.requests.first?.body?["type"] == "run.started")
@@ -43,7 +48,9 @@ import Vigil
         #expect(failure["message"] == "webhook delivery of run.started failed: HTTP 500")
         // The URL is a secret: it appears in no file of the run and in no output.
         for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
-            #expect(!String(decoding: try Data(contentsOf: folder.appendingPathComponent(name)), as: UTF8.self).contains("SECRETPATH"), "\(name)")
+            #expect(
+                !String(decoding: try Data(contentsOf: folder.appendingPathComponent(name)), as: UTF8.self).contains(
+                    "SECRETPATH"), "\(name)")
         }
         #expect(!outcome.standardError.contains("SECRETPATH") && !outcome.standardOutput.contains("SECRETPATH"))
     }

@@ -22,7 +22,8 @@ import Vigil
         for n in 1...count {
             let padding = String(repeating: "lorem ", count: value(seed, n + 7_000, 1...60))
             try (padding + "item \(n)\n").write(
-                to: job.folder.appendingPathComponent(String(format: "items/item-%03d.txt", n)), atomically: true, encoding: .utf8)
+                to: job.folder.appendingPathComponent(String(format: "items/item-%03d.txt", n)), atomically: true,
+                encoding: .utf8)
         }
     }
 
@@ -32,7 +33,8 @@ import Vigil
 
     static func lineCosts(_ job: TemporaryJob, _ engine: RunEngine) throws -> Dollars {
         var total = Dollars.zero
-        for url in [engine.folder.results, engine.folder.failed] where FileManager.default.fileExists(atPath: url.path) {
+        for url in [engine.folder.results, engine.folder.failed] where FileManager.default.fileExists(atPath: url.path)
+        {
             for line in try job.lines(url) {
                 total += try #require(Spend(json: try JSONParser().parse(line)["cost"])).charged
             }
@@ -42,12 +44,14 @@ import Vigil
 
     @Test(arguments: 0..<8) func theSpendNeverCrossesTheCapAtConcurrencyEight(seed: Int) async throws {
         let endpoint = try PricedEndpoint(
-            completionTokens: { Self.value(seed, $0, 1...PricedEndpoint.maxTokens) }, delay: { Double(Self.value(seed, $0 + 500, 0...40)) / 1000 })
+            completionTokens: { Self.value(seed, $0, 1...PricedEndpoint.maxTokens) },
+            delay: { Double(Self.value(seed, $0 + 500, 0...40)) / 1000 })
         defer { endpoint.shutdown() }
         // About 40% of what the 40 items would cost: the budget ends the run.
         let cap = Dollars(picodollars: 6_000_000_000 + Int64(Self.value(seed, 0, 0...2_000)) * 1_000_000)
         let job = try TemporaryJob(
-            items: 40, extractor: "", model: endpoint.model, extra: "budget: { max_cost: \(cap.decimalText) }\n", thresholds: "", concurrency: 8)
+            items: 40, extractor: "", model: endpoint.model, extra: "budget: { max_cost: \(cap.decimalText) }\n",
+            thresholds: "", concurrency: 8)
         try Self.padItems(job, count: 40, seed: seed)
         let engine = try await job.engine(environment: Self.environment)
         let summary = await engine.run()
@@ -76,7 +80,8 @@ import Vigil
         defer { endpoint.shutdown() }
         let budget = Self.itemCost * 5
         let job = try TemporaryJob(
-            items: 9, extractor: "", model: endpoint.model, extra: "budget: { max_cost: \(budget.decimalText) }\n", thresholds: "", concurrency: concurrency)
+            items: 9, extractor: "", model: endpoint.model, extra: "budget: { max_cost: \(budget.decimalText) }\n",
+            thresholds: "", concurrency: concurrency)
         let engine = try await job.engine(environment: Self.environment)
         let summary = await engine.run()
         #expect(summary.counts.succeeded == 5)
@@ -84,7 +89,8 @@ import Vigil
         #expect(endpoint.billed == budget)
         #expect(summary.status == .aborted)
         #expect(summary.verdict?.message.hasSuffix("; 4 items were not sent") == true)
-        #expect(try Self.manifest(engine)["cost"]?["usd"] == .number(JSONNumber(parsing: Array(budget.decimalText.utf8))!))
+        #expect(
+            try Self.manifest(engine)["cost"]?["usd"] == .number(JSONNumber(parsing: Array(budget.decimalText.utf8))!))
     }
 
     @Test func aTokenCapIsKeptTheSameWay() async throws {
@@ -93,17 +99,21 @@ import Vigil
         // Each unpadded item: 10 input tokens (37 bytes) and 200 output tokens.
         let perItem = (Self.promptBytes + 7 + 3) / 4 + PricedEndpoint.maxTokens
         let job = try TemporaryJob(
-            items: 9, extractor: "", model: endpoint.model, extra: "budget: { max_tokens: \(perItem * 3) }\n", thresholds: "", concurrency: 3)
+            items: 9, extractor: "", model: endpoint.model, extra: "budget: { max_tokens: \(perItem * 3) }\n",
+            thresholds: "", concurrency: 3)
         let summary = await (try await job.engine(environment: Self.environment)).run()
         #expect(summary.counts.succeeded == 3)
         #expect(endpoint.answered == 3)
         #expect(summary.spend.spent.tokens == perItem * 3)
-        #expect(summary.verdict?.message.contains("\(perItem * 3) tokens used of budget.max_tokens \(perItem * 3)") == true)
+        #expect(
+            summary.verdict?.message.contains("\(perItem * 3) tokens used of budget.max_tokens \(perItem * 3)") == true)
     }
 
     @Test func aFailedAnswerIsPaidForAndCounted() async throws {
         // The endpoint bills an answer that is not JSON like any other.
-        let server = try LoopbackOpenAIServer { _, _ in .completion("I see a plant.", usage: ["prompt_tokens": 10, "completion_tokens": 200]) }
+        let server = try LoopbackOpenAIServer { _, _ in
+            .completion("I see a plant.", usage: ["prompt_tokens": 10, "completion_tokens": 200])
+        }
         defer { server.shutdown() }
         let endpoint = try PricedEndpoint()
         defer { endpoint.shutdown() }
@@ -120,7 +130,8 @@ import Vigil
         let endpoint = try PricedEndpoint()
         defer { endpoint.shutdown() }
         let job = try TemporaryJob(
-            items: 9, extractor: "", model: endpoint.model, extra: "budget: { max_cost: \((Self.itemCost * 5).decimalText) }\n", thresholds: "",
+            items: 9, extractor: "", model: endpoint.model,
+            extra: "budget: { max_cost: \((Self.itemCost * 5).decimalText) }\n", thresholds: "",
             concurrency: 1)
         let first = try await job.engine(environment: Self.environment)
         _ = StopAfterItems(3, of: first)
@@ -131,7 +142,9 @@ import Vigil
 
         let recorded = try RecordedRun(at: first.folder.url.path)
         let spec = try #require(recorded.loadJob(environment: Self.environment).job)
-        let resumed = try RunEngine(job: spec, setup: try RunSetup.resuming(recorded, job: spec), options: RunOptions(environment: Self.environment))
+        let resumed = try RunEngine(
+            job: spec, setup: try RunSetup.resuming(recorded, job: spec),
+            options: RunOptions(environment: Self.environment))
         let summary = await resumed.run()
         // The budget is the run's: two more items, not five.
         #expect(summary.counts.succeeded == 5)
@@ -157,7 +170,8 @@ import Vigil
         #expect(Spend(json: try Self.manifest(engine)["cost"])?.charged == endpoint.billed)
         // Each item's event says the same as its line.
         let lines = try job.lines(engine.folder.results).map { try JSONParser().parse($0) }
-        let lineCosts = Dictionary(uniqueKeysWithValues: lines.map { ($0["id"]?.stringValue ?? "", Spend(json: $0["cost"])) })
+        let lineCosts = Dictionary(
+            uniqueKeysWithValues: lines.map { ($0["id"]?.stringValue ?? "", Spend(json: $0["cost"])) })
         let events = try job.lines(engine.folder.events).map { try JSONParser().parse($0) }
         let completed = events.filter { $0["type"] == "item.completed" }
         #expect(completed.count == 4)
@@ -172,16 +186,22 @@ import Vigil
     @Test func aProxysCostHeaderIsTheReportedCost() async throws {
         let server = try LoopbackOpenAIServer { _, body in
             .completion(
-                "{\"n\": \(OpenAIProviderTests.itemNumber(body))}", usage: ["prompt_tokens": 10, "completion_tokens": 20],
+                "{\"n\": \(OpenAIProviderTests.itemNumber(body))}",
+                usage: ["prompt_tokens": 10, "completion_tokens": 20],
                 headers: [("x-litellm-response-cost", "0.00125")])
         }
         defer { server.shutdown() }
-        let job = try TemporaryJob(items: 2, extractor: "", model: OpenAIProviderTests.model(server), thresholds: "", concurrency: 1)
+        let job = try TemporaryJob(
+            items: 2, extractor: "", model: OpenAIProviderTests.model(server), thresholds: "", concurrency: 1)
         let engine = try await job.engine(environment: Self.environment)
         _ = await engine.run()
         let line = try JSONParser().parse(try job.lines(engine.folder.results)[0])
         // No prices in the job: only the endpoint's figure, which counts.
-        #expect(line["cost"] == ["usd": .number(JSONNumber(parsing: Array("0.00125".utf8))!), "reported_usd": .number(JSONNumber(parsing: Array("0.00125".utf8))!)])
+        #expect(
+            line["cost"] == [
+                "usd": .number(JSONNumber(parsing: Array("0.00125".utf8))!),
+                "reported_usd": .number(JSONNumber(parsing: Array("0.00125".utf8))!),
+            ])
         #expect(Spend(json: try Self.manifest(engine)["cost"])?.charged == Dollars(usd: 0.0025))
     }
 
@@ -191,19 +211,25 @@ import Vigil
         // Long enough a timeout for a loaded machine to have sent each request before it fires.
         let server = try LoopbackOpenAIServer { _, _ in .slow(8, "{\"n\": 1}") }
         defer { server.shutdown() }
-        let reservation = PricedEndpoint.inputPrice * (Self.promptBytes + 7 + 64) + PricedEndpoint.outputPrice * PricedEndpoint.maxTokens
+        let reservation =
+            PricedEndpoint.inputPrice * (Self.promptBytes + 7 + 64) + PricedEndpoint.outputPrice
+            * PricedEndpoint.maxTokens
         let endpoint = try PricedEndpoint()
         defer { endpoint.shutdown() }
-        let model = endpoint.model.replacingOccurrences(of: endpoint.server.baseURL, with: server.baseURL).replacingOccurrences(of: "timeout: 5s", with: "timeout: 1s")
+        let model = endpoint.model.replacingOccurrences(of: endpoint.server.baseURL, with: server.baseURL)
+            .replacingOccurrences(of: "timeout: 5s", with: "timeout: 1s")
         let job = try TemporaryJob(
-            items: 9, extractor: "", model: model, extra: "budget: { max_cost: \((reservation * 3).decimalText) }\n", thresholds: "", concurrency: 1,
+            items: 9, extractor: "", model: model, extra: "budget: { max_cost: \((reservation * 3).decimalText) }\n",
+            thresholds: "", concurrency: 1,
             retries: "{ max_attempts: 1 }")
         let engine = try await job.engine(environment: Self.environment)
         let summary = await engine.run()
         #expect(server.requests.count == 3)
         #expect(summary.status == .aborted)
         #expect(summary.spend.unconfirmed.cost == reservation * 3)
-        #expect(summary.verdict?.message.contains("and up to \(reservation * 3) more for requests that got no answer") == true)
+        #expect(
+            summary.verdict?.message.contains("and up to \(reservation * 3) more for requests that got no answer")
+                == true)
     }
 
     @Test func anUnreachableEndpointSpendsNothing() async throws {
@@ -213,14 +239,17 @@ import Vigil
         closed.shutdown()
         let endpoint = try PricedEndpoint()
         defer { endpoint.shutdown() }
-        let model = endpoint.model.replacingOccurrences(of: endpoint.server.baseURL, with: baseURL).replacingOccurrences(of: "timeout: 5s", with: "timeout: 1s")
+        let model = endpoint.model.replacingOccurrences(of: endpoint.server.baseURL, with: baseURL)
+            .replacingOccurrences(of: "timeout: 5s", with: "timeout: 1s")
         let job = try TemporaryJob(
-            items: 2, extractor: "", model: model, extra: "budget: { max_cost: \((Self.itemCost * 2).decimalText) }\n", thresholds: "", concurrency: 1,
+            items: 2, extractor: "", model: model, extra: "budget: { max_cost: \((Self.itemCost * 2).decimalText) }\n",
+            thresholds: "", concurrency: 1,
             retries: "{ max_attempts: 2, initial_delay: 10ms, max_delay: 20ms }")
         let engine = try await job.engine(environment: Self.environment)
         let summary = await engine.run()
         // Four refused connections in all: fewer than the breaker opens after.
-        #expect(summary.counts.failed == 2, "\(summary.status) \(summary.verdict?.message ?? summary.interruption ?? "")")
+        #expect(
+            summary.counts.failed == 2, "\(summary.status) \(summary.verdict?.message ?? summary.interruption ?? "")")
         #expect(summary.spend.unconfirmed == SpendLedger.Amount())
         #expect(summary.spend.spent == SpendLedger.Amount())
     }

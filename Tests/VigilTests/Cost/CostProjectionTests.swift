@@ -10,7 +10,8 @@ import Vigil
     /// and take 20 to 60 ms; five endpoints, each with its own draw.
     @Test(arguments: 0..<5) func aCanaryOfTwentyProjectsTheFourHundredItemRun(seed: Int) async throws {
         let endpoint = try PricedEndpoint(
-            completionTokens: { BudgetTests.value(seed, $0, 20...200) }, delay: { Double(BudgetTests.value(seed, $0 + 9_000, 20...60)) / 1000 })
+            completionTokens: { BudgetTests.value(seed, $0, 20...200) },
+            delay: { Double(BudgetTests.value(seed, $0 + 9_000, 20...60)) / 1000 })
         defer { endpoint.shutdown() }
         let job = try TemporaryJob(items: 400, extractor: "", model: endpoint.model, thresholds: "", concurrency: 8)
         let validation = JobLoader(purpose: .run, environment: BudgetTests.environment).load(job.path)
@@ -32,7 +33,9 @@ import Vigil
         let summary = await full.run()
         #expect(summary.counts.succeeded == 400)
         let spent = summary.spend.spent.cost.usd
-        #expect(spent >= cost.low && spent <= cost.high, "seed \(seed): the run cost \(spent), the projection said \(cost.low) to \(cost.high)")
+        #expect(
+            spent >= cost.low && spent <= cost.high,
+            "seed \(seed): the run cost \(spent), the projection said \(cost.low) to \(cost.high)")
         let tokens = Double(summary.spend.spent.tokens)
         #expect(tokens >= projection.tokens.low && tokens <= projection.tokens.high)
         // (The duration is not checked here: on a shared machine running the other tests at
@@ -41,7 +44,9 @@ import Vigil
     }
 
     @Test func theBudgetIsComparedWithTheRange() throws {
-        let samples = (1...20).map { CostSample(cost: Dollars(usd: 0.01 + Double($0 % 5) * 0.001)!, tokens: 1_000 + $0, latency: 800) }
+        let samples = (1...20).map {
+            CostSample(cost: Dollars(usd: 0.01 + Double($0 % 5) * 0.001)!, tokens: 1_000 + $0, latency: 800)
+        }
         func projection(maxCost: Double?) -> CostProjection {
             CostProjection(
                 samples: samples, items: 1_000, concurrency: 4, requestsPerSecond: nil,
@@ -56,12 +61,18 @@ import Vigil
         let short = projection(maxCost: 6)
         #expect(short.coverage == .short)
         #expect(short.reachableItems == 500)
-        #expect(short.lines.last == "  budget    max_cost $6.00 does not cover it: the run would stop as aborted after about 500 of 1000 items; to cover the high end, set budget.max_cost \(Dollars(usd: cost.high)!)")
+        #expect(
+            short.lines.last
+                == "  budget    max_cost $6.00 does not cover it: the run would stop as aborted after about 500 of 1000 items; to cover the high end, set budget.max_cost \(Dollars(usd: cost.high)!)"
+        )
         // 1,000 items of 0.8 s at concurrency 4: 200 s; a rate limit of 2 a second makes it 500 s.
         #expect(abs(none.duration.expected - 200) < 1e-6)
         let limited = CostProjection(samples: samples, items: 1_000, concurrency: 4, requestsPerSecond: 2, budget: nil)!
         #expect(abs(limited.duration.expected - 500) < 1e-6)
-        #expect(CostProjection(samples: Array(samples.prefix(1)), items: 10, concurrency: 1, requestsPerSecond: nil, budget: nil) == nil)
+        #expect(
+            CostProjection(
+                samples: Array(samples.prefix(1)), items: 10, concurrency: 1, requestsPerSecond: nil, budget: nil)
+                == nil)
     }
 
     @Test func studentsTIsRightWhereItMatters() {

@@ -24,7 +24,8 @@ import Vigil
     }
 
     @Test func aSpendReadsBackAsWritten() throws {
-        let spend = Spend(charged: Dollars(usd: 0.00231)!, priced: Dollars(usd: 0.00225)!, reported: Dollars(usd: 0.00231)!)
+        let spend = Spend(
+            charged: Dollars(usd: 0.00231)!, priced: Dollars(usd: 0.00225)!, reported: Dollars(usd: 0.00231)!)
         var writer = JSONWriter()
         writer.value(spend.json)
         #expect(writer.text == #"{"usd":0.00231,"priced_usd":0.00225,"reported_usd":0.00231}"#)

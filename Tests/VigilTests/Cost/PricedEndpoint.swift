@@ -31,7 +31,8 @@ final class PricedEndpoint: Sendable {
     ///   - inputTokens: the input tokens billed for messages of so many bytes (default: four
     ///     bytes a token; more than a byte a token is more than Vigil reserves at first).
     init(
-        completionTokens: @escaping @Sendable (Int) -> Int = { _ in PricedEndpoint.maxTokens }, delay: @escaping @Sendable (Int) -> Double = { _ in 0 },
+        completionTokens: @escaping @Sendable (Int) -> Int = { _ in PricedEndpoint.maxTokens },
+        delay: @escaping @Sendable (Int) -> Double = { _ in 0 },
         reportsCost: Double? = nil, inputTokens: @escaping @Sendable (Int) -> Int = { ($0 + 3) / 4 }
     ) throws {
         let bill = self.bill

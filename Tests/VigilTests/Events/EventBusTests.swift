@@ -7,40 +7,69 @@ import Vigil
     static let allKinds: [RunEvent.Kind] = [
         .runStarted(RunStarted(job: "j", total: 3, concurrency: 2, provider: "command [x]")),
         .runCompleted(RunCounts(total: 3, succeeded: 2, failed: 1)),
-        .runAborted(Verdict(check: ThresholdCheck(check: "early", completed: 5, value: 0, limit: 0.5, passed: false, action: "abort"), message: "m"), RunCounts(total: 9, succeeded: 0, failed: 5)),
+        .runAborted(
+            Verdict(
+                check: ThresholdCheck(
+                    check: "early", completed: 5, value: 0, limit: 0.5, passed: false, action: "abort"), message: "m"),
+            RunCounts(total: 9, succeeded: 0, failed: 5)),
         .runFailed(message: "none", RunCounts(total: 1, succeeded: 0, failed: 1)),
         .runInterrupted(reason: "SIGINT", RunCounts(total: 4, succeeded: 1, failed: 0)),
-        .runResumed(RunResumed(counts: RunCounts(total: 4, succeeded: 1, failed: 0), repairedBytes: ["results.jsonl": 17], recoveredItems: 1)),
+        .runResumed(
+            RunResumed(
+                counts: RunCounts(total: 4, succeeded: 1, failed: 0), repairedBytes: ["results.jsonl": 17],
+                recoveredItems: 1)),
         .itemStarted(item: "a\"b\n", attempt: 1),
-        .itemCompleted(ItemReport(item: "a", attempt: 2, latencyMilliseconds: 12.5), result: ["x": [1, 2.5, "é"], "y": nil]),
+        .itemCompleted(
+            ItemReport(item: "a", attempt: 2, latencyMilliseconds: 12.5), result: ["x": [1, 2.5, "é"], "y": nil]),
         .itemFailed(
             ItemReport(
-                item: "b", attempt: 1, latencyMilliseconds: 3, usage: TokenUsage(promptTokens: 1_200, completionTokens: 40, cachedPromptTokens: 1_024),
-                spend: Spend(charged: Dollars(usd: 0.000231)!, priced: Dollars(usd: 0.00022)!, reported: Dollars(usd: 0.000231)!), cached: true),
+                item: "b", attempt: 1, latencyMilliseconds: 3,
+                usage: TokenUsage(promptTokens: 1_200, completionTokens: 40, cachedPromptTokens: 1_024),
+                spend: Spend(
+                    charged: Dollars(usd: 0.000231)!, priced: Dollars(usd: 0.00022)!, reported: Dollars(usd: 0.000231)!),
+                cached: true),
             failure: ItemFailure(.schema, "bad", detail: ["errors": []])),
         .itemRetrying(item: "c", attempt: 2, delayMilliseconds: 100, reason: "timeout"),
-        .validationCheckpoint(ThresholdCheck(check: "early", completed: 5, value: 1, limit: 0.5, passed: true, action: "abort")),
-        .validationWarning(ThresholdCheck(check: "progressive", completed: 50, value: 0.6, limit: 0.7, passed: false, action: "warn")),
-        .validationFailed(ThresholdCheck(check: "window", completed: 100, value: 0.5, limit: 0.6, passed: false, action: "abort")),
+        .validationCheckpoint(
+            ThresholdCheck(check: "early", completed: 5, value: 1, limit: 0.5, passed: true, action: "abort")),
+        .validationWarning(
+            ThresholdCheck(check: "progressive", completed: 50, value: 0.6, limit: 0.7, passed: false, action: "warn")),
+        .validationFailed(
+            ThresholdCheck(check: "window", completed: 100, value: 0.5, limit: 0.6, passed: false, action: "abort")),
         .checkpointSaved(completed: 25),
-        .breakerOpened(BreakerReport(reason: "HTTP 429: rate limited", since: 1_763_920_700.5, nextProbe: 1_763_920_830.5, failures: 5)),
+        .breakerOpened(
+            BreakerReport(
+                reason: "HTTP 429: rate limited", since: 1_763_920_700.5, nextProbe: 1_763_920_830.5, failures: 5)),
         .breakerClosed(BreakerReport(reason: "the endpoint answered again", since: 1_763_920_700.5, failures: 9)),
         .batchSubmitted(BatchReport(batch: "batch_1", file: "file-1", state: "validating", requests: 500)),
-        .batchProgress(BatchReport(batch: "batch_1", file: "file-1", state: "in_progress", requests: 500, completed: 130, failed: 2)),
-        .batchCompleted(BatchReport(batch: "batch_1", file: "file-1", state: "completed", requests: 500, completed: 498, failed: 2)),
-        .batchFailed(BatchReport(batch: "batch_2", file: "file-2", state: "expired", requests: 10, completed: 5, message: "5 requests were not run")),
+        .batchProgress(
+            BatchReport(
+                batch: "batch_1", file: "file-1", state: "in_progress", requests: 500, completed: 130, failed: 2)),
+        .batchCompleted(
+            BatchReport(batch: "batch_1", file: "file-1", state: "completed", requests: 500, completed: 498, failed: 2)),
+        .batchFailed(
+            BatchReport(
+                batch: "batch_2", file: "file-2", state: "expired", requests: 10, completed: 5,
+                message: "5 requests were not run")),
         .progress(
             Progress(
-                counts: RunCounts(total: 10, succeeded: 4, failed: 1), inFlight: 2, itemsPerSecond: 1.5, etaSeconds: 3.3, latencyP50: 100, latencyP95: 200,
+                counts: RunCounts(total: 10, succeeded: 4, failed: 1), inFlight: 2, itemsPerSecond: 1.5,
+                etaSeconds: 3.3, latencyP50: 100, latencyP95: 200,
                 latencyP99: 300, spent: Dollars(usd: 3.41)!, maxCost: Dollars(usd: 25)!)),
         .consumerFailed(consumer: "webhook", event: "run.completed", message: "HTTP 500"),
     ]
 
     @Test func everyEventKindSurvivesItsLogLine() throws {
-        #expect(Self.allKinds.map { RunEvent(sequence: 1, time: 0, run: "r", kind: $0).type }.sorted() == RunEvent.allTypes.sorted())
+        #expect(
+            Self.allKinds.map { RunEvent(sequence: 1, time: 0, run: "r", kind: $0).type }.sorted()
+                == RunEvent.allTypes.sorted())
         // The job schema offers consumers exactly the types a consumer can receive.
-        let schema = try JSONParser().parse(String(contentsOf: TestEnvironment.repository.appendingPathComponent("schemas/job.v1.schema.json"), encoding: .utf8))
-        #expect(schema["$defs"]?["eventType"]?["enum"] == .array(EventType.subscribable.map { .string($0.description) }))
+        let schema = try JSONParser().parse(
+            String(
+                contentsOf: TestEnvironment.repository.appendingPathComponent("schemas/job.v1.schema.json"),
+                encoding: .utf8))
+        #expect(
+            schema["$defs"]?["eventType"]?["enum"] == .array(EventType.subscribable.map { .string($0.description) }))
         for (index, kind) in Self.allKinds.enumerated() {
             let event = RunEvent(sequence: index + 1, time: 1_763_920_800.123, run: "r", kind: kind)
             let line = event.jsonText
@@ -83,7 +112,11 @@ import Vigil
         let bus = try EventBus(run: "r", logURL: nil)
         bus.add(Aborter())
         #expect(bus.publish(.itemStarted(item: "a", attempt: 1)) == .proceed)
-        #expect(bus.publish(.itemFailed(ItemReport(item: "a", attempt: 1, latencyMilliseconds: 1), failure: ItemFailure(.parse, "x"))) == .abort("too many failures"))
+        #expect(
+            bus.publish(
+                .itemFailed(
+                    ItemReport(item: "a", attempt: 1, latencyMilliseconds: 1), failure: ItemFailure(.parse, "x")))
+                == .abort("too many failures"))
     }
 
     actor Slow: AsyncEventConsumer {

@@ -12,20 +12,26 @@ import Vigil
     }
 
     @Test func aProgramPrintingMoreThan16MiBFailsItsItemOnce() async throws {
-        let job = try TemporaryJob(items: 3, extractor: TemporaryJob.extractor("answer = {\"n\": n} if n != 2 else \"x\" * (17 << 20)"), thresholds: "")
+        let job = try TemporaryJob(
+            items: 3, extractor: TemporaryJob.extractor("answer = {\"n\": n} if n != 2 else \"x\" * (17 << 20)"),
+            thresholds: "")
         let engine = try await job.engine()
         let summary = await engine.run()
         #expect(summary.counts == RunCounts(total: 3, succeeded: 2, failed: 1))
         let failed = try #require(try failures(job, engine).first)
         #expect(failed["id"] == "items/item-002.txt")
-        #expect(failed["message"]?.stringValue?.contains("wrote more than 16 MiB to its standard output, the limit for one answer") == true, "\(failed)")
+        #expect(
+            failed["message"]?.stringValue?.contains(
+                "wrote more than 16 MiB to its standard output, the limit for one answer") == true, "\(failed)")
         // The same program would print the same again: not retried.
         #expect(failed["attempts"] == 1)
     }
 
     @Test func aWorkerLineOver16MiBFailsTheItemsInFlightAndTheWorkerIsRestarted() async throws {
         let job = try TemporaryJob(
-            items: 6, extractor: TemporaryJob.extractor("answer = {\"n\": n} if n != 3 else \"x\" * (17 << 20)", persistent: true), mode: "persistent",
+            items: 6,
+            extractor: TemporaryJob.extractor(
+                "answer = {\"n\": n} if n != 3 else \"x\" * (17 << 20)", persistent: true), mode: "persistent",
             thresholds: "", concurrency: 1, retries: "{ max_attempts: 1 }")
         let engine = try await job.engine()
         let summary = await engine.run()
@@ -34,7 +40,10 @@ import Vigil
         #expect(summary.counts == RunCounts(total: 6, succeeded: 5, failed: 1))
         let failed = try #require(try failures(job, engine).first)
         #expect(failed["id"] == "items/item-003.txt")
-        #expect(failed["message"]?.stringValue?.contains("wrote a line longer than 16 MiB, the limit for one answer; it was stopped and restarted") == true, "\(failed)")
+        #expect(
+            failed["message"]?.stringValue?.contains(
+                "wrote a line longer than 16 MiB, the limit for one answer; it was stopped and restarted") == true,
+            "\(failed)")
     }
 
     @Test func anEndpointAnsweringMoreThan32MiBIsNotRead() async throws {
@@ -44,12 +53,16 @@ import Vigil
         }
         defer { server.shutdown() }
         // A long timeout: 33 MiB through a loaded machine must not time out first.
-        let job = try TemporaryJob(items: 3, extractor: "", model: OpenAIProviderTests.model(server, timeout: "120s"), thresholds: "")
+        let job = try TemporaryJob(
+            items: 3, extractor: "", model: OpenAIProviderTests.model(server, timeout: "120s"), thresholds: "")
         let engine = try await job.engine(environment: ["VIGIL_TEST_KEY": OpenAIProviderTests.key])
         let summary = await engine.run()
         #expect(summary.counts == RunCounts(total: 3, succeeded: 2, failed: 1))
         let failed = try #require(try failures(job, engine).first)
-        #expect(failed["message"]?.stringValue?.hasPrefix("the endpoint's answer is larger than 32 MiB, the limit for one answer; it was not read") == true, "\(failed)")
+        #expect(
+            failed["message"]?.stringValue?.hasPrefix(
+                "the endpoint's answer is larger than 32 MiB, the limit for one answer; it was not read") == true,
+            "\(failed)")
         #expect(failed["attempts"] == 1)
     }
 }
@@ -63,7 +76,13 @@ import Vigil
         try big.write(to: job.folder.appendingPathComponent("schema.json"))
         let validation = JobLoader(purpose: .validate).load(job.path)
         let messages = validation.diagnostics.map(\.message)
-        #expect(messages.contains("\(job.folder.appendingPathComponent("prompt.md").path) is 8,388,609 bytes (8.0 MiB); the limit for this file is 8 MiB. Is it the right file?"), "\(messages)")
-        #expect(messages.contains("\(job.folder.appendingPathComponent("schema.json").path) is 8,388,609 bytes (8.0 MiB); the limit for this file is 8 MiB. Is it the right file?"), "\(messages)")
+        #expect(
+            messages.contains(
+                "\(job.folder.appendingPathComponent("prompt.md").path) is 8,388,609 bytes (8.0 MiB); the limit for this file is 8 MiB. Is it the right file?"
+            ), "\(messages)")
+        #expect(
+            messages.contains(
+                "\(job.folder.appendingPathComponent("schema.json").path) is 8,388,609 bytes (8.0 MiB); the limit for this file is 8 MiB. Is it the right file?"
+            ), "\(messages)")
     }
 }

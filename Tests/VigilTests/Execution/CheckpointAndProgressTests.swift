@@ -1,6 +1,7 @@
 import Foundation
 import JSONSchema
 import Testing
+
 @testable import Vigil
 
 /// What a run writes as it goes besides its results: the checkpoint every
@@ -13,12 +14,16 @@ import Testing
     /// `checkpoint: {every: 5}` over 23 items: saved at 5, 10, 15, 20 and at the end; each
     /// checkpoint's counts are those of the log up to the event number it names.
     @Test func theCheckpointIsSavedEveryNItemsAndAgreesWithTheLog() async throws {
-        let job = try TemporaryJob(items: 23, extractor: TemporaryJob.extractor("answer = {\"n\": n if n % 4 else 0}"), thresholds: "", concurrency: 2)
+        let job = try TemporaryJob(
+            items: 23, extractor: TemporaryJob.extractor("answer = {\"n\": n if n % 4 else 0}"), thresholds: "",
+            concurrency: 2)
         let engine = try await job.engine()
         let summary = await engine.run()
         #expect(summary.counts == RunCounts(total: 23, succeeded: 18, failed: 5))
         let log = try events(job, engine)
-        let saved = log.filter { $0["type"] == "checkpoint.saved" }.compactMap { $0["completed"]?.numberValue?.int64Value }
+        let saved = log.filter { $0["type"] == "checkpoint.saved" }.compactMap {
+            $0["completed"]?.numberValue?.int64Value
+        }
         #expect(saved == [5, 10, 15, 20, 23])
 
         let checkpoint = try Checkpoint(contentsOf: engine.folder.checkpoint)
@@ -35,7 +40,9 @@ import Testing
     /// `progress` events come at the interval while items run (not only at the end), never
     /// closer together than it, with counts that only grow.
     @Test func progressEventsComeAtTheInterval() async throws {
-        let job = try TemporaryJob(items: 20, extractor: TemporaryJob.extractor("time.sleep(0.1)\nanswer = {\"n\": n}", persistent: true), mode: "persistent", thresholds: "", concurrency: 1)
+        let job = try TemporaryJob(
+            items: 20, extractor: TemporaryJob.extractor("time.sleep(0.1)\nanswer = {\"n\": n}", persistent: true),
+            mode: "persistent", thresholds: "", concurrency: 1)
         let engine = try await job.engine(options: RunOptions(progressInterval: .milliseconds(200)))
         let summary = await engine.run()
         #expect(summary.counts.succeeded == 20)
@@ -47,7 +54,9 @@ import Testing
         // Not more often than the interval: a tick a loaded machine made late is followed by
         // one on time, so pairs may be closer, but not the events over the run.
         let span = (times.last ?? 0) - (times.first ?? 0)
-        #expect(Double(times.count - 1) <= span / 0.2 + 1, "\(times.count) progress events over \(span) s with a 200 ms interval")
+        #expect(
+            Double(times.count - 1) <= span / 0.2 + 1,
+            "\(times.count) progress events over \(span) s with a 200 ms interval")
         let completed = progress.compactMap { $0["completed"]?.numberValue?.int64Value }
         #expect(completed == completed.sorted())
         #expect(completed.first ?? 20 < 20, "a progress event came while items were still running")

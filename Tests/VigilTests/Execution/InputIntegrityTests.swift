@@ -14,11 +14,13 @@ import Vigil
             .slow(0.15, "{\"n\": \(OpenAIProviderTests.itemNumber(body))}")
         }
         defer { server.shutdown() }
-        let job = try TemporaryJob(items: 30, extractor: "", model: OpenAIProviderTests.model(server), thresholds: "", concurrency: 2)
+        let job = try TemporaryJob(
+            items: 30, extractor: "", model: OpenAIProviderTests.model(server), thresholds: "", concurrency: 2)
         let engine = try await job.engine(environment: ["VIGIL_TEST_KEY": OpenAIProviderTests.key])
         let run = Task { await engine.run() }
         try await Task.sleep(for: .seconds(1))
-        try "item 25 edited during the run\n".write(to: job.folder.appendingPathComponent("items/item-025.txt"), atomically: true, encoding: .utf8)
+        try "item 25 edited during the run\n".write(
+            to: job.folder.appendingPathComponent("items/item-025.txt"), atomically: true, encoding: .utf8)
         let summary = await run.value
         #expect(summary.counts == RunCounts(total: 30, succeeded: 29, failed: 1))
 
@@ -26,7 +28,9 @@ import Vigil
         #expect(failed.count == 1)
         #expect(failed.first?["id"] == "items/item-025.txt")
         #expect(failed.first?["error"] == "input")
-        #expect(failed.first?["message"]?.stringValue?.hasPrefix("the input items/item-025.txt changed after the run listed it (size 8 -> 30 bytes, modified ") == true)
+        #expect(
+            failed.first?["message"]?.stringValue?.hasPrefix(
+                "the input items/item-025.txt changed after the run listed it (size 8 -> 30 bytes, modified ") == true)
         // Not sent: no request carried either version of item 25.
         let sent = server.requests.compactMap { $0.body?["messages"]?.arrayValue?.last?["content"]?.stringValue }
         #expect(!sent.contains { $0.contains("item 25") })
@@ -53,7 +57,9 @@ import Vigil
             #expect((entry["modified_ns"]?.numberValue?.int64Value ?? 0) > 1_700_000_000_000_000_000)
         }
         _ = await engine.run()
-        let results = try job.lines(engine.folder.results).map { try JSONParser().parse($0) }.sorted { $0["id"]!.stringValue! < $1["id"]!.stringValue! }
+        let results = try job.lines(engine.folder.results).map { try JSONParser().parse($0) }.sorted {
+            $0["id"]!.stringValue! < $1["id"]!.stringValue!
+        }
         #expect(results.map { $0["sha256"]?.stringValue } == (1...3).map { Self.sha256("item \($0)\n") })
     }
 
@@ -68,7 +74,9 @@ import Vigil
         _ = await engine.run()
         // Its bytes are not UTF-8 text, so the extractor may fail on it: the digest is on
         // its line either way.
-        let lines = try (job.lines(engine.folder.results) + job.lines(engine.folder.failed)).map { try JSONParser().parse($0) }
+        let lines = try (job.lines(engine.folder.results) + job.lines(engine.folder.failed)).map {
+            try JSONParser().parse($0)
+        }
         let line = try #require(lines.first { $0["id"] == "items/item-002.txt" })
         #expect(line["sha256"]?.stringValue == FileDigest.sha256(of: large))
     }
@@ -81,7 +89,8 @@ import Vigil
         let engine = try await job.engine()
         let run = Task { await engine.run() }
         try await Task.sleep(for: .milliseconds(400))
-        try "item 1 and more\n".write(to: job.folder.appendingPathComponent("items/item-001.txt"), atomically: true, encoding: .utf8)
+        try "item 1 and more\n".write(
+            to: job.folder.appendingPathComponent("items/item-001.txt"), atomically: true, encoding: .utf8)
         _ = await run.value
         let failed = try job.lines(engine.folder.failed).map { try JSONParser().parse($0) }
         #expect(failed.first?["error"] == "input")
@@ -98,13 +107,19 @@ import Vigil
         // Records are read lazily, 64 KiB at a time: one rewritten in place beyond the
         // first chunk is read with its new bytes, and must not be sent as the listed one.
         let job = try TemporaryJob(
-            items: 1, extractor: TemporaryJob.extractor("if request[\"record\"][\"key\"] == \"r1\": time.sleep(1.0)\nanswer = {\"n\": 1}", persistent: true), mode: "persistent",
+            items: 1,
+            extractor: TemporaryJob.extractor(
+                "if request[\"record\"][\"key\"] == \"r1\": time.sleep(1.0)\nanswer = {\"n\": 1}", persistent: true),
+            mode: "persistent",
             thresholds: "", concurrency: 1)
-        let records = (1...3000).map { "{\"key\": \"r\($0)\", \"text\": \"record \(String(format: "%04d", $0))\"}" }.joined(separator: "\n") + "\n"
+        let records =
+            (1...3000).map { "{\"key\": \"r\($0)\", \"text\": \"record \(String(format: "%04d", $0))\"}" }.joined(
+                separator: "\n") + "\n"
         let url = job.folder.appendingPathComponent("records.jsonl")
         try records.write(to: url, atomically: true, encoding: .utf8)
         var text = try String(contentsOfFile: job.path, encoding: .utf8)
-        text = text.replacingOccurrences(of: "  - glob: items/*.txt", with: "  - jsonl: records.jsonl\n    id_field: key")
+        text = text.replacingOccurrences(
+            of: "  - glob: items/*.txt", with: "  - jsonl: records.jsonl\n    id_field: key")
         try text.write(toFile: job.path, atomically: true, encoding: .utf8)
         let engine = try await job.engine()
         let run = Task { await engine.run() }
@@ -118,7 +133,8 @@ import Vigil
         let failed = try job.lines(engine.folder.failed).map { try JSONParser().parse($0) }
         #expect(failed.first?["id"] == "r2500")
         #expect(failed.first?["error"] == "input")
-        #expect(failed.first?["message"]?.stringValue?.hasPrefix("record r2500 changed after the run listed it") == true)
+        #expect(
+            failed.first?["message"]?.stringValue?.hasPrefix("record r2500 changed after the run listed it") == true)
     }
 
     @Test func namesThatNeedEscapingRunAndResumeLikeAnyOther() async throws {
@@ -126,7 +142,8 @@ import Vigil
         let job = try TemporaryJob(items: 1, extractor: TemporaryJob.extractor("answer = {\"n\": 1}"), thresholds: "")
         let names = ["a\"b.txt", "back\\slash.txt", "tab\tx.txt", "é€𝄞.txt", "plain.txt"]
         for name in names {
-            try "item 1\n".write(to: job.folder.appendingPathComponent("items/\(name)"), atomically: true, encoding: .utf8)
+            try "item 1\n".write(
+                to: job.folder.appendingPathComponent("items/\(name)"), atomically: true, encoding: .utf8)
         }
         let engine = try await job.engine()
         let summary = await engine.run()

@@ -8,7 +8,8 @@ import Vigil
 @Suite(.timeLimit(.minutes(3))) struct ResumeTests {
     /// Counts calls: the extractor appends the item number to calls.log.
     static let countingExtractor = TemporaryJob.extractor(
-        "open(__import__('os').path.join(__import__('os').path.dirname(__file__), 'calls.log'), 'a').write(f'{n}\\n')\nanswer = {\"n\": n} if n % 5 else {\"n\": 0}")
+        "open(__import__('os').path.join(__import__('os').path.dirname(__file__), 'calls.log'), 'a').write(f'{n}\\n')\nanswer = {\"n\": n} if n % 5 else {\"n\": 0}"
+    )
 
     func lines(_ url: URL) throws -> [String] {
         ((try? String(contentsOf: url, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
@@ -44,7 +45,8 @@ import Vigil
             let kept = try lines(url).filter { recorded.contains(try JSONParser().parse($0)["id"]?.stringValue ?? "") }
             try kept.map { $0 + "\n" }.joined().write(to: url, atomically: false, encoding: .utf8)
         }
-        let manifest = try String(contentsOf: folder.manifest, encoding: .utf8).replacing("\"status\":\"completed\"", with: "\"status\":\"running\"")
+        let manifest = try String(contentsOf: folder.manifest, encoding: .utf8).replacing(
+            "\"status\":\"completed\"", with: "\"status\":\"running\"")
         try manifest.write(to: folder.manifest, atomically: true, encoding: .utf8)
         try FileManager.default.removeItem(at: job.folder.appendingPathComponent("calls.log"))
         return folder
@@ -77,7 +79,9 @@ import Vigil
         #expect(summary.counts == RunCounts(total: 20, succeeded: 16, failed: 4))
         // Only the 11 items with no event were sent again; the 2 logged ones were recovered.
         #expect(try calls(job).sorted() == Array(10...20))
-        let ids = try (lines(folder.results) + lines(folder.failed)).map { try JSONParser().parse($0)["id"]?.stringValue ?? "" }
+        let ids = try (lines(folder.results) + lines(folder.failed)).map {
+            try JSONParser().parse($0)["id"]?.stringValue ?? ""
+        }
         #expect(ids.count == 20 && Set(ids).count == 20)
         let events = try lines(folder.events).map { try RunEvent(json: JSONParser().parse($0)) }
         #expect(events.map(\.sequence) == Array(1...events.count))
@@ -138,14 +142,16 @@ import Vigil
     @Test func driftRefusesAResumeUnlessAllowed() async throws {
         let job = try TemporaryJob(items: 6, extractor: Self.countingExtractor, thresholds: "", concurrency: 1)
         let folder = try await crashedRun(job, keep: 3, unrecorded: 0)
-        try "item 99\n".write(to: job.folder.appendingPathComponent("items/item-005.txt"), atomically: true, encoding: .utf8)
+        try "item 99\n".write(
+            to: job.folder.appendingPathComponent("items/item-005.txt"), atomically: true, encoding: .utf8)
         await #expect {
             _ = try await resume(folder)
         } throws: { error in
             // Told from stat alone: size 7 -> 8 bytes and the modification time.
             guard case ResumeRefusal.drift(let drift) = error else { return false }
             return drift.count == 1 && drift[0].kind == .input
-                && drift[0].message.hasPrefix("input items/item-005.txt changed since the run listed it (size 7 -> 8 bytes, modified ")
+                && drift[0].message.hasPrefix(
+                    "input items/item-005.txt changed since the run listed it (size 7 -> 8 bytes, modified ")
         }
         let summary = await (try await resume(folder, allowDrift: true)).run()
         #expect(summary.status == .completed)
@@ -156,6 +162,8 @@ import Vigil
         #expect(item5["sha256"]?.stringValue == FileDigest.sha256(of: Array("item 99\n".utf8)))
         #expect(item5["error"] != "input")
         let manifest = try JSONParser().parse(Data(contentsOf: folder.manifest))
-        #expect(manifest["resumes"]?.arrayValue?.first?["drift"]?.arrayValue?.first?.stringValue?.hasPrefix("input items/item-005.txt changed") == true)
+        #expect(
+            manifest["resumes"]?.arrayValue?.first?["drift"]?.arrayValue?.first?.stringValue?.hasPrefix(
+                "input items/item-005.txt changed") == true)
     }
 }

@@ -8,22 +8,33 @@ import Vigil
 /// consumer (issue 12, defects 2, 4, 5, 7 and 8).
 @Suite(.timeLimit(.minutes(3))) struct RunBoundariesTests {
     func events(_ engine: RunEngine) throws -> [JSONValue] {
-        try String(contentsOf: engine.folder.events, encoding: .utf8).split(separator: "\n").map { try JSONParser().parse(String($0)) }
+        try String(contentsOf: engine.folder.events, encoding: .utf8).split(separator: "\n").map {
+            try JSONParser().parse(String($0))
+        }
     }
 
     @Test func thePromptRunIsThePromptChecked() async throws {
-        let job = try TemporaryJob(items: 2, extractor: TemporaryJob.extractor("answer = {\"n\": n, \"prompt\": request[\"prompt\"]}"), thresholds: "")
+        let job = try TemporaryJob(
+            items: 2, extractor: TemporaryJob.extractor("answer = {\"n\": n, \"prompt\": request[\"prompt\"]}"),
+            thresholds: "")
         let validation = JobLoader(purpose: .run).load(job.path)
         let spec = try #require(validation.job)
         // Edited between the check and the run: the run must not pick the new bytes up.
-        try "A different prompt.\n".write(to: job.folder.appendingPathComponent("prompt.md"), atomically: true, encoding: .utf8)
+        try "A different prompt.\n".write(
+            to: job.folder.appendingPathComponent("prompt.md"), atomically: true, encoding: .utf8)
         try "name: edited\n".write(toFile: job.path, atomically: true, encoding: .utf8)
         let engine = try RunEngine(
-            job: spec, setup: try await RunSetup.newRun(of: spec), provider: ProviderFactory.make(for: spec), options: RunOptions(progressInterval: .seconds(60)))
+            job: spec, setup: try await RunSetup.newRun(of: spec), provider: ProviderFactory.make(for: spec),
+            options: RunOptions(progressInterval: .seconds(60)))
         _ = await engine.run()
         let results = try job.lines(engine.folder.results).map { try JSONParser().parse($0) }
-        #expect(results.map { $0["result"]?["prompt"] } == [.string("Answer with Darwin Core JSON.\n"), .string("Answer with Darwin Core JSON.\n")])
-        #expect(try String(contentsOf: engine.folder.url.appendingPathComponent("prompt.md"), encoding: .utf8) == "Answer with Darwin Core JSON.\n")
+        #expect(
+            results.map { $0["result"]?["prompt"] } == [
+                .string("Answer with Darwin Core JSON.\n"), .string("Answer with Darwin Core JSON.\n"),
+            ])
+        #expect(
+            try String(contentsOf: engine.folder.url.appendingPathComponent("prompt.md"), encoding: .utf8)
+                == "Answer with Darwin Core JSON.\n")
         #expect(try String(contentsOf: engine.folder.jobCopy, encoding: .utf8).contains("name: test-job"))
         let manifest = try JSONParser().parse(Data(contentsOf: engine.folder.manifest))
         #expect(manifest["prompt"]?["sha256"]?.stringValue == spec.prompt.sha256)
@@ -31,7 +42,9 @@ import Vigil
     }
 
     @Test func progressCarriesTheTotalFromTheFirstEvent() async throws {
-        let job = try TemporaryJob(items: 3, extractor: TemporaryJob.extractor("time.sleep(0.4)\nanswer = {\"n\": n}"), thresholds: "", concurrency: 1)
+        let job = try TemporaryJob(
+            items: 3, extractor: TemporaryJob.extractor("time.sleep(0.4)\nanswer = {\"n\": n}"), thresholds: "",
+            concurrency: 1)
         let engine = try await job.engine(options: RunOptions(progressInterval: .milliseconds(50)))
         _ = await engine.run()
         let progress = try events(engine).filter { $0["type"] == "progress" }
@@ -40,7 +53,8 @@ import Vigil
     }
 
     @Test func theCheckpointReadsBackWithTheRunsCounts() async throws {
-        let job = try TemporaryJob(items: 7, extractor: TemporaryJob.extractor("answer = {\"n\": n if n != 3 else 0}"), thresholds: "")
+        let job = try TemporaryJob(
+            items: 7, extractor: TemporaryJob.extractor("answer = {\"n\": n if n != 3 else 0}"), thresholds: "")
         let engine = try await job.engine()
         let summary = await engine.run()
         let checkpoint = try Checkpoint(contentsOf: engine.folder.checkpoint)
@@ -61,7 +75,9 @@ import Vigil
     }
 
     @Test func anUnreadEventStreamHoldsAtMostItsBuffer() async throws {
-        let job = try TemporaryJob(items: 30, extractor: TemporaryJob.extractor("answer = {\"n\": n}", persistent: true), mode: "persistent", thresholds: "")
+        let job = try TemporaryJob(
+            items: 30, extractor: TemporaryJob.extractor("answer = {\"n\": n}", persistent: true), mode: "persistent",
+            thresholds: "")
         let engine = try await job.engine()
         let stream = engine.events(buffer: 8)
         let summary = await engine.run()
@@ -78,10 +94,12 @@ import Vigil
         let port = closed.port
         closed.shutdown()
         let job = try TemporaryJob(items: 4, extractor: TemporaryJob.extractor("answer = {\"n\": n}"), thresholds: "")
-        let engine = try await job.engine(options: RunOptions(progressInterval: .milliseconds(100), deliveryLimit: .milliseconds(500)))
+        let engine = try await job.engine(
+            options: RunOptions(progressInterval: .milliseconds(100), deliveryLimit: .milliseconds(500)))
         engine.add(
             WebhookConsumer(
-                url: Secret("http://127.0.0.1:\(port)/hook/SECRETPATH"), format: .json, eventTypes: nil, reporter: engine.bus,
+                url: Secret("http://127.0.0.1:\(port)/hook/SECRETPATH"), format: .json, eventTypes: nil,
+                reporter: engine.bus,
                 retryDelay: .seconds(2)))
         let clock = ContinuousClock()
         let start = clock.now

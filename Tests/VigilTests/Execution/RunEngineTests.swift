@@ -11,12 +11,16 @@ import Vigil
     }
 
     func events(_ folder: RunFolder) throws -> [RunEvent] {
-        try String(contentsOf: folder.events, encoding: .utf8).split(separator: "\n").map { try RunEvent(json: JSONParser().parse(String($0))) }
+        try String(contentsOf: folder.events, encoding: .utf8).split(separator: "\n").map {
+            try RunEvent(json: JSONParser().parse(String($0)))
+        }
     }
 
     @Test func aHealthyRunAccountsForEveryItemExactlyOnce() async throws {
         // Every 7th item answers without "n": a schema failure; the rest succeed.
-        let job = try TemporaryJob(items: 30, extractor: TemporaryJob.extractor("answer = {\"n\": n} if n % 7 else {\"m\": n}"), concurrency: 3)
+        let job = try TemporaryJob(
+            items: 30, extractor: TemporaryJob.extractor("answer = {\"n\": n} if n % 7 else {\"m\": n}"), concurrency: 3
+        )
         let engine = try await job.engine()
         let summary = await engine.run()
         #expect(summary.status == .completed)
@@ -45,7 +49,10 @@ import Vigil
     }
 
     @Test func theIncidentIsAbortedAtTheEarlyCheckpoint() async throws {
-        let job = try TemporaryJob(items: 40, extractor: TemporaryJob.extractor("time.sleep(0.05)\nanswer = 'I can only describe this label in prose.'"), concurrency: 3)
+        let job = try TemporaryJob(
+            items: 40,
+            extractor: TemporaryJob.extractor("time.sleep(0.05)\nanswer = 'I can only describe this label in prose.'"),
+            concurrency: 3)
         let engine = try await job.engine()
         let summary = await engine.run()
         #expect(summary.status == .aborted)
@@ -71,7 +78,9 @@ import Vigil
     }
 
     @Test func aCrashingProgramIsCapturedAndRetried() async throws {
-        let job = try TemporaryJob(items: 2, extractor: "import sys\nsys.stderr.write('boom: no model loaded\\n')\nsys.exit(3)\n", thresholds: "")
+        let job = try TemporaryJob(
+            items: 2, extractor: "import sys\nsys.stderr.write('boom: no model loaded\\n')\nsys.exit(3)\n",
+            thresholds: "")
         let engine = try await job.engine()
         let summary = await engine.run()
         #expect(summary.counts.failed == 2)
@@ -87,7 +96,8 @@ import Vigil
         // Without the timeout its two attempts take 4 minutes; with it, well under one even on a
         // loaded machine (seen: 20 s while the whole suite ran on 2 cores).
         let job = try TemporaryJob(items: 1, extractor: "import time\ntime.sleep(120)\n", thresholds: "")
-        try String(contentsOfFile: job.path, encoding: .utf8).replacing("timeout: 60s", with: "timeout: 300ms").write(toFile: job.path, atomically: true, encoding: .utf8)
+        try String(contentsOfFile: job.path, encoding: .utf8).replacing("timeout: 60s", with: "timeout: 300ms").write(
+            toFile: job.path, atomically: true, encoding: .utf8)
         let engine = try await job.engine()
         let clock = ContinuousClock()
         let start = clock.now
@@ -101,7 +111,8 @@ import Vigil
     @Test func thePersistentModeGivesTheSameResults() async throws {
         let code = "answer = {\"n\": n} if n % 5 else 'prose'"
         let perItem = try TemporaryJob(items: 12, extractor: TemporaryJob.extractor(code), thresholds: "")
-        let persistent = try TemporaryJob(items: 12, extractor: TemporaryJob.extractor(code, persistent: true), mode: "persistent", thresholds: "")
+        let persistent = try TemporaryJob(
+            items: 12, extractor: TemporaryJob.extractor(code, persistent: true), mode: "persistent", thresholds: "")
         let first = try await perItem.engine()
         let second = try await persistent.engine()
         let a = await first.run()

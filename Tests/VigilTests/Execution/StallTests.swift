@@ -7,7 +7,9 @@ import Vigil
 /// A run that makes no progress says so: the breaker's opening and closing are events, and
 /// `thresholds.stall` warns (or aborts) when nothing has succeeded for `no_success_for`.
 @Suite(.timeLimit(.minutes(3))) struct StallTests {
-    static let environment = ProcessInfo.processInfo.environment.merging(["VIGIL_TEST_KEY": OpenAIProviderTests.key]) { $1 }
+    static let environment = ProcessInfo.processInfo.environment.merging(["VIGIL_TEST_KEY": OpenAIProviderTests.key]) {
+        $1
+    }
 
     func job(_ server: LoopbackOpenAIServer, stall: String, items: Int = 6) throws -> TemporaryJob {
         try TemporaryJob(
@@ -15,25 +17,35 @@ import Vigil
             extra: "",
             thresholds: "thresholds:\n  early: { after: 5, min_success_rate: 0.5 }\n  stall: \(stall)\n",
             concurrency: 2,
-            retries: "{ max_attempts: 3, initial_delay: 10ms, max_delay: 20ms }\n  breaker: { open_after: 3, cool_down: 300ms, give_up_after: 1h }")
+            retries:
+                "{ max_attempts: 3, initial_delay: 10ms, max_delay: 20ms }\n  breaker: { open_after: 3, cool_down: 300ms, give_up_after: 1h }"
+        )
     }
 
     static func events(_ engine: RunEngine) throws -> [RunEvent] {
-        try String(contentsOf: engine.folder.events, encoding: .utf8).split(separator: "\n").map { try RunEvent(json: JSONParser().parse(String($0))) }
+        try String(contentsOf: engine.folder.events, encoding: .utf8).split(separator: "\n").map {
+            try RunEvent(json: JSONParser().parse(String($0)))
+        }
     }
 
     @Test func anEndpointThatRateLimitsForeverOpensTheBreakerAndTheStallWarns() async throws {
-        let server = try LoopbackOpenAIServer { _, _ in .status(429, body: #"{"error": {"message": "Rate limit reached for requests"}}"#) }
+        let server = try LoopbackOpenAIServer { _, _ in
+            .status(429, body: #"{"error": {"message": "Rate limit reached for requests"}}"#)
+        }
         defer { server.shutdown() }
         let job = try job(server, stall: "{ no_success_for: 1s }")
-        let engine = try await job.engine(options: RunOptions(progressInterval: .milliseconds(200), environment: Self.environment), environment: Self.environment)
+        let engine = try await job.engine(
+            options: RunOptions(progressInterval: .milliseconds(200), environment: Self.environment),
+            environment: Self.environment)
         let start = Date()
         let events = engine.events()
         let watcher = Task { () -> (ThresholdCheck, TimeInterval)? in
             var warning: (ThresholdCheck, TimeInterval)?
             var opened = false
             for await event in events {
-                if case .validationWarning(let check) = event.kind, check.check == "stall" { warning = (check, Date().timeIntervalSince(start)) }
+                if case .validationWarning(let check) = event.kind, check.check == "stall" {
+                    warning = (check, Date().timeIntervalSince(start))
+                }
                 if case .breakerOpened = event.kind { opened = true }
                 if opened, let warning { return warning }
             }
@@ -60,13 +72,16 @@ import Vigil
         // Not before the limit (a loaded machine may say it later, never sooner).
         #expect(warning.1 >= 0.9)
         let log = try Self.events(engine)
-        let opened = try #require(log.compactMap { if case .breakerOpened(let report) = $0.kind { report } else { nil } }.first)
+        let opened = try #require(
+            log.compactMap { if case .breakerOpened(let report) = $0.kind { report } else { nil } }.first)
         // Opened on the third failure in a row, saying why and when the probe goes.
         #expect(opened.failures == 3)
         #expect(opened.reason.contains("HTTP 429"))
         #expect(try #require(opened.nextProbe) - opened.since >= 0.3)
         // One warning per stall, in the log as any threshold's.
-        #expect(log.filter { if case .validationWarning(let check) = $0.kind { check.check == "stall" } else { false } }.count == 1)
+        #expect(
+            log.filter { if case .validationWarning(let check) = $0.kind { check.check == "stall" } else { false } }
+                .count == 1)
         // Nothing failed: the items wait for the endpoint instead of burning their retries.
         #expect(summary.counts.failed == 0)
     }
@@ -75,7 +90,9 @@ import Vigil
         let server = try LoopbackOpenAIServer { _, _ in .status(503) }
         defer { server.shutdown() }
         let job = try job(server, stall: "{ no_success_for: 600ms, action: abort }")
-        let engine = try await job.engine(options: RunOptions(progressInterval: .milliseconds(200), environment: Self.environment), environment: Self.environment)
+        let engine = try await job.engine(
+            options: RunOptions(progressInterval: .milliseconds(200), environment: Self.environment),
+            environment: Self.environment)
         let summary = await engine.run()
         #expect(summary.status == .aborted)
         #expect(summary.verdict?.check?.check == "stall")
@@ -90,7 +107,9 @@ import Vigil
         }
         defer { server.shutdown() }
         let job = try job(server, stall: "{ no_success_for: 1h }", items: 4)
-        let engine = try await job.engine(options: RunOptions(progressInterval: .milliseconds(200), environment: Self.environment), environment: Self.environment)
+        let engine = try await job.engine(
+            options: RunOptions(progressInterval: .milliseconds(200), environment: Self.environment),
+            environment: Self.environment)
         let summary = await engine.run()
         #expect(summary.counts.succeeded == 4)
         let log = try Self.events(engine)
@@ -105,5 +124,10 @@ import Vigil
 /// Counts calls across the server's threads.
 final class Counter: Sendable {
     private let value = Mutex(0)
-    func next() -> Int { value.withLock { $0 += 1; return $0 } }
+    func next() -> Int {
+        value.withLock {
+            $0 += 1
+            return $0
+        }
+    }
 }

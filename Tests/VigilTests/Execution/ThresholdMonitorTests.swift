@@ -1,6 +1,7 @@
 import Foundation
 import JSONSchema
 import Testing
+
 @testable import Vigil
 
 /// The thresholds' arithmetic, outcome by outcome, and what reaches consumers when a
@@ -21,10 +22,22 @@ import Testing
         let spec = ThresholdSpec(progressive: .init(count: 4, minimumSuccessRate: 0.75, action: .warn))
         let found = findings(spec, "ssff ssss ffff")
         #expect(found.map(\.judged) == [4, 8, 12])
-        #expect(found[0].finding == .warning(ThresholdCheck(check: "progressive", completed: 4, value: 0.5, limit: 0.75, passed: false, action: "warn")))
-        #expect(found[1].finding == .passed(ThresholdCheck(check: "progressive", completed: 8, value: 0.75, limit: 0.75, passed: true, action: "warn")))
+        #expect(
+            found[0].finding
+                == .warning(
+                    ThresholdCheck(
+                        check: "progressive", completed: 4, value: 0.5, limit: 0.75, passed: false, action: "warn")))
+        #expect(
+            found[1].finding
+                == .passed(
+                    ThresholdCheck(
+                        check: "progressive", completed: 8, value: 0.75, limit: 0.75, passed: true, action: "warn")))
         // The rate is the run's so far, not the last four's.
-        #expect(found[2].finding == .warning(ThresholdCheck(check: "progressive", completed: 12, value: 0.5, limit: 0.75, passed: false, action: "warn")))
+        #expect(
+            found[2].finding
+                == .warning(
+                    ThresholdCheck(
+                        check: "progressive", completed: 12, value: 0.5, limit: 0.75, passed: false, action: "warn")))
     }
 
     @Test func aWindowWarnsOncePerBreachAndAgainAfterItRecovers() {
@@ -33,7 +46,8 @@ import Testing
         // and 9: no second warning. Recovered at 10 (2 of 4 meets 50%), breached again at 13.
         let found = findings(spec, "ssss fff f s s ff f")
         #expect(found.map(\.judged) == [7, 13])
-        let warning = ThresholdMonitor.Finding.warning(ThresholdCheck(check: "window", completed: 4, value: 0.25, limit: 0.5, passed: false, action: "warn"))
+        let warning = ThresholdMonitor.Finding.warning(
+            ThresholdCheck(check: "window", completed: 4, value: 0.25, limit: 0.5, passed: false, action: "warn"))
         #expect(found.map(\.finding) == [warning, warning])
     }
 
@@ -41,7 +55,12 @@ import Testing
         let spec = ThresholdSpec(maximumConsecutiveFailures: 3)
         let found = findings(spec, "ff s fff ff")
         #expect(found.map(\.judged) == [6])
-        #expect(found.first?.finding == .failed(ThresholdCheck(check: "max_consecutive_failures", completed: 6, value: 3, limit: 3, passed: false, action: "abort")))
+        #expect(
+            found.first?.finding
+                == .failed(
+                    ThresholdCheck(
+                        check: "max_consecutive_failures", completed: 6, value: 3, limit: 3, passed: false,
+                        action: "abort")))
     }
 
     /// A progressive check that fails warns every consumer and the log, and the run goes on.
@@ -58,7 +77,9 @@ import Testing
         for await event in stream { received.append(event) }
         let warnings = received.filter { $0.eventType == .validationWarning }
         #expect(warnings.count == 3, "\(received.map(\.type))")
-        let logged = try job.lines(engine.folder.events).map { try JSONParser().parse($0) }.filter { $0["type"] == "validation.warning" }
+        let logged = try job.lines(engine.folder.events).map { try JSONParser().parse($0) }.filter {
+            $0["type"] == "validation.warning"
+        }
         #expect(logged.count == 3)
         #expect(logged.first?["check"] == "progressive")
         #expect(logged.map { $0["at"] } == [4, 8, 12])

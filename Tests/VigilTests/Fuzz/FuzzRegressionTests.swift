@@ -11,13 +11,16 @@ import VigilFuzzHarness
     static var cases: [String] {
         let targets = (try? FileManager.default.contentsOfDirectory(atPath: fixtures.path)) ?? []
         return targets.sorted().flatMap { target in
-            ((try? FileManager.default.contentsOfDirectory(atPath: fixtures.appendingPathComponent(target).path)) ?? []).sorted().map { "\(target)/\($0)" }
+            ((try? FileManager.default.contentsOfDirectory(atPath: fixtures.appendingPathComponent(target).path)) ?? [])
+                .sorted().map { "\(target)/\($0)" }
         }
     }
 
     @Test func everyTargetHasItsFixtureFolderNamedForIt() throws {
         let folders = try FileManager.default.contentsOfDirectory(atPath: Self.fixtures.path)
-        for folder in folders { #expect(FuzzHarness.targets[folder] != nil, "Fixtures/fuzz/\(folder) names no fuzz target") }
+        for folder in folders {
+            #expect(FuzzHarness.targets[folder] != nil, "Fixtures/fuzz/\(folder) names no fuzz target")
+        }
     }
 
     @Test(arguments: cases) func aFindingStaysFixed(_ fixture: String) throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Vigil
 
 /// Glob matching on its own: wildcards, classes, hidden names, `**`, which folders a walk
@@ -13,7 +14,8 @@ import Testing
         ("data/[z-a].txt", "data/m.txt", false),  // a range written backwards matches nothing (it crashed before)
         ("data/[abc.txt", "data/[abc.txt", true),  // no closing ]: literal
         ("data/*.txt", "data/.hidden.txt", false), ("data/.*.txt", "data/.hidden.txt", true),
-        ("data/**/*.txt", "data/a.txt", true), ("data/**/*.txt", "data/a/b/c.txt", true), ("data/**/**/*.txt", "data/a/b/c.txt", true),
+        ("data/**/*.txt", "data/a.txt", true), ("data/**/*.txt", "data/a/b/c.txt", true),
+        ("data/**/**/*.txt", "data/a/b/c.txt", true),
         ("**/thumbs/**", "data/thumbs/x.jpg", true), ("**/thumbs/**", "data/thumb/x.jpg", false),
         ("data/*é*.txt", "data/café.txt", true),
     ])

@@ -1,6 +1,7 @@
 import Foundation
 import JSONSchema
 import Testing
+
 @testable import Vigil
 
 @Suite struct InputSourceTests {
@@ -8,7 +9,8 @@ import Testing
         let folder = try TestEnvironment.temporaryFolder("vigil-inputs")
         for file in files {
             let url = folder.appendingPathComponent(file)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try file.write(to: url, atomically: true, encoding: .utf8)
         }
         return folder
@@ -22,8 +24,12 @@ import Testing
     }
 
     @Test func globsWalkFolderByFolderInSortedOrder() throws {
-        let folder = try tree(["data/b/2.jpg", "data/a/1.jpg", "data/a/thumbs/1.jpg", "data/c.jpg", "data/a/x.txt", "data/.hidden.jpg", "other/9.jpg"])
-        let all = InputSource(folder: folder, specs: [.glob(pattern: "data/**/*.jpg", exclude: ["**/thumbs/**"], limit: nil)])
+        let folder = try tree([
+            "data/b/2.jpg", "data/a/1.jpg", "data/a/thumbs/1.jpg", "data/c.jpg", "data/a/x.txt", "data/.hidden.jpg",
+            "other/9.jpg",
+        ])
+        let all = InputSource(
+            folder: folder, specs: [.glob(pattern: "data/**/*.jpg", exclude: ["**/thumbs/**"], limit: nil)])
         #expect(try ids(all) == ["data/a/1.jpg", "data/b/2.jpg", "data/c.jpg"])
         let top = InputSource(folder: folder, specs: [.glob(pattern: "data/*.jpg", exclude: [], limit: nil)])
         #expect(try ids(top) == ["data/c.jpg"])
@@ -34,12 +40,16 @@ import Testing
     @Test func aSymlinkLoopUnderADoubleStarIsWalkedOnce() throws {
         // The tree a user reported: validate spun at full CPU until killed.
         let folder = try tree(["data/a/1.txt", "data/b/2.txt"])
-        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("data/a/loop").path, withDestinationPath: "..")
-        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("data/a/self").path, withDestinationPath: "../a")
+        try FileManager.default.createSymbolicLink(
+            atPath: folder.appendingPathComponent("data/a/loop").path, withDestinationPath: "..")
+        try FileManager.default.createSymbolicLink(
+            atPath: folder.appendingPathComponent("data/a/self").path, withDestinationPath: "../a")
         // A link to a folder not otherwise under the glob is followed, once.
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("elsewhere"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("elsewhere"), withIntermediateDirectories: true)
         try "x".write(to: folder.appendingPathComponent("elsewhere/3.txt"), atomically: true, encoding: .utf8)
-        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("data/linked").path, withDestinationPath: "../elsewhere")
+        try FileManager.default.createSymbolicLink(
+            atPath: folder.appendingPathComponent("data/linked").path, withDestinationPath: "../elsewhere")
         // A limit far above the three files: a walk that went round the loop fails here
         // instead of never ending.
         let source = InputSource(folder: folder, specs: [.glob(pattern: "data/**/*.txt", exclude: [], limit: 100)])
@@ -51,15 +61,21 @@ import Testing
     @Test func aRecordLineOver16MiBIsRefusedWithItsLineAndLength() throws {
         let folder = try tree([])
         let long = #"{"id": "b", "text": ""# + String(repeating: "x", count: 17 << 20) + "\"}"
-        try ("{\"id\": \"a\"}\n" + long + "\n{\"id\": \"c\"}\n").write(to: folder.appendingPathComponent("records.jsonl"), atomically: true, encoding: .utf8)
-        var items = InputSource(folder: folder, specs: [.jsonl(path: "records.jsonl", idField: "id", limit: nil)]).makeIterator()
+        try ("{\"id\": \"a\"}\n" + long + "\n{\"id\": \"c\"}\n").write(
+            to: folder.appendingPathComponent("records.jsonl"), atomically: true, encoding: .utf8)
+        var items = InputSource(folder: folder, specs: [.jsonl(path: "records.jsonl", idField: "id", limit: nil)])
+            .makeIterator()
         #expect(try items.next()?.id == "a")
-        #expect(throws: InputProblem(
-            message: "line 2 of records.jsonl is 17,825,815 bytes (17.0 MiB) long; the limit for one record is 16 MiB (a record goes into the prompt). "
-                + "Keep large content in files and list them with a glob input, or split the record",
-            line: 2, isEmpty: false)) { try items.next() }
+        #expect(
+            throws: InputProblem(
+                message:
+                    "line 2 of records.jsonl is 17,825,815 bytes (17.0 MiB) long; the limit for one record is 16 MiB (a record goes into the prompt). "
+                    + "Keep large content in files and list them with a glob input, or split the record",
+                line: 2, isEmpty: false)
+        ) { try items.next() }
         // The reader is past the long line, not inside it.
-        var reader = try #require(JSONLinesReader(url: folder.appendingPathComponent("records.jsonl"), maximumLineLength: 1 << 20))
+        var reader = try #require(
+            JSONLinesReader(url: folder.appendingPathComponent("records.jsonl"), maximumLineLength: 1 << 20))
         #expect(try reader.next().map { Array($0) } == Array(#"{"id": "a"}"#.utf8))
         #expect(throws: JSONLinesReader.LineTooLong.self) { try reader.next() }
         #expect(try reader.next().map { Array($0) } == Array(#"{"id": "c"}"#.utf8))
@@ -72,11 +88,13 @@ import Testing
         var lines = ""
         for index in 1...5_000 { lines += #"{"catalogNumber": "DAO-\#(index)", "text": "label \#(index)"}"# + "\n" }
         try lines.write(to: folder.appendingPathComponent("records.jsonl"), atomically: true, encoding: .utf8)
-        let source = InputSource(folder: folder, specs: [.jsonl(path: "records.jsonl", idField: "catalogNumber", limit: nil)])
+        let source = InputSource(
+            folder: folder, specs: [.jsonl(path: "records.jsonl", idField: "catalogNumber", limit: nil)])
         let found = try ids(source)
         #expect(found.count == 5_000)
         #expect(found.first == "DAO-1" && found.last == "DAO-5000")
-        let canary = InputSource(folder: folder, specs: [.jsonl(path: "records.jsonl", idField: nil, limit: nil)], limit: 3)
+        let canary = InputSource(
+            folder: folder, specs: [.jsonl(path: "records.jsonl", idField: nil, limit: nil)], limit: 3)
         #expect(try ids(canary) == ["line-1", "line-2", "line-3"])
     }
 
@@ -84,14 +102,17 @@ import Testing
     /// kept, only 8-byte fingerprints) and is reported with both lines.
     @Test func aRepeatedIdIsReportedWithBothLinesAtTheEndOfItsInput() throws {
         let folder = try tree([])
-        try "{\"id\": 1}\n\n{\"id\": 2}\n{\"id\": 1}\n{\"id\": 3}\n".write(to: folder.appendingPathComponent("r.jsonl"), atomically: true, encoding: .utf8)
-        var iterator = InputSource(folder: folder, specs: [.jsonl(path: "r.jsonl", idField: "id", limit: nil)]).makeIterator()
+        try "{\"id\": 1}\n\n{\"id\": 2}\n{\"id\": 1}\n{\"id\": 3}\n".write(
+            to: folder.appendingPathComponent("r.jsonl"), atomically: true, encoding: .utf8)
+        var iterator = InputSource(folder: folder, specs: [.jsonl(path: "r.jsonl", idField: "id", limit: nil)])
+            .makeIterator()
         for _ in 1...4 { _ = try iterator.next() }
         #expect {
             _ = try iterator.next()
         } throws: { error in
             let problem = error as! InputProblem
-            return problem.line == 4 && problem.message == "id \"1\" on line 4 of r.jsonl appears earlier too (line 1); ids must be unique"
+            return problem.line == 4
+                && problem.message == "id \"1\" on line 4 of r.jsonl appears earlier too (line 1); ids must be unique"
         }
         // Within a limit that stops before the repeat, there is none.
         let limited = InputSource(folder: folder, specs: [.jsonl(path: "r.jsonl", idField: "id", limit: 2)])
@@ -132,16 +153,21 @@ import Testing
         var source = InputSource(folder: folder, specs: [.jsonl(path: "r.jsonl", idField: "id", limit: nil)])
         source.fingerprint = { _ in 42 }
         #expect(try ids(source).count == 1_000)
-        try (lines + #"{"id": "R500"}"# + "\n").write(to: folder.appendingPathComponent("r.jsonl"), atomically: true, encoding: .utf8)
+        try (lines + #"{"id": "R500"}"# + "\n").write(
+            to: folder.appendingPathComponent("r.jsonl"), atomically: true, encoding: .utf8)
         #expect {
             try ids(source)
         } throws: { error in
-            (error as! InputProblem).message == "id \"R500\" on line 1001 of r.jsonl appears earlier too (line 500); ids must be unique"
+            (error as! InputProblem).message
+                == "id \"R500\" on line 1001 of r.jsonl appears earlier too (line 500); ids must be unique"
         }
     }
 
     @Test func aMissingFolderIsReported() {
-        var iterator = InputSource(folder: URL(fileURLWithPath: "/nonexistent-vigil"), specs: [.glob(pattern: "x/*.txt", exclude: [], limit: nil)]).makeIterator()
+        var iterator = InputSource(
+            folder: URL(fileURLWithPath: "/nonexistent-vigil"),
+            specs: [.glob(pattern: "x/*.txt", exclude: [], limit: nil)]
+        ).makeIterator()
         #expect(throws: InputProblem.self) { _ = try iterator.next() }
     }
 }

@@ -53,7 +53,7 @@ import Vigil
                 passed.add(Date().timeIntervalSince(openedAt))
             }
         }
-        defer { waiters.forEach { $0.cancel() } }
+        defer { for waiter in waiters { waiter.cancel() } }
         try await Waiting.until("the probe", within: 30) { passed.count == 1 }
         // Not before the cool-down (a loaded machine can only make it later).
         #expect(passed.times[0] >= 0.95, "the probe went out \(passed.times[0]) s after the breaker opened")

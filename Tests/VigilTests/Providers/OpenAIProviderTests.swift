@@ -49,7 +49,10 @@ import Vigil
         let job = try TemporaryJob(items: 1, extractor: "", model: Self.model(server, timeout: "1s"), thresholds: "")
         let engine = try await job.engine(environment: ["VIGIL_TEST_KEY": Self.key])
         let summary = await engine.run()
-        #expect(summary.counts.failed == 1, "\(summary.status) \(summary.interruption ?? "") \(summary.counts) \(String(decoding: (try? Data(contentsOf: engine.folder.events)) ?? Data(), as: UTF8.self))")
+        #expect(
+            summary.counts.failed == 1,
+            "\(summary.status) \(summary.interruption ?? "") \(summary.counts) \(String(decoding: (try? Data(contentsOf: engine.folder.events)) ?? Data(), as: UTF8.self))"
+        )
         let line = try JSONParser().parse(try #require(try job.lines(engine.folder.failed).first))
         #expect(line["error"] == "timeout")
         #expect(line["attempts"] == 2)
@@ -61,7 +64,8 @@ import Vigil
         let server = try LoopbackOpenAIServer { _, _ in .slowBody(20, "{\"n\": 1}") }
         defer { server.shutdown() }
         let job = try TemporaryJob(
-            items: 1, extractor: "", model: Self.model(server, timeout: "1s"), thresholds: "", retries: "{ max_attempts: 1, initial_delay: 10ms, max_delay: 20ms }")
+            items: 1, extractor: "", model: Self.model(server, timeout: "1s"), thresholds: "",
+            retries: "{ max_attempts: 1, initial_delay: 10ms, max_delay: 20ms }")
         let engine = try await job.engine(environment: ["VIGIL_TEST_KEY": Self.key])
         let summary = await engine.run()
         #expect(summary.counts.failed == 1)
@@ -69,7 +73,9 @@ import Vigil
         #expect(line["error"] == "timeout")
         // The item's own latency, as its event recorded it: far from the body's 20 s (a
         // loaded machine may add seconds to a 1 s timeout, not nineteen).
-        let failed = try job.lines(engine.folder.events).map { try JSONParser().parse($0) }.first { $0["type"] == "item.failed" }
+        let failed = try job.lines(engine.folder.events).map { try JSONParser().parse($0) }.first {
+            $0["type"] == "item.failed"
+        }
         let latency = try #require(failed?["latency_ms"]?.numberValue?.doubleValue)
         #expect(latency < 12_000, "the item waited \(latency) ms for the body")
     }
@@ -90,9 +96,13 @@ import Vigil
     }
 
     @Test func garbageAnswersAbortAfterExactlyFiveCompletions() async throws {
-        let server = try LoopbackOpenAIServer { _, _ in .slow(0.05, "I cannot produce JSON, but this looks like a plant.") }
+        let server = try LoopbackOpenAIServer { _, _ in
+            .slow(0.05, "I cannot produce JSON, but this looks like a plant.")
+        }
         defer { server.shutdown() }
-        let job = try TemporaryJob(items: 40, extractor: "", model: Self.model(server), thresholds: "thresholds:\n  early: { after: 5, min_success_rate: 0.5 }\n", concurrency: 2)
+        let job = try TemporaryJob(
+            items: 40, extractor: "", model: Self.model(server),
+            thresholds: "thresholds:\n  early: { after: 5, min_success_rate: 0.5 }\n", concurrency: 2)
         let engine = try await job.engine(environment: ["VIGIL_TEST_KEY": Self.key])
         let summary = await engine.run()
         #expect(summary.status == .aborted)
@@ -103,13 +113,17 @@ import Vigil
     /// 401 (unknown key) and 403 (a key without access to the model): every item would fail
     /// the same way, so the run stops at once.
     @Test(arguments: [401, 403]) func aRefusedKeyAbortsAtOnceNamingTheVariable(status: Int) async throws {
-        let server = try LoopbackOpenAIServer { _, _ in .status(status, body: #"{"error": {"message": "invalid api key"}}"#) }
+        let server = try LoopbackOpenAIServer { _, _ in
+            .status(status, body: #"{"error": {"message": "invalid api key"}}"#)
+        }
         defer { server.shutdown() }
         let job = try TemporaryJob(items: 20, extractor: "", model: Self.model(server), thresholds: "", concurrency: 2)
         let engine = try await job.engine(environment: ["VIGIL_TEST_KEY": Self.key])
         let summary = await engine.run()
         #expect(summary.status == .aborted)
-        #expect(summary.verdict?.message == "the endpoint refused the API key (HTTP \(status)): check the value of VIGIL_TEST_KEY")
+        #expect(
+            summary.verdict?.message
+                == "the endpoint refused the API key (HTTP \(status)): check the value of VIGIL_TEST_KEY")
         #expect(server.requests.count <= 2)
         // Not retried, and no item was recorded as the model's failure.
         #expect(!(try job.lines(engine.folder.events)).contains { $0.contains("item.retrying") })
@@ -124,12 +138,15 @@ import Vigil
         let server = try LoopbackOpenAIServer { number, body in
             // Three seconds ahead, to the second: the wait is between 2 and 3 s.
             number == 1
-                ? .status(429, headers: [("Retry-After", format.string(from: Date().addingTimeInterval(3)))], body: #"{"error": {"message": "slow down"}}"#)
+                ? .status(
+                    429, headers: [("Retry-After", format.string(from: Date().addingTimeInterval(3)))],
+                    body: #"{"error": {"message": "slow down"}}"#)
                 : Self.good(body)
         }
         defer { server.shutdown() }
         let job = try TemporaryJob(
-            items: 1, extractor: "", model: Self.model(server), thresholds: "", retries: "{ max_attempts: 3, initial_delay: 10ms, max_delay: 20ms }")
+            items: 1, extractor: "", model: Self.model(server), thresholds: "",
+            retries: "{ max_attempts: 3, initial_delay: 10ms, max_delay: 20ms }")
         let summary = await (try await job.engine(environment: ["VIGIL_TEST_KEY": Self.key])).run()
         #expect(summary.counts == RunCounts(total: 1, succeeded: 1, failed: 0))
         let times = server.requests.map(\.time)
@@ -142,7 +159,8 @@ import Vigil
     @Test(arguments: [(20, 1.0), (1_200, 60.0)])
     func theRateLimiterGrantsTheSustainedRate(requests: Int, per seconds: Double) async throws {
         let time = VirtualTime()
-        let limiter = RateLimiter(requests: requests, per: seconds, clock: RateLimiter.Clock(now: { time.now }, sleep: { time.advance($0) }))
+        let limiter = RateLimiter(
+            requests: requests, per: seconds, clock: RateLimiter.Clock(now: { time.now }, sleep: { time.advance($0) }))
         var grants: [Double] = []
         for _ in 0..<200 {
             try await limiter.acquire()
@@ -192,7 +210,8 @@ import Vigil
     @Test func theEndpointSeesTheRateLimit() async throws {
         let server = try LoopbackOpenAIServer { _, body in Self.good(body) }
         defer { server.shutdown() }
-        let job = try TemporaryJob(items: 100, extractor: "", model: Self.model(server), thresholds: "", concurrency: 32)
+        let job = try TemporaryJob(
+            items: 100, extractor: "", model: Self.model(server), thresholds: "", concurrency: 32)
         try String(contentsOfFile: job.path, encoding: .utf8)
             .replacing("concurrency: 32", with: "concurrency: 32\n  rate_limit: { requests: 1200, per: 1m }")
             .write(toFile: job.path, atomically: true, encoding: .utf8)
@@ -228,7 +247,9 @@ import Vigil
         let summary = await engine.run()
         #expect(summary.counts.completed == 24)
         let results = try job.lines(engine.folder.results).map { try JSONParser().parse($0)["id"]?.stringValue ?? "" }
-        let failures = ((try? job.lines(engine.folder.failed)) ?? []).map { (try? JSONParser().parse($0)["id"]?.stringValue) ?? "" }
+        let failures = ((try? job.lines(engine.folder.failed)) ?? []).map {
+            (try? JSONParser().parse($0)["id"]?.stringValue) ?? ""
+        }
         #expect(Set(results + failures).count == 24 && results.count + failures.count == 24)
         let manifest = try JSONParser().parse(Data(contentsOf: engine.folder.manifest))
         #expect(manifest["counts"]?["succeeded"] == .number(JSONNumber(results.count)))
@@ -239,7 +260,9 @@ import Vigil
         for (index, request) in requests.enumerated() {
             let item = Self.itemNumber(request.body)
             if let previous = lastByItem[item], previous.number % 9 == 1 {
-                #expect(request.time - previous.time >= 0.95, "item \(item) retried \(request.time - previous.time) s after a 429")
+                #expect(
+                    request.time - previous.time >= 0.95,
+                    "item \(item) retried \(request.time - previous.time) s after a 429")
             }
             lastByItem[item] = (request.time, index + 1)
         }
@@ -253,15 +276,20 @@ import Vigil
     }
 
     @Test func theKeyAppearsNowhere() async throws {
-        let server = try LoopbackOpenAIServer { number, body in number % 3 == 0 ? .status(500, body: "oops") : Self.good(body) }
+        let server = try LoopbackOpenAIServer { number, body in
+            number % 3 == 0 ? .status(500, body: "oops") : Self.good(body)
+        }
         defer { server.shutdown() }
         let job = try TemporaryJob(
-            items: 6, extractor: "", model: Self.model(server), extra: "consumers:\n  - progress\n  - { type: log, level: trace }\n", thresholds: "")
-        let outcome = try TestEnvironment.run(TestEnvironment.vigil, ["run", job.path], environment: ["VIGIL_TEST_KEY": Self.key])
+            items: 6, extractor: "", model: Self.model(server),
+            extra: "consumers:\n  - progress\n  - { type: log, level: trace }\n", thresholds: "")
+        let outcome = try TestEnvironment.run(
+            TestEnvironment.vigil, ["run", job.path], environment: ["VIGIL_TEST_KEY": Self.key])
         #expect(outcome.status == 0, "\(outcome.standardError)")
         #expect(!outcome.standardOutput.contains(Self.key) && !outcome.standardError.contains(Self.key))
         let runs = job.folder.appendingPathComponent("runs/test-job")
-        let run = runs.appendingPathComponent(try #require(try FileManager.default.contentsOfDirectory(atPath: runs.path).first))
+        let run = runs.appendingPathComponent(
+            try #require(try FileManager.default.contentsOfDirectory(atPath: runs.path).first))
         for name in try FileManager.default.contentsOfDirectory(atPath: run.path) {
             let text = String(decoding: try Data(contentsOf: run.appendingPathComponent(name)), as: UTF8.self)
             #expect(!text.contains(Self.key), "\(name) holds the key")

@@ -22,7 +22,9 @@ import Vigil
     func job(_ server: LoopbackOpenAIServer, structuredOutput: String, schema: String? = nil) throws -> TemporaryJob {
         let model = OpenAIProviderTests.model(server) + "\n  structured_output: \(structuredOutput)"
         let job = try TemporaryJob(items: 2, extractor: "", model: model, thresholds: "", concurrency: 1)
-        if let schema { try schema.write(to: job.folder.appendingPathComponent("schema.json"), atomically: true, encoding: .utf8) }
+        if let schema {
+            try schema.write(to: job.folder.appendingPathComponent("schema.json"), atomically: true, encoding: .utf8)
+        }
         return job
     }
 
@@ -31,7 +33,9 @@ import Vigil
     }
 
     @Test func aStrictSchemaGoesOnTheWireStrict() async throws {
-        let server = try LoopbackOpenAIServer { _, body in .answer("{\"n\": \(OpenAIProviderTests.itemNumber(body)), \"note\": null}") }
+        let server = try LoopbackOpenAIServer { _, body in
+            .answer("{\"n\": \(OpenAIProviderTests.itemNumber(body)), \"note\": null}")
+        }
         defer { server.shutdown() }
         let job = try job(server, structuredOutput: "json_schema", schema: Self.strictSchema)
         #expect(validation(job).diagnostics.filter { $0.code == .structuredOutput }.isEmpty)
@@ -39,7 +43,9 @@ import Vigil
         #expect(summary.counts.succeeded == 2)
         var schema = try JSONParser().parse(Self.strictSchema).objectValue!
         schema["$schema"] = nil
-        let expected: JSONValue = ["type": "json_schema", "json_schema": ["name": "schema", "schema": .object(schema), "strict": true]]
+        let expected: JSONValue = [
+            "type": "json_schema", "json_schema": ["name": "schema", "schema": .object(schema), "strict": true],
+        ]
         for request in server.requests { #expect(request.body?["response_format"] == expected) }
         #expect(server.requests.count == 2)
     }
@@ -53,11 +59,16 @@ import Vigil
         #expect(warnings.count == 1)
         let warning = try #require(warnings.first)
         #expect(warning.severity == .warning)
-        #expect(warning.message == "the success schema is outside the strict subset servers enforce: an object must say \"additionalProperties\": false (at the root) and 1 more place; it is sent with strict: false")
+        #expect(
+            warning.message
+                == "the success schema is outside the strict subset servers enforce: an object must say \"additionalProperties\": false (at the root) and 1 more place; it is sent with strict: false"
+        )
         #expect(warning.location.file.hasSuffix("schema.json"))
         _ = await (try await job.engine(environment: BudgetTests.environment)).run()
         #expect(server.requests.first?.body?["response_format"]?["json_schema"]?["strict"] == false)
-        #expect(server.requests.first?.body?["response_format"]?["json_schema"]?["schema"]?["properties"]?["n"]?["minimum"] == 1)
+        #expect(
+            server.requests.first?.body?["response_format"]?["json_schema"]?["schema"]?["properties"]?["n"]?["minimum"]
+                == 1)
     }
 
     @Test func jsonObjectAsksForAnyObject() async throws {
@@ -87,17 +98,24 @@ import Vigil
               structured_output: json_schema
             """
         let job = try TemporaryJob(items: 1, extractor: "", model: model, thresholds: "")
-        let text = try String(contentsOfFile: job.path, encoding: .utf8).replacingOccurrences(of: "  schema: schema.json", with: "  required_fields: [n]")
+        let text = try String(contentsOfFile: job.path, encoding: .utf8).replacingOccurrences(
+            of: "  schema: schema.json", with: "  required_fields: [n]")
         try text.write(toFile: job.path, atomically: true, encoding: .utf8)
         let messages = validation(job).diagnostics.filter { $0.code == .structuredOutput }.map(\.message)
-        #expect(messages.contains("model.parameters.response_format and structured_output both say what the endpoint is asked for"))
-        #expect(messages.contains("structured_output: json_schema sends success.schema as response_format, but the job has no success.schema"))
+        #expect(
+            messages.contains(
+                "model.parameters.response_format and structured_output both say what the endpoint is asked for"))
+        #expect(
+            messages.contains(
+                "structured_output: json_schema sends success.schema as response_format, but the job has no success.schema"
+            ))
     }
 
     @Test func theDemoSchemaSaysWhereItLeavesTheSubset() throws {
         let url = TestEnvironment.repository.appendingPathComponent("jobs/schemas/dwc-record.schema.json")
         let departures = StrictSubset.departures(in: try JSONParser().parse(String(contentsOf: url, encoding: .utf8)))
-        #expect(departures.contains { $0.pointer == "/properties/catalogNumber/minLength" && $0.keyword == "minLength" })
+        #expect(
+            departures.contains { $0.pointer == "/properties/catalogNumber/minLength" && $0.keyword == "minLength" })
         #expect(departures.contains { $0.pointer == "/required" })
         #expect(StrictSubset.departures(in: try JSONParser().parse(Self.strictSchema)).isEmpty)
         #expect(StrictSubset.departures(in: ["type": "object"]).map(\.keyword) == ["properties"])

@@ -15,7 +15,9 @@ import Vigil
         let expected = String(reference.standardOutput.prefix(64))
         #expect(FileDigest.sha256(of: file) == expected)
         #expect(FileDigest.sha256(of: bytes) == expected)
-        #expect(FileDigest.sha256(of: Data("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(
+            FileDigest.sha256(of: Data("abc".utf8))
+                == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(FileDigest.sha256(of: folder.appendingPathComponent("missing")) == nil)
     }
 }

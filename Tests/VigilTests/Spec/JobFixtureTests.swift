@@ -9,7 +9,8 @@ import Vigil
     static let folder = TestEnvironment.repository.appendingPathComponent("Tests/VigilTests/Fixtures")
 
     static func names(_ kind: String) -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent(kind).path)) ?? []
+        let names =
+            (try? FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent(kind).path)) ?? []
         return names.filter { $0.hasSuffix(".yaml") }.sorted()
     }
 
@@ -22,7 +23,9 @@ import Vigil
     static func expectations(in path: String) throws -> [String] {
         let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         let text = String(decoding: bytes, as: UTF8.self)
-        let lines = text.split(separator: "\n").filter { $0.hasPrefix("# expect: ") }.map { String($0.dropFirst("# expect: ".count)) }
+        let lines = text.split(separator: "\n").filter { $0.hasPrefix("# expect: ") }.map {
+            String($0.dropFirst("# expect: ".count))
+        }
         return lines == ["nothing"] ? [] : lines
     }
 

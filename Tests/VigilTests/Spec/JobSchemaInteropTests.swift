@@ -17,8 +17,11 @@ import Testing
             for job, message in bad: print(job, message)
             sys.exit(1 if bad or len(jobs) < 3 else 0)
             """
-        let outcome = try TestEnvironment.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script], currentDirectory: TestEnvironment.repository)
-        #expect(outcome.status == 0, "\(outcome.standardOutput)\(outcome.standardError) (pip install jsonschema pyyaml)")
+        let outcome = try TestEnvironment.run(
+            URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script],
+            currentDirectory: TestEnvironment.repository)
+        #expect(
+            outcome.status == 0, "\(outcome.standardOutput)\(outcome.standardError) (pip install jsonschema pyyaml)")
     }
 
     @Test func pythonJSONSchemaRefusesAWrongShape() throws {
@@ -31,7 +34,9 @@ import Testing
                 assert not validator.is_valid(job), name
             print("refused")
             """
-        let outcome = try TestEnvironment.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script], currentDirectory: TestEnvironment.repository)
+        let outcome = try TestEnvironment.run(
+            URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script],
+            currentDirectory: TestEnvironment.repository)
         #expect(outcome.status == 0, "\(outcome.standardError)")
     }
 }

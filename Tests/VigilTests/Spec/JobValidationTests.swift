@@ -8,12 +8,14 @@ import Vigil
     static let fixtures = TestEnvironment.repository.appendingPathComponent("Tests/VigilTests/Fixtures")
 
     func diagnostics(_ fixture: String, environment: [String: String] = JobFixtureTests.environment) -> [Diagnostic] {
-        JobLoader(purpose: .validate, environment: environment).load(Self.fixtures.appendingPathComponent(fixture).path).diagnostics
+        JobLoader(purpose: .validate, environment: environment).load(Self.fixtures.appendingPathComponent(fixture).path)
+            .diagnostics
     }
 
     @Test func theJobIsDecodedOnceWithWhereEachFieldWasWritten() throws {
         let path = TestEnvironment.repository.appendingPathComponent("jobs/demo.yaml").path
-        let job = try #require(JobLoader(purpose: .validate, environment: [:]).load(path, displayName: "jobs/demo.yaml").job)
+        let job = try #require(
+            JobLoader(purpose: .validate, environment: [:]).load(path, displayName: "jobs/demo.yaml").job)
         #expect(job.prompt.file == "prompts/label_to_dwc.md")
         #expect(job.locations[.promptFile] == SourceLocation(file: "jobs/demo.yaml", line: 16, column: 9))
         #expect(job.locations[.program] == SourceLocation(file: "jobs/demo.yaml", line: 12, column: 13))
@@ -22,11 +24,15 @@ import Vigil
         #expect(job.locations[.retriesInitialDelay] != nil && job.execution.retries.initialDelay.text == "1s")
         // Not written: no location, and the typed field holds the default.
         #expect(job.locations[.rateLimitPer] == nil && job.execution.rateLimit == nil)
-        #expect(job.locations[.breakerCoolDown] == nil && job.execution.breaker.coolDown == JobSpec.Defaults.breaker.coolDown)
+        #expect(
+            job.locations[.breakerCoolDown] == nil
+                && job.execution.breaker.coolDown == JobSpec.Defaults.breaker.coolDown)
     }
 
     @Test func embeddedSchemaIsTheFileInSchemas() throws {
-        let file = try String(contentsOf: TestEnvironment.repository.appendingPathComponent("schemas/job.v1.schema.json"), encoding: .utf8)
+        let file = try String(
+            contentsOf: TestEnvironment.repository.appendingPathComponent("schemas/job.v1.schema.json"), encoding: .utf8
+        )
         #expect(JobSchema.text == file.trimmingCharacters(in: .newlines), "run python3 Scripts/generate-job-schema.py")
     }
 
@@ -54,29 +60,46 @@ import Vigil
         #expect(undocumented.isEmpty, "\(undocumented)")
     }
 
-    @Test("every job in jobs/ validates, except the deliberately wrong ones", arguments: ["jobs/demo.yaml", "jobs/herbarium.yaml", "jobs/examples/broken-extractor.yaml", "jobs/examples/priced.yaml"])
+    @Test(
+        "every job in jobs/ validates, except the deliberately wrong ones",
+        arguments: [
+            "jobs/demo.yaml", "jobs/herbarium.yaml", "jobs/examples/broken-extractor.yaml", "jobs/examples/priced.yaml",
+        ])
     func shippedJobsValidate(job: String) {
-        let validation = JobLoader(purpose: .validate, environment: [:]).load(TestEnvironment.repository.appendingPathComponent(job).path)
+        let validation = JobLoader(purpose: .validate, environment: [:]).load(
+            TestEnvironment.repository.appendingPathComponent(job).path)
         #expect(validation.isValid, "\(validation.errors)")
     }
 
     @Test func shippedJobsCarryTheSchemaLine() throws {
-        for job in ["jobs/demo.yaml", "jobs/herbarium.yaml", "jobs/examples/wrong-prompt.yaml", "jobs/examples/broken-extractor.yaml", "jobs/examples/priced.yaml"] {
+        for job in [
+            "jobs/demo.yaml", "jobs/herbarium.yaml", "jobs/examples/wrong-prompt.yaml",
+            "jobs/examples/broken-extractor.yaml", "jobs/examples/priced.yaml",
+        ] {
             let text = try String(contentsOf: TestEnvironment.repository.appendingPathComponent(job), encoding: .utf8)
             #expect(text.hasPrefix("# yaml-language-server: $schema="), "\(job)")
         }
     }
 
     @Test func theIncidentIsRefusedNamingThePinnedFile() throws {
-        let outcome = try TestEnvironment.run(TestEnvironment.vigil, ["validate", "jobs/examples/wrong-prompt.yaml"], currentDirectory: TestEnvironment.repository)
+        let outcome = try TestEnvironment.run(
+            TestEnvironment.vigil, ["validate", "jobs/examples/wrong-prompt.yaml"],
+            currentDirectory: TestEnvironment.repository)
         #expect(outcome.status == 2)
-        #expect(outcome.standardOutput.contains("jobs/examples/wrong-prompt.yaml:20:9: error: prompt file ../prompts/image_to_dwc_few_shot.md is not the pinned prompt"))
-        #expect(outcome.standardOutput.contains("hint: did you mean ../prompts/image_to_dwc_v2_aafc.md? its sha256 matches the pin"))
+        #expect(
+            outcome.standardOutput.contains(
+                "jobs/examples/wrong-prompt.yaml:20:9: error: prompt file ../prompts/image_to_dwc_few_shot.md is not the pinned prompt"
+            ))
+        #expect(
+            outcome.standardOutput.contains(
+                "hint: did you mean ../prompts/image_to_dwc_v2_aafc.md? its sha256 matches the pin"))
         #expect(outcome.standardError.contains("invalid (1 error"))
     }
 
     @Test func unknownKeysGetTheNearestAllowedKey() {
-        #expect(diagnostics("invalid/unknown-top-level-key.yaml").first { $0.code == .unknownKey }?.hint == "did you mean \"prompt\"?")
+        #expect(
+            diagnostics("invalid/unknown-top-level-key.yaml").first { $0.code == .unknownKey }?.hint
+                == "did you mean \"prompt\"?")
         #expect(diagnostics("invalid/typo-concurrency.yaml").first?.hint == "did you mean \"concurrency\"?")
         #expect(diagnostics("invalid/provider-typo.yaml").first?.hint == "did you mean \"command\"?")
         #expect(diagnostics("invalid/consumer-typo.yaml").first?.hint == "did you mean \"progress\"?")
@@ -99,7 +122,8 @@ import Vigil
 
     @Test func aSecretIsNeverPrinted() throws {
         let outcome = try TestEnvironment.run(
-            TestEnvironment.vigil, ["validate", Self.fixtures.appendingPathComponent("invalid/api-key-written-in-job.yaml").path])
+            TestEnvironment.vigil,
+            ["validate", Self.fixtures.appendingPathComponent("invalid/api-key-written-in-job.yaml").path])
         #expect(outcome.status == 2)
         #expect(outcome.standardOutput.contains("[V018]"))
         #expect(!outcome.standardOutput.contains("sk-or-v1-0123456789abcdef"))

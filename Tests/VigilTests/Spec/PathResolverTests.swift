@@ -20,9 +20,11 @@ import Vigil
         // The data and the run folders live outside the job's folder, named absolutely.
         let data = try TestEnvironment.temporaryFolder("vigil-abs-data")
         let scratch = try TestEnvironment.temporaryFolder("vigil-abs-scratch")
-        try FileManager.default.createDirectory(at: data.appendingPathComponent("sheets"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: data.appendingPathComponent("sheets"), withIntermediateDirectories: true)
         for index in 1...3 {
-            try "item \(index)\n".write(to: data.appendingPathComponent("sheets/s\(index).txt"), atomically: true, encoding: .utf8)
+            try "item \(index)\n".write(
+                to: data.appendingPathComponent("sheets/s\(index).txt"), atomically: true, encoding: .utf8)
         }
         let job = try TemporaryJob(items: 1, extractor: TemporaryJob.extractor("answer = {\"n\": n}"), thresholds: "")
         var text = try String(contentsOfFile: job.path, encoding: .utf8)
@@ -38,16 +40,21 @@ import Vigil
         let summary = await engine.run()
         #expect(summary.counts == RunCounts(total: 3, succeeded: 3, failed: 0))
         let results = try job.lines(engine.folder.results).map { try JSONParser().parse($0) }
-        #expect(results.compactMap { $0["path"]?.stringValue }.sorted() == (1...3).map { "\(data.path)/sheets/s\($0).txt" })
-        #expect(!FileManager.default.fileExists(atPath: job.folder.appendingPathComponent(String(scratch.path.dropFirst())).path))
+        #expect(
+            results.compactMap { $0["path"]?.stringValue }.sorted() == (1...3).map { "\(data.path)/sheets/s\($0).txt" })
+        #expect(
+            !FileManager.default.fileExists(
+                atPath: job.folder.appendingPathComponent(String(scratch.path.dropFirst())).path))
     }
 
     @Test func aMissingAbsoluteFolderIsNamedAsWritten() throws {
         let job = try TemporaryJob(items: 1, extractor: "", thresholds: "")
         var text = try String(contentsOfFile: job.path, encoding: .utf8)
-        text = text.replacingOccurrences(of: "  - glob: items/*.txt", with: "  - glob: /no-such-vigil-folder/sheets/*.jpg")
+        text = text.replacingOccurrences(
+            of: "  - glob: items/*.txt", with: "  - glob: /no-such-vigil-folder/sheets/*.jpg")
         try text.write(toFile: job.path, atomically: true, encoding: .utf8)
         let messages = JobLoader().load(job.path).errors.map(\.message)
-        #expect(messages.contains { $0.contains("the folder /no-such-vigil-folder/sheets does not exist") }, "\(messages)")
+        #expect(
+            messages.contains { $0.contains("the folder /no-such-vigil-folder/sheets does not exist") }, "\(messages)")
     }
 }

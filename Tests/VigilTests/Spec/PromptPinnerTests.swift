@@ -18,10 +18,15 @@ import Vigil
     func read(_ path: String) throws -> String { try String(contentsOfFile: path, encoding: .utf8) }
 
     @Test func replacesAStalePinKeepingCommentsAndQuotes() throws {
-        let (_, path) = try job("# my job\nprompt:   # the prompt\n  file: prompt.md   # v3\n  sha256: \"0000\"  # pinned 2024-05\nname: x\n")
+        let (_, path) = try job(
+            "# my job\nprompt:   # the prompt\n  file: prompt.md   # v3\n  sha256: \"0000\"  # pinned 2024-05\nname: x\n"
+        )
         let outcome = try PromptPinner.pin(jobAt: path)
         #expect(outcome == .pinned(previous: "0000", sha256: Self.digest))
-        #expect(try read(path) == "# my job\nprompt:   # the prompt\n  file: prompt.md   # v3\n  sha256: \"\(Self.digest)\"  # pinned 2024-05\nname: x\n")
+        #expect(
+            try read(path)
+                == "# my job\nprompt:   # the prompt\n  file: prompt.md   # v3\n  sha256: \"\(Self.digest)\"  # pinned 2024-05\nname: x\n"
+        )
     }
 
     @Test func insertsAMissingPinUnderTheFile() throws {
@@ -60,7 +65,9 @@ import Vigil
         // Said where the stale pin is written, with what to do.
         let zeros = String(repeating: "0", count: 64)
         #expect(
-            outcome.standardOutput.contains("\(path):3:11: error: prompt.sha256 pins \(zeros), but the prompt file prompt.md has sha256 \(Self.digest) [V011]"),
+            outcome.standardOutput.contains(
+                "\(path):3:11: error: prompt.sha256 pins \(zeros), but the prompt file prompt.md has sha256 \(Self.digest) [V011]"
+            ),
             "\(outcome.standardOutput)")
         #expect(outcome.standardOutput.contains("if the prompt was changed on purpose, run `vigil pin \(path)`"))
         #expect(try read(path) == text)

@@ -25,11 +25,15 @@ class CollectingHTTPHandler: ChannelInboundHandler, @unchecked Sendable {
     func handle(_ head: HTTPRequestHead, _ body: ByteBuffer, context: ChannelHandlerContext) {}
 
     /// A whole response: status, headers, body.
-    func send(_ code: Int, _ headers: [(String, String)], _ body: [UInt8], contentType: String = "application/json", context: ChannelHandlerContext) {
+    func send(
+        _ code: Int, _ headers: [(String, String)], _ body: [UInt8], contentType: String = "application/json",
+        context: ChannelHandlerContext
+    ) {
         var responseHeaders = HTTPHeaders(headers)
         responseHeaders.add(name: "Content-Type", value: contentType)
         responseHeaders.add(name: "Content-Length", value: String(body.count))
-        let head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: code), headers: responseHeaders)
+        let head = HTTPResponseHead(
+            version: .http1_1, status: HTTPResponseStatus(statusCode: code), headers: responseHeaders)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: body)))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)

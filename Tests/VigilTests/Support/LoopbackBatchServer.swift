@@ -100,7 +100,8 @@ final class LoopbackBatchServer: Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.pipeline.configureHTTPServerPipeline().flatMap {
-                    channel.pipeline.addHandler(Handler(shared: shared, fault: fault, finishAfterPolls: finishAfterPolls, answer: answer))
+                    channel.pipeline.addHandler(
+                        Handler(shared: shared, fault: fault, finishAfterPolls: finishAfterPolls, answer: answer))
                 }
             }
         channel = try bootstrap.bind(host: "127.0.0.1", port: 0).wait()
@@ -115,7 +116,9 @@ final class LoopbackBatchServer: Sendable {
     static func completion(_ content: String) -> JSONValue {
         [
             "id": "chatcmpl-batch", "object": "chat.completion",
-            "choices": [["index": 0, "message": ["role": "assistant", "content": .string(content)], "finish_reason": "stop"]],
+            "choices": [
+                ["index": 0, "message": ["role": "assistant", "content": .string(content)], "finish_reason": "stop"]
+            ],
             "usage": ["prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120],
         ]
     }
@@ -146,7 +149,8 @@ final class LoopbackBatchServer: Sendable {
                 let json = (try? JSONParser().parse(String(decoding: bytes, as: UTF8.self))) ?? .null
                 send(200, LoopbackBatchServer.completion(answer(json)), context: context)
             } else if method == .POST && parts == ["files"] {
-                guard let file = Self.filePart(bytes, contentType: head.headers.first(name: "Content-Type") ?? "") else {
+                guard let file = Self.filePart(bytes, contentType: head.headers.first(name: "Content-Type") ?? "")
+                else {
                     return send(400, ["error": ["message": "no file part"]], context: context)
                 }
                 let id = shared.state.withLock { state -> String in
@@ -154,25 +158,35 @@ final class LoopbackBatchServer: Sendable {
                     state.files["file-\(state.nextID)"] = file
                     return "file-\(state.nextID)"
                 }
-                send(200, ["id": .string(id), "object": "file", "bytes": .number(JSONNumber(file.count)), "purpose": "batch"], context: context)
+                send(
+                    200,
+                    [
+                        "id": .string(id), "object": "file", "bytes": .number(JSONNumber(file.count)),
+                        "purpose": "batch",
+                    ], context: context)
             } else if method == .POST && parts == ["batches"] {
                 let json = (try? JSONParser().parse(String(decoding: bytes, as: UTF8.self))) ?? .null
                 let input = json["input_file_id"]?.stringValue ?? ""
                 let batch = shared.state.withLock { state -> Batch? in
                     guard let file = state.files[input] else { return nil }
-                    let lines = String(decoding: file, as: UTF8.self).split(separator: "\n").compactMap { try? JSONParser().parse(String($0)) }
+                    let lines = String(decoding: file, as: UTF8.self).split(separator: "\n").compactMap {
+                        try? JSONParser().parse(String($0))
+                    }
                     state.nextID += 1
                     let batch = Batch(id: "batch_\(state.nextID)", inputFileID: input, lines: lines)
                     for line in lines { state.submitted[line["custom_id"]?.stringValue ?? "", default: 0] += 1 }
                     state.batches[batch.id] = batch
                     return batch
                 }
-                guard let batch else { return send(404, ["error": ["message": .string("no such file \(input)")]], context: context) }
+                guard let batch else {
+                    return send(404, ["error": ["message": .string("no such file \(input)")]], context: context)
+                }
                 send(200, Self.object(batch), context: context)
             } else if method == .GET && parts == ["batches"] {
                 // Newest first, in one page (what a client looking up a batch by its file reads).
                 let batches = shared.state.withLock { state in
-                    state.batches.values.sorted { Int($0.id.dropFirst(6)) ?? 0 > Int($1.id.dropFirst(6)) ?? 0 }.map(Self.object)
+                    state.batches.values.sorted { Int($0.id.dropFirst(6)) ?? 0 > Int($1.id.dropFirst(6)) ?? 0 }.map(
+                        Self.object)
                 }
                 send(200, ["object": "list", "data": .array(batches), "has_more": false], context: context)
             } else if method == .GET && parts.count == 2 && parts[0] == "batches" {
@@ -190,7 +204,9 @@ final class LoopbackBatchServer: Sendable {
                 let batch = shared.state.withLock { state -> Batch? in
                     guard var batch = state.batches[id] else { return nil }
                     state.cancelled.append(id)
-                    if !["completed", "failed", "expired", "cancelled"].contains(batch.state) { batch.state = "cancelling" }
+                    if !["completed", "failed", "expired", "cancelled"].contains(batch.state) {
+                        batch.state = "cancelling"
+                    }
                     state.batches[id] = batch
                     return batch
                 }
@@ -208,8 +224,12 @@ final class LoopbackBatchServer: Sendable {
                     // Promise the whole file, send half, close.
                     var headers = HTTPHeaders()
                     headers.add(name: "Content-Length", value: String(file.count))
-                    context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
-                    context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: file.prefix(file.count / 2))))), promise: nil)
+                    context.write(
+                        wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))),
+                        promise: nil)
+                    context.writeAndFlush(
+                        wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: file.prefix(file.count / 2))))),
+                        promise: nil)
                     context.close(promise: nil)
                     return
                 }
@@ -227,10 +247,14 @@ final class LoopbackBatchServer: Sendable {
                 batch.state = fault == .failed ? "failed" : "in_progress"
             case "in_progress" where state.holding:
                 break
-            case "in_progress" where fault == .onlyFirstFinishes && batch.id != state.batches.keys.min(by: { Int($0.dropFirst(6)) ?? 0 < Int($1.dropFirst(6)) ?? 0 }):
+            case "in_progress"
+            where fault == .onlyFirstFinishes
+                && batch.id != state.batches.keys.min(by: { Int($0.dropFirst(6)) ?? 0 < Int($1.dropFirst(6)) ?? 0 }):
                 break
             case "in_progress" where fault != .neverFinishes && batch.polls >= finishAfterPolls:
-                finish(&batch, &state, answered: fault == .expiresHalfDone ? batch.lines.count / 2 : batch.lines.count, end: fault == .expiresHalfDone ? "expired" : "completed")
+                finish(
+                    &batch, &state, answered: fault == .expiresHalfDone ? batch.lines.count / 2 : batch.lines.count,
+                    end: fault == .expiresHalfDone ? "expired" : "completed")
             case "cancelling":
                 finish(&batch, &state, answered: batch.lines.count / 2, end: "cancelled")
             default:
@@ -247,12 +271,18 @@ final class LoopbackBatchServer: Sendable {
                 if index < answered {
                     writer.value([
                         "id": .string("batch_req_\(index)"), "custom_id": customID,
-                        "response": ["status_code": 200, "request_id": "r", "body": LoopbackBatchServer.completion(answer(line["body"] ?? .null))], "error": .null,
+                        "response": [
+                            "status_code": 200, "request_id": "r",
+                            "body": LoopbackBatchServer.completion(answer(line["body"] ?? .null)),
+                        ], "error": .null,
                     ])
                     output += writer.bytes + [0x0A]
                 } else {
                     let code = end == "cancelled" ? "batch_cancelled" : "batch_expired"
-                    writer.value(["id": .string("batch_req_\(index)"), "custom_id": customID, "response": .null, "error": ["code": .string(code), "message": "not run"]])
+                    writer.value([
+                        "id": .string("batch_req_\(index)"), "custom_id": customID, "response": .null,
+                        "error": ["code": .string(code), "message": "not run"],
+                    ])
                     errors += writer.bytes + [0x0A]
                 }
             }
@@ -273,12 +303,18 @@ final class LoopbackBatchServer: Sendable {
 
         static func object(_ batch: Batch) -> JSONValue {
             var errors: JSONValue = .null
-            if batch.state == "failed" { errors = ["data": [["code": "invalid_request", "message": "the input file is not valid", "line": 1]]] }
+            if batch.state == "failed" {
+                errors = ["data": [["code": "invalid_request", "message": "the input file is not valid", "line": 1]]]
+            }
             return [
-                "id": .string(batch.id), "object": "batch", "endpoint": "/v1/chat/completions", "input_file_id": .string(batch.inputFileID),
+                "id": .string(batch.id), "object": "batch", "endpoint": "/v1/chat/completions",
+                "input_file_id": .string(batch.inputFileID),
                 "status": .string(batch.state), "output_file_id": batch.outputFileID.map { .string($0) } ?? .null,
                 "error_file_id": batch.errorFileID.map { .string($0) } ?? .null, "errors": errors,
-                "request_counts": ["total": .number(JSONNumber(batch.lines.count)), "completed": .number(JSONNumber(batch.completed)), "failed": .number(JSONNumber(batch.failed))],
+                "request_counts": [
+                    "total": .number(JSONNumber(batch.lines.count)), "completed": .number(JSONNumber(batch.completed)),
+                    "failed": .number(JSONNumber(batch.failed)),
+                ],
             ]
         }
 

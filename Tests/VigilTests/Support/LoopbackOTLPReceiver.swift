@@ -45,7 +45,9 @@ final class LoopbackOTLPReceiver: Sendable {
         channel = try ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline().flatMap { channel.pipeline.addHandler(Handler(received: received)) }
+                channel.pipeline.configureHTTPServerPipeline().flatMap {
+                    channel.pipeline.addHandler(Handler(received: received))
+                }
             }
             .bind(host: "127.0.0.1", port: 0).wait()
         port = channel.localAddress?.port ?? 0
@@ -100,7 +102,8 @@ final class LoopbackOTLPReceiver: Sendable {
             case 0: fields.varints[number, default: []].append(varint())
             case 1:
                 guard index + 8 <= data.count else { return fields }
-                fields.fixed64[number, default: []].append(data[index..<(index + 8)].reversed().reduce(0) { $0 << 8 | UInt64($1) })
+                fields.fixed64[number, default: []].append(
+                    data[index..<(index + 8)].reversed().reduce(0) { $0 << 8 | UInt64($1) })
                 index += 8
             case 2:
                 let length = Int(varint())
@@ -146,8 +149,10 @@ final class LoopbackOTLPReceiver: Sendable {
         }
         let status = fields(span.bytes[15]?.first ?? [])
         return Span(
-            traceID: span.bytes[1]?.first ?? [], spanID: span.bytes[2]?.first ?? [], parentSpanID: span.bytes[4]?.first ?? [],
-            name: String(decoding: span.bytes[5]?.first ?? [], as: UTF8.self), start: span.fixed64[7]?.first ?? 0, end: span.fixed64[8]?.first ?? 0,
+            traceID: span.bytes[1]?.first ?? [], spanID: span.bytes[2]?.first ?? [],
+            parentSpanID: span.bytes[4]?.first ?? [],
+            name: String(decoding: span.bytes[5]?.first ?? [], as: UTF8.self), start: span.fixed64[7]?.first ?? 0,
+            end: span.fixed64[8]?.first ?? 0,
             attributes: attributes, statusCode: Int(status.varints[3]?.first ?? 0),
             statusMessage: String(decoding: status.bytes[2]?.first ?? [], as: UTF8.self))
     }

@@ -68,11 +68,15 @@ final class LoopbackOpenAIServer: Sendable {
     }
 
     /// A chat completion answer with `content`.
-    static func completion(_ content: String, usage: JSONValue = ["prompt_tokens": 120, "completion_tokens": 30, "total_tokens": 150]) -> String {
+    static func completion(
+        _ content: String, usage: JSONValue = ["prompt_tokens": 120, "completion_tokens": 30, "total_tokens": 150]
+    ) -> String {
         var writer = JSONWriter()
         writer.value([
             "id": "chatcmpl-test", "object": "chat.completion",
-            "choices": [["index": 0, "message": ["role": "assistant", "content": .string(content)], "finish_reason": "stop"]],
+            "choices": [
+                ["index": 0, "message": ["role": "assistant", "content": .string(content)], "finish_reason": "stop"]
+            ],
             "usage": usage,
         ])
         return writer.text
@@ -90,7 +94,10 @@ final class LoopbackOpenAIServer: Sendable {
         override func handle(_ head: HTTPRequestHead, _ body: ByteBuffer, context: ChannelHandlerContext) {
             let json = try? JSONParser().parse(String(buffer: body))
             let number = log.entries.withLock { log -> Int in
-                log.append(Recorded(time: Date().timeIntervalSince1970, authorization: head.headers.first(name: "Authorization"), body: json))
+                log.append(
+                    Recorded(
+                        time: Date().timeIntervalSince1970, authorization: head.headers.first(name: "Authorization"),
+                        body: json))
                 return log.count
             }
             respond(behavior(number, json), context: context)
@@ -110,9 +117,13 @@ final class LoopbackOpenAIServer: Sendable {
                 }
             case .slowBody(let delay, let content):
                 let body = Array(LoopbackOpenAIServer.completion(content).utf8)
-                var headers = HTTPHeaders([("Content-Type", "application/json"), ("Content-Length", String(body.count))])
+                var headers = HTTPHeaders([
+                    ("Content-Type", "application/json"), ("Content-Length", String(body.count)),
+                ])
                 headers.add(name: "X-Slow", value: "body")
-                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+                context.writeAndFlush(
+                    wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))),
+                    promise: nil)
                 let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
                 context.eventLoop.scheduleTask(in: .milliseconds(Int64(delay * 1000))) {
                     let (handler, context) = loopBound.value

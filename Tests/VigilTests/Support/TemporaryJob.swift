@@ -38,9 +38,12 @@ struct TemporaryJob {
         let fileManager = FileManager.default
         try fileManager.createDirectory(at: folder.appendingPathComponent("items"), withIntermediateDirectories: true)
         for index in 1...count {
-            try "item \(index)\n".write(to: folder.appendingPathComponent(String(format: "items/item-%03d.txt", index)), atomically: true, encoding: .utf8)
+            try "item \(index)\n".write(
+                to: folder.appendingPathComponent(String(format: "items/item-%03d.txt", index)), atomically: true,
+                encoding: .utf8)
         }
-        try "Answer with Darwin Core JSON.\n".write(to: folder.appendingPathComponent("prompt.md"), atomically: true, encoding: .utf8)
+        try "Answer with Darwin Core JSON.\n".write(
+            to: folder.appendingPathComponent("prompt.md"), atomically: true, encoding: .utf8)
         try #"{"type": "object", "required": ["n"], "properties": {"n": {"type": "integer", "minimum": 1}}}"#
             .write(to: folder.appendingPathComponent("schema.json"), atomically: true, encoding: .utf8)
         try extractor.write(to: folder.appendingPathComponent("extract.py"), atomically: true, encoding: .utf8)
@@ -69,7 +72,8 @@ struct TemporaryJob {
 
     /// Loads the job (it must be valid) and prepares an engine.
     func engine(
-        options: RunOptions = RunOptions(progressInterval: .milliseconds(200)), environment: [String: String] = ProcessInfo.processInfo.environment,
+        options: RunOptions = RunOptions(progressInterval: .milliseconds(200)),
+        environment: [String: String] = ProcessInfo.processInfo.environment,
         provider: (any ModelProvider)? = nil
     ) async throws -> RunEngine {
         let validation = JobLoader(purpose: .run, environment: environment).load(path)
@@ -77,7 +81,8 @@ struct TemporaryJob {
             throw TestFailure("the test job is invalid: \(validation.diagnostics)")
         }
         return try RunEngine(
-            job: job, setup: try await RunSetup.newRun(of: job), provider: provider ?? ProviderFactory.make(for: job, environment: environment), options: options)
+            job: job, setup: try await RunSetup.newRun(of: job),
+            provider: provider ?? ProviderFactory.make(for: job, environment: environment), options: options)
     }
 
     func lines(_ url: URL) throws -> [String] {

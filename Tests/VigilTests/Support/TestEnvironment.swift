@@ -38,8 +38,14 @@ enum TestEnvironment {
         let runs = jobs.deletingLastPathComponent().appendingPathComponent("runs/demo-dwc")
         let before = Set((try? FileManager.default.contentsOfDirectory(atPath: runs.path)) ?? [])
         let outcome = try run(vigil, ["run", "demo.yaml", "--quiet"], currentDirectory: jobs)
-        guard outcome.status == 0 else { throw TestFailure("the demo ended with status \(outcome.status): \(outcome.standardError)") }
-        guard let name = try FileManager.default.contentsOfDirectory(atPath: runs.path).first(where: { !$0.hasPrefix(".") && !before.contains($0) }) else {
+        guard outcome.status == 0 else {
+            throw TestFailure("the demo ended with status \(outcome.status): \(outcome.standardError)")
+        }
+        guard
+            let name = try FileManager.default.contentsOfDirectory(atPath: runs.path).first(where: {
+                !$0.hasPrefix(".") && !before.contains($0)
+            })
+        else {
             throw TestFailure("the demo left no run folder in \(runs.path)")
         }
         return runs.appendingPathComponent(name)
@@ -94,7 +100,8 @@ enum TestEnvironment {
             let what = "\(executable.lastPathComponent) \(arguments.joined(separator: " "))"
             throw TestFailure(
                 "\(what) did not end within \(Int(timeout)) s and was killed"
-                    + (process.isRunning ? " (its end was still not seen: a program it started may hold its descriptors)" : "")
+                    + (process.isRunning
+                        ? " (its end was still not seen: a program it started may hold its descriptors)" : "")
                     + "; it printed: \(output.text.suffix(2000)) \(error.text.suffix(2000))")
         }
         return Outcome(status: process.terminationStatus, standardOutput: output.text, standardError: error.text)

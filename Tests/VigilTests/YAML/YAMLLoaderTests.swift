@@ -20,7 +20,8 @@ import Vigil
     func diagnostic(_ text: String) -> Diagnostic? { diagnostic(Array(text.utf8)) }
 
     @Test func yaml12MeansWhatItSays() throws {
-        let value = try load("events: [on, off, yes, no]\ncountry: NO\nmode: 010\nhex: 0x1F\nflag: true\nempty:\nratio: .5\n")
+        let value = try load(
+            "events: [on, off, yes, no]\ncountry: NO\nmode: 010\nhex: 0x1F\nflag: true\nempty:\nratio: .5\n")
         #expect(value.json["events"] == ["on", "off", "yes", "no"])
         #expect(value.json["country"] == "NO")
         #expect(value.json["mode"] == 10)
@@ -39,7 +40,9 @@ import Vigil
         let value = try load("version: 1\nmodel:\n  provider: openai\n  name: gpt\n")
         #expect(value.member("model")?.keyLocation == SourceLocation(file: "job.yaml", line: 2, column: 1))
         #expect(value.location(ofPointer: "/model/name") == SourceLocation(file: "job.yaml", line: 4, column: 9))
-        #expect(value.location(ofPointer: "/model/name", preferKey: true) == SourceLocation(file: "job.yaml", line: 4, column: 3))
+        #expect(
+            value.location(ofPointer: "/model/name", preferKey: true)
+                == SourceLocation(file: "job.yaml", line: 4, column: 3))
         #expect(value.location(ofPointer: "/model/missing") == SourceLocation(file: "job.yaml", line: 3, column: 3))
     }
 
@@ -109,12 +112,14 @@ import Vigil
 
     /// libyaml's nesting limit, said as what it means, at the line and column where it was reached.
     @Test func nestingDeeperThan1000LevelsIsRefusedPlainly() throws {
-        let deep = diagnostic("version: 1\nx: " + String(repeating: "[", count: 5_000) + String(repeating: "]", count: 5_000) + "\n")
+        let deep = diagnostic(
+            "version: 1\nx: " + String(repeating: "[", count: 5_000) + String(repeating: "]", count: 5_000) + "\n")
         #expect(deep?.code == .yamlSyntax)
         #expect(deep?.message == "the YAML nests more than 1,000 lists or mappings deep; refusing it")
         #expect(deep?.location.line == 2)
         // 999 levels are a document like any other.
-        #expect(diagnostic("x: " + String(repeating: "[", count: 999) + String(repeating: "]", count: 999) + "\n") == nil)
+        #expect(
+            diagnostic("x: " + String(repeating: "[", count: 999) + String(repeating: "]", count: 999) + "\n") == nil)
     }
 
     @Test func aliasBombIsRefusedInMilliseconds() throws {

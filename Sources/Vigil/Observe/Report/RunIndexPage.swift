@@ -56,7 +56,8 @@ public enum RunIndexPage {
             }
             let counts = manifest.counts
             let name = manifest.spec["name"]?.stringValue ?? entry.path
-            return "<tr class=\"\(escape(manifest.status))\"><td><a href=\"runs/\(escape(entry.path))/\">\(escape(manifest.runID))</a></td><td>\(escape(name))</td>"
+            return
+                "<tr class=\"\(escape(manifest.status))\"><td><a href=\"runs/\(escape(entry.path))/\">\(escape(manifest.runID))</a></td><td>\(escape(name))</td>"
                 + "<td>\(escape(state))</td><td>\(counts.completed)/\(counts.total) (\(counts.succeeded) ok, \(counts.failed) failed)</td><td>\(escape(Timestamp.iso8601(manifest.startedAt)))</td></tr>"
         }
         return """

@@ -81,10 +81,16 @@ public struct RunReportPage {
         let replay = run.replay
         let status = manifest.status
         // A running run's manifest holds its counts at the start: the log has them now.
-        let counts = status == "running" ? RunCounts(total: max(replay.total, manifest.counts.total), succeeded: replay.succeeded, failed: replay.failed) : manifest.counts
+        let counts =
+            status == "running"
+            ? RunCounts(
+                total: max(replay.total, manifest.counts.total), succeeded: replay.succeeded, failed: replay.failed)
+            : manifest.counts
         let rate = counts.completed == 0 ? "-" : ThresholdCheck.percent((counts.successRate * 1000).rounded() / 1000)
         var reason = manifest.verdict ?? replay.ending?.reason
-        if status == "running" && RunLock.holder(of: run.recorded.folder.url) == nil { reason = "no process runs it and it has no end: it crashed or was killed; vigil resume continues it" }
+        if status == "running" && RunLock.holder(of: run.recorded.folder.url) == nil {
+            reason = "no process runs it and it has no end: it crashed or was killed; vigil resume continues it"
+        }
         let duration = (manifest.endedAt ?? replay.lastEvent).map { ThresholdCheck.duration($0 - manifest.startedAt) }
         return """
             <section id="verdict" class="verdict \(escape(status))"><p class="status" id="status">\(escape(status.uppercased()))</p>
@@ -98,59 +104,108 @@ public struct RunReportPage {
         let manifest = run.recorded.manifest
         var rows: [(String, String)] = []
         rows.append(("job", "\(manifest.jobPath) (sha256 \(manifest.jobSHA256.prefix(12)))"))
-        rows.append(("git", manifest.git.map { "\($0.commit.prefix(12))\($0.dirty ? " (dirty: uncommitted changes)" : "")" } ?? "not in a git repository"))
+        rows.append(
+            (
+                "git",
+                manifest.git.map { "\($0.commit.prefix(12))\($0.dirty ? " (dirty: uncommitted changes)" : "")" }
+                    ?? "not in a git repository"
+            ))
         rows.append(("prompt", "\(manifest.promptPath) (sha256 \(manifest.promptSHA256.prefix(12)))"))
-        if let schema = manifest.successSchema { rows.append(("success schema", "\(schema.path) (sha256 \(schema.sha256.prefix(12)))")) }
+        if let schema = manifest.successSchema {
+            rows.append(("success schema", "\(schema.path) (sha256 \(schema.sha256.prefix(12)))"))
+        }
         let model = manifest.model
-        let modelText = model["provider"] == "openai"
+        let modelText =
+            model["provider"] == "openai"
             ? "openai \(model["name"]?.stringValue ?? "") at \(model["base_url"]?.stringValue ?? "")"
             : "command \(model["command"]?.arrayValue?.compactMap(\.stringValue).joined(separator: " ") ?? "") (\(model["mode"]?.stringValue ?? "per-item"))"
         rows.append(("model", modelText))
-        rows.append(("inputs", "\(manifest.inputCount) items (sha256 \(manifest.inputsSHA256.prefix(12)))" + (manifest.canary.map { ", a canary of \($0)" } ?? "")))
-        rows.append(("started", Timestamp.iso8601(manifest.startedAt) + (manifest.resumes.isEmpty ? "" : ", resumed \(manifest.resumes.count) time\(manifest.resumes.count == 1 ? "" : "s")")))
+        rows.append(
+            (
+                "inputs",
+                "\(manifest.inputCount) items (sha256 \(manifest.inputsSHA256.prefix(12)))"
+                    + (manifest.canary.map { ", a canary of \($0)" } ?? "")
+            ))
+        rows.append(
+            (
+                "started",
+                Timestamp.iso8601(manifest.startedAt)
+                    + (manifest.resumes.isEmpty
+                        ? "" : ", resumed \(manifest.resumes.count) time\(manifest.resumes.count == 1 ? "" : "s")")
+            ))
         rows.append(("vigil", manifest.toolVersion))
-        return "<section id=\"pins\"><h2>Pins</h2><table class=\"pins\">" + rows.map { "<tr><th>\(escape($0.0))</th><td><code>\(escape($0.1))</code></td></tr>" }.joined() + "</table></section>\n"
+        return "<section id=\"pins\"><h2>Pins</h2><table class=\"pins\">"
+            + rows.map { "<tr><th>\(escape($0.0))</th><td><code>\(escape($0.1))</code></td></tr>" }.joined()
+            + "</table></section>\n"
     }
 
     private func comparison(with other: Run) -> String {
         var lines: [String] = []
         let b = other.recorded.manifest
-        lines.append("B: <code>\(escape(b.runID))</code>, \(escape(b.status)), \(b.counts.succeeded) succeeded, \(b.counts.failed) failed")
+        lines.append(
+            "B: <code>\(escape(b.runID))</code>, \(escape(b.status)), \(b.counts.succeeded) succeeded, \(b.counts.failed) failed"
+        )
         if let comparison = try? RunComparison(run.recorded, other.recorded) {
-            lines += comparison.pins.isEmpty ? ["the same job, prompt, success schema, model, inputs and Vigil version"] : comparison.pins.map { "pin: " + escape($0) }
+            lines +=
+                comparison.pins.isEmpty
+                ? ["the same job, prompt, success schema, model, inputs and Vigil version"]
+                : comparison.pins.map { "pin: " + escape($0) }
             lines.append(
-                "items: \(comparison.identical) same outcome, \(comparison.changedResults.count) different result, \(comparison.newlyFailed.count) succeeded in A but failed in B, \(comparison.newlySucceeded.count) failed in A but succeeded in B, \(comparison.onlyInA.count) only in A, \(comparison.onlyInB.count) only in B")
+                "items: \(comparison.identical) same outcome, \(comparison.changedResults.count) different result, \(comparison.newlyFailed.count) succeeded in A but failed in B, \(comparison.newlySucceeded.count) failed in A but succeeded in B, \(comparison.onlyInA.count) only in A, \(comparison.onlyInB.count) only in B"
+            )
             if let cost = comparison.costLine { lines.append(escape(cost)) }
-            for (item, error) in comparison.newlyFailed.prefix(10) { lines.append("succeeded in A, failed in B: <code>\(escape(item))</code>: \(escape(error))") }
-            for (item, changes) in comparison.changedResults.prefix(10) { lines.append("different result: <code>\(escape(item))</code>: \(escape(changes.prefix(3).joined(separator: "; ")))") }
+            for (item, error) in comparison.newlyFailed.prefix(10) {
+                lines.append("succeeded in A, failed in B: <code>\(escape(item))</code>: \(escape(error))")
+            }
+            for (item, changes) in comparison.changedResults.prefix(10) {
+                lines.append(
+                    "different result: <code>\(escape(item))</code>: \(escape(changes.prefix(3).joined(separator: "; ")))"
+                )
+            }
         }
-        return section("Compared with another run", id: "diff", "<ul>" + lines.map { "<li>\($0)</li>" }.joined() + "</ul>")
+        return section(
+            "Compared with another run", id: "diff", "<ul>" + lines.map { "<li>\($0)</li>" }.joined() + "</ul>")
     }
 
     // MARK: Charts
 
-    private static let blue = "#1f5fbf", orange = "#c25e00", green = "#2e7d32", red = "#b3261e", grey = "#666666", purple = "#6a3d9a"
+    private static let blue = "#1f5fbf", orange = "#c25e00", green = "#2e7d32", red = "#b3261e", grey = "#666666",
+        purple = "#6a3d9a"
 
     private func thresholdRules() -> [SVGChart.Rule] {
         let thresholds = run.recorded.manifest.spec["thresholds"]
         var rules: [SVGChart.Rule] = []
-        for (name, count, color) in [("early", "after", Self.red), ("window", "size", Self.orange), ("progressive", "every", Self.purple)] {
-            guard let check = thresholds?[name], let rate = check["min_success_rate"]?.numberValue?.doubleValue else { continue }
+        for (name, count, color) in [
+            ("early", "after", Self.red), ("window", "size", Self.orange), ("progressive", "every", Self.purple),
+        ] {
+            guard let check = thresholds?[name], let rate = check["min_success_rate"]?.numberValue?.doubleValue else {
+                continue
+            }
             let n = check[count]?.numberValue?.int64Value ?? 0
-            rules.append(SVGChart.Rule(y: rate * 100, label: "\(name) \(ThresholdCheck.percent(rate)) (\(count) \(n), \(check["action"]?.stringValue ?? (name == "progressive" ? "warn" : "abort")))", color: color))
+            rules.append(
+                SVGChart.Rule(
+                    y: rate * 100,
+                    label:
+                        "\(name) \(ThresholdCheck.percent(rate)) (\(count) \(n), \(check["action"]?.stringValue ?? (name == "progressive" ? "warn" : "abort")))",
+                    color: color))
         }
         return rules
     }
 
     /// Cumulative and windowed success rate per ended item, in percent.
-    private static func rates(_ ended: [RunReplay.ItemEnd], window: Int) -> (cumulative: [(x: Double, y: Double)], window: [(x: Double, y: Double)]) {
+    private static func rates(_ ended: [RunReplay.ItemEnd], window: Int) -> (
+        cumulative: [(x: Double, y: Double)], window: [(x: Double, y: Double)]
+    ) {
         var cumulative: [(x: Double, y: Double)] = []
         var windowed: [(x: Double, y: Double)] = []
         cumulative.reserveCapacity(ended.count)
         var good = 0
         var inWindow = 0
         for (index, item) in ended.enumerated() {
-            if item.succeeded { good += 1; inWindow += 1 }
+            if item.succeeded {
+                good += 1
+                inWindow += 1
+            }
             if index >= window, ended[index - window].succeeded { inWindow -= 1 }
             cumulative.append((Double(index + 1), Double(good) / Double(index + 1) * 100))
             windowed.append((Double(index + 1), Double(inWindow) / Double(min(index + 1, window)) * 100))
@@ -165,14 +220,18 @@ public struct RunReportPage {
         let (cumulative, windowed) = Self.rates(ended, window: max(1, window))
         var series = [
             SVGChart.Series(name: "success rate so far", points: Downsample.series(cumulative), color: Self.blue),
-            SVGChart.Series(name: "over the last \(window) items", points: Downsample.series(windowed), color: Self.green, dashed: true),
+            SVGChart.Series(
+                name: "over the last \(window) items", points: Downsample.series(windowed), color: Self.green,
+                dashed: true),
         ]
         if let other {
             let (otherCumulative, _) = Self.rates(other.replay.ended, window: max(1, window))
-            series.append(SVGChart.Series(name: "run B, so far", points: Downsample.series(otherCumulative), color: Self.grey))
+            series.append(
+                SVGChart.Series(name: "run B, so far", points: Downsample.series(otherCumulative), color: Self.grey))
         }
         let items = SVGChart(
-            title: "Success rate over items", xLabel: "items ended", yLabel: "success rate (%)", series: series, rules: thresholdRules(), yRange: 0...100,
+            title: "Success rate over items", xLabel: "items ended", yLabel: "success rate (%)", series: series,
+            rules: thresholdRules(), yRange: 0...100,
             xFormat: { String(Int($0.rounded())) }, yFormat: { "\(Int($0))%" }, id: "chart-success-items")
         let start = run.replay.firstEvent ?? ended[0].time
         let unit = SVGChart.timeUnit(span: (run.replay.lastEvent ?? start) - start)
@@ -182,39 +241,59 @@ public struct RunReportPage {
             return ((item.time - start) / unit.seconds, Double(good) / Double(index + 1) * 100)
         }
         let time = SVGChart(
-            title: "Success rate over time", xLabel: "time since the run started (\(unit.name))", yLabel: "success rate (%)",
-            series: [SVGChart.Series(name: "success rate so far", points: Downsample.series(overTime), color: Self.blue)], rules: thresholdRules(),
-            yRange: 0...100, xFormat: { SVGChart.number($0) + " " + unit.name }, yFormat: { "\(Int($0))%" }, id: "chart-success-time")
+            title: "Success rate over time", xLabel: "time since the run started (\(unit.name))",
+            yLabel: "success rate (%)",
+            series: [
+                SVGChart.Series(name: "success rate so far", points: Downsample.series(overTime), color: Self.blue)
+            ], rules: thresholdRules(),
+            yRange: 0...100, xFormat: { SVGChart.number($0) + " " + unit.name }, yFormat: { "\(Int($0))%" },
+            id: "chart-success-time")
         let checks = run.replay.checks.filter { !$0.check.passed || $0.check.check == "early" }.map {
             "<li class=\"\($0.check.passed ? "pass" : "fail")\">\(escape(Timestamp.iso8601($0.time))): \(escape($0.check.sentence)) (\(escape($0.check.action)))</li>"
         }
-        return items.html + time.html + (checks.isEmpty ? "" : "<h3>Threshold checks</h3><ul class=\"checks\">\(checks.joined())</ul>")
+        return items.html + time.html
+            + (checks.isEmpty ? "" : "<h3>Threshold checks</h3><ul class=\"checks\">\(checks.joined())</ul>")
     }
 
     /// Counts of `times` in `buckets` equal spans from `start` to `end`, as (time, per time
     /// unit), in the unit `SVGChart.timeUnit` picks for the span.
-    private static func histogram(_ times: [Double], start: Double, end: Double, buckets: Int = 60) -> [(x: Double, y: Double)] {
+    private static func histogram(_ times: [Double], start: Double, end: Double, buckets: Int = 60) -> [(
+        x: Double, y: Double
+    )] {
         let span = max(end - start, 1)
         let unit = SVGChart.timeUnit(span: span).seconds
         let width = span / Double(buckets)
         var counts = [Int](repeating: 0, count: buckets)
         for time in times { counts[min(buckets - 1, max(0, Int((time - start) / width)))] += 1 }
-        return counts.enumerated().map { (x: (Double($0.offset) + 0.5) * width / unit, y: Double($0.element) / (width / unit)) }
+        return counts.enumerated().map {
+            (x: (Double($0.offset) + 0.5) * width / unit, y: Double($0.element) / (width / unit))
+        }
     }
 
     private func throughputCharts() -> String {
         let replay = run.replay
-        guard let start = replay.firstEvent, let end = replay.lastEvent, !replay.ended.isEmpty else { return "<p>No item has ended yet.</p>" }
+        guard let start = replay.firstEvent, let end = replay.lastEvent, !replay.ended.isEmpty else {
+            return "<p>No item has ended yet.</p>"
+        }
         let unit = SVGChart.timeUnit(span: end - start)
         let per = unit.name == "s" ? "second" : unit.name == "min" ? "minute" : "hour"
         let throughput = SVGChart(
-            title: "Items ended per \(per)", xLabel: "time since the run started (\(unit.name))", yLabel: "items per \(per)",
-            series: [SVGChart.Series(name: "items per \(per)", points: Self.histogram(replay.ended.map(\.time), start: start, end: end), color: Self.blue, bars: true)],
+            title: "Items ended per \(per)", xLabel: "time since the run started (\(unit.name))",
+            yLabel: "items per \(per)",
+            series: [
+                SVGChart.Series(
+                    name: "items per \(per)", points: Self.histogram(replay.ended.map(\.time), start: start, end: end),
+                    color: Self.blue, bars: true)
+            ],
             xFormat: { SVGChart.number($0) + " " + unit.name }, id: "chart-throughput")
         let inFlight = SVGChart(
             title: "Items in flight", xLabel: "time since the run started (\(unit.name))", yLabel: "items in flight",
             series: [
-                SVGChart.Series(name: "in flight (progress events)", points: Downsample.series(replay.inFlight.map { (($0.time - start) / unit.seconds, Double($0.count)) }), color: Self.orange)
+                SVGChart.Series(
+                    name: "in flight (progress events)",
+                    points: Downsample.series(
+                        replay.inFlight.map { (($0.time - start) / unit.seconds, Double($0.count)) }),
+                    color: Self.orange)
             ],
             xFormat: { SVGChart.number($0) + " " + unit.name }, id: "chart-in-flight")
         return throughput.html + inFlight.html
@@ -222,21 +301,30 @@ public struct RunReportPage {
 
     private func latencySection() -> String {
         let replay = run.replay
-        guard let p50 = replay.latency.percentile(0.5), let p95 = replay.latency.percentile(0.95), let p99 = replay.latency.percentile(0.99) else {
+        guard let p50 = replay.latency.percentile(0.5), let p95 = replay.latency.percentile(0.95),
+            let p99 = replay.latency.percentile(0.99)
+        else {
             return "<p>No item has ended yet.</p>"
         }
         // Log-spaced bins between the fastest and slowest item.
         let latencies = replay.ended.map { max($0.latency, 0.1) }
-        let low = log10(latencies.min()!), high = max(log10(latencies.max()!), low + 0.01)
+        let low = log10(latencies.min()!)
+        let high = max(log10(latencies.max()!), low + 0.01)
         let binCount = 30
         var bins = [Int](repeating: 0, count: binCount)
-        for latency in latencies { bins[min(binCount - 1, Int((log10(latency) - low) / (high - low) * Double(binCount)))] += 1 }
-        let points = bins.enumerated().map { (x: low + (Double($0.offset) + 0.5) * (high - low) / Double(binCount), y: Double($0.element)) }
+        for latency in latencies {
+            bins[min(binCount - 1, Int((log10(latency) - low) / (high - low) * Double(binCount)))] += 1
+        }
+        let points = bins.enumerated().map {
+            (x: low + (Double($0.offset) + 0.5) * (high - low) / Double(binCount), y: Double($0.element))
+        }
         let chart = SVGChart(
             title: "Latency per item", xLabel: "latency (log scale)", yLabel: "items",
             series: [SVGChart.Series(name: "items", points: points, color: Self.blue, bars: true)],
             rules: [], xFormat: { EventText.milliseconds(pow(10, $0)) }, id: "chart-latency")
-        return "<p class=\"figures\">p50 <b>\(EventText.milliseconds(p50))</b> · p95 <b>\(EventText.milliseconds(p95))</b> · p99 <b>\(EventText.milliseconds(p99))</b> over \(replay.latency.count) items</p>" + chart.html
+        return
+            "<p class=\"figures\">p50 <b>\(EventText.milliseconds(p50))</b> · p95 <b>\(EventText.milliseconds(p95))</b> · p99 <b>\(EventText.milliseconds(p99))</b> over \(replay.latency.count) items</p>"
+            + chart.html
     }
 
     private func failuresSection() -> String {
@@ -256,25 +344,32 @@ public struct RunReportPage {
 
     private func retriesSection() -> String {
         let replay = run.replay
-        guard !replay.retries.isEmpty, let start = replay.firstEvent, let end = replay.lastEvent else { return "<p>No request was retried.</p>" }
+        guard !replay.retries.isEmpty, let start = replay.firstEvent, let end = replay.lastEvent else {
+            return "<p>No request was retried.</p>"
+        }
         let all = Self.histogram(replay.retries.map(\.time), start: start, end: end)
-        let limited = Self.histogram(replay.retries.filter { $0.reason == "HTTP 429" }.map(\.time), start: start, end: end)
+        let limited = Self.histogram(
+            replay.retries.filter { $0.reason == "HTTP 429" }.map(\.time), start: start, end: end)
         let unit = SVGChart.timeUnit(span: end - start)
         let per = unit.name == "s" ? "second" : unit.name == "min" ? "minute" : "hour"
         let chart = SVGChart(
-            title: "Retries per \(per)", xLabel: "time since the run started (\(unit.name))", yLabel: "retries per \(per)",
+            title: "Retries per \(per)", xLabel: "time since the run started (\(unit.name))",
+            yLabel: "retries per \(per)",
             series: [
                 SVGChart.Series(name: "all retries", points: all, color: Self.orange, bars: true),
                 SVGChart.Series(name: "HTTP 429 (rate limited)", points: limited, color: Self.red, bars: true),
             ], xFormat: { SVGChart.number($0) + " " + unit.name }, id: "chart-retries")
-        return "<p class=\"figures\">\(replay.retries.count) retries: " + replay.retriesByCause.map { "\(escape($0.cause)) \($0.count)" }.joined(separator: ", ") + "</p>" + chart.html
+        return "<p class=\"figures\">\(replay.retries.count) retries: "
+            + replay.retriesByCause.map { "\(escape($0.cause)) \($0.count)" }.joined(separator: ", ") + "</p>"
+            + chart.html
     }
 
     private func costSection() -> String {
         let replay = run.replay
         let budget = run.recorded.manifest.cost?.budget?.maxCost
         guard replay.ended.contains(where: { $0.cost != nil }) else {
-            return "<p>Nothing is priced: the job has no <code>model.pricing</code> and the endpoint reported no cost.</p>"
+            return
+                "<p>Nothing is priced: the job has no <code>model.pricing</code> and the endpoint reported no cost.</p>"
         }
         var total = Dollars.zero
         let points = replay.ended.enumerated().map { index, item -> (x: Double, y: Double) in
@@ -285,16 +380,20 @@ public struct RunReportPage {
             title: "Cost over items", xLabel: "items ended", yLabel: "USD spent",
             series: [SVGChart.Series(name: "spent", points: Downsample.series(points), color: Self.green)],
             rules: budget.map { [SVGChart.Rule(y: $0.usd, label: "budget.max_cost \($0)", color: Self.red)] } ?? [],
-            xFormat: { String(Int($0.rounded())) }, yFormat: { String(format: $0 < 1 ? "$%.4f" : "$%.2f", $0) }, id: "chart-cost")
+            xFormat: { String(Int($0.rounded())) }, yFormat: { String(format: $0 < 1 ? "$%.4f" : "$%.2f", $0) },
+            id: "chart-cost")
         let spent = replay.spent ?? total
-        return "<p class=\"figures\">\(spent) spent" + (budget.map { " of budget.max_cost \($0)" } ?? "") + ", \(Dollars(picodollars: spent.picodollars / Int64(max(1, replay.completed)))) per item</p>" + chart.html
+        return "<p class=\"figures\">\(spent) spent" + (budget.map { " of budget.max_cost \($0)" } ?? "")
+            + ", \(Dollars(picodollars: spent.picodollars / Int64(max(1, replay.completed)))) per item</p>" + chart.html
     }
 
     private func slowestSection() -> String {
         let slowest = run.replay.slowest(10)
         guard !slowest.isEmpty else { return "<p>No item has ended yet.</p>" }
         return "<table class=\"list\"><tr><th>item</th><th>latency</th><th>outcome</th></tr>"
-            + slowest.map { "<tr><td><code>\(escape($0.id))</code></td><td>\(EventText.milliseconds($0.latency))</td><td>\($0.succeeded ? "succeeded" : "failed")</td></tr>" }.joined()
+            + slowest.map {
+                "<tr><td><code>\(escape($0.id))</code></td><td>\(EventText.milliseconds($0.latency))</td><td>\($0.succeeded ? "succeeded" : "failed")</td></tr>"
+            }.joined()
             + "</table>"
     }
 
@@ -305,17 +404,21 @@ public struct RunReportPage {
         var rows: [String] = []
         for (url, succeeded) in [(folder.results, true), (folder.failed, false)] {
             // Only the first lines are read (the files may hold 100,000 each).
-            guard var reader = JSONLinesReader(url: url, maximumLineLength: JSONLinesReader.runFolderLineLimit) else { continue }
+            guard var reader = JSONLinesReader(url: url, maximumLineLength: JSONLinesReader.runFolderLineLimit) else {
+                continue
+            }
             defer { reader.close() }
             var taken = 0
             while taken < sampleSize, let line = try? reader.next() {
-                guard let json = try? JSONParser(allowsDuplicateKeys: true).parse(String(decoding: line, as: UTF8.self)) else { continue }
+                guard let json = try? JSONParser(allowsDuplicateKeys: true).parse(String(decoding: line, as: UTF8.self))
+                else { continue }
                 taken += 1
                 rows.append(sampleRow(json, succeeded: succeeded))
             }
         }
         guard !rows.isEmpty else { return "<p>No item has ended yet.</p>" }
-        return "<p>The first items of results.jsonl and failed.jsonl: the input beside what came of it.</p><div class=\"samples\">\(rows.joined())</div>"
+        return
+            "<p>The first items of results.jsonl and failed.jsonl: the input beside what came of it.</p><div class=\"samples\">\(rows.joined())</div>"
     }
 
     private func sampleRow(_ line: JSONValue, succeeded: Bool) -> String {
@@ -324,7 +427,8 @@ public struct RunReportPage {
         if let path = line["path"]?.stringValue {
             let url = PathResolver(folder: run.recorded.jobFolder).url(path)
             if OpenAIProvider.imageType(of: url) != nil {
-                input = "<img src=\"\(escape(Self.relativePath(from: location.deletingLastPathComponent(), to: url)))\" alt=\"\(escape(path))\" loading=\"lazy\">"
+                input =
+                    "<img src=\"\(escape(Self.relativePath(from: location.deletingLastPathComponent(), to: url)))\" alt=\"\(escape(path))\" loading=\"lazy\">"
             } else if let text = try? String(contentsOf: url, encoding: .utf8) {
                 input = "<pre>\(escape(String(text.prefix(1500))))\(text.count > 1500 ? "…" : "")</pre>"
             } else {
@@ -335,14 +439,18 @@ public struct RunReportPage {
         if succeeded {
             outcome = "<pre>\(escape(String((line["result"].map(Self.pretty) ?? "").prefix(3000))))</pre>"
         } else {
-            outcome = "<p class=\"fail\">\(escape(line["error"]?.stringValue ?? "")): \(escape(line["message"]?.stringValue ?? ""))</p>"
+            outcome =
+                "<p class=\"fail\">\(escape(line["error"]?.stringValue ?? "")): \(escape(line["message"]?.stringValue ?? ""))</p>"
         }
-        return "<article class=\"sample \(succeeded ? "ok" : "ko")\"><h3><code>\(escape(id))</code> \(succeeded ? "succeeded" : "failed")</h3><div class=\"pair\"><div>\(input)</div><div>\(outcome)</div></div></article>"
+        return
+            "<article class=\"sample \(succeeded ? "ok" : "ko")\"><h3><code>\(escape(id))</code> \(succeeded ? "succeeded" : "failed")</h3><div class=\"pair\"><div>\(input)</div><div>\(outcome)</div></div></article>"
     }
 
     static func pretty(_ value: JSONValue) -> String {
         guard let object = value.objectValue else { return value.jsonText() }
-        return "{\n" + object.map { "  \(JSONValue.string($0.key).jsonText()): \($0.value.jsonText())" }.joined(separator: ",\n") + "\n}"
+        return "{\n"
+            + object.map { "  \(JSONValue.string($0.key).jsonText()): \($0.value.jsonText())" }.joined(separator: ",\n")
+            + "\n}"
     }
 
     /// `to` as a path relative to the folder `from` (`../../jobs/data/a.png`).

@@ -61,51 +61,74 @@ struct SVGChart {
         let plotWidth = Self.width - Self.left - Self.right
         let plotHeight = Self.height - Self.top - Self.bottom
         func px(_ x: Double) -> Double { Self.left + (x - minX) / (maxX - minX) * plotWidth }
-        func py(_ y: Double) -> Double { Self.top + plotHeight - (min(max(y, range.lowerBound), range.upperBound) - range.lowerBound) / (range.upperBound - range.lowerBound) * plotHeight }
-        var svg = #"<svg viewBox="0 0 \#(Int(Self.width)) \#(Int(Self.height))" role="img" aria-labelledby="\#(id)-title">"#
+        func py(_ y: Double) -> Double {
+            Self.top + plotHeight - (min(max(y, range.lowerBound), range.upperBound) - range.lowerBound)
+                / (range.upperBound - range.lowerBound) * plotHeight
+        }
+        var svg =
+            #"<svg viewBox="0 0 \#(Int(Self.width)) \#(Int(Self.height))" role="img" aria-labelledby="\#(id)-title">"#
         svg += #"<title id="\#(id)-title">\#(escape(title))</title>"#
         svg += #"<text x="\#(Self.left)" y="18" class="chart-title">\#(escape(title))</text>"#
         // Axes, ticks and grid.
         for step in 0...4 {
             let value = range.lowerBound + (range.upperBound - range.lowerBound) * Double(step) / 4
             let y = py(value)
-            svg += #"<line x1="\#(Self.left)" x2="\#(Self.width - Self.right)" y1="\#(f(y))" y2="\#(f(y))" class="grid"/>"#
-            svg += #"<text x="\#(Self.left - 6)" y="\#(f(y + 4))" class="tick" text-anchor="end">\#(escape(yFormat(value)))</text>"#
+            svg +=
+                #"<line x1="\#(Self.left)" x2="\#(Self.width - Self.right)" y1="\#(f(y))" y2="\#(f(y))" class="grid"/>"#
+            svg +=
+                #"<text x="\#(Self.left - 6)" y="\#(f(y + 4))" class="tick" text-anchor="end">\#(escape(yFormat(value)))</text>"#
         }
         for step in 0...4 {
             let value = minX + (maxX - minX) * Double(step) / 4
             let anchor = step == 0 ? "start" : step == 4 ? "end" : "middle"
-            svg += #"<text x="\#(f(px(value)))" y="\#(f(Self.height - Self.bottom + 16))" class="tick" text-anchor="\#(anchor)">\#(escape(xFormat(value)))</text>"#
+            svg +=
+                #"<text x="\#(f(px(value)))" y="\#(f(Self.height - Self.bottom + 16))" class="tick" text-anchor="\#(anchor)">\#(escape(xFormat(value)))</text>"#
         }
-        svg += #"<line x1="\#(Self.left)" x2="\#(Self.left)" y1="\#(Self.top)" y2="\#(Self.height - Self.bottom)" class="axis"/>"#
-        svg += #"<line x1="\#(Self.left)" x2="\#(Self.width - Self.right)" y1="\#(Self.height - Self.bottom)" y2="\#(Self.height - Self.bottom)" class="axis"/>"#
-        svg += #"<text x="\#(f(Self.left + plotWidth / 2))" y="\#(Self.height - 6)" class="label" text-anchor="middle">\#(escape(xLabel))</text>"#
-        svg += #"<text transform="translate(14 \#(f(Self.top + plotHeight / 2))) rotate(-90)" class="label" text-anchor="middle">\#(escape(yLabel))</text>"#
+        svg +=
+            #"<line x1="\#(Self.left)" x2="\#(Self.left)" y1="\#(Self.top)" y2="\#(Self.height - Self.bottom)" class="axis"/>"#
+        svg +=
+            #"<line x1="\#(Self.left)" x2="\#(Self.width - Self.right)" y1="\#(Self.height - Self.bottom)" y2="\#(Self.height - Self.bottom)" class="axis"/>"#
+        svg +=
+            #"<text x="\#(f(Self.left + plotWidth / 2))" y="\#(Self.height - 6)" class="label" text-anchor="middle">\#(escape(xLabel))</text>"#
+        svg +=
+            #"<text transform="translate(14 \#(f(Self.top + plotHeight / 2))) rotate(-90)" class="label" text-anchor="middle">\#(escape(yLabel))</text>"#
         for series in series where !series.points.isEmpty {
             if series.bars {
                 let barWidth = max(1, plotWidth / Double(max(series.points.count, 1)) * 0.8)
                 for point in series.points {
                     let y = py(point.y)
-                    svg += #"<rect x="\#(f(px(point.x) - barWidth / 2))" y="\#(f(y))" width="\#(f(barWidth))" height="\#(f(max(0, Self.top + plotHeight - y)))" fill="\#(series.color)"><title>\#(escape(xFormat(point.x))): \#(escape(yFormat(point.y)))</title></rect>"#
+                    svg +=
+                        #"<rect x="\#(f(px(point.x) - barWidth / 2))" y="\#(f(y))" width="\#(f(barWidth))" height="\#(f(max(0, Self.top + plotHeight - y)))" fill="\#(series.color)"><title>\#(escape(xFormat(point.x))): \#(escape(yFormat(point.y)))</title></rect>"#
                 }
             } else {
                 let path = series.points.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
-                svg += #"<polyline points="\#(path)" fill="none" stroke="\#(series.color)" stroke-width="2"\#(series.dashed ? #" stroke-dasharray="5 3""# : "")/>"#
+                svg +=
+                    #"<polyline points="\#(path)" fill="none" stroke="\#(series.color)" stroke-width="2"\#(series.dashed ? #" stroke-dasharray="5 3""# : "")/>"#
             }
         }
         // Rules at the same height share one label.
         var merged: [Rule] = []
         for rule in rules {
-            if let index = merged.firstIndex(where: { $0.y == rule.y }) { merged[index].label += " · " + rule.label } else { merged.append(rule) }
+            if let index = merged.firstIndex(where: { $0.y == rule.y }) {
+                merged[index].label += " · " + rule.label
+            } else {
+                merged.append(rule)
+            }
         }
         for rule in merged {
             let y = py(rule.y)
-            svg += #"<line x1="\#(Self.left)" x2="\#(Self.width - Self.right)" y1="\#(f(y))" y2="\#(f(y))" stroke="\#(rule.color)" stroke-dasharray="6 4" stroke-width="1.5"/>"#
-            svg += #"<text x="\#(Self.width - Self.right - 4)" y="\#(f(y - 4))" class="rule" text-anchor="end" fill="\#(rule.color)">\#(escape(rule.label))</text>"#
+            svg +=
+                #"<line x1="\#(Self.left)" x2="\#(Self.width - Self.right)" y1="\#(f(y))" y2="\#(f(y))" stroke="\#(rule.color)" stroke-dasharray="6 4" stroke-width="1.5"/>"#
+            svg +=
+                #"<text x="\#(Self.width - Self.right - 4)" y="\#(f(y - 4))" class="rule" text-anchor="end" fill="\#(rule.color)">\#(escape(rule.label))</text>"#
         }
         svg += "</svg>"
-        let legend = series.map { #"<span class="key"><i style="background:\#($0.color)"></i>\#(escape($0.name))</span>"# }.joined()
-            + rules.map { #"<span class="key"><i class="dash" style="border-color:\#($0.color)"></i>\#(escape($0.label))</span>"# }.joined()
+        let legend =
+            series.map { #"<span class="key"><i style="background:\#($0.color)"></i>\#(escape($0.name))</span>"# }
+            .joined()
+            + rules.map {
+                #"<span class="key"><i class="dash" style="border-color:\#($0.color)"></i>\#(escape($0.label))</span>"#
+            }.joined()
         return #"<figure class="chart" id="\#(id)">\#(svg)<figcaption>\#(legend)</figcaption></figure>"#
     }
 
@@ -158,13 +181,16 @@ enum Downsample {
             let end = min(points.count, Int(Double(bucket + 1) * size))
             guard start < end else { continue }
             let slice = points[start..<end]
-            var low = slice.first!, high = slice.first!
+            var low = slice.first!
+            var high = slice.first!
             for point in slice {
                 if point.y < low.y { low = point }
                 if point.y > high.y { high = point }
             }
             var kept = [slice.first!]
-            for extra in [low, high] where !kept.contains(where: { $0.x == extra.x && $0.y == extra.y }) { kept.append(extra) }
+            for extra in [low, high] where !kept.contains(where: { $0.x == extra.x && $0.y == extra.y }) {
+                kept.append(extra)
+            }
             out += kept.sorted { $0.x < $1.x }
         }
         if let last = points.last, out.last?.x != last.x { out.append(last) }

@@ -10,6 +10,8 @@ enum BatchCheck {
                 .batchWithoutCanary,
                 "model.batch sends the items in a batch that is paid for before any answer is seen, and there is no thresholds.early to run live first",
                 at: location,
-                hint: "add thresholds.early (e.g. {after: 20, min_success_rate: 0.8}): its items run live, and the batch is sent only if they pass"))
+                hint:
+                    "add thresholds.early (e.g. {after: 20, min_success_rate: 0.8}): its items run live, and the batch is sent only if they pass"
+            ))
     }
 }

@@ -19,36 +19,47 @@ public enum BudgetCheck {
         if case .command = model.provider {
             return [
                 Problem(
-                    message: "budget cannot be kept with provider: command: a program reports no tokens, so no request has a known cost",
-                    hint: "remove budget, or send the items to an OpenAI-compatible endpoint (provider: openai)", field: nil)
+                    message:
+                        "budget cannot be kept with provider: command: a program reports no tokens, so no request has a known cost",
+                    hint: "remove budget, or send the items to an OpenAI-compatible endpoint (provider: openai)",
+                    field: nil)
             ]
         }
         var problems: [Problem] = []
         if let maxCost = budget.maxCost, model.pricing == nil {
             problems.append(
                 Problem(
-                    message: "budget.max_cost is \(maxCost) but the model has no prices: every request would count as $0, so the cap could never stop the run",
-                    hint: "add model.pricing: { input_per_million: ..., output_per_million: ... } (USD per million tokens, from the provider's price list)",
+                    message:
+                        "budget.max_cost is \(maxCost) but the model has no prices: every request would count as $0, so the cap could never stop the run",
+                    hint:
+                        "add model.pricing: { input_per_million: ..., output_per_million: ... } (USD per million tokens, from the provider's price list)",
                     field: .budgetMaxCost))
         }
         guard let bound = model.outputTokenBound else {
-            let caps = [budget.maxCost.map { _ in "max_cost" }, budget.maxTokens.map { _ in "max_tokens" }].compactMap { $0 }.joined(separator: " and ")
+            let caps = [budget.maxCost.map { _ in "max_cost" }, budget.maxTokens.map { _ in "max_tokens" }].compactMap {
+                $0
+            }.joined(separator: " and ")
             problems.append(
                 Problem(
-                    message: "budget.\(caps) \(caps.contains(" and ") ? "need" : "needs") a bound on each answer's length: without model.parameters.max_tokens (or max_completion_tokens) a request's worst case is unknown, so the cap cannot be checked before it is sent",
-                    hint: "add max_tokens under model.parameters: the longest answer an item needs (e.g. max_tokens: 1024)", field: .modelParameters))
+                    message:
+                        "budget.\(caps) \(caps.contains(" and ") ? "need" : "needs") a bound on each answer's length: without model.parameters.max_tokens (or max_completion_tokens) a request's worst case is unknown, so the cap cannot be checked before it is sent",
+                    hint:
+                        "add max_tokens under model.parameters: the longest answer an item needs (e.g. max_tokens: 1024)",
+                    field: .modelParameters))
             return problems
         }
         if let maxCost = budget.maxCost, let pricing = model.pricing, pricing.output * bound > maxCost {
             problems.append(
                 Problem(
-                    message: "budget.max_cost (\(maxCost)) is less than one request's longest answer costs (max_tokens \(bound) at the output price: \(pricing.output * bound)): no request could be sent",
+                    message:
+                        "budget.max_cost (\(maxCost)) is less than one request's longest answer costs (max_tokens \(bound) at the output price: \(pricing.output * bound)): no request could be sent",
                     hint: "raise budget.max_cost, or lower max_tokens", field: .budgetMaxCost))
         }
         if let maxTokens = budget.maxTokens, bound > maxTokens {
             problems.append(
                 Problem(
-                    message: "budget.max_tokens (\(maxTokens)) is less than one request's max_tokens (\(bound)): no request could be sent",
+                    message:
+                        "budget.max_tokens (\(maxTokens)) is less than one request's max_tokens (\(bound)): no request could be sent",
                     hint: "raise budget.max_tokens, or lower max_tokens", field: .budgetMaxTokens))
         }
         return problems
@@ -58,7 +69,9 @@ public enum BudgetCheck {
         let job = context.job
         guard let budget = job.budget, let location = job.locations[.budget] else { return }
         for problem in problems(budget, model: job.model) {
-            let at = problem.field.flatMap { job.locations[$0] ?? (($0 == .modelParameters) ? job.locations[.model] : nil) } ?? location
+            let at =
+                problem.field.flatMap { job.locations[$0] ?? (($0 == .modelParameters) ? job.locations[.model] : nil) }
+                ?? location
             context.report(Diagnostic(.budgetUnenforceable, problem.message, at: at, hint: problem.hint))
         }
     }

@@ -4,7 +4,9 @@ enum EnvironmentCheck {
     static func run(_ context: inout JobCheckContext) {
         let job = context.job
         var named: [(name: String, role: String, location: SourceLocation)] = []
-        if case .openAI(_, _, let keyVariable) = job.model.provider, let location = job.locations[.apiKeyVariable], !keyVariable.isEmpty {
+        if case .openAI(_, _, let keyVariable) = job.model.provider, let location = job.locations[.apiKeyVariable],
+            !keyVariable.isEmpty
+        {
             named.append((keyVariable, "model.api_key_env", location))
         }
         for (index, consumer) in job.consumers.enumerated() {
@@ -16,7 +18,8 @@ enum EnvironmentCheck {
             context.report(
                 Diagnostic(
                     .environmentUnset, "the environment variable \(name) (\(role)) is not set", at: location,
-                    severity: context.purpose == .run ? .error : .warning, hint: "export \(name)=... in the shell that runs vigil"))
+                    severity: context.purpose == .run ? .error : .warning,
+                    hint: "export \(name)=... in the shell that runs vigil"))
         }
     }
 }

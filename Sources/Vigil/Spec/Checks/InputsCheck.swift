@@ -37,14 +37,23 @@ enum InputsCheck {
             if inThisInput == 0 {
                 failed = true
                 var diagnostic = Diagnostic(.inputEmpty, "inputs[\(index)]: \(emptyMessage(spec))", at: location)
-                if case .glob = spec { diagnostic.hint = "check the pattern against the folder; paths are relative to the job file's folder, ** spans folders" }
+                if case .glob = spec {
+                    diagnostic.hint =
+                        "check the pattern against the folder; paths are relative to the job file's folder, ** spans folders"
+                }
                 context.report(diagnostic)
             }
             count += inThisInput
         }
-        if !failed, entryCount > 1, let (id, earlier, later) = itemInTwoInputs(specs, suspects: acrossInputs.repeated(), fingerprint: acrossInputs.fingerprint, folder: job.folder) {
+        if !failed, entryCount > 1,
+            let (id, earlier, later) = itemInTwoInputs(
+                specs, suspects: acrossInputs.repeated(), fingerprint: acrossInputs.fingerprint, folder: job.folder)
+        {
             context.report(
-                Diagnostic(.inputInvalid, "item \"\(id)\" comes from inputs[\(earlier)] and inputs[\(later)]; an item must come from one input", at: specs[later].location))
+                Diagnostic(
+                    .inputInvalid,
+                    "item \"\(id)\" comes from inputs[\(earlier)] and inputs[\(later)]; an item must come from one input",
+                    at: specs[later].location))
             failed = true
         }
         if !failed {
@@ -55,7 +64,10 @@ enum InputsCheck {
 
     /// The first item whose id is in two inputs, among the ids whose fingerprint repeated
     /// (the inputs are read again only when there is such a suspicion).
-    private static func itemInTwoInputs(_ specs: [(spec: InputSpec, location: SourceLocation)], suspects: Set<Int>, fingerprint: (String) -> Int, folder: URL) -> (String, Int, Int)? {
+    private static func itemInTwoInputs(
+        _ specs: [(spec: InputSpec, location: SourceLocation)], suspects: Set<Int>, fingerprint: (String) -> Int,
+        folder: URL
+    ) -> (String, Int, Int)? {
         guard !suspects.isEmpty else { return nil }
         var origin: [String: Int] = [:]
         for (index, input) in specs.enumerated() {

@@ -13,8 +13,11 @@ enum ProgramCheck {
                 let exists = FileManager.default.fileExists(atPath: url.path)
                 context.report(
                     Diagnostic(
-                        .programNotFound, exists ? "\(program) is not executable" : "the program \(program) does not exist",
-                        at: location, hint: exists ? "chmod +x \(program), or run it through its interpreter: [python3, \(program)]" : nil))
+                        .programNotFound,
+                        exists ? "\(program) is not executable" : "the program \(program) does not exist",
+                        at: location,
+                        hint: exists
+                            ? "chmod +x \(program), or run it through its interpreter: [python3, \(program)]" : nil))
                 return
             }
             return

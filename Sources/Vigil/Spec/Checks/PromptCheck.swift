@@ -13,9 +13,16 @@ enum PromptCheck {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue else {
             let siblings = files(beside: url).map(\.lastPathComponent)
-            let hint = Suggestion.nearest(to: url.lastPathComponent, in: siblings).map { "did you mean \(relative(file, replacingNameWith: $0))?" }
+            let hint =
+                Suggestion.nearest(to: url.lastPathComponent, in: siblings).map {
+                    "did you mean \(relative(file, replacingNameWith: $0))?"
+                }
                 ?? (siblings.isEmpty ? nil : "files there: \(siblings.prefix(8).joined(separator: ", "))")
-            context.report(Diagnostic(.promptMissing, "prompt file \(file) does not exist\(isFolder.boolValue ? " (it is a folder)" : "")", at: fileLocation, hint: hint))
+            context.report(
+                Diagnostic(
+                    .promptMissing,
+                    "prompt file \(file) does not exist\(isFolder.boolValue ? " (it is a folder)" : "")",
+                    at: fileLocation, hint: hint))
             return
         }
         let pin = job.prompt.sha256
@@ -25,7 +32,10 @@ enum PromptCheck {
         do {
             bytes = try ContentsOfFile.read(url.path)
         } catch {
-            context.report(Diagnostic(.promptMissing, error.size != nil ? error.description : "prompt file \(file) cannot be read", at: fileLocation))
+            context.report(
+                Diagnostic(
+                    .promptMissing, error.size != nil ? error.description : "prompt file \(file) cannot be read",
+                    at: fileLocation))
             return
         }
         let actual = FileDigest.sha256(of: bytes)
@@ -33,12 +43,18 @@ enum PromptCheck {
             context.promptBytes = bytes
             return
         }
-        let match = files(beside: url).first { $0.lastPathComponent != url.lastPathComponent && FileDigest.sha256(of: $0) == pin.lowercased() }
-        let hint = match.map { "did you mean \(relative(file, replacingNameWith: $0.lastPathComponent))? its sha256 matches the pin" }
+        let match = files(beside: url).first {
+            $0.lastPathComponent != url.lastPathComponent && FileDigest.sha256(of: $0) == pin.lowercased()
+        }
+        let hint =
+            match.map {
+                "did you mean \(relative(file, replacingNameWith: $0.lastPathComponent))? its sha256 matches the pin"
+            }
             ?? "if the prompt was changed on purpose, run `vigil pin` on the job to pin the new version"
         context.report(
             Diagnostic(
-                .promptMismatch, "prompt file \(file) is not the pinned prompt: its sha256 is \(actual), the job pins \(pin)",
+                .promptMismatch,
+                "prompt file \(file) is not the pinned prompt: its sha256 is \(actual), the job pins \(pin)",
                 at: fileLocation, hint: hint))
     }
 

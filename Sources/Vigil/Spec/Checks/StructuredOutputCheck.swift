@@ -10,13 +10,15 @@ enum StructuredOutputCheck {
         if job.model.parameters["response_format"] != nil {
             context.report(
                 Diagnostic(
-                    .structuredOutput, "model.parameters.response_format and structured_output both say what the endpoint is asked for",
+                    .structuredOutput,
+                    "model.parameters.response_format and structured_output both say what the endpoint is asked for",
                     at: location, hint: "keep one: structured_output builds response_format from success.schema"))
         }
         if job.model.structuredOutput == .jsonSchema && job.success.schema == nil {
             context.report(
                 Diagnostic(
-                    .structuredOutput, "structured_output: json_schema sends success.schema as response_format, but the job has no success.schema",
+                    .structuredOutput,
+                    "structured_output: json_schema sends success.schema as response_format, but the job has no success.schema",
                     at: location, hint: "add success.schema, or use structured_output: json_object"))
         }
     }
@@ -32,8 +34,11 @@ enum StructuredOutputCheck {
             Diagnostic(
                 .structuredOutput,
                 "the success schema is outside the strict subset servers enforce: \(first.message) (at \(first.pointer.isEmpty ? "the root" : first.pointer))"
-                    + (more > 0 ? " and \(more) more place\(more == 1 ? "" : "s")" : "") + "; it is sent with strict: false",
+                    + (more > 0 ? " and \(more) more place\(more == 1 ? "" : "s")" : "")
+                    + "; it is sent with strict: false",
                 at: location, severity: .warning,
-                hint: "every answer is still validated against the full schema; for strict decoding, keep to type, properties, required (all of them), additionalProperties: false, items, enum, const, anyOf, $ref"))
+                hint:
+                    "every answer is still validated against the full schema; for strict decoding, keep to type, properties, required (all of them), additionalProperties: false, items, enum, const, anyOf, $ref"
+            ))
     }
 }
