@@ -27,17 +27,9 @@ enum RunEnding: Sendable, Equatable {
         }
     }
 
-    private var severity: Int {
-        switch self {
-        case .interrupted: 1
-        case .failed: 2
-        case .aborted: 3
-        }
-    }
-
-    /// `current` or `next`, whichever is more severe (the first on a tie).
+    /// `current` or `next`, whichever is more severe (`RunStatus.severity`; the first on a tie).
     static func decide(_ current: RunEnding?, _ next: RunEnding) -> RunEnding {
-        guard let current, current.severity >= next.severity else { return next }
+        guard let current, current.status.severity >= next.status.severity else { return next }
         return current
     }
 }

@@ -71,7 +71,7 @@ extension RunEngine {
     func writeFinalManifest(_ progress: RunProgress, dropped: [String: Int], undelivered: [String: Int]) -> RunSummary {
         var manifest = manifestBase
         let status = progress.ending?.status ?? .completed
-        manifest.status = status.rawValue
+        manifest.status = status
         let ended = progress.endedAt ?? Timestamp.now()
         manifest.endedAt = ended
         manifest.counts = progress.counts

@@ -63,7 +63,7 @@ public struct RunSetup: Sendable {
             source, only: lineage?.only, shard: shard?.shard, to: staging.inputs)
         let jobPath = lineage?.jobPath ?? job.file.path
         var manifest = RunManifest(
-            runID: staging.runID, status: RunStatus.running.rawValue, jobPath: jobPath,
+            runID: staging.runID, status: .running, jobPath: jobPath,
             jobSHA256: FileDigest.sha256(of: jobData),
             git: await GitInfo.state(of: URL(fileURLWithPath: jobPath)), spec: job.document,
             promptPath: lineage?.promptPath ?? job.promptFile.path,

@@ -27,7 +27,7 @@ public final class RunMetrics: Sendable {
     private let successRatio: Gauge
     private let breakerOpen: Gauge
     private let lastEvent: Gauge
-    private let state: @Sendable (String) -> Gauge
+    private let state: @Sendable (RunStatus) -> Gauge
     private let latency: ValueHistogram
     private let tally = Mutex(Tally())
 
@@ -36,11 +36,8 @@ public final class RunMetrics: Sendable {
         var succeeded = 0
         var failed = 0
         var inFlight = 0
-        var state = "running"
     }
 
-    /// The run's states, one of which is 1 in `vigil_run_state` at any time.
-    static let states = ["running", "completed", "aborted", "failed", "interrupted"]
 
     /// Latency buckets, seconds: from a cached answer to a slow vision model.
     static let latencyBuckets: [Double] = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300]
@@ -107,14 +104,14 @@ public final class RunMetrics: Sendable {
                 "When the run's last event happened, seconds since 1970 (a stalled run stops moving it)."))
         let stateName = named("run_state", "", "The run's state: 1 for the current one, 0 for the others.")
         let stateGauges = Dictionary(
-            uniqueKeysWithValues: Self.states.map {
-                ($0, registry.makeGauge(descriptor: stateName, labels: [("state", $0)]))
+            uniqueKeysWithValues: RunStatus.allCases.map {
+                ($0, registry.makeGauge(descriptor: stateName, labels: [("state", $0.rawValue)]))
             })
         state = { stateGauges[$0]! }
         latency = registry.makeValueHistogram(
             descriptor: named("item_latency", "seconds", "From an item's first attempt to its end, seconds."),
             labels: [], buckets: Self.latencyBuckets)
-        setState("running")
+        setState(.running)
     }
 
     /// Takes one event into the metrics.
@@ -159,13 +156,13 @@ public final class RunMetrics: Sendable {
             tally.withLock { $0.inFlight = progress.inFlight }
             budget.set(to: progress.maxCost?.usd ?? 0)
         case .runCompleted:
-            setState("completed")
+            setState(.completed)
         case .runAborted:
-            setState("aborted")
+            setState(.aborted)
         case .runFailed:
-            setState("failed")
+            setState(.failed)
         case .runInterrupted:
-            setState("interrupted")
+            setState(.interrupted)
         default:
             break
         }
@@ -198,7 +195,8 @@ public final class RunMetrics: Sendable {
         successRatio.set(to: succeeded + failed == 0 ? 0 : Double(succeeded) / Double(succeeded + failed))
     }
 
-    private func setState(_ name: String) {
-        for candidate in Self.states { state(candidate).set(to: candidate == name ? 1 : 0) }
+    /// `vigil_run_state`: 1 for `status`, 0 for every other.
+    private func setState(_ status: RunStatus) {
+        for candidate in RunStatus.allCases { state(candidate).set(to: candidate == status ? 1 : 0) }
     }
 }

@@ -48,7 +48,7 @@ extension RunReplay {
         var lines: [String] = []
         lines.append(
             "run \(run ?? "?")" + (job.map { " (\($0))" } ?? "") + ": "
-                + (ending.map { $0.status + ($0.reason.map { ": " + $0 } ?? "") } ?? "no end event yet"))
+                + (ending.map { $0.status.rawValue + ($0.reason.map { ": " + $0 } ?? "") } ?? "no end event yet"))
         lines.append(
             "items: \(total) total, \(completed) ended: \(succeeded) succeeded, \(failed) failed (success rate \(ThresholdCheck.percent(completed == 0 ? 0 : Double(succeeded) / Double(completed))))"
         )
@@ -92,7 +92,7 @@ extension RunReplay {
     public func summaryJSON(groups: Int = 10) -> JSONValue {
         var object = JSONObject()
         object["run"] = run.map { .string($0) } ?? .null
-        object["status"] = ending.map { .string($0.status) } ?? .null
+        object["status"] = ending.map { .string($0.status.rawValue) } ?? .null
         if let reason = ending?.reason { object["reason"] = .string(reason) }
         object["total"] = .number(JSONNumber(total))
         object["completed"] = .number(JSONNumber(completed))

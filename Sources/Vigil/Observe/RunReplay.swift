@@ -6,29 +6,15 @@ import Foundation
 /// item that ended twice in the log (it cannot, but a folder changed by hand could say so)
 /// counts once, as a resume counts it.
 public struct RunReplay: Sendable {
-    /// How the run ended, once an end event was read.
-    public enum Ending: Sendable, Equatable {
-        case completed
-        case aborted(String)
-        case failed(String)
-        case interrupted(String)
-
-        /// `completed`, `aborted`, ...: the manifest's status names.
-        public var status: String {
-            switch self {
-            case .completed: "completed"
-            case .aborted: "aborted"
-            case .failed: "failed"
-            case .interrupted: "interrupted"
-            }
-        }
-
+    /// How the run ended, once an end event was read: its status, and why.
+    public struct Ending: Sendable, Equatable {
+        public var status: RunStatus
         /// Why it ended so (nil: completed).
-        public var reason: String? {
-            switch self {
-            case .completed: nil
-            case .aborted(let reason), .failed(let reason), .interrupted(let reason): reason
-            }
+        public var reason: String?
+
+        public init(_ status: RunStatus, reason: String? = nil) {
+            self.status = status
+            self.reason = reason
         }
     }
 
@@ -162,13 +148,13 @@ public struct RunReplay: Sendable {
             starts.append(event.time)
         case .runCompleted(let counts):
             if shardsStarted <= 1 { total = counts.total }
-            end(.completed)
+            end(Ending(.completed))
         case .runAborted(let verdict, _):
-            end(.aborted(verdict.message))
+            end(Ending(.aborted, reason: verdict.message))
         case .runFailed(let message, _):
-            end(.failed(message))
+            end(Ending(.failed, reason: message))
         case .runInterrupted(let reason, _):
-            end(.interrupted(reason))
+            end(Ending(.interrupted, reason: reason))
         case .itemCompleted(let report, _):
             end(report, succeeded: true, at: event.time)
         case .itemFailed(let report, let failure):
@@ -213,8 +199,7 @@ public struct RunReplay: Sendable {
             ending = next
             return
         }
-        let order = ["completed", "interrupted", "failed", "aborted"]
-        if (order.firstIndex(of: next.status) ?? 0) > (order.firstIndex(of: current.status) ?? 0) { ending = next }
+        if next.status.severity > current.status.severity { ending = next }
     }
 
     @discardableResult

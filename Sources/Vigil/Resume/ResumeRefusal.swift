@@ -17,10 +17,10 @@ public enum ResumeRefusal: ExitStatusError {
         case .ended(let manifest):
             let status = manifest.status
             let next =
-                status == "completed"
+                status == .completed
                 ? "nothing to resume"
                 : "to continue with a fixed job start a new run (`vigil run JOB`); to try its failed items again, `vigil run --retry-failed RUN_DIR`"
-            return "run \(manifest.runID) already ended: \(status)\(manifest.verdict.map { " (\($0))" } ?? ""); \(next)"
+            return "run \(manifest.runID) already ended: \(status.rawValue)\(manifest.verdict.map { " (\($0))" } ?? ""); \(next)"
         case .budgetReached(let manifest):
             let caps = manifest.cost?.budget
             let flags = [caps?.maxCost.map { _ in "--max-cost USD" }, caps?.maxTokens.map { _ in "--max-tokens N" }]
@@ -43,7 +43,7 @@ public enum ResumeRefusal: ExitStatusError {
         switch self {
         case .drift: .drift
         // Nothing to resume is not a failure.
-        case .ended(let manifest) where manifest.status == RunStatus.completed.rawValue: .success
+        case .ended(let manifest) where manifest.status == .completed: .success
         case .ended, .stillRunning, .budgetReached: .invalidJobOrUsage
         }
     }

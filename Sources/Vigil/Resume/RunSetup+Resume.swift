@@ -13,11 +13,11 @@ extension RunSetup {
     public static func resuming(_ recorded: RecordedRun, job: JobSpec, allowDrift: Bool = false) throws -> RunSetup {
         let status = recorded.manifest.status
         let spent = recorded.manifest.cost
-        if status == RunStatus.aborted.rawValue, let spent, spent.exhausted {
+        if status == .aborted, let spent, spent.exhausted {
             guard Self.raises(job.budget, over: spent.budget) else {
                 throw ResumeRefusal.budgetReached(recorded.manifest)
             }
-        } else if status != RunStatus.running.rawValue && status != RunStatus.interrupted.rawValue {
+        } else if status != .running && status != .interrupted {
             throw ResumeRefusal.ended(recorded.manifest)
         }
         let lock: RunLock
@@ -30,7 +30,7 @@ extension RunSetup {
         guard drift.isEmpty || allowDrift else { throw ResumeRefusal.drift(drift) }
         let history = try RunHistory.rebuild(recorded.folder, job: job, keepsSamples: recorded.manifest.canary != nil)
         var manifest = recorded.manifest
-        manifest.status = RunStatus.running.rawValue
+        manifest.status = .running
         manifest.endedAt = nil
         manifest.verdict = nil
         manifest.resumes.append(

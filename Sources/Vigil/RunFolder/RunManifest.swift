@@ -9,7 +9,7 @@ public struct RunManifest: Sendable {
     /// The run id.
     public var runID: String
     /// `running`, `completed`, `aborted`, `failed` or `interrupted`.
-    public var status: String
+    public var status: RunStatus
     /// The job file that was run (for a rerun, the original).
     public var jobPath: String
     /// The sha256 of the job bytes that were checked and run.

@@ -68,9 +68,9 @@ public enum ShardMerge {
             }
             if let holder = RunLock.holder(of: shard.folder.url) {
                 problems.append("\(name) is still running (process \(holder)); wait for it to end")
-            } else if shard.manifest.status == "running" || shard.manifest.status == "interrupted" {
+            } else if shard.manifest.status == .running || shard.manifest.status == .interrupted {
                 problems.append(
-                    "\(name) did not end (\(shard.manifest.status)): continue it with vigil resume \(shard.folder.url.path)"
+                    "\(name) did not end (\(shard.manifest.status.rawValue)): continue it with vigil resume \(shard.folder.url.path)"
                 )
             }
         }
@@ -148,7 +148,7 @@ public enum ShardMerge {
                 }
             }
             // An aborted shard left the rest of its items unsent, as an aborted run does.
-            if !notEnded.isEmpty && shard.manifest.status != "aborted" {
+            if !notEnded.isEmpty && shard.manifest.status != .aborted {
                 problems.append(
                     "\(notEnded.count) items of \(name) did not end (" + notEnded.prefix(5).joined(separator: ", ")
                         + (notEnded.count > 5 ? ", ..." : "")
@@ -205,10 +205,9 @@ public enum ShardMerge {
             return sum
         }
         // The run ended as its worst shard did; an aborted shard's verdict names it.
-        let order = ["aborted", "failed", "interrupted", "completed"]
-        let worst = manifests.min { (order.firstIndex(of: $0.status) ?? 9) < (order.firstIndex(of: $1.status) ?? 9) }!
-        manifest.status = worst.status
-        manifest.verdict = zip(shards, manifests).first { $0.1.status == worst.status && $0.1.verdict != nil }.map {
+        let worst = manifests.map(\.status).reduce(RunStatus.completed) { $0.worse($1) }
+        manifest.status = worst
+        manifest.verdict = zip(shards, manifests).first { $0.1.status == worst && $0.1.verdict != nil }.map {
             "shard \($0.1.shard?.description ?? "?"): \($0.1.verdict!)"
         }
         manifest.cost = nil
@@ -220,7 +219,7 @@ public enum ShardMerge {
             var entry = JSONObject()
             entry["shard"] = .string(part.shard?.description ?? "?")
             entry["folder"] = .string(shard.folder.url.lastPathComponent)
-            entry["status"] = .string(part.status)
+            entry["status"] = .string(part.status.rawValue)
             entry["succeeded"] = .number(JSONNumber(part.counts.succeeded))
             entry["failed"] = .number(JSONNumber(part.counts.failed))
             entry["verdict"] = part.verdict.map { .string($0) } ?? .null

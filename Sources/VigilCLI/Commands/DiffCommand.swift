@@ -33,10 +33,10 @@ struct DiffCommand: ParsableCommand {
             throw CommandFailure.exit(.invalidJobOrUsage)
         }
         var lines = [
-            "A: \(a.manifest.runID) (\(a.manifest.status), \(a.manifest.counts.succeeded) succeeded, \(a.manifest.counts.failed) failed)"
+            "A: \(a.manifest.runID) (\(a.manifest.status.rawValue), \(a.manifest.counts.succeeded) succeeded, \(a.manifest.counts.failed) failed)"
         ]
         lines.append(
-            "B: \(b.manifest.runID) (\(b.manifest.status), \(b.manifest.counts.succeeded) succeeded, \(b.manifest.counts.failed) failed)"
+            "B: \(b.manifest.runID) (\(b.manifest.status.rawValue), \(b.manifest.counts.succeeded) succeeded, \(b.manifest.counts.failed) failed)"
         )
         if comparison.pins.isEmpty {
             lines.append("pins: the same job, prompt, success schema, model, inputs and Vigil version")

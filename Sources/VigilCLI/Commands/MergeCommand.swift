@@ -35,12 +35,10 @@ struct MergeCommand: ParsableCommand {
         }
         let counts = merged.manifest.counts
         Console.error(
-            "merged \(merged.shards.count) shards into \(url.path): \(merged.manifest.status), \(counts.succeeded) of \(counts.total) items succeeded, \(counts.failed) failed"
+            "merged \(merged.shards.count) shards into \(url.path): \(merged.manifest.status.rawValue), \(counts.succeeded) of \(counts.total) items succeeded, \(counts.failed) failed"
                 + (merged.manifest.verdict.map { " (\($0))" } ?? ""))
-        if merged.manifest.status != RunStatus.completed.rawValue,
-            let status = RunStatus(rawValue: merged.manifest.status)
-        {
-            throw CommandFailure.exit(status.exitStatus)
+        if merged.manifest.status != .completed {
+            throw CommandFailure.exit(merged.manifest.status.exitStatus)
         }
     }
 }

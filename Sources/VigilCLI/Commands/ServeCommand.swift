@@ -113,7 +113,7 @@ struct ServeCommand: AsyncParsableCommand {
             let running = RunLock.holder(of: folder) != nil
             let events = (try? tail.read()) ?? []
             for event in events { replay.apply(event) }
-            let status = replay.ending?.status ?? (running ? "running" : "crashed")
+            let status = replay.ending?.status.rawValue ?? (running ? RunStatus.running.rawValue : "crashed")
             let data =
                 #"{"seq":\#(replay.sequence),"completed":\#(replay.completed),"total":\#(replay.total),"status":"\#(status)"}"#
             if !events.isEmpty {

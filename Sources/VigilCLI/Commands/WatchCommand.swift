@@ -89,7 +89,7 @@ struct WatchCommand: AsyncParsableCommand {
                 switch liveness {
                 case .crashed: throw CommandFailure.exit(.interrupted)
                 default:
-                    let status = replay.ending.flatMap { RunStatus(rawValue: $0.status) }?.exitStatus ?? .interrupted
+                    let status = replay.ending?.status.exitStatus ?? .interrupted
                     if status != .success { throw CommandFailure.exit(status) }
                     return
                 }

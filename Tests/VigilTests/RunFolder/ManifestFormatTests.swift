@@ -12,7 +12,7 @@ import Vigil
     @Test func readsAManifestTheEarlierWriterWrote() throws {
         let manifest = try RunManifest(contentsOf: Self.fixture)
         #expect(manifest.runID == "20261203-144146-609c")
-        #expect(manifest.status == "completed")
+        #expect(manifest.status == .completed)
         #expect(
             manifest.origin
                 == RunManifest.Origin(

@@ -48,16 +48,16 @@ public enum RunIndexPage {
                 return "<tr><td><code>\(escape(entry.path))</code></td><td colspan=\"4\">no readable manifest</td></tr>"
             }
             let manifest = recorded.manifest
-            var state = manifest.status
+            var state = manifest.status.rawValue
             if let holder = RunLock.holder(of: entry.folder) {
                 state = "running (process \(holder))"
-            } else if manifest.status == "running" {
+            } else if manifest.status == .running {
                 state = "crashed (vigil resume continues it)"
             }
             let counts = manifest.counts
             let name = manifest.spec["name"]?.stringValue ?? entry.path
             return
-                "<tr class=\"\(escape(manifest.status))\"><td><a href=\"runs/\(escape(entry.path))/\">\(escape(manifest.runID))</a></td><td>\(escape(name))</td>"
+                "<tr class=\"\(manifest.status.rawValue)\"><td><a href=\"runs/\(escape(entry.path))/\">\(escape(manifest.runID))</a></td><td>\(escape(name))</td>"
                 + "<td>\(escape(state))</td><td>\(counts.completed)/\(counts.total) (\(counts.succeeded) ok, \(counts.failed) failed)</td><td>\(escape(Timestamp.iso8601(manifest.startedAt)))</td></tr>"
         }
         return """

@@ -82,18 +82,18 @@ public struct RunReportPage {
         let status = manifest.status
         // A running run's manifest holds its counts at the start: the log has them now.
         let counts =
-            status == "running"
+            status == .running
             ? RunCounts(
                 total: max(replay.total, manifest.counts.total), succeeded: replay.succeeded, failed: replay.failed)
             : manifest.counts
         let rate = counts.completed == 0 ? "-" : ThresholdCheck.percent((counts.successRate * 1000).rounded() / 1000)
         var reason = manifest.verdict ?? replay.ending?.reason
-        if status == "running" && RunLock.holder(of: run.recorded.folder.url) == nil {
+        if status == .running && RunLock.holder(of: run.recorded.folder.url) == nil {
             reason = "no process runs it and it has no end: it crashed or was killed; vigil resume continues it"
         }
         let duration = (manifest.endedAt ?? replay.lastEvent).map { ThresholdCheck.duration($0 - manifest.startedAt) }
         return """
-            <section id="verdict" class="verdict \(escape(status))"><p class="status" id="status">\(escape(status.uppercased()))</p>
+            <section id="verdict" class="verdict \(status.rawValue)"><p class="status" id="status">\(status.rawValue.uppercased())</p>
             <p><span id="count">\(counts.completed)</span> of \(counts.total) items ended: \(counts.succeeded) succeeded, \(counts.failed) failed (success rate \(rate))\(duration.map { ", in \($0)" } ?? "").</p>
             \(reason.map { "<p class=\"reason\">\(escape($0))</p>" } ?? "")</section>
 
@@ -143,7 +143,7 @@ public struct RunReportPage {
         var lines: [String] = []
         let b = other.recorded.manifest
         lines.append(
-            "B: <code>\(escape(b.runID))</code>, \(escape(b.status)), \(b.counts.succeeded) succeeded, \(b.counts.failed) failed"
+            "B: <code>\(escape(b.runID))</code>, \(b.status.rawValue), \(b.counts.succeeded) succeeded, \(b.counts.failed) failed"
         )
         if let comparison = try? RunComparison(run.recorded, other.recorded) {
             lines +=
