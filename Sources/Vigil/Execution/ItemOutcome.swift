@@ -12,10 +12,14 @@ enum ItemOutcome: Sendable {
     /// The model has been unreachable longer than `breaker.give_up_after`: the item stays
     /// to do and the run stops as interrupted.
     case gaveUp(InputItem, outage: Double)
-    /// Not an item: the grace period after a stop request ran out (or was called off).
-    case graceExpired
-    /// Not an item: a stop was requested (wakes the loop while every item is busy).
-    case stopRequested
+
+    /// The outcome of an item that ended with an answer judged so (live, cached or batched).
+    static func judged(_ ended: EndedItem, _ verdict: Result<JSONValue, ItemFailure>) -> ItemOutcome {
+        switch verdict {
+        case .success(let result): .success(ended, result: JSONValueBox(value: result))
+        case .failure(let failure): .failure(ended, failure)
+        }
+    }
 }
 
 /// What every ended item records, success or failure.

@@ -12,30 +12,10 @@ extension RunEngine {
             return await processItems(start, pending: &pending)
         }
         var progress = start
-        let journal: BatchJournal
-        do {
-            journal = try BatchJournal(url: folder.batches)
-        } catch {
-            options.logger.critical("\(error)")
-            progress.end(
-                .interrupted("batches.jsonl cannot be read or written: \(error); fix that, then resume the run"))
-            return progress
-        }
+        guard let journal = openJournal(&progress) else { return progress }
         let cancelling = options.cancelsBatches
         if !cancelling {
-            var toldLive = false
-            progress = await processItems(
-                progress, pending: &pending,
-                handsOff: { progress in
-                    if progress.monitor.earlyPassed == false && !toldLive {
-                        toldLive = true
-                        self.options.logger.warning(
-                            "the canary did not pass the early check (action: warn): the rest of the items run live, at the live price, not in a batch"
-                        )
-                    }
-                    return progress.monitor.earlyPassed == true
-                },
-                skipping: BatchPhase.itemsInOpenBatches(journal))
+            progress = await runCanary(progress, pending: &pending, journal: journal)
             // The canary failed (the run is aborted: no batch is created), the list ended
             // within it, or it failed with action warn and every item ran live.
             guard progress.ending == nil, !progress.stopNow, progress.monitor.earlyPassed == true else {
@@ -52,6 +32,38 @@ extension RunEngine {
                 ))
         }
         return progress
+    }
+
+    /// `batches.jsonl`; nil (the run interrupted) when it cannot be read or written.
+    private func openJournal(_ progress: inout RunProgress) -> BatchJournal? {
+        do {
+            return try BatchJournal(url: folder.batches)
+        } catch {
+            options.logger.critical("\(error)")
+            progress.end(
+                .interrupted("batches.jsonl cannot be read or written: \(error); fix that, then resume the run"))
+            return nil
+        }
+    }
+
+    /// The live canary: items run live until the early check passes (the rest then goes to
+    /// the batch API). One that fails with action warn runs every item live, and says so once.
+    private func runCanary(_ progress: RunProgress, pending: inout FrozenItems, journal: BatchJournal) async
+        -> RunProgress
+    {
+        var toldLive = false
+        return await processItems(
+            progress, pending: &pending,
+            handsOff: { progress in
+                if progress.monitor.earlyPassed == false && !toldLive {
+                    toldLive = true
+                    self.options.logger.warning(
+                        "the canary did not pass the early check (action: warn): the rest of the items run live, at the live price, not in a batch"
+                    )
+                }
+                return progress.monitor.earlyPassed == true
+            },
+            skipping: BatchPhase.itemsInOpenBatches(journal))
     }
 
     /// Why the run is stopping, if it is: a stop request, or the task's cancellation.

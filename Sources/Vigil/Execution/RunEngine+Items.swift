@@ -4,22 +4,12 @@ import Logging
 import Synchronization
 
 extension RunEngine {
-    /// How the item loop is stopping.
-    private enum Stop {
-        case no
-        /// Take no new item; let those in flight end and record them (a stop request, an
-        /// input that went bad).
-        case graceful
-        /// Cancel what is in flight; it stays to do (an abort, an outage, a second Ctrl-C).
-        case immediate
-    }
-
     /// The item loop: keeps `concurrency` items in flight, handles each outcome in this one
     /// task (so counts and thresholds need no locks), and stops launching on an abort, a
     /// stop request or an input error. Besides the items, the group holds a task that wakes
     /// the loop when a stop is requested (so a Ctrl-C is acted on while every item is still
     /// busy) and, once stopping, the grace period's timer; both are cancelled when the last
-    /// item has ended.
+    /// item has ended. Each step below takes the loop's state and gives it back changed.
     ///
     /// - Parameters:
     ///   - pending: the list, read on from where it stands; left where the loop stopped.
@@ -30,115 +20,133 @@ extension RunEngine {
         _ start: RunProgress, pending: inout FrozenItems, handsOff: (RunProgress) -> Bool = { _ in false },
         skipping: Set<String> = []
     ) async -> RunProgress {
-        var progress = start
-        let concurrency = max(1, job.execution.concurrency)
-        // A resumed run whose threshold had already failed ends at once, as aborted; so
-        // does a run whose folder could not be written from the start.
-        var stop = start.ending == nil && !start.stopNow ? Stop.no : Stop.immediate
-        var exhausted = false
+        var loop = ItemLoop(start)
         // A sharded run: another shard's abort stops this one too; this one's, the others.
         let shardStop = manifestBase.shard.map { _ in ShardStop(shardFolder: folder.url) }
-        var stoppedByAnotherShard = false
-        await withTaskGroup(of: ItemOutcome.self) { group in
-            var inFlight = 0
-            let grace = job.execution.gracePeriod
+        await withTaskGroup(of: ItemLoop.Event.self) { group in
             group.addTask {
                 for await _ in self.stopSignals { return .stopRequested }
                 return .stopRequested
             }
-            func stopGracefully() {
-                stop = .graceful
-                // The items in flight get the grace period to finish, then are cancelled.
-                group.addTask {
-                    try? await Task.sleep(for: .milliseconds(Int64(grace.seconds * 1000)))
-                    return .graceExpired
-                }
-            }
-            func stopAtOnce() {
-                stop = .immediate
-                group.cancelAll()
-            }
-            func launch() {
-                // A stall threshold with action abort (see `watchForStalls`).
-                if stop != .immediate, let verdict = abortRequest.withLock({ $0 }) {
-                    progress.end(.aborted(verdict))
-                    stopAtOnce()
-                }
-                if stop == .no, let marker = shardStop?.read() {
-                    stoppedByAnotherShard = true
-                    progress.end(
-                        .aborted(
-                            Verdict(check: nil, message: "shard \(marker.shard) aborted the run: \(marker.reason)")))
-                    stopGracefully()
-                }
-                if stop == .no, let reason = stopRequest.current {
-                    stopGracefully()
-                    progress.end(.interrupted(reason))
-                }
-                while stop == .no, !exhausted, inFlight < concurrency, !handsOff(progress) {
-                    do {
-                        guard let next = try pending.next() else {
-                            exhausted = true
-                            break
-                        }
-                        if !belongs(next.item.id) || skipping.contains(next.item.id) { continue }
-                        inFlight += 1
-                        group.addTask { await self.attempts.run(next) }
-                    } catch {
-                        // The list, or a JSON Lines input, went bad since setup: stop taking
-                        // items, finish the others.
-                        let message = "the run's items cannot be read on: \(error)"
-                        options.logger.error("\(message)")
-                        progress.end(.failed(message))
-                        stopGracefully()
-                    }
-                }
-                snapshot.withLock { $0.inFlight = inFlight }
-            }
-            launch()
-            if inFlight == 0 { group.cancelAll() }
-            while let outcome = await group.next() {
-                switch outcome {
+            launch(&loop, &group, from: &pending, handsOff: handsOff, skipping: skipping, shardStop: shardStop)
+            if loop.inFlight == 0 { group.cancelAll() }
+            while let event = await group.next() {
+                switch event {
                 case .stopRequested:
-                    launch()
+                    launch(&loop, &group, from: &pending, handsOff: handsOff, skipping: skipping, shardStop: shardStop)
                 case .graceExpired:
-                    if stop == .graceful && inFlight > 0 {
-                        let cancelled =
-                            "the grace period (execution.grace_period, \(grace)) ran out and \(inFlight) items in flight were cancelled (they stay to do)"
-                        if case .interrupted(let reason)? = progress.ending {
-                            progress.ending = .interrupted(reason + "; " + cancelled)
-                        } else {
-                            progress.end(.interrupted("stopped; " + cancelled))
-                        }
-                        stopAtOnce()
-                    }
-                default:
-                    inFlight -= 1
-                    if Task.isCancelled && stop != .immediate {
-                        progress.end(.interrupted("stopped at once"))
-                        stopAtOnce()
-                    }
-                    // After an immediate stop, what was in flight was cancelled: it stays to do.
-                    if stop != .immediate { record(outcome, &progress) }
-                    if let shard = manifestBase.shard, !stoppedByAnotherShard, let verdict = progress.verdict,
-                        verdict.stopsAtOnce
-                    {
-                        shardStop?.write(shard: shard, reason: verdict.message)
-                    }
-                    if stop != .immediate && ((progress.verdict?.stopsAtOnce ?? false) || progress.stopNow) {
-                        stopAtOnce()
-                    } else if stop == .no && progress.budgetExhausted {
-                        // Those in flight are within the budget and paid for: they end and
-                        // are recorded; no new item is sent.
-                        stopGracefully()
-                    }
-                    launch()
+                    cancelAfterGrace(&loop, &group)
+                case .ended(let outcome):
+                    itemEnded(outcome, &loop, &group, shardStop: shardStop)
+                    launch(&loop, &group, from: &pending, handsOff: handsOff, skipping: skipping, shardStop: shardStop)
                 }
                 // The last item has ended: end the stop watcher and the grace timer too.
-                if inFlight == 0 { group.cancelAll() }
+                if loop.inFlight == 0 { group.cancelAll() }
             }
         }
-        return progress
+        return loop.progress
+    }
+
+    /// Acts on what asks the loop to stop, then launches items from `pending` until
+    /// `concurrency` are in flight, the list ends, or the rest goes elsewhere (`handsOff`).
+    private func launch(
+        _ loop: inout ItemLoop, _ group: inout TaskGroup<ItemLoop.Event>, from pending: inout FrozenItems,
+        handsOff: (RunProgress) -> Bool, skipping: Set<String>, shardStop: ShardStop?
+    ) {
+        checkStops(&loop, &group, shardStop: shardStop)
+        let concurrency = max(1, job.execution.concurrency)
+        while loop.canLaunch(concurrency: concurrency) && !handsOff(loop.progress) {
+            do {
+                guard let next = try pending.next() else {
+                    loop.exhausted = true
+                    break
+                }
+                if !belongs(next.item.id) || skipping.contains(next.item.id) { continue }
+                loop.inFlight += 1
+                group.addTask { .ended(await self.attempts.run(next)) }
+            } catch {
+                // The list, or a JSON Lines input, went bad since setup: stop taking items,
+                // finish the others.
+                let message = "the run's items cannot be read on: \(error)"
+                options.logger.error("\(message)")
+                loop.progress.end(.failed(message))
+                stopGracefully(&loop, &group)
+            }
+        }
+        snapshot.withLock { $0.inFlight = loop.inFlight }
+    }
+
+    /// What stops the loop from outside the items: a stall threshold with action abort (see
+    /// `watchForStalls`), another shard's abort, a stop request (Ctrl-C, SIGTERM).
+    private func checkStops(_ loop: inout ItemLoop, _ group: inout TaskGroup<ItemLoop.Event>, shardStop: ShardStop?) {
+        if loop.stop != .immediate, let verdict = abortRequest.withLock({ $0 }) {
+            loop.progress.end(.aborted(verdict))
+            stopAtOnce(&loop, &group)
+        }
+        if loop.stop == .no, let marker = shardStop?.read() {
+            loop.stoppedByAnotherShard = true
+            loop.progress.end(
+                .aborted(Verdict(check: nil, message: "shard \(marker.shard) aborted the run: \(marker.reason)")))
+            stopGracefully(&loop, &group)
+        }
+        if loop.stop == .no, let reason = stopRequest.current {
+            stopGracefully(&loop, &group)
+            loop.progress.end(.interrupted(reason))
+        }
+    }
+
+    /// Records an item's end, tells the other shards of an abort, and decides how the loop
+    /// goes on: cancel what is in flight (an abort that stops at once, a failed write), or
+    /// let it end and send nothing new (a spent budget: what is in flight is paid for).
+    private func itemEnded(
+        _ outcome: ItemOutcome, _ loop: inout ItemLoop, _ group: inout TaskGroup<ItemLoop.Event>, shardStop: ShardStop?
+    ) {
+        loop.inFlight -= 1
+        if Task.isCancelled && loop.stop != .immediate {
+            loop.progress.end(.interrupted("stopped at once"))
+            stopAtOnce(&loop, &group)
+        }
+        // After an immediate stop, what was in flight was cancelled: it stays to do.
+        if loop.stop != .immediate { record(outcome, &loop.progress) }
+        let verdict = loop.progress.verdict
+        if let shard = manifestBase.shard, !loop.stoppedByAnotherShard, let verdict, verdict.stopsAtOnce {
+            shardStop?.write(shard: shard, reason: verdict.message)
+        }
+        if loop.stop != .immediate && ((verdict?.stopsAtOnce ?? false) || loop.progress.stopNow) {
+            stopAtOnce(&loop, &group)
+        } else if loop.stop == .no && loop.progress.budgetExhausted {
+            stopGracefully(&loop, &group)
+        }
+    }
+
+    /// The grace period after a stop ran out: what is still in flight is cancelled (it stays
+    /// to do), and the run's ending says so.
+    private func cancelAfterGrace(_ loop: inout ItemLoop, _ group: inout TaskGroup<ItemLoop.Event>) {
+        guard loop.stop == .graceful && loop.inFlight > 0 else { return }
+        let cancelled =
+            "the grace period (execution.grace_period, \(job.execution.gracePeriod)) ran out and \(loop.inFlight) items in flight were cancelled (they stay to do)"
+        if case .interrupted(let reason)? = loop.progress.ending {
+            loop.progress.ending = .interrupted(reason + "; " + cancelled)
+        } else {
+            loop.progress.end(.interrupted("stopped; " + cancelled))
+        }
+        stopAtOnce(&loop, &group)
+    }
+
+    /// Takes no new item; those in flight get the grace period to finish, then are cancelled.
+    private func stopGracefully(_ loop: inout ItemLoop, _ group: inout TaskGroup<ItemLoop.Event>) {
+        loop.stop = .graceful
+        let grace = job.execution.gracePeriod
+        group.addTask {
+            try? await Task.sleep(for: .milliseconds(Int64(grace.seconds * 1000)))
+            return .graceExpired
+        }
+    }
+
+    /// Cancels what is in flight; it stays to do.
+    private func stopAtOnce(_ loop: inout ItemLoop, _ group: inout TaskGroup<ItemLoop.Event>) {
+        loop.stop = .immediate
+        group.cancelAll()
     }
 
     /// Records an ended item (`RunRecorder`) and shows it to the progress ticker.

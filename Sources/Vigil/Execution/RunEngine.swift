@@ -59,22 +59,10 @@ public final class RunEngine: Sendable {
     public init(job: JobSpec, setup: RunSetup, provider: (any ModelProvider)? = nil, options: RunOptions = RunOptions())
         throws
     {
-        let folder = setup.folder
-        let lock = setup.lock
-        let manifest = setup.manifest
-        let history = setup.history
-        let only = setup.only
-        restamped = setup.restamped
-        let prompt = job.sources.promptText
-        self.job = job
-        self.options = options
-        self.folder = folder
-        self.lock = lock
-        self.manifestBase = manifest
-        self.history = history
-        self.done = history?.done ?? []
-        self.only = only
-        self.total = manifest.inputCount
+        let (folder, manifest, history) = (setup.folder, setup.manifest, setup.history)
+        (self.job, self.options, self.folder, lock, manifestBase) = (job, options, folder, setup.lock, manifest)
+        (self.history, done, only, restamped) = (history, history?.done ?? [], setup.only, setup.restamped)
+        total = manifest.inputCount
         // The total is known before the first item ends: a `progress` event published
         // then says how many items the run covers, as `run.started` does.
         self.snapshot = Mutex(RunSnapshot(counts: RunCounts(total: manifest.inputCount, succeeded: 0, failed: 0)))
@@ -83,48 +71,71 @@ public final class RunEngine: Sendable {
         batchClient = try Self.batchClient(for: job, provider: provider, environment: options.environment)
         let bus = try EventBus(run: folder.runID, logURL: folder.events, startingSequence: history?.lastSequence ?? 0)
         self.bus = bus
-        let execution = job.execution
-        // A cache that cannot be opened is said once; the run goes on, asking the model.
-        var runCache: RunCache?
-        if let spec = options.cache.spec(for: job) {
-            do {
-                runCache = RunCache(
-                    store: try ResponseCache(url: spec.path), job: job, mode: spec.mode, run: folder.runID,
-                    logger: options.logger)
-            } catch {
-                options.logger.warning("\(error); the run goes on without it (vigil cache verify checks it)")
-            }
-        }
-        cache = runCache
+        cache = Self.openCache(for: job, run: folder.runID, options: options)
         ledger = SpendLedger(
             budget: job.budget, pricing: job.model.pricing, outputBound: job.model.outputTokenBound,
             carried: Self.carried(history, manifest))
-        attempts = ItemAttempts(
+        attempts = Self.attempts(
+            for: job, provider: provider, bus: bus, ledger: ledger, stop: stopRequest, cache: cache)
+        recorder = RunRecorder(
+            bus: bus, outputs: try RunOutputs(folder: folder), folder: folder, checkpointEvery: job.checkpointEvery,
+            giveUpAfter: job.execution.breaker.giveUpAfter, logger: options.logger)
+        exporters = try Self.addDeclaredConsumers(
+            of: job, to: bus, runID: folder.runID, manifest: manifest, options: options)
+        self.started = Timestamp.now()
+        self.completedAtStart = history.map { $0.succeeded + $0.failed } ?? 0
+        (stopSignals, stopSignal) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// The response cache the options and the job ask for; one that cannot be opened is said
+    /// once, and the run goes on asking the model.
+    private static func openCache(for job: JobSpec, run: String, options: RunOptions) -> RunCache? {
+        guard let spec = options.cache.spec(for: job) else { return nil }
+        do {
+            return RunCache(
+                store: try ResponseCache(url: spec.path), job: job, mode: spec.mode, run: run, logger: options.logger)
+        } catch {
+            options.logger.warning("\(error); the run goes on without it (vigil cache verify checks it)")
+            return nil
+        }
+    }
+
+    /// What every item's attempts share: the success criteria, the retry policy, the rate
+    /// limit, the breaker, the budget and the cache.
+    private static func attempts(
+        for job: JobSpec, provider: any ModelProvider, bus: EventBus, ledger: SpendLedger, stop: StopRequest,
+        cache: RunCache?
+    ) -> ItemAttempts {
+        let execution = job.execution
+        return ItemAttempts(
             provider: provider,
             criteria: SuccessCriteria(
                 schema: job.sources.successSchema?.schema, requiredFields: job.success.requiredFields),
-            prompt: prompt, paths: job.paths, retries: execution.retries,
+            prompt: job.sources.promptText, paths: job.paths, retries: execution.retries,
             rateLimiter: execution.rateLimit.map { RateLimiter(requests: $0.requests, per: $0.per.seconds) },
             breaker: CircuitBreaker(
                 openAfter: execution.breaker.openAfter, coolDown: execution.breaker.coolDown.seconds,
                 giveUpAfter: execution.breaker.giveUpAfter.seconds),
-            bus: bus, ledger: ledger, pricing: job.model.pricing, stop: stopRequest, cache: runCache)
-        recorder = RunRecorder(
-            bus: bus, outputs: try RunOutputs(folder: folder), folder: folder, checkpointEvery: job.checkpointEvery,
-            giveUpAfter: execution.breaker.giveUpAfter, logger: options.logger)
-        // The job's own consumers: an embedding program gets them as `vigil run` does.
+            bus: bus, ledger: ledger, pricing: job.model.pricing, stop: stop, cache: cache)
+    }
+
+    /// The job's own consumers, on `bus` (an embedding program gets them as `vigil run`
+    /// does); returns the exporters among them (`prometheus`, `opentelemetry`), which also
+    /// work while the run goes.
+    private static func addDeclaredConsumers(
+        of job: JobSpec, to bus: EventBus, runID: String, manifest: RunManifest, options: RunOptions
+    ) throws -> [any RunExporter] {
+        let logger = options.logger
         for consumer in try DeclaredConsumers.make(
-            for: job, logger: options.logger, reporter: bus, environment: options.environment)
+            for: job, logger: logger, reporter: bus, environment: options.environment)
         {
             bus.add(consumer)
         }
-        exporters = try DeclaredConsumers.exporters(
-            for: job, runID: folder.runID, promptSHA256: manifest.promptSHA256, logger: options.logger,
+        let exporters = try DeclaredConsumers.exporters(
+            for: job, runID: runID, promptSHA256: manifest.promptSHA256, logger: logger,
             environment: options.environment)
         for exporter in exporters { bus.add(exporter as any EventConsumer) }
-        self.started = Timestamp.now()
-        self.completedAtStart = history.map { $0.succeeded + $0.failed } ?? 0
-        (stopSignals, stopSignal) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        return exporters
     }
 
     /// Adds an inline consumer (it may stop the run).
@@ -161,33 +172,15 @@ public final class RunEngine: Sendable {
         }
     }
 
+    /// Announces the run, runs its items with the background work beside them (the
+    /// provider's, progress events, the stall watcher), records how it ended, lets the
+    /// buffered consumers drain, and writes the final manifest.
     private func runToEnd() async -> RunSummary {
-        var outcome = RunProgress(total: total, monitor: ThresholdMonitor(spec: job.thresholds))
-        // A canary keeps each item's cost and latency for its projection.
-        if manifestBase.canary != nil { outcome.samples = [] }
-        if let history {
-            outcome.resume(from: history)
-            snapshot.withLock {
-                $0.counts = outcome.counts
-                $0.latency = outcome.latency
-            }
-            bus.publish(
-                .runResumed(
-                    RunResumed(
-                        counts: outcome.counts, repairedBytes: history.repairedBytes, recoveredItems: history.recovered)
-                ))
-        } else {
-            bus.publish(
-                .runStarted(
-                    RunStarted(
-                        job: job.name, total: total, concurrency: job.execution.concurrency,
-                        provider: provider.description)))
-        }
+        var outcome = announce()
         recorder.persist(&outcome) { try bus.flush() }
-        var dropped: [String: Int] = [:]
-        var undelivered: [String: Int] = [:]
-        await withTaskGroup(of: Bool.self) { delivery in
-            delivery.addTask {
+        var delivery = (dropped: [String: Int](), undelivered: [String: Int]())
+        await withTaskGroup(of: Bool.self) { delivering in
+            delivering.addTask {
                 await self.bus.deliver()
                 return true
             }
@@ -199,27 +192,61 @@ public final class RunEngine: Sendable {
                 background.cancelAll()
             }
             finish(&outcome)
-            // Ends the buffered consumers' streams; they get `deliveryLimit` to take what is
-            // still buffered (a webhook whose address refuses connections would otherwise
-            // hold the end of the run for its retries of every event), then are cancelled.
-            dropped = (try? bus.close()) ?? bus.droppedEvents
-            let limit = options.deliveryLimit
-            delivery.addTask {
-                try? await Task.sleep(for: limit)
-                return false
-            }
-            if await delivery.next() == false {
-                undelivered = bus.undeliveredEvents
-                options.logger.notice(
-                    "the run has ended; \(Self.sentence(undelivered)) not delivered within \(limit.components.seconds) s of its end; all are in events.jsonl"
-                )
-            }
-            delivery.cancelAll()
+            delivery = await closeDelivery(&delivering)
         }
         syncRunFolder(&outcome)
-        let summary = writeFinalManifest(outcome, dropped: dropped, undelivered: undelivered)
+        let summary = writeFinalManifest(outcome, dropped: delivery.dropped, undelivered: delivery.undelivered)
         lock.release()
         return summary
+    }
+
+    /// The run's starting progress, and its first event: `run.started`, or `run.resumed`
+    /// with what the stopped run had done (counted over the whole run from here on).
+    private func announce() -> RunProgress {
+        var progress = RunProgress(total: total, monitor: ThresholdMonitor(spec: job.thresholds))
+        // A canary keeps each item's cost and latency for its projection.
+        if manifestBase.canary != nil { progress.samples = [] }
+        guard let history else {
+            bus.publish(
+                .runStarted(
+                    RunStarted(
+                        job: job.name, total: total, concurrency: job.execution.concurrency,
+                        provider: provider.description)))
+            return progress
+        }
+        progress.resume(from: history)
+        snapshot.withLock {
+            $0.counts = progress.counts
+            $0.latency = progress.latency
+        }
+        let resumed = RunResumed(
+            counts: progress.counts, repairedBytes: history.repairedBytes, recoveredItems: history.recovered)
+        bus.publish(.runResumed(resumed))
+        return progress
+    }
+
+    /// Ends the buffered consumers' streams; they get `deliveryLimit` to take what is still
+    /// buffered (a webhook whose address refuses connections would otherwise hold the end of
+    /// the run for its retries of every event), then are cancelled. What each dropped, and
+    /// what it had not delivered when the limit ran out.
+    private func closeDelivery(_ delivering: inout TaskGroup<Bool>) async -> (
+        dropped: [String: Int], undelivered: [String: Int]
+    ) {
+        let dropped = (try? bus.close()) ?? bus.droppedEvents
+        var undelivered: [String: Int] = [:]
+        let limit = options.deliveryLimit
+        delivering.addTask {
+            try? await Task.sleep(for: limit)
+            return false
+        }
+        if await delivering.next() == false {
+            undelivered = bus.undeliveredEvents
+            options.logger.notice(
+                "the run has ended; \(Self.sentence(undelivered)) not delivered within \(limit.components.seconds) s of its end; all are in events.jsonl"
+            )
+        }
+        delivering.cancelAll()
+        return (dropped, undelivered)
     }
 
     /// What earlier processes of a resumed run spent: the recorded items' costs, or the

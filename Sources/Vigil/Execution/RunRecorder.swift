@@ -20,10 +20,10 @@ struct RunRecorder: Sendable {
     /// Records one ended item into `progress` (and decides the run's ending when the item
     /// or a threshold does).
     func record(_ outcome: ItemOutcome, _ progress: inout RunProgress) {
-        var decision = ConsumerDecision.proceed
-        var judged: Bool? = nil
+        let decision: ConsumerDecision
+        let judged: Bool?
         switch outcome {
-        case .cancelled, .graceExpired, .stopRequested:
+        case .cancelled:
             return
         case .gaveUp(_, let outage):
             progress.stopNow = true
@@ -38,51 +38,70 @@ struct RunRecorder: Sendable {
             progress.end(.aborted(Verdict(check: nil, message: "the budget is exhausted", stopsAtOnce: false)))
             return
         case .success(let ended, let box):
-            let spend = ended.recordedSpend
-            decision = bus.publish(
-                .itemCompleted(ended.report, result: box.value))
-            guard persist(&progress, { try bus.flush() }) else { return }
-            progress.counts.succeeded += 1
-            progress.add(ended)
-            persist(&progress) {
-                try outputs.recordSuccess(
-                    ended.item, sha256: ended.sha256, result: box.value, usage: ended.usage, spend: spend)
-            }
-            judged = true
+            guard let published = recordSuccess(ended, result: box.value, &progress) else { return }
+            (decision, judged) = (published, true)
         case .failure(let ended, let failure):
-            let spend = ended.recordedSpend
-            decision = bus.publish(
-                .itemFailed(ended.report, failure: failure))
-            guard persist(&progress, { try bus.flush() }) else { return }
-            progress.counts.failed += 1
-            progress.add(ended)
-            persist(&progress) {
-                try outputs.recordFailure(
-                    ended.item, sha256: ended.sha256, attempts: ended.attempts, failure: failure, usage: ended.usage,
-                    spend: spend)
-            }
-            if failure.kind.isQuality { judged = false }
-            if failure.stopsRun { progress.end(.aborted(Verdict(check: nil, message: failure.message))) }
+            guard let published = recordFailure(ended, failure, &progress) else { return }
+            // Only a quality failure says something about the job: availability ones are not judged.
+            (decision, judged) = (published, failure.kind.isQuality ? false : nil)
         }
         if case .abort(let reason) = decision {
             progress.end(.aborted(Verdict(check: nil, message: reason)))
         }
-        if let judged {
-            for finding in progress.monitor.record(success: judged) {
-                switch finding {
-                case .passed(let check):
-                    bus.publish(.validationCheckpoint(check))
-                case .warning(let check):
-                    bus.publish(.validationWarning(check))
-                    logger.warning("\(check.sentence); continuing (action: warn)")
-                case .failed(let check):
-                    bus.publish(.validationFailed(check))
-                    progress.end(.aborted(Verdict(check: check, message: check.sentence)))
-                }
-            }
-        }
+        if let judged { applyThresholds(success: judged, &progress) }
         if progress.counts.completed % max(1, checkpointEvery) == 0 {
             saveCheckpoint(progress)
+        }
+    }
+
+    /// The event, flushed (nil when the log cannot be written: the item is not done), then
+    /// the line in results.jsonl and the counts. What the consumers decided.
+    private func recordSuccess(_ ended: EndedItem, result: JSONValue, _ progress: inout RunProgress)
+        -> ConsumerDecision?
+    {
+        let decision = bus.publish(.itemCompleted(ended.report, result: result))
+        guard persist(&progress, { try bus.flush() }) else { return nil }
+        progress.counts.succeeded += 1
+        progress.add(ended)
+        persist(&progress) {
+            try outputs.recordSuccess(
+                ended.item, sha256: ended.sha256, result: result, usage: ended.usage, spend: ended.recordedSpend)
+        }
+        return decision
+    }
+
+    /// As `recordSuccess`, into failed.jsonl; a failure that stops the run (a refused key)
+    /// ends it as aborted.
+    private func recordFailure(_ ended: EndedItem, _ failure: ItemFailure, _ progress: inout RunProgress)
+        -> ConsumerDecision?
+    {
+        let decision = bus.publish(.itemFailed(ended.report, failure: failure))
+        guard persist(&progress, { try bus.flush() }) else { return nil }
+        progress.counts.failed += 1
+        progress.add(ended)
+        persist(&progress) {
+            try outputs.recordFailure(
+                ended.item, sha256: ended.sha256, attempts: ended.attempts, failure: failure, usage: ended.usage,
+                spend: ended.recordedSpend)
+        }
+        if failure.stopsRun { progress.end(.aborted(Verdict(check: nil, message: failure.message))) }
+        return decision
+    }
+
+    /// Counts a judged item in the thresholds, and publishes what they found: a checkpoint
+    /// passed, a warning (said on screen too), or a failed check (the run is aborted).
+    private func applyThresholds(success: Bool, _ progress: inout RunProgress) {
+        for finding in progress.monitor.record(success: success) {
+            switch finding {
+            case .passed(let check):
+                bus.publish(.validationCheckpoint(check))
+            case .warning(let check):
+                bus.publish(.validationWarning(check))
+                logger.warning("\(check.sentence); continuing (action: warn)")
+            case .failed(let check):
+                bus.publish(.validationFailed(check))
+                progress.end(.aborted(Verdict(check: check, message: check.sentence)))
+            }
         }
     }
 

@@ -61,9 +61,31 @@ public struct RunSetup: Sendable {
         let source = InputSource(folder: job.folder, specs: job.inputs, limit: canary)
         let (total, inputsDigest, wholeDigest) = try InputsList.write(
             source, only: lineage?.only, shard: shard?.shard, to: staging.inputs)
+        var manifest = await firstManifest(
+            of: job, runID: staging.runID, lineage: lineage, inputs: (total, inputsDigest), canary: canary)
+        if canary != nil {
+            manifest.canaryOf =
+                try wholeSet ?? InputSource(folder: job.folder, specs: job.inputs, checksDuplicateIDs: false).count()
+        }
+        if let shard {
+            manifest.shard = shard.shard
+            manifest.wholeInputsSHA256 = wholeDigest
+        }
+        try manifest.write(to: staging.manifest)
+        let folder = try staging.publish()
+        return RunSetup(folder: folder, lock: lock, manifest: manifest, history: nil, only: lineage?.only)
+    }
+
+    /// The manifest a new run starts with (status `running`): what it runs, pinned by the
+    /// bytes validation checked, and where it came from.
+    private static func firstManifest(
+        of job: JobSpec, runID: String, lineage: RunLineage?, inputs: (count: Int, sha256: String), canary: Int?
+    ) async -> RunManifest {
+        let promptData = Data(job.sources.prompt)
+        let jobData = Data(job.sources.job)
         let jobPath = lineage?.jobPath ?? job.file.path
         var manifest = RunManifest(
-            runID: staging.runID, status: .running, jobPath: jobPath,
+            runID: runID, status: .running, jobPath: jobPath,
             jobSHA256: FileDigest.sha256(of: jobData),
             git: await GitInfo.state(of: URL(fileURLWithPath: jobPath)), spec: job.document,
             promptPath: lineage?.promptPath ?? job.promptFile.path,
@@ -71,21 +93,11 @@ public struct RunSetup: Sendable {
             successSchema: job.sources.successSchema.map {
                 RunManifest.PinnedFile(path: $0.url.path, sha256: $0.sha256)
             },
-            model: job.model.manifestDescription, inputCount: total, inputsSHA256: inputsDigest, canary: canary,
-            startedAt: Timestamp.now(),
-            endedAt: nil, counts: RunCounts(total: total, succeeded: 0, failed: 0), verdict: nil)
-        if canary != nil {
-            manifest.canaryOf =
-                try wholeSet ?? InputSource(folder: job.folder, specs: job.inputs, checksDuplicateIDs: false).count()
-        }
+            model: job.model.manifestDescription, inputCount: inputs.count, inputsSHA256: inputs.sha256,
+            canary: canary, startedAt: Timestamp.now(), endedAt: nil,
+            counts: RunCounts(total: inputs.count, succeeded: 0, failed: 0), verdict: nil)
         manifest.origin = lineage?.origin
-        if let shard {
-            manifest.shard = shard.shard
-            manifest.wholeInputsSHA256 = wholeDigest
-        }
         manifest.drift = lineage?.drift ?? []
-        try manifest.write(to: staging.manifest)
-        let folder = try staging.publish()
-        return RunSetup(folder: folder, lock: lock, manifest: manifest, history: nil, only: lineage?.only)
+        return manifest
     }
 }

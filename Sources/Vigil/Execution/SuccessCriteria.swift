@@ -15,39 +15,50 @@ public struct SuccessCriteria: Sendable {
 
     /// The result, or why the answer is not a success (`parse` or `schema`).
     public func judge(_ answer: ProviderAnswer) -> Result<JSONValue, ItemFailure> {
-        guard let value = AnswerJSON.extract(answer.text) else {
-            let excerpt = String(answer.text.prefix(200))
-            return .failure(
-                ItemFailure(
-                    .parse, "the answer is not JSON: \(JSONValue.string(excerpt).abbreviated)",
-                    detail: ["answer": .string(String(answer.text.prefix(2000)))]))
+        let object: JSONObject
+        switch Self.object(in: answer.text) {
+        case .success(let found): object = found
+        case .failure(let failure): return .failure(failure)
+        }
+        let value = JSONValue.object(object)
+        if let failure = schemaFailure(value) ?? missingFields(object) { return .failure(failure) }
+        return .success(value)
+    }
+
+    /// The JSON object the answer holds (found even inside a fence or prose), or why there is none.
+    private static func object(in text: String) -> Result<JSONObject, ItemFailure> {
+        let answer: JSONValue = ["answer": .string(String(text.prefix(2000)))]
+        guard let value = AnswerJSON.extract(text) else {
+            let excerpt = JSONValue.string(String(text.prefix(200))).abbreviated
+            return .failure(ItemFailure(.parse, "the answer is not JSON: \(excerpt)", detail: answer))
         }
         guard case .object(let object) = value else {
             return .failure(
-                ItemFailure(
-                    .parse, "the answer is a JSON \(value.typeName), not an object",
-                    detail: ["answer": .string(String(answer.text.prefix(2000)))]))
+                ItemFailure(.parse, "the answer is a JSON \(value.typeName), not an object", detail: answer))
         }
-        if let schema {
-            let errors = schema.validate(value)
-            if let first = errors.first {
-                let more = errors.count > 1 ? " (and \(errors.count - 1) more)" : ""
-                let place = first.instanceLocation.isEmpty ? "" : "\(first.instanceLocation): "
-                let detail: JSONValue = [
-                    "errors": .array(
-                        errors.prefix(20).map {
-                            [
-                                "at": .string($0.instanceLocation), "keyword": .string($0.keywordLocation),
-                                "message": .string($0.message),
-                            ]
-                        })
-                ]
-                return .failure(
-                    ItemFailure(
-                        .schema, "the answer does not match the success schema: \(place)\(first.message)\(more)",
-                        detail: detail))
-            }
+        return .success(object)
+    }
+
+    /// Why `value` does not validate against the success schema (the first error, and up to
+    /// 20 in the detail); nil when it does, or there is no schema.
+    private func schemaFailure(_ value: JSONValue) -> ItemFailure? {
+        guard let schema, case let errors = schema.validate(value), let first = errors.first else { return nil }
+        let more = errors.count > 1 ? " (and \(errors.count - 1) more)" : ""
+        let place = first.instanceLocation.isEmpty ? "" : "\(first.instanceLocation): "
+        let listed: [JSONValue] = errors.prefix(20).map {
+            [
+                "at": .string($0.instanceLocation), "keyword": .string($0.keywordLocation),
+                "message": .string($0.message),
+            ]
         }
+        return ItemFailure(
+            .schema, "the answer does not match the success schema: \(place)\(first.message)\(more)",
+            detail: ["errors": .array(listed)])
+    }
+
+    /// The required fields that are missing, null or empty (text of only whitespace, an
+    /// empty list or object); nil when every one is filled.
+    private func missingFields(_ object: JSONObject) -> ItemFailure? {
         let missing = requiredFields.filter { field in
             switch object[field] {
             case nil, .null?: return true
@@ -57,12 +68,9 @@ public struct SuccessCriteria: Sendable {
             default: return false
             }
         }
-        if !missing.isEmpty {
-            return .failure(
-                ItemFailure(
-                    .schema, "required fields missing or empty: \(missing.joined(separator: ", "))",
-                    detail: ["missing": .array(missing.map { .string($0) })]))
-        }
-        return .success(value)
+        guard !missing.isEmpty else { return nil }
+        return ItemFailure(
+            .schema, "required fields missing or empty: \(missing.joined(separator: ", "))",
+            detail: ["missing": .array(missing.map { .string($0) })])
     }
 }

@@ -51,24 +51,7 @@ public struct ThresholdMonitor: Sendable {
         if let progressive = spec.progressive, judged % progressive.count == 0 {
             findings.append(finding("progressive", value: rate, check: progressive))
         }
-        if let windowSpec = spec.window {
-            if window.count < windowSpec.count {
-                window.append(success)
-            } else {
-                if window[windowNext] { windowSuccesses -= 1 }
-                window[windowNext] = success
-                windowNext = (windowNext + 1) % windowSpec.count
-            }
-            if success { windowSuccesses += 1 }
-            if window.count == windowSpec.count {
-                let windowRate = Double(windowSuccesses) / Double(windowSpec.count)
-                let breached = windowRate < windowSpec.minimumSuccessRate
-                if breached && !windowBreached {
-                    findings.append(finding("window", value: windowRate, check: windowSpec, at: windowSpec.count))
-                }
-                windowBreached = breached
-            }
-        }
+        if let windowSpec = spec.window, let found = slideWindow(success, windowSpec) { findings.append(found) }
         if let limit = spec.maximumConsecutiveFailures, !success, consecutiveFailures == limit {
             let check = ThresholdCheck(
                 check: "max_consecutive_failures", completed: judged, value: Double(consecutiveFailures),
@@ -76,6 +59,25 @@ public struct ThresholdMonitor: Sendable {
             findings.append(.failed(check))
         }
         return findings
+    }
+
+    /// Moves the sliding window on by one outcome; a finding when its rate first falls below
+    /// the minimum (once per breach: it warns or aborts again only after recovering).
+    private mutating func slideWindow(_ success: Bool, _ windowSpec: ThresholdSpec.Check) -> Finding? {
+        if window.count < windowSpec.count {
+            window.append(success)
+        } else {
+            if window[windowNext] { windowSuccesses -= 1 }
+            window[windowNext] = success
+            windowNext = (windowNext + 1) % windowSpec.count
+        }
+        if success { windowSuccesses += 1 }
+        guard window.count == windowSpec.count else { return nil }
+        let windowRate = Double(windowSuccesses) / Double(windowSpec.count)
+        let breached = windowRate < windowSpec.minimumSuccessRate
+        defer { windowBreached = breached }
+        guard breached && !windowBreached else { return nil }
+        return finding("window", value: windowRate, check: windowSpec, at: windowSpec.count)
     }
 
     private func finding(_ name: String, value: Double, check: ThresholdSpec.Check, at: Int? = nil) -> Finding {

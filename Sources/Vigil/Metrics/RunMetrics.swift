@@ -38,7 +38,6 @@ public final class RunMetrics: Sendable {
         var inFlight = 0
     }
 
-
     /// Latency buckets, seconds: from a cached answer to a slow vision model.
     static let latencyBuckets: [Double] = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300]
 

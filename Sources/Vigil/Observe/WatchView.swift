@@ -23,7 +23,8 @@ public enum WatchView {
         switch liveness {
         case .running(let pid): state = "running (process \(pid))"
         case .ended:
-            state = replay.ending.map { $0.status.rawValue.uppercased() + ($0.reason.map { ": " + $0 } ?? "") } ?? "ended"
+            state =
+                replay.ending.map { $0.status.rawValue.uppercased() + ($0.reason.map { ": " + $0 } ?? "") } ?? "ended"
         case .crashed: state = "NOT RUNNING: it stopped without ending (a crash or kill -9)"
         }
         lines.append("run \(replay.run ?? "?")" + (replay.job.map { " (\($0))" } ?? "") + " · " + state)

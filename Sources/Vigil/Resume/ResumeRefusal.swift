@@ -20,7 +20,8 @@ public enum ResumeRefusal: ExitStatusError {
                 status == .completed
                 ? "nothing to resume"
                 : "to continue with a fixed job start a new run (`vigil run JOB`); to try its failed items again, `vigil run --retry-failed RUN_DIR`"
-            return "run \(manifest.runID) already ended: \(status.rawValue)\(manifest.verdict.map { " (\($0))" } ?? ""); \(next)"
+            return
+                "run \(manifest.runID) already ended: \(status.rawValue)\(manifest.verdict.map { " (\($0))" } ?? ""); \(next)"
         case .budgetReached(let manifest):
             let caps = manifest.cost?.budget
             let flags = [caps?.maxCost.map { _ in "--max-cost USD" }, caps?.maxTokens.map { _ in "--max-tokens N" }]

@@ -133,7 +133,8 @@ extension RunManifest: Codable {
         let git = try? job.nestedContainer(keyedBy: Keys.self, forKey: .git)
         let schema = try? root.nestedContainer(keyedBy: Keys.self, forKey: .successSchema)
         self.init(
-            runID: try root.decode(String.self, forKey: .runID), status: try root.decode(RunStatus.self, forKey: .status),
+            runID: try root.decode(String.self, forKey: .runID),
+            status: try root.decode(RunStatus.self, forKey: .status),
             jobPath: try job.decode(String.self, forKey: .path),
             jobSHA256: try job.decode(String.self, forKey: .sha256),
             git: try git.map {

@@ -78,6 +78,10 @@ import Vigil
         #expect(summary.counts.succeeded == 6)
     }
 
+    /// One scraped run, shared by the tests that read it (its counters, and promtool's lint):
+    /// a second run would be a second chance for another test to take its port first.
+    static let scraped = Task { try await scrapedRun() }
+
     /// A run serving /metrics, scraped twice while it goes (after 10 items, then 20): both expositions.
     static func scrapedRun() async throws -> (first: String, second: String) {
         // Items 1-10 end at once, 11-20 when the file "release" exists, 21-30 when "finish" does:
@@ -121,7 +125,7 @@ import Vigil
     }
 
     @Test func theEndpointIsScrapedWhileTheRunGoesOnAndItsCountersRise() async throws {
-        let (first, second) = try await Self.scrapedRun()
+        let (first, second) = try await Self.scraped.value
         let succeeded = #"vigil_items_total{outcome="succeeded"}"#
         #expect(Self.value(#"vigil_run_state{state="running"}"#, in: first) == 1)
         #expect(Self.value("vigil_items_in_flight", in: first) == 2)
@@ -140,7 +144,7 @@ import Vigil
 
     @Test(.enabled(if: canLint, "needs promtool: apt-get install prometheus (.ci/run installs it)"))
     func theScrapedEndpointPassesPromtool() async throws {
-        let (first, second) = try await Self.scrapedRun()
+        let (first, second) = try await Self.scraped.value
         #expect(try Self.promtoolProblems(first) == nil)
         #expect(try Self.promtoolProblems(second) == nil)
     }
