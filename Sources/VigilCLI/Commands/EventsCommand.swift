@@ -70,11 +70,11 @@ struct EventsCommand: AsyncParsableCommand {
         } catch {
             throw CommandFailure("\(error)", .invalidJobOrUsage)
         }
-        var tail = EventLogTail(url: folder.events)
+        var follower = RunFollower(folders: [folder.url])
         if summary {
             var replay = RunReplay()
             do {
-                for event in try tail.read() { replay.apply(event) }
+                for event in try follower.next().events { replay.apply(event) }
             } catch {
                 throw CommandFailure("\(error)", .invalidJobOrUsage)
             }
@@ -95,30 +95,21 @@ struct EventsCommand: AsyncParsableCommand {
             if let sinceTime, event.time < sinceTime { return false }
             return true
         }
-        var ended = false
         while true {
-            // Asked before reading: when no process held the folder then, the read saw all
-            // it will ever hold.
-            let running = follow && RunLock.holder(of: folder.url) != nil
-            let events: [RunEvent]
+            let step: RunFollower.Step
             do {
-                events = try tail.read()
+                step = try follower.next()
             } catch {
                 throw CommandFailure("\(error)", .invalidJobOrUsage)
             }
-            var out = ""
-            for event in events {
-                if event.kind.endsRun { ended = true } else if case .runResumed = event.kind { ended = false }
-                guard passes(event) else { continue }
-                out += (format == .jsonl ? event.jsonText : EventText.line(event)) + "\n"
-            }
-            if !out.isEmpty { Console.output(out) }
+            let out = step.events.filter(passes).map { (format == .jsonl ? $0.jsonText : EventText.line($0)) + "\n" }
+            if !out.isEmpty { Console.output(out.joined()) }
             guard follow else { return }
-            guard !running else {
-                if events.isEmpty { try? await Task.sleep(for: .milliseconds(200)) }
+            guard step.isFinal else {
+                if step.events.isEmpty { try? await Task.sleep(for: .milliseconds(200)) }
                 continue
             }
-            if ended { return }
+            if step.unended == nil { return }
             Console.error(
                 "the run is not running and its log has no end: it stopped without ending (a crash, kill -9); continue it with vigil resume \(RunReport.shellQuoted(folder.url.path))"
             )

@@ -40,14 +40,7 @@ struct ServeCommand: AsyncParsableCommand {
         // A run is `<job>/<run-id>`, or one shard of a sharded run not merged yet.
         for prefix in ["/runs/:job/:run", "/runs/:job/:run/:shard"] {
             router.get("\(prefix)/") { _, context in
-                let folder = try Self.runFolder(root, context)
-                var page = try RunReportPage(
-                    run: RunReportPage.Run(RecordedRun(at: folder.path)),
-                    location: folder.appendingPathComponent("report.html"))
-                page.headExtra = RunIndexPage.liveScript
-                return Self.html(
-                    page.html().replacingOccurrences(
-                        of: "<body><main>", with: "<body><p id=\"live\" class=\"muted\">live</p><main>"))
+                Self.html(try RunIndexPage.livePage(of: try Self.runFolder(root, context)))
             }
             router.get("\(prefix)/report") { _, context in
                 let folder = try Self.runFolder(root, context)
@@ -106,21 +99,22 @@ struct ServeCommand: AsyncParsableCommand {
     /// counts and last event number), then `end` once the run has ended; a comment every
     /// 15 s keeps the connection open through proxies.
     static func stream(_ folder: URL, into writer: inout any ResponseBodyWriter) async throws {
-        var tail = EventLogTail(url: folder.appendingPathComponent("events.jsonl"))
+        var follower = RunFollower(folders: [folder])
         var replay = RunReplay()
         var quiet = 0.0
         while !Task.isCancelled {
-            let running = RunLock.holder(of: folder) != nil
-            let events = (try? tail.read()) ?? []
-            for event in events { replay.apply(event) }
-            let status = replay.ending?.status.rawValue ?? (running ? RunStatus.running.rawValue : "crashed")
-            let data =
-                #"{"seq":\#(replay.sequence),"completed":\#(replay.completed),"total":\#(replay.total),"status":"\#(status)"}"#
-            if !events.isEmpty {
+            // A line that is not an event stops the updates, not the page: it still shows
+            // whether the run goes on.
+            let step =
+                (try? follower.next())
+                ?? RunFollower.Step(events: [], holder: RunLock.holder(of: folder), unended: folder)
+            for event in step.events { replay.apply(event) }
+            let data = RunIndexPage.liveUpdate(replay, running: !step.isFinal)
+            if !step.events.isEmpty {
                 try await writer.write(ByteBuffer(string: "data: \(data)\n\n"))
                 quiet = 0
             }
-            if !running {
+            if step.isFinal {
                 try await writer.write(ByteBuffer(string: "event: end\ndata: \(data)\n\n"))
                 break
             }

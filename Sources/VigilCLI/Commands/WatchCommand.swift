@@ -45,34 +45,24 @@ struct WatchCommand: AsyncParsableCommand {
             }
         }
         let isTerminal = isatty(STDOUT_FILENO) == 1
-        var tails = folders.map { EventLogTail(url: $0.appendingPathComponent("events.jsonl")) }
+        var follower = RunFollower(folders: folders)
         var replay = RunReplay()
-        var ended = Set<Int>()
         var drawn = 0
         var lastPlain = 0.0
         var lastSequence = -1
         while true {
-            let holder = folders.lazy.compactMap { RunLock.holder(of: $0) }.first
+            let step: RunFollower.Step
             do {
-                for index in tails.indices {
-                    for event in try tails[index].read() {
-                        replay.apply(event)
-                        if event.kind.endsRun {
-                            ended.insert(index)
-                        } else if case .runResumed = event.kind {
-                            ended.remove(index)
-                        }
-                    }
-                }
+                step = try follower.next()
             } catch {
                 throw CommandFailure("\(error)", .invalidJobOrUsage)
             }
-            let crashed = folders.indices.first { !ended.contains($0) }
-            let liveness: WatchView.Liveness = holder.map { .running(pid: $0) } ?? (crashed == nil ? .ended : .crashed)
+            for event in step.events { replay.apply(event) }
+            let liveness = step.liveness
             let lines = WatchView.lines(
-                replay, liveness: liveness, folder: RunReport.shellQuoted(folders[crashed ?? 0].path))
+                replay, liveness: liveness, folder: RunReport.shellQuoted((step.unended ?? folders[0]).path))
             let now = Timestamp.now()
-            let final = holder == nil
+            let final = step.isFinal
             if isTerminal {
                 // Redrawn in place: up over the last frame, each line cleared.
                 var frame = drawn > 0 ? "\u{1B}[\(drawn)A" : ""

@@ -71,6 +71,28 @@ public enum RunIndexPage {
             """
     }
 
+    /// A run's page on the dashboard: its report, with a line saying it is live and the
+    /// script that keeps it so (`liveScript`).
+    public static func livePage(of folder: URL) throws -> String {
+        var page = try RunReportPage(
+            run: RunReportPage.Run(RecordedRun(at: folder.path)), location: folder.appendingPathComponent("report.html")
+        )
+        page.headExtra = liveScript
+        page.bodyPrefix = "<p id=\"live\" class=\"muted\">live</p>"
+        return page.html()
+    }
+
+    /// One Server-Sent Event's data for a run's page: its last event number, items ended,
+    /// items in all, and its status (`crashed` when no process holds it and it has no end).
+    public static func liveUpdate(_ replay: RunReplay, running: Bool) -> String {
+        let status = replay.ending?.status.rawValue ?? (running ? RunStatus.running.rawValue : "crashed")
+        let update: JSONValue = [
+            "seq": .number(JSONNumber(replay.sequence)), "completed": .number(JSONNumber(replay.completed)),
+            "total": .number(JSONNumber(replay.total)), "status": .string(status),
+        ]
+        return update.jsonText()
+    }
+
     /// What the dashboard adds to a run's report page: a line saying it is live, and a
     /// script that follows the run's Server-Sent Events (`events`): the count at once, the
     /// whole page at most once a second.

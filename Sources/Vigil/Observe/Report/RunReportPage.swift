@@ -33,6 +33,8 @@ public struct RunReportPage {
     public var sampleSize = 6
     /// Extra markup at the end of `<head>` (the dashboard's live-update script).
     public var headExtra = ""
+    /// Extra markup at the start of `<body>`, before the report (the dashboard's live line).
+    public var bodyPrefix = ""
 
     /// A report of `run` (and `other`), to be written at `location`.
     public init(run: Run, other: Run? = nil, location: URL) {
@@ -61,7 +63,7 @@ public struct RunReportPage {
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
             <title>Vigil report: \(escape(manifest.runID))</title><link rel="icon" href="data:,">
             <style>\(Self.style)</style>\(headExtra)</head>
-            <body><main>
+            <body>\(bodyPrefix)<main>
             <h1>Vigil run <code>\(escape(manifest.runID))</code></h1>
             \(body)
             <footer>Made by Vigil \(escape(VigilVersion.current)) at \(escape(Timestamp.iso8601(Timestamp.now()))) from \(escape(run.recorded.folder.url.path)).</footer>
