@@ -83,15 +83,4 @@ struct InputRead: Sendable {
 extension FileStamp {
     var json: JSONValue { ["size": .number(JSONNumber(size)), "modified_ns": .number(JSONNumber(Int(modified)))] }
 
-    /// `4,096 -> 4,100 bytes, modified 2026-12-03T13:20:01.123Z -> 13:20:09.456Z`.
-    func change(to now: FileStamp) -> String {
-        var parts: [String] = []
-        if size != now.size { parts.append("size \(size) -> \(now.size) bytes") }
-        if modified != now.modified {
-            parts.append(
-                "modified \(Timestamp.iso8601(Double(modified) / 1e9)) -> \(Timestamp.iso8601(Double(now.modified) / 1e9))"
-            )
-        }
-        return parts.joined(separator: ", ")
-    }
 }
