@@ -2,9 +2,9 @@ import Foundation
 
 /// One event as one line a person reads (`vigil events --format text`, `vigil watch`):
 /// `18:04:05.123 #12 item.failed items/a.txt: schema: $.n: must be an integer`.
-public enum EventText {
+package enum EventText {
     /// The line, without a newline; times in UTC.
-    public static func line(_ event: RunEvent) -> String {
+    package static func line(_ event: RunEvent) -> String {
         let time = Timestamp.iso8601(event.time)
         let clock = time.split(separator: "T").last.map { String($0.dropLast()) } ?? time
         return "\(clock) #\(event.sequence) \(event.type)" + (detail(event).map { " " + $0 } ?? "")
@@ -58,5 +58,5 @@ public enum EventText {
 
 extension RunCounts {
     /// `21 of 24 succeeded, 3 failed`.
-    public var sentence: String { "\(completed) of \(total) ended: \(succeeded) succeeded, \(failed) failed" }
+    package var sentence: String { "\(completed) of \(total) ended: \(succeeded) succeeded, \(failed) failed" }
 }

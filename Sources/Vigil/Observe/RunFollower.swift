@@ -27,7 +27,7 @@ public struct RunFollower {
         public var isFinal: Bool { holder == nil }
 
         /// Running (and by which process), ended, or crashed (not held, and a log without an end).
-        public var liveness: WatchView.Liveness {
+        package var liveness: WatchView.Liveness {
             holder.map { .running(pid: $0) } ?? (unended == nil ? .ended : .crashed)
         }
     }

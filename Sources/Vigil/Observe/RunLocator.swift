@@ -3,15 +3,15 @@ import JSONSchema
 
 /// Finds the run folder a command names: a run folder (or a file in it, like its
 /// manifest), or a job file, whose newest run is meant.
-public enum RunLocator {
+package enum RunLocator {
     /// What the argument could not be read as.
-    public struct NotARun: Error, CustomStringConvertible {
+    package struct NotARun: Error, CustomStringConvertible {
         /// What is wrong and what to give instead.
-        public var description: String
+        package var description: String
     }
 
     /// The run folder `path` names.
-    public static func folder(_ path: String) throws(NotARun) -> RunFolder {
+    package static func folder(_ path: String) throws(NotARun) -> RunFolder {
         var url = URL(fileURLWithPath: path).standardizedFileURL
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
@@ -71,7 +71,7 @@ public enum RunLocator {
 
 extension RunReplay {
     /// Replays the whole log of `folder` as it is now.
-    public init(folder: RunFolder) throws {
+    package init(folder: RunFolder) throws {
         self.init()
         var tail = EventLogTail(url: folder.events)
         for event in try tail.read() { apply(event) }

@@ -3,9 +3,9 @@ import Foundation
 /// What `vigil watch` shows of a run, from its replayed log: a few lines a person reads from
 /// another terminal (counts, rate, ETA, success rate, latency percentiles, cost, in flight
 /// or what the run waits for, the last failures grouped by message).
-public enum WatchView {
+package enum WatchView {
     /// Whether a process runs the folder now.
-    public enum Liveness: Sendable, Equatable {
+    package enum Liveness: Sendable, Equatable {
         /// A process holds the run's lock (its pid).
         case running(pid: String)
         /// No process holds it, and the log has an end event.
@@ -15,7 +15,7 @@ public enum WatchView {
     }
 
     /// The lines, without newlines.
-    public static func lines(
+    package static func lines(
         _ replay: RunReplay, liveness: Liveness, folder: String, now: Double = Timestamp.now(), failures: Int = 3
     ) -> [String] {
         var lines: [String] = []

@@ -10,12 +10,12 @@ public import Foundation
 /// tools' YAML for jobs. Under a folder, hidden folders (`.git`, `.build`) and run folders
 /// (they hold `manifest.json`; the `job.yaml` in them is Vigil's copy of a job it ran) are not
 /// entered, and symbolic links to folders are not followed.
-public enum JobFileFinder {
+package enum JobFileFinder {
     /// The schema's file name, as a job's leading comment names it.
-    public static let schemaName = "job.v1.schema.json"
+    package static let schemaName = "job.v1.schema.json"
 
     /// Whether the file at `path` is a job file by the rule above (reads at most 8 KiB).
-    public static func isJobFile(_ path: String) -> Bool {
+    package static func isJobFile(_ path: String) -> Bool {
         let name = (path as NSString).lastPathComponent
         guard name.hasSuffix(".yaml") || name.hasSuffix(".yml") else { return false }
         if name.hasSuffix(".job.yaml") || name.hasSuffix(".job.yml") { return true }
@@ -32,7 +32,7 @@ public enum JobFileFinder {
     }
 
     /// The job files under `folder`, sorted, as paths that start with `folder` as written.
-    public static func jobFiles(under folder: String) -> [String] {
+    package static func jobFiles(under folder: String) -> [String] {
         var found: [String] = []
         var pending = [folder]
         let manager = FileManager.default
@@ -56,7 +56,7 @@ public enum JobFileFinder {
 
     /// What the command-line arguments name: files as given; folders replaced by the job
     /// files under them. `empty` lists folders that hold none (a mistake worth saying).
-    public static func expand(_ arguments: [String]) -> (files: [String], empty: [String]) {
+    package static func expand(_ arguments: [String]) -> (files: [String], empty: [String]) {
         var files: [String] = []
         var empty: [String] = []
         for argument in arguments {

@@ -3,18 +3,18 @@ import JSONSchema
 
 /// `vigil serve`'s first page: the runs under a folder (`runs/<job>/<run-id>`), newest
 /// first, with their state: running (a process holds the run), how it ended, or crashed.
-public enum RunIndexPage {
+package enum RunIndexPage {
     /// One run folder found.
-    public struct Entry: Sendable, Equatable {
+    package struct Entry: Sendable, Equatable {
         /// `<job>/<run-id>`, the path under the served folder.
-        public var path: String
+        package var path: String
         /// The run folder.
-        public var folder: URL
+        package var folder: URL
     }
 
     /// The run folders under `root`: `root/<job>/<run-id>`, or `root/<run-id>` when `root`
     /// is one job's folder of runs; newest first.
-    public static func runs(under root: URL) -> [Entry] {
+    package static func runs(under root: URL) -> [Entry] {
         let manager = FileManager.default
         func children(_ url: URL) -> [String] {
             ((try? manager.contentsOfDirectory(atPath: url.path)) ?? []).filter { !$0.hasPrefix(".") }
@@ -42,7 +42,7 @@ public enum RunIndexPage {
     }
 
     /// The page.
-    public static func html(root: URL) -> String {
+    package static func html(root: URL) -> String {
         let rows = runs(under: root).map { entry -> String in
             guard let recorded = try? RecordedRun(at: entry.folder.path) else {
                 return "<tr><td><code>\(escape(entry.path))</code></td><td colspan=\"4\">no readable manifest</td></tr>"
@@ -73,7 +73,7 @@ public enum RunIndexPage {
 
     /// A run's page on the dashboard: its report, with a line saying it is live and the
     /// script that keeps it so (`liveScript`).
-    public static func livePage(of folder: URL) throws -> String {
+    package static func livePage(of folder: URL) throws -> String {
         var page = try RunReportPage(
             run: RunReportPage.Run(RecordedRun(at: folder.path)), location: folder.appendingPathComponent("report.html")
         )
@@ -84,7 +84,7 @@ public enum RunIndexPage {
 
     /// One Server-Sent Event's data for a run's page: its last event number, items ended,
     /// items in all, and its status (`crashed` when no process holds it and it has no end).
-    public static func liveUpdate(_ replay: RunReplay, running: Bool) -> String {
+    package static func liveUpdate(_ replay: RunReplay, running: Bool) -> String {
         let status = replay.ending?.status.rawValue ?? (running ? RunStatus.running.rawValue : "crashed")
         let update: JSONValue = [
             "seq": .number(JSONNumber(replay.sequence)), "completed": .number(JSONNumber(replay.completed)),
@@ -96,7 +96,7 @@ public enum RunIndexPage {
     /// What the dashboard adds to a run's report page: a line saying it is live, and a
     /// script that follows the run's Server-Sent Events (`events`): the count at once, the
     /// whole page at most once a second.
-    public static let liveScript = """
+    package static let liveScript = """
         <script>
         (() => {
           const source = new EventSource('events');
