@@ -24,9 +24,9 @@ public struct BatchStatus: Sendable, Equatable {
     public var errorFileID: String?
     /// Requests in all, answered, failed.
     public var total: Int
-    /// Answered so far.
+    /// Requests the batch has answered so far (their answers are in the output file once it ends).
     public var completed: Int
-    /// Failed so far.
+    /// Requests the batch could not run so far (each is in the error file once it ends).
     public var failed: Int
     /// Why the batch failed as a whole (its `errors.data[].message`).
     public var errors: [String]
@@ -57,20 +57,21 @@ public struct BatchStatus: Sendable, Equatable {
 
 /// A batch request the endpoint refused, or an answer Vigil cannot read.
 public struct BatchError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// What happened.
+    /// What the endpoint said, or what Vigil could not read, with the key masked.
     public var message: String
     /// The HTTP status, when the endpoint answered.
     public var status: Int?
     /// Worth trying again (a timeout, a 429 or 5xx, a lost connection).
     public var isRetryable: Bool
 
-    /// An error.
+    /// An error that says `message`; `isRetryable` for what a later call may not meet (a 5xx, a
+    /// lost connection).
     public init(_ message: String, status: Int? = nil, isRetryable: Bool = false) {
         self.message = message
         self.status = status
         self.isRetryable = isRetryable
     }
 
-    /// The message.
+    /// The message alone: it is printed after what Vigil was doing (`uploading ...: message`).
     public var description: String { message }
 }

@@ -10,7 +10,7 @@ public struct CostSample: Sendable, Equatable {
     /// How long it took, ms (all attempts).
     public var latency: Double
 
-    /// A sample.
+    /// One canary item's cost, tokens and latency (milliseconds), as the projection reads it.
     public init(cost: Dollars, tokens: Int, latency: Double) {
         self.cost = cost
         self.tokens = tokens
@@ -27,11 +27,11 @@ public struct CostSample: Sendable, Equatable {
 public struct CostProjection: Sendable, Equatable {
     /// A low and a high estimate.
     public struct Range: Sendable, Equatable {
-        /// The low end.
+        /// The low end of the 95% prediction interval (about 2.5% of whole runs land below it).
         public var low: Double
-        /// The expected value.
+        /// The whole run's expected value: the canary's mean per item times the items.
         public var expected: Double
-        /// The high end.
+        /// The high end of the 95% interval (about 2.5% land above it): what to size a budget by.
         public var high: Double
     }
 
@@ -43,7 +43,7 @@ public struct CostProjection: Sendable, Equatable {
     public var cost: Range?
     /// Tokens, input and output.
     public var tokens: Range
-    /// Seconds.
+    /// Wall-clock seconds for the whole run at the canary's pace and the job's concurrency.
     public var duration: Range
     /// The budget's caps, if any.
     public var budget: BudgetSpec?
@@ -100,7 +100,7 @@ public struct CostProjection: Sendable, Equatable {
 
     /// Whether the budget covers the projected run.
     public enum Coverage: Sendable, Equatable {
-        /// No budget.
+        /// The job has no budget: nothing to compare the projection with.
         case noBudget
         /// Even the high end fits.
         case covered

@@ -16,12 +16,12 @@ import Synchronization
 public final class SpendLedger: Sendable {
     /// Cost and tokens together: what a request reserves, what an answer used.
     public struct Amount: Sendable, Equatable {
-        /// Dollars.
+        /// Dollars, at the job's prices or as the endpoint reported them.
         public var cost = Dollars.zero
         /// Input and output tokens.
         public var tokens = 0
 
-        /// An amount.
+        /// An amount of `cost` dollars and `tokens` tokens (both counted against their caps).
         public init(cost: Dollars = .zero, tokens: Int = 0) {
             self.cost = cost
             self.tokens = tokens
@@ -38,14 +38,14 @@ public final class SpendLedger: Sendable {
     /// One request's hold on the budget, from before it is sent until it is settled.
     public struct Reservation: Sendable {
         fileprivate let id: UInt64
-        /// What was reserved.
+        /// What was reserved: the request's input estimate plus its output bound, priced.
         public let amount: Amount
         fileprivate let size: InputSize?
     }
 
-    /// What `reserve` decided.
+    /// What `reserve` decided for one request: send it (holding its reservation), or not.
     public enum Grant: Sendable {
-        /// Send the request.
+        /// Send the request; settle or release the reservation when it ends.
         case granted(Reservation)
         /// Do not send it: the budget is exhausted (`Totals.refused` says by what).
         case exhausted
@@ -53,7 +53,7 @@ public final class SpendLedger: Sendable {
         case cancelled
     }
 
-    /// The ledger's figures.
+    /// The ledger's figures: spent, possibly billed, reserved, overruns, and what was refused.
     public struct Totals: Sendable, Equatable {
         /// Spent, as the answers reported (the endpoint's cost where it gave one).
         public var spent = Amount()
@@ -105,7 +105,7 @@ public final class SpendLedger: Sendable {
     /// The budget has a cap to keep (else `reserve` grants at once and sizes are not needed).
     public var isCapped: Bool { budget.maxCost != nil || budget.maxTokens != nil }
 
-    /// The figures now.
+    /// The figures now (a copy: requests in flight change them as they end).
     public var totals: Totals { state.withLock { $0.totals } }
 
     /// Reserves the worst case of a request whose input is `size`; waits while requests in

@@ -13,12 +13,12 @@ public struct RunEvent: Sendable, Equatable {
     public var sequence: Int
     /// Seconds since 1970, UTC (written as ISO 8601 with milliseconds).
     public var time: Double
-    /// The run id.
+    /// The run id every event of the run carries (a merged log keeps each shard's).
     public var run: String
     /// What happened, with its fields.
     public var kind: Kind
 
-    /// An event.
+    /// An event as the bus numbers and stamps it (the bus makes them; readers decode them).
     public init(sequence: Int, time: Double, run: String, kind: Kind) {
         self.sequence = sequence
         self.time = time
@@ -107,7 +107,8 @@ public struct RunResumed: Sendable, Equatable {
     /// Items whose outcome was in the event log but not yet in results/failed.jsonl.
     public var recoveredItems: Int
 
-    /// A resumption record.
+    /// What `run.resumed` says: the counts so far, the bytes the repair cut off torn lines, and
+    /// the items recovered from the log whose lines had not been written.
     public init(counts: RunCounts, repairedBytes: [String: Int] = [:], recoveredItems: Int = 0) {
         self.counts = counts
         self.repairedBytes = repairedBytes
@@ -117,7 +118,7 @@ public struct RunResumed: Sendable, Equatable {
 
 /// `run.started`: the job, how many items, at what concurrency, with which provider.
 public struct RunStarted: Sendable, Equatable {
-    /// The job's name.
+    /// The job's `name`: the run folder's parent, and the label dashboards group runs by.
     public var job: String
     /// Items the run covers.
     public var total: Int
@@ -126,7 +127,8 @@ public struct RunStarted: Sendable, Equatable {
     /// The provider's description (never a secret).
     public var provider: String
 
-    /// `run.started`'s fields.
+    /// What `run.started` says: the job, how many items the run covers, how many go at once, and
+    /// which provider answers them (its description: never a key).
     public init(job: String, total: Int, concurrency: Int, provider: String) {
         self.job = job
         self.total = total

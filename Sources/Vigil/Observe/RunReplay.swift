@@ -22,7 +22,7 @@ public struct RunReplay: Sendable {
     public struct FailureGroup: Sendable, Equatable {
         /// `schema`, `parse`, `http`, ...
         public var kind: String
-        /// The message.
+        /// The failure's message, as every item in the group had it.
         public var message: String
         /// How many items failed with it.
         public var count = 0
@@ -34,29 +34,29 @@ public struct RunReplay: Sendable {
 
     /// One ended item on the run's timeline.
     public struct ItemEnd: Sendable, Equatable {
-        /// When it ended.
+        /// When its end event was written, in seconds since 1970: its place on the report's time axes.
         public var time: Double
-        /// Succeeded (else failed).
+        /// Whether it ended in results.jsonl (true) or failed.jsonl (false).
         public var succeeded: Bool
-        /// Its latency, ms.
+        /// From its first attempt to its end, in milliseconds (retries and waits included).
         public var latency: Double
-        /// Its id.
+        /// The item's id, as results.jsonl and failed.jsonl write it.
         public var id: String
         /// What it cost (nil: neither priced nor reported).
         public var cost: Dollars?
     }
 
-    /// The run id.
+    /// The run id the log's first start (or resume) event names; nil before one was read.
     public var run: String?
-    /// The job's name.
+    /// The job's `name` from `run.started` (a resumed log's later parts do not repeat it).
     public var job: String?
     /// The provider as the run described it.
     public var provider: String?
     /// Items the run covers.
     public var total = 0
-    /// Items that succeeded.
+    /// Items that ended in results.jsonl, each counted once however often the log repeats it.
     public var succeeded = 0
-    /// Items that failed.
+    /// Items that ended in failed.jsonl, each counted once.
     public var failed = 0
     /// How it ended (nil: no end event yet: running, or crashed).
     public var ending: Ending?
@@ -107,10 +107,10 @@ public struct RunReplay: Sendable {
     /// Items started by the process now on the run and not ended yet.
     public private(set) var itemsInFlight = Set<String>()
 
-    /// An empty replay.
+    /// A replay that has read no event yet: feed it a log with `apply(_:)`, in order.
     public init() {}
 
-    /// Items ended.
+    /// Items that ended either way: what the manifest's `counts.completed` says of the same run.
     public var completed: Int { succeeded + failed }
     /// The counts, as the manifest holds them.
     public var counts: RunCounts { RunCounts(total: total, succeeded: succeeded, failed: failed) }

@@ -4,13 +4,13 @@ public import Foundation
 /// items and at the end. Informative: a resume reads the appended files, which are the
 /// truth. One definition, written and read.
 public struct Checkpoint: Codable, Sendable, Equatable {
-    /// The run id.
+    /// The run the checkpoint belongs to (a copied folder keeps it).
     public var run: String
     /// Items ended so far.
     public var completed: Int
-    /// Of those, successes.
+    /// Of the items ended, those in results.jsonl.
     public var succeeded: Int
-    /// Of those, failures.
+    /// Of the items ended, those in failed.jsonl.
     public var failed: Int
     /// The last event number in `events.jsonl` when it was saved.
     public var lastSequence: Int
@@ -33,12 +33,12 @@ public struct Checkpoint: Codable, Sendable, Equatable {
         savedAt = Timestamp.iso8601(Timestamp.now())
     }
 
-    /// Reads a `checkpoint.json`.
+    /// Reads a `checkpoint.json` (informative: a resume trusts the appended files, not this).
     public init(contentsOf url: URL) throws {
         self = try JSONDecoder().decode(Checkpoint.self, from: Data(contentsOf: url))
     }
 
-    /// Writes it atomically.
+    /// Writes it atomically (a temporary file, fsync, rename): a crash leaves the old one or this.
     public func write(to url: URL) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

@@ -2,20 +2,20 @@ public import Foundation
 
 /// `runs/<name>/<run-id>/`: everything one run leaves behind.
 public struct RunFolder: Sendable {
-    /// The folder.
+    /// The run's folder: `<output.dir>/<name>/<run-id>/` (or a shard's folder under it).
     public let url: URL
     /// The run id (the folder's name).
     public let runID: String
 
-    /// `results.jsonl`.
+    /// `results.jsonl`: one line per item that succeeded, appended as it ends.
     public var results: URL { url.appendingPathComponent("results.jsonl") }
-    /// `failed.jsonl`.
+    /// `failed.jsonl`: one line per item that failed after its attempts, with why.
     public var failed: URL { url.appendingPathComponent("failed.jsonl") }
-    /// `events.jsonl`.
+    /// `events.jsonl`: every event of the run, the source of truth a resume and `watch` read.
     public var events: URL { url.appendingPathComponent("events.jsonl") }
-    /// `manifest.json`.
+    /// `manifest.json`: what ran, pinned, and how it ended; rewritten atomically.
     public var manifest: URL { url.appendingPathComponent("manifest.json") }
-    /// `checkpoint.json`.
+    /// `checkpoint.json`: counts every `checkpoint.every` items (informative).
     public var checkpoint: URL { url.appendingPathComponent("checkpoint.json") }
     /// `batches.jsonl`: the provider batches of a `model.batch` run (see `BatchJournal`).
     public var batches: URL { url.appendingPathComponent("batches.jsonl") }
@@ -87,9 +87,9 @@ public struct RunFolder: Sendable {
 
     /// A shard's folder is there already: that shard ran (resume it) or another task runs it.
     public struct ShardExists: Error, CustomStringConvertible {
-        /// The folder.
+        /// The shard's folder that is already there.
         public var folder: URL
-        /// What to do.
+        /// Which shard, and what to do: resume it, or give this task another shard.
         public var description: String {
             "\(folder.path) exists: this shard of the run has been started already; continue it with vigil resume \(folder.path), or give a new --run-id"
         }

@@ -6,7 +6,7 @@ public import JSONSchema
 /// (status `running`), after a resume, and at the end. Never holds a secret: the model's
 /// key is named by its variable only.
 public struct RunManifest: Sendable {
-    /// The run id.
+    /// The run's id (`20261123-180000-4f2a`, or a sharded run's shared id): its folder's name.
     public var runID: String
     /// `running`, `completed`, `aborted`, `failed` or `interrupted`.
     public var status: RunStatus
@@ -18,7 +18,7 @@ public struct RunManifest: Sendable {
     public var git: GitState?
     /// The validated job document.
     public var spec: JSONValue
-    /// The prompt file.
+    /// The prompt file the job named, as a path: a rerun checks it still has `promptSHA256`.
     public var promptPath: String
     /// The sha256 of the prompt bytes that were run.
     public var promptSHA256: String
@@ -63,7 +63,7 @@ public struct RunManifest: Sendable {
     public var droppedEvents: [String: Int] = [:]
     /// The Vigil that made the run.
     public var toolVersion = VigilVersion.current
-    /// The machine's name.
+    /// The machine that ran it (which node of a cluster, when a run misbehaves on one).
     public var host = ProcessInfo.processInfo.hostName
     /// The operating system's version.
     public var operatingSystem = ProcessInfo.processInfo.operatingSystemVersionString
@@ -76,7 +76,7 @@ public struct RunManifest: Sendable {
 
     /// Where the job stood in git.
     public struct GitState: Sendable, Equatable {
-        /// The commit.
+        /// The commit the job file's repository had checked out when the run started.
         public var commit: String
         /// Uncommitted changes in the tree.
         public var dirty: Bool
@@ -84,7 +84,7 @@ public struct RunManifest: Sendable {
 
     /// A file and the sha256 it was run with.
     public struct PinnedFile: Sendable, Equatable {
-        /// The file.
+        /// The file's path as the run resolved it.
         public var path: String
         /// Its sha256 when run.
         public var sha256: String
@@ -99,7 +99,7 @@ public struct RunManifest: Sendable {
             /// `vigil run --retry-failed`: only its failed items.
             case retryFailed = "retry_of"
         }
-        /// How.
+        /// Whether this run reproduces the original whole, or retries its failed items.
         public var kind: Kind
         /// The original run's id.
         public var runID: String
@@ -116,7 +116,7 @@ public struct RunManifest: Sendable {
 
     /// One `vigil resume` of the run.
     public struct Resumption: Sendable, Equatable {
-        /// When.
+        /// When the resume started, in seconds since 1970.
         public var at: Double
         /// What the repair cut off the appended files (file name -> bytes).
         public var repairedBytes: [String: Int]

@@ -92,7 +92,8 @@ public struct ModelSpec: Sendable {
     /// Through the endpoint's batch API after the live canary (nil: every item live).
     public var batch: BatchSpec?
 
-    /// `model.structured_output`.
+    /// `model.structured_output`: what the request asks the endpoint to constrain its answer to
+    /// (nothing, any JSON object, or the success schema); every answer is judged in full either way.
     public enum StructuredOutput: String, Sendable, Equatable {
         /// Nothing is asked (the default).
         case none
@@ -148,7 +149,7 @@ public struct CacheSpec: Sendable, Equatable {
         case refresh
     }
 
-    /// The SQLite file.
+    /// The SQLite file, resolved like every path of the job; runs on one machine may share it.
     public var path: URL
     /// How the run uses it.
     public var mode: Mode
@@ -184,7 +185,7 @@ public struct PricingSpec: Sendable, Equatable {
     /// The fraction taken off through a provider's batch API (0.5: half price; nil: none).
     public var batchDiscount: Double?
 
-    /// Prices per token.
+    /// Prices per token (`perToken(usdPerMillion:)` converts a job's per-million figures).
     public init(input: Dollars, output: Dollars, cachedInput: Dollars? = nil, batchDiscount: Double? = nil) {
         self.input = input
         self.output = output
@@ -205,7 +206,7 @@ public struct BudgetSpec: Sendable, Equatable, CustomStringConvertible {
     /// Tokens (input and output) the run may use in all (nil: no token cap).
     public var maxTokens: Int?
 
-    /// Caps.
+    /// A budget of at most `maxCost` and `maxTokens` for the whole run (nil: no cap on that).
     public init(maxCost: Dollars? = nil, maxTokens: Int? = nil) {
         self.maxCost = maxCost
         self.maxTokens = maxTokens
@@ -252,7 +253,9 @@ public struct ThresholdSpec: Sendable, Equatable {
         case warn
     }
 
-    /// One success-rate check.
+    /// One success-rate check: after `count` judged items (`early`), every `count` (`progressive`)
+    /// or over the last `count` (`window`), at least `minimumSuccessRate` must have succeeded,
+    /// else its `action` (warn or abort).
     public struct Check: Sendable, Equatable {
         /// `after` (early), `every` (progressive) or `size` (window).
         public var count: Int
@@ -278,7 +281,7 @@ public struct ThresholdSpec: Sendable, Equatable {
     public var window: Check?
     /// Abort after this many quality failures in a row.
     public var maximumConsecutiveFailures: Int?
-    /// `stall` (nil: none).
+    /// `stall`: how long a run may go without a success before it says so (nil: never said).
     public var stall: Stall? = nil
 }
 
@@ -288,7 +291,7 @@ public struct ExecutionSpec: Sendable, Equatable {
     public struct RateLimit: Sendable, Equatable {
         /// Requests allowed per period.
         public var requests: Int
-        /// The period.
+        /// The period the `requests` are counted over (`1s`, `1m`); bursts are one second's worth.
         public var per: JobDuration
     }
 
@@ -296,9 +299,9 @@ public struct ExecutionSpec: Sendable, Equatable {
     public struct Retries: Sendable, Equatable {
         /// Attempts per item, the first included.
         public var maximumAttempts: Int
-        /// The first backoff.
+        /// The wait before the second attempt; each later one doubles it, up to `maximumDelay`.
         public var initialDelay: JobDuration
-        /// The longest backoff.
+        /// The longest wait between attempts (never shorter than an endpoint's `Retry-After`).
         public var maximumDelay: JobDuration
     }
 
@@ -318,7 +321,7 @@ public struct ExecutionSpec: Sendable, Equatable {
     public var rateLimit: RateLimit?
     /// Retries of availability failures.
     public var retries: Retries
-    /// The breaker.
+    /// When an outage holds items back instead of failing them, and when the run gives up on it.
     public var breaker: Breaker
     /// After a stop request, how long in-flight items may take before they are cancelled.
     public var gracePeriod: JobDuration
@@ -326,16 +329,16 @@ public struct ExecutionSpec: Sendable, Equatable {
 
 /// One entry of `consumers`.
 public struct ConsumerSpec: Sendable, Equatable {
-    /// Which consumer.
+    /// The consumers a job can declare, by their `type`.
     public enum Kind: String, Sendable, Equatable {
         case progress, metrics, log, webhook, command, prometheus, opentelemetry
     }
 
-    /// Which consumer.
+    /// This entry's `type` (or the bare name: `progress`, `metrics`, `log`).
     public var kind: Kind
     /// Event types it receives; nil means all.
     public var events: [String]?
-    /// `log`: the level.
+    /// `log`: the lowest level it writes (`info` when the job says nothing).
     public var logLevel: String?
     /// `webhook`: the variable holding the URL.
     public var urlEnvironment: String?
@@ -350,7 +353,7 @@ public struct ConsumerSpec: Sendable, Equatable {
     /// `prometheus`: how often the textfile is rewritten.
     public var interval: JobDuration?
 
-    /// A consumer entry.
+    /// A consumer entry as the job file writes it; what `kind` does not use is nil.
     public init(
         kind: Kind, events: [String]? = nil, logLevel: String? = nil, urlEnvironment: String? = nil,
         webhookFormat: String? = nil, command: [String]? = nil,
