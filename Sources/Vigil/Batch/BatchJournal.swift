@@ -19,7 +19,7 @@ public final class BatchJournal: Sendable {
     public struct Entry: Sendable, Equatable {
         /// The request's `custom_id` (`vigil-N`: the item's place in inputs.jsonl).
         public var customID: String
-        /// The item's id.
+        /// The item this request asks about (its answer is recorded under this id).
         public var id: String
         /// The item's file, as listed.
         public var path: String?
@@ -28,7 +28,7 @@ public final class BatchJournal: Sendable {
         /// What the budget holds for it until its answer is recorded.
         public var reserved: SpendLedger.Amount?
 
-        /// An entry.
+        /// One request in an uploaded file: which item, the bytes it sends, what the budget holds for it.
         public init(customID: String, id: String, path: String?, sha256: String?, reserved: SpendLedger.Amount? = nil) {
             self.customID = customID
             self.id = id
@@ -42,7 +42,7 @@ public final class BatchJournal: Sendable {
     public struct UploadedFile: Sendable, Equatable {
         /// The endpoint's file id.
         public var file: String
-        /// Its requests.
+        /// The file's requests, in file order.
         public var entries: [Entry]
         /// When it was uploaded.
         public var uploadedAt: Double
@@ -68,7 +68,7 @@ public final class BatchJournal: Sendable {
     }
     private let state: Mutex<State>
     private let file: AppendOnlyFile
-    /// The journal's path.
+    /// `batches.jsonl` in the run folder.
     public let url: URL
 
     /// Opens the journal of a run folder (repairing a torn last line), creating it if needed.

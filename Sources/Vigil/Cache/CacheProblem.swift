@@ -14,7 +14,7 @@ public struct CacheProblem: Error, Sendable, CustomStringConvertible {
         case unusable
     }
 
-    /// The database file.
+    /// The cache's SQLite file.
     public var url: URL
     public var kind: Kind
     /// What is wrong with it.

@@ -14,7 +14,7 @@ public final class ResponseCache: Sendable {
     /// 2 answers with their digests.
     public static let schemaVersion = 2
 
-    /// The database file.
+    /// The cache's SQLite file (its `-wal` and `-shm` beside it while open).
     public let url: URL
     private let pool: DatabasePool
 
@@ -144,7 +144,7 @@ public final class ResponseCache: Sendable {
 
     /// What the cache holds.
     public struct Stats: Sendable, Equatable {
-        /// Answers kept.
+        /// Answers kept, one per key.
         public var entries: Int
         /// The database's size on disk (the WAL included).
         public var bytes: Int
@@ -189,11 +189,11 @@ public final class ResponseCache: Sendable {
         }
     }
 
-    /// What `verify` found.
+    /// What `verify` found: SQLite's own findings, and the entries whose digest does not match.
     public struct Verification: Sendable, Equatable {
         /// What SQLite's integrity check said of the file's pages and indexes (empty: sound).
         public var integrityProblems: [String]
-        /// Entries read.
+        /// Entries read (every one is checked).
         public var entries: Int
         /// Keys of the entries whose digest does not match what they hold (or who have none).
         public var damagedKeys: [String]

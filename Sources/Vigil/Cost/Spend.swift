@@ -12,7 +12,7 @@ public struct Spend: Sendable, Equatable {
     /// As the endpoint reported it (nil: it reported none).
     public var reported: Dollars?
 
-    /// Nothing spent.
+    /// Nothing spent, priced or reported yet.
     public init() {}
 
     /// An amount, with its parts.

@@ -3,12 +3,12 @@
 public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The file as named to the user.
     public var file: String
-    /// 1-based line.
+    /// The line, from 1, as editors count them.
     public var line: Int
     /// 1-based column, in Unicode scalars.
     public var column: Int
 
-    /// A location.
+    /// A place in `file`: `line` and `column` from 1 (a column counts Unicode scalars).
     public init(file: String, line: Int, column: Int) {
         self.file = file
         self.line = line

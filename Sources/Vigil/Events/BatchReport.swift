@@ -17,7 +17,7 @@ public struct BatchReport: Sendable, Equatable {
     /// What went wrong (`batch.failed`), or what was done with the requests it did not run.
     public var message: String?
 
-    /// A report.
+    /// A report of one provider batch, as `batch.*` events carry it.
     public init(
         batch: String, file: String, state: String, requests: Int, completed: Int = 0, failed: Int = 0,
         message: String? = nil

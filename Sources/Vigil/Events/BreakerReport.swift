@@ -10,7 +10,7 @@ public struct BreakerReport: Sendable, Equatable {
     /// Availability failures in a row so far.
     public var failures: Int
 
-    /// A report.
+    /// A report of an open breaker: why, since when, when the next probe goes, after how many failures.
     public init(reason: String, since: Double, nextProbe: Double? = nil, failures: Int) {
         self.reason = reason
         self.since = since

@@ -2,7 +2,7 @@
 /// which item, after how many attempts, how long it took, the tokens and cost of its answers,
 /// and whether the answer came from the response cache.
 public struct ItemReport: Sendable, Equatable {
-    /// The item's id.
+    /// The item's id (its path, or a record's id field).
     public var item: String
     /// Attempts made (the last one included).
     public var attempt: Int
@@ -15,7 +15,7 @@ public struct ItemReport: Sendable, Equatable {
     /// The answer came from the response cache: no request was sent for it.
     public var cached: Bool
 
-    /// A report.
+    /// What an item's end event says of it (its result or failure travels beside it).
     public init(
         item: String, attempt: Int, latencyMilliseconds: Double, usage: TokenUsage = TokenUsage(), spend: Spend? = nil,
         cached: Bool = false

@@ -7,13 +7,13 @@ public struct LatencyHistogram: Sendable {
     private static let minimum = 0.1
     private static let bucketCount = 900
     private var buckets = [Int](repeating: 0, count: bucketCount)
-    /// Latencies recorded.
+    /// How many latencies were recorded (items ended).
     public private(set) var count = 0
 
-    /// An empty histogram.
+    /// A histogram with no latency yet: its percentiles are nil until one is recorded.
     public init() {}
 
-    /// Adds one latency.
+    /// Adds one item's latency, in milliseconds (kept in fixed buckets: memory stays flat).
     public mutating func record(milliseconds: Double) {
         let value = max(milliseconds, Self.minimum)
         let index = min(Self.bucketCount - 1, Int((log(value / Self.minimum) / log(Self.growth)).rounded(.down)))

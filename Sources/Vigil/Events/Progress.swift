@@ -19,7 +19,7 @@ public struct Progress: Sendable, Equatable {
     /// The budget's `max_cost` (nil: none).
     public var maxCost: Dollars?
 
-    /// A progress report.
+    /// What a `progress` event says: counts, rate, ETA, latencies, in flight, spend.
     public init(
         counts: RunCounts, inFlight: Int, itemsPerSecond: Double, etaSeconds: Double?, latencyP50: Double?,
         latencyP95: Double?, latencyP99: Double?,

@@ -2,12 +2,12 @@
 public struct RunCounts: Sendable, Equatable {
     /// Items the run covers.
     public var total: Int
-    /// Items that succeeded.
+    /// Items that ended in results.jsonl.
     public var succeeded: Int
     /// Items that failed (every attempt spent, or a final failure).
     public var failed: Int
 
-    /// Counts.
+    /// Counts of a run of `total` items, of which `succeeded` and `failed` have ended.
     public init(total: Int, succeeded: Int, failed: Int) {
         self.total = total
         self.succeeded = succeeded

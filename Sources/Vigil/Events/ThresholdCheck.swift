@@ -15,7 +15,7 @@ public struct ThresholdCheck: Sendable, Equatable {
     /// `abort` or `warn`: what a failure of this check does.
     public var action: String
 
-    /// A check's outcome.
+    /// What one threshold check found after `completed` items: its rate against its limit.
     public init(check: String, completed: Int, value: Double, limit: Double, passed: Bool, action: String) {
         self.check = check
         self.completed = completed

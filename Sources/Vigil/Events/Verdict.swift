@@ -8,7 +8,8 @@ public struct Verdict: Sendable, Equatable {
     /// false when they may end and be recorded (an exhausted budget: they are paid for).
     public var stopsAtOnce: Bool
 
-    /// A verdict.
+    /// Why a run was stopped: the check that failed (nil: a consumer, a refused key, the
+    /// budget), in one sentence; a budget's verdict lets what is in flight end.
     public init(check: ThresholdCheck?, message: String, stopsAtOnce: Bool = true) {
         self.check = check
         self.message = message

@@ -9,7 +9,7 @@ import Synchronization
 public final class RunEngine: Sendable {
     /// The job being run (as validated: its bytes are the ones checked).
     public let job: JobSpec
-    /// The run folder.
+    /// The run folder this engine writes (results, failures, events, manifest).
     public let folder: RunFolder
     /// The run's event bus (the log and every consumer).
     public let bus: EventBus

@@ -8,7 +8,7 @@ public struct RunSummary: Sendable {
     public var verdict: Verdict?
     /// Why the run was interrupted, when it was.
     public var interruption: String?
-    /// The run folder.
+    /// The run folder, for the lines that say where the outputs are and how to resume.
     public var folder: RunFolder
     /// Events dropped for slow consumers, by consumer (all are in events.jsonl).
     public var droppedEvents: [String: Int]

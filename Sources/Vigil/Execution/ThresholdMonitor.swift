@@ -2,11 +2,11 @@
 /// failures; not availability failures) and applies the job's thresholds: the early
 /// checkpoint, progressive checks, the sliding window, and consecutive failures.
 public struct ThresholdMonitor: Sendable {
-    /// The job's thresholds.
+    /// The job's thresholds, as validated (a check that can never fire was warned about then).
     public let spec: ThresholdSpec
     /// Outcomes judged so far (successes and quality failures).
     public private(set) var judged = 0
-    /// Of those, successes.
+    /// Of the judged items, those that succeeded.
     public private(set) var succeeded = 0
     /// Quality failures in a row, now.
     public private(set) var consecutiveFailures = 0

@@ -5,7 +5,7 @@ public struct GlobPattern: Sendable, Hashable {
     public let text: String
     let segments: [Substring]
 
-    /// A pattern.
+    /// A pattern as the job writes it: `*`, `?`, `[a-z]` within a name, `**` across folders.
     public init(_ text: String) {
         self.text = text
         // `**/**` means what `**` does; kept apart, each would multiply the matching's work.

@@ -10,7 +10,7 @@ public struct InputItem: Sendable, Equatable {
     /// The record (for JSON Lines items).
     public var record: JSONValue?
 
-    /// An item.
+    /// An item: a file (`path`, relative to the job's folder) or a JSON Lines record.
     public init(id: String, path: String?, record: JSONValue?) {
         self.id = id
         self.path = path

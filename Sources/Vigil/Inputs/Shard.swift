@@ -6,7 +6,7 @@ public import Foundation
 /// id alone, so the split is the same on every machine, in every rerun, whatever order the
 /// inputs are listed in, and every item is in exactly one shard.
 public struct Shard: Sendable, Equatable, CustomStringConvertible {
-    /// From 0.
+    /// Which shard, from 0 to `count - 1` (Slurm's and Kubernetes' index).
     public var index: Int
     /// How many shards the run has.
     public var count: Int

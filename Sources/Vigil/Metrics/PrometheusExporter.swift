@@ -11,7 +11,7 @@ import Synchronization
 /// A textfile that cannot be written, or an address that cannot be listened on, is said once
 /// in the log; the run goes on (metrics never stop a run).
 public final class PrometheusExporter: RunExporter {
-    /// The metrics.
+    /// The run's metrics, kept from its events (what the textfile and /metrics show).
     public let metrics: RunMetrics
     /// Where the textfile goes.
     public let textfile: URL?
@@ -24,9 +24,9 @@ public final class PrometheusExporter: RunExporter {
 
     /// `host:port` (loopback when only a port is given; port 0: any free port).
     public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
-        /// The address.
+        /// The address to listen on (loopback unless the job says otherwise).
         public var host: String
-        /// The port.
+        /// The port to listen on, as `listen:` wrote it.
         public var port: Int
 
         /// Reads `127.0.0.1:9464`, `0.0.0.0:9464` or `9464`; nil when it is not one of those.

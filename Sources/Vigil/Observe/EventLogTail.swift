@@ -5,7 +5,7 @@ import JSONSchema
 /// the last, complete lines only (a line being written is left for the next read). What
 /// `vigil watch`, `vigil events --follow` and the dashboard follow a running run with.
 public struct EventLogTail {
-    /// The log.
+    /// The run's `events.jsonl`; it may not exist yet (a run still setting up).
     public let url: URL
     private var offset: UInt64 = 0
     private var partial: [UInt8] = []
@@ -13,11 +13,11 @@ public struct EventLogTail {
 
     /// A line of the log that is not an event.
     public struct BadLine: Error, CustomStringConvertible {
-        /// The log.
+        /// The log the line is in.
         public var url: URL
-        /// Its line number.
+        /// The line's number in the log, from 1, for the editor or `sed -n` that shows it.
         public var line: Int
-        /// What is wrong.
+        /// Why it is not an event (not JSON, an unknown type, a field missing).
         public var problem: String
         /// `events.jsonl:12: not a Vigil event (...)`.
         public var description: String { "\(url.path):\(line): not a Vigil event (\(problem))" }

@@ -33,7 +33,7 @@ public struct ItemFailure: Sendable, Equatable, Error {
         public var isRetryable: Bool { self == .transport || self == .http || self == .timeout || self == .provider }
     }
 
-    /// Which class.
+    /// What kind of failure: it decides whether it is retried and whether the thresholds count it.
     public var kind: Kind
     /// One line that says what happened.
     public var message: String

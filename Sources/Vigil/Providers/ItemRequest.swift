@@ -3,7 +3,7 @@ public import JSONSchema
 
 /// What a provider receives for one item.
 public struct ItemRequest: Sendable {
-    /// The item.
+    /// The item to ask about: its id, and its file or record.
     public var item: InputItem
     /// The item's file, absolute (file items).
     public var fileURL: URL?

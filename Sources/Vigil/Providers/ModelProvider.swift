@@ -35,7 +35,7 @@ public struct InputSize: Sendable, Equatable {
     /// The item is an image.
     public var isImage: Bool
 
-    /// A size.
+    /// A request's input of `bytes` bytes, an image or text (they are estimated apart).
     public init(bytes: Int, isImage: Bool) {
         self.bytes = bytes
         self.isImage = isImage

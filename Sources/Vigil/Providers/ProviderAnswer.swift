@@ -12,7 +12,7 @@ public struct ProviderAnswer: Sendable {
     /// a proxy's `x-litellm-response-cost` header).
     public var reportedCost: Dollars?
 
-    /// An answer.
+    /// An answer's text and, when the endpoint reported them, its tokens and cost.
     public init(
         text: String, promptTokens: Int? = nil, completionTokens: Int? = nil, cachedPromptTokens: Int? = nil,
         reportedCost: Dollars? = nil

@@ -30,7 +30,7 @@ public enum ProviderFactory {
 
 /// A provider that cannot be made (its key is not set).
 public struct ProviderUnavailable: Error, CustomStringConvertible {
-    /// What is missing.
+    /// What is missing (a key variable, a program), and how to provide it.
     public var message: String
     /// The message.
     public var description: String { message }

@@ -2,9 +2,9 @@ public import JSONSchema
 
 /// Tokens a model reported for an item (all its attempts), or for a whole run.
 public struct TokenUsage: Sendable, Equatable {
-    /// Input tokens.
+    /// Input tokens (the prompt and the item), as the endpoint billed them.
     public var promptTokens = 0
-    /// Output tokens.
+    /// Output tokens (the answer), as the endpoint billed them.
     public var completionTokens = 0
     /// Of the input tokens, those the endpoint served from its prompt cache.
     public var cachedPromptTokens = 0
@@ -13,7 +13,7 @@ public struct TokenUsage: Sendable, Equatable {
     /// Input and output tokens.
     public var total: Int { promptTokens + completionTokens }
 
-    /// Usage.
+    /// Usage of so many input, output and cached input tokens (cached ones are part of input).
     public init(promptTokens: Int = 0, completionTokens: Int = 0, cachedPromptTokens: Int = 0) {
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens

@@ -20,7 +20,7 @@ public enum AppendedLines {
     /// A line in the middle of the file is not JSON: the folder was damaged by something
     /// other than a crash, and guessing would lose or repeat items.
     public struct Damaged: RunFolderDamage {
-        /// The file.
+        /// The appended file (results.jsonl, failed.jsonl, events.jsonl) that was repaired.
         public let url: URL
         /// The bad line's number.
         public let line: Int

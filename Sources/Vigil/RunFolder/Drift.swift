@@ -1,6 +1,6 @@
 /// One way the world no longer matches what a run pinned in its manifest.
 public struct Drift: Sendable, Equatable, CustomStringConvertible {
-    /// Which pin drifted.
+    /// Which pin drifted: the job, the prompt, the schema, an input, the model, or Vigil itself.
     public enum Kind: String, Sendable {
         /// The job file (the original, or the run folder's copy) changed.
         case job
@@ -16,14 +16,14 @@ public struct Drift: Sendable, Equatable, CustomStringConvertible {
         case tool
     }
 
-    /// Which pin.
+    /// Which pin drifted.
     public var kind: Kind
     /// What changed, from what to what.
     public var message: String
     /// The message.
     public var description: String { message }
 
-    /// A drift.
+    /// A drift of `kind`, said as `message` (what was pinned, and what is there now).
     public init(_ kind: Kind, _ message: String) {
         self.kind = kind
         self.message = message

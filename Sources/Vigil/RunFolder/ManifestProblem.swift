@@ -3,7 +3,7 @@ import JSONSchema
 
 /// A manifest that cannot be read back: says which file and which field.
 public struct ManifestProblem: Error, CustomStringConvertible {
-    /// The file.
+    /// The manifest (or list of inputs) that cannot be read.
     public let url: URL
     /// What is wrong or missing.
     public let problem: String

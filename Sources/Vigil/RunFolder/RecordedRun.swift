@@ -4,7 +4,7 @@ import JSONSchema
 /// A run folder read back: its manifest, and the copies of the job and prompt it ran with.
 /// Resume, rerun, retry and diff start here.
 public struct RecordedRun: Sendable {
-    /// The run folder.
+    /// The run's folder, whose manifest was read.
     public let folder: RunFolder
     /// Its manifest as read.
     public let manifest: RunManifest

@@ -18,7 +18,7 @@ public struct RunCostRecord: Sendable, Equatable {
     /// `vigil run --canary`: the projection for the whole input set.
     public var projection: JSONValue?
 
-    /// A record.
+    /// What the manifest records of a run's cost, from its ledger at the end.
     public init(
         spend: Spend, unconfirmed: SpendLedger.Amount, overruns: Int, budget: BudgetSpec?, exhausted: Bool,
         projection: JSONValue?
@@ -31,7 +31,7 @@ public struct RunCostRecord: Sendable, Equatable {
         self.projection = projection
     }
 
-    /// The manifest's form.
+    /// The manifest's `cost` object (read back by `init(json:)`).
     public var json: JSONValue {
         guard case .object(var object) = spend.json else { return .null }
         object["unconfirmed_usd"] = unconfirmed.cost.json

@@ -11,7 +11,7 @@ public final class RunLock: Sendable {
 
     /// Another process holds the lock: the run is still going.
     public struct Held: Error, CustomStringConvertible {
-        /// The run folder.
+        /// The run folder whose `run.lock` this process holds.
         public let folder: URL
         /// The process holding the lock, as it wrote itself there.
         public let owner: String

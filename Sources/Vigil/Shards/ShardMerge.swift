@@ -11,13 +11,13 @@ public enum ShardMerge {
     public struct Refusal: Error, Sendable, CustomStringConvertible {
         /// What is wrong, one line per problem.
         public var problems: [String]
-        /// All of it.
+        /// Every problem, one a line: a merge says all that stops it at once.
         public var description: String { problems.joined(separator: "\n") }
     }
 
-    /// What was merged.
+    /// What a merge wrote: the merged manifest and the shards it took.
     public struct Merged: Sendable {
-        /// The merged manifest.
+        /// The merged manifest: counts summed, the worst shard's status and verdict.
         public var manifest: RunManifest
         /// The shards, in order.
         public var shards: [RecordedRun]

@@ -7,7 +7,7 @@ import JSONSchema
 /// that decided. So a wrong prompt is stopped across a whole array after each task's first
 /// few items.
 public struct ShardStop: Sendable {
-    /// The marker file.
+    /// `stop.json` in the run's folder, shared by its shards.
     public let url: URL
 
     /// The marker of the run whose shard folder is `folder`.
@@ -19,7 +19,7 @@ public struct ShardStop: Sendable {
     public struct Marker: Sendable, Equatable {
         /// The shard that aborted (`2/4`).
         public var shard: String
-        /// Its verdict.
+        /// The aborting shard's verdict, which every other shard ends with.
         public var reason: String
     }
 

@@ -28,6 +28,6 @@ public struct JobDuration: Sendable, Hashable, CustomStringConvertible {
 
     /// As a Swift `Duration`, to the millisecond.
     public var duration: Duration { .milliseconds(Int64((seconds * 1000).rounded())) }
-    /// As written.
+    /// As the job wrote it (`90s`), so messages quote the job's own words.
     public var description: String { text }
 }

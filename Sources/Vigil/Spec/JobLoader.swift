@@ -18,7 +18,8 @@ public struct JobLoader: Sendable {
     /// Where API-key and webhook variables are looked up.
     public var environment: [String: String]
 
-    /// A loader.
+    /// A loader for `purpose` (validate: an unset key variable is a warning; run: an error),
+    /// reading variables from `environment`.
     public init(purpose: Purpose = .validate, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.purpose = purpose
         self.environment = environment

@@ -3,14 +3,14 @@ public import JSONSchema
 
 /// What a run of a job would do, for `vigil plan`: items, model, prompt, checks, output.
 public struct JobPlan: Sendable {
-    /// The job.
+    /// The job as validated.
     public var job: JobSpec
     /// How many items it covers.
     public var itemCount: Int
     /// The first items, in run order.
     public var firstItems: [InputItem]
 
-    /// A plan.
+    /// A plan of `job` over `itemCount` items, showing `firstItems` as the run would take them.
     public init(job: JobSpec, itemCount: Int, firstItems: [InputItem]) {
         self.job = job
         self.itemCount = itemCount

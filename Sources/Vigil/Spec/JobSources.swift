@@ -26,18 +26,18 @@ public struct JobSources: Sendable {
 /// A success schema as validation compiled it (formats asserted), with the digest of the
 /// bytes it was compiled from.
 public struct CheckedSchema: Sendable {
-    /// The schema file.
+    /// The success schema's file, as the job resolved it.
     public var url: URL
     /// The sha256 of the bytes compiled.
     public var sha256: String
-    /// The compiled schema.
+    /// The schema compiled once, with format assertion on: every answer is judged against it.
     public var schema: Schema
     /// The schema as written (what `structured_output: json_schema` sends).
     public var document: JSONValue
     /// Where it leaves the subset servers enforce strictly (none: it is sent `strict: true`).
     public var strictDepartures: [StrictSubset.Departure]
 
-    /// A checked schema.
+    /// A schema file that validated, with the sha256 of the bytes that were checked.
     public init(url: URL, sha256: String, schema: Schema, document: JSONValue) {
         self.url = url
         self.sha256 = sha256

@@ -4,7 +4,7 @@ public import Foundation
 /// cache) at once, so another process reading it sees whole lines, and a crash of Vigil
 /// loses nothing already written. Used for events.jsonl, results.jsonl and failed.jsonl.
 public final class AppendOnlyFile: Sendable {
-    /// The file.
+    /// The file's path, for the messages of a write that failed.
     public let path: String
     private let descriptor: Int32
 

@@ -5,7 +5,7 @@ import Foundation
 public struct FileError: Error, Sendable, Equatable, CustomStringConvertible {
     /// "open", "write", "sync", "rename to", "truncate".
     public var action: String
-    /// The file.
+    /// The file that could not be read or written, as a path to show.
     public var path: String
     /// The `errno` the call left.
     public var code: Int32

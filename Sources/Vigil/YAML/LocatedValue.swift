@@ -15,7 +15,7 @@ public struct LocatedValue: Sendable {
 
     /// A mapping's key and value, each located.
     public struct Member: Sendable {
-        /// The key.
+        /// The key as written (YAML 1.2 scalars: `on` stays `on`).
         public var key: String
         /// Where the key was written.
         public var keyLocation: SourceLocation

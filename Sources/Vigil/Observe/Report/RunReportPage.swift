@@ -23,7 +23,7 @@ public struct RunReportPage {
         }
     }
 
-    /// The run.
+    /// The run the page reports: its recorded folder and the replay of its log.
     public var run: Run
     /// A second run to compare it with (`vigil report A B`).
     public var other: Run?
@@ -43,7 +43,7 @@ public struct RunReportPage {
         self.location = location
     }
 
-    /// The whole page.
+    /// The whole page, self-contained (its styles and charts inline; nothing fetched).
     public func html() -> String {
         let manifest = run.recorded.manifest
         var body = ""

@@ -6,11 +6,11 @@ public enum BudgetCheck {
     /// What is wrong with keeping `budget` for `model`, each with its fix and the field it is
     /// about (nil: the budget itself).
     public struct Problem: Sendable, Equatable {
-        /// What is wrong.
+        /// What is wrong with the budget, and the fix (a price to add, a cap to raise).
         public var message: String
         /// How to fix it.
         public var hint: String
-        /// Where to point.
+        /// The job's field the diagnostic points at (nil: the budget as a whole).
         public var field: JobLocations.Field?
     }
 
