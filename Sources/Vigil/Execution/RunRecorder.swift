@@ -54,37 +54,41 @@ struct RunRecorder: Sendable {
         }
     }
 
-    /// The event, flushed (nil when the log cannot be written: the item is not done), then
-    /// the line in results.jsonl and the counts. What the consumers decided.
+    /// A success: its event, then its line in results.jsonl (`recordEnd`).
     private func recordSuccess(_ ended: EndedItem, result: JSONValue, _ progress: inout RunProgress)
         -> ConsumerDecision?
     {
-        let decision = bus.publish(.itemCompleted(ended.report, result: result))
-        guard persist(&progress, { try bus.flush() }) else { return nil }
-        progress.counts.succeeded += 1
-        progress.add(ended)
-        persist(&progress) {
+        recordEnd(ended, .itemCompleted(ended.report, result: result), succeeded: true, &progress) {
             try outputs.recordSuccess(
                 ended.item, sha256: ended.sha256, result: result, usage: ended.usage, spend: ended.recordedSpend)
         }
-        return decision
     }
 
-    /// As `recordSuccess`, into failed.jsonl; a failure that stops the run (a refused key)
-    /// ends it as aborted.
+    /// A failure: its event, then its line in failed.jsonl; a failure that stops the run (a
+    /// refused key) ends it as aborted.
     private func recordFailure(_ ended: EndedItem, _ failure: ItemFailure, _ progress: inout RunProgress)
         -> ConsumerDecision?
     {
-        let decision = bus.publish(.itemFailed(ended.report, failure: failure))
-        guard persist(&progress, { try bus.flush() }) else { return nil }
-        progress.counts.failed += 1
-        progress.add(ended)
-        persist(&progress) {
+        let decision = recordEnd(ended, .itemFailed(ended.report, failure: failure), succeeded: false, &progress) {
             try outputs.recordFailure(
                 ended.item, sha256: ended.sha256, attempts: ended.attempts, failure: failure, usage: ended.usage,
                 spend: ended.recordedSpend)
         }
-        if failure.stopsRun { progress.end(.aborted(Verdict(check: nil, message: failure.message))) }
+        if decision != nil, failure.stopsRun { progress.end(.aborted(Verdict(check: nil, message: failure.message))) }
+        return decision
+    }
+
+    /// The item's end event, flushed to the log (nil when it cannot be written: the item is
+    /// not done, and the run stops), then the counts and its `line`. What the consumers decided.
+    private func recordEnd(
+        _ ended: EndedItem, _ event: RunEvent.Kind, succeeded: Bool, _ progress: inout RunProgress,
+        line: () throws -> Void
+    ) -> ConsumerDecision? {
+        let decision = bus.publish(event)
+        guard persist(&progress, { try bus.flush() }) else { return nil }
+        if succeeded { progress.counts.succeeded += 1 } else { progress.counts.failed += 1 }
+        progress.add(ended)
+        persist(&progress, line)
         return decision
     }
 
