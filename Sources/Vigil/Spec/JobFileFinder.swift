@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Which files are job files, for commands given folders (`vigil validate jobs/`, `vigil pin
 /// --check .`) and for the pre-commit hook, which is given every changed YAML file.

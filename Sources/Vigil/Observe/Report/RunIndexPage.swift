@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 import JSONSchema
 
 /// `vigil serve`'s first page: the runs under a folder (`runs/<job>/<run-id>`), newest
