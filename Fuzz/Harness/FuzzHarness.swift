@@ -54,7 +54,7 @@ public enum FuzzHarness {
     /// and from line numbers): every record or a located problem.
     public static func jsonLines(_ bytes: [UInt8]) -> String? {
         let file = scratch.appendingPathComponent("records-input.jsonl")
-        FileManager.default.createFile(atPath: file.path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: file.path, contents: Data(bytes))
         for idField in ["id", nil] {
             var items = InputSource(
                 folder: scratch, specs: [.jsonl(path: file.lastPathComponent, idField: idField, limit: nil)]
@@ -72,7 +72,7 @@ public enum FuzzHarness {
     /// loaded as `vigil validate` loads one: a job or located diagnostics.
     public static func jobFile(_ bytes: [UInt8]) -> String? {
         let job = scratch.appendingPathComponent("job.yaml")
-        FileManager.default.createFile(atPath: job.path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: job.path, contents: Data(bytes))
         let validation = JobLoader(purpose: .validate, environment: ["OPENAI_API_KEY": "sk-fuzz"]).load(job.path)
         for diagnostic in validation.diagnostics { _ = diagnostic.description }
         return nil
@@ -89,7 +89,8 @@ public enum FuzzHarness {
             "data/one.txt": "one\n",
         ]
         for (name, text) in files {
-            FileManager.default.createFile(atPath: folder.appendingPathComponent(name).path, contents: Data(text.utf8))
+            _ = FileManager.default.createFile(
+                atPath: folder.appendingPathComponent(name).path, contents: Data(text.utf8))
         }
         return folder
     }()
