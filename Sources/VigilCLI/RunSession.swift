@@ -38,6 +38,8 @@ enum RunSession {
         // The job's log, command and webhook consumers are the engine's own; a terminal
         // adds the progress line.
         if !quiet && spec.consumers.contains(where: { $0.kind == .progress }) { engine.add(ProgressConsumer()) }
+        // What cannot be opened (a log, a consumer's file) is said here, before anything is sent.
+        try engine.start()
         let summary = await stops.run(engine)
         Console.error(
             RunReport.lines(summary, metrics: spec.consumers.contains { $0.kind == .metrics }).joined(separator: "\n"))

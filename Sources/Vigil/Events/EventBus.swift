@@ -13,10 +13,12 @@ import Synchronization
 public final class EventBus: Sendable {
     /// The run id every event carries.
     public let run: String
-    private let log: AppendOnlyFile?
     private let state: Mutex<State>
 
     private struct State: ~Copyable {
+        /// The log (nil: none, or not opened yet: lines wait in `writer`, and are dropped at
+        /// the 64 KiB threshold while there is no log to write them to).
+        var log: AppendOnlyFile?
         var sequence: Int
         var writer = JSONWriter(capacity: 1 << 17)
         var timestamps = TimestampFormatter()
@@ -29,7 +31,7 @@ public final class EventBus: Sendable {
         var logFailure: (any Error)?
 
         /// Writes the waiting lines to the log, unless a write has failed before.
-        mutating func writeLines(to log: AppendOnlyFile?) {
+        mutating func writeLines() {
             defer { writer.removeAll() }
             guard let log, logFailure == nil, writer.count > 0 else { return }
             do {
@@ -64,10 +66,22 @@ public final class EventBus: Sendable {
     /// - Parameters:
     ///   - logURL: the `events.jsonl` to append to (nil: no log).
     ///   - startingSequence: the last sequence number already in the log (resume).
-    public init(run: String, logURL: URL?, startingSequence: Int = 0) throws {
+    public convenience init(run: String, logURL: URL?, startingSequence: Int = 0) throws {
+        self.init(run: run, startingSequence: startingSequence)
+        if let logURL { try openLog(at: logURL) }
+    }
+
+    /// A bus whose log is opened later (`openLog`): consumers may subscribe before, and
+    /// nothing is opened until the run starts.
+    package init(run: String, startingSequence: Int = 0) {
         self.run = run
-        self.log = try logURL.map { try AppendOnlyFile(appendingTo: $0) }
         self.state = Mutex(State(sequence: startingSequence))
+    }
+
+    /// Opens the `events.jsonl` to append to, before the first event is published.
+    package func openLog(at url: URL) throws {
+        let log = try AppendOnlyFile(appendingTo: url)
+        state.withLock { $0.log = log }
     }
 
     /// Adds an inline consumer: called in order for every event; it may abort the run.
@@ -115,17 +129,17 @@ public final class EventBus: Sendable {
                 RunEvent(sequence: state.sequence, time: time, run: run, kind: kind).write(
                     into: &state.writer, timestamps: &state.timestamps)
                 state.writer.newline()
-                state.writeLines(to: log)
+                state.writeLines()
                 return .proceed
             }
             state.sequence += 1
             let event = RunEvent(sequence: state.sequence, time: time, run: run, kind: kind)
-            if log != nil {
+            if state.log != nil {
                 event.write(into: &state.writer, timestamps: &state.timestamps)
                 state.writer.newline()
                 if state.writer.count >= Self.flushThreshold {
                     // Written under the lock, so chunks reach the file in sequence order.
-                    state.writeLines(to: log)
+                    state.writeLines()
                 }
             }
             var decision = ConsumerDecision.proceed
@@ -153,7 +167,7 @@ public final class EventBus: Sendable {
     /// Throws if the log could not be written, now or by an earlier `publish`.
     public func flush() throws {
         let failure = state.withLock { state -> (any Error)? in
-            state.writeLines(to: log)
+            state.writeLines()
             return state.logFailure
         }
         if let failure { throw failure }
@@ -163,7 +177,7 @@ public final class EventBus: Sendable {
     /// run, with the other files of the run folder).
     public func sync() throws {
         try flush()
-        try log?.sync()
+        try state.withLock { $0.log }?.sync()
     }
 
     /// The last sequence number used.

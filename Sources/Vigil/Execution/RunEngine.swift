@@ -24,14 +24,8 @@ public final class RunEngine: Sendable {
     /// The endpoint's Files and Batches API (`model.batch`; nil: every item live).
     let batchClient: BatchClient?
     let options: RunOptions
-    /// Runs each item's attempts (retries, breaker, rate limit, judging).
-    let attempts: ItemAttempts
-    /// Records each ended item (event, line, counts, thresholds, checkpoints).
-    let recorder: RunRecorder
-    /// The response cache the run uses (nil: none, or it could not be opened).
-    let cache: RunCache?
-    /// The job's `prometheus` and `opentelemetry` consumers: inline, and with work of their own while the run goes.
-    let exporters: [any RunExporter]
+    /// What `start()` opened: the outputs, the cache, the consumers (nil before).
+    let opened = Mutex<OpenedRun?>(nil)
     /// What the run spent (across its resumes), and its budget.
     let ledger: SpendLedger
     /// What the progress ticker reads; the item loop updates it after each item.
@@ -53,9 +47,9 @@ public final class RunEngine: Sendable {
     let stopSignals: AsyncStream<Void>
     let stopSignal: AsyncStream<Void>.Continuation
 
-    /// An engine for a run folder that `RunSetup` prepared (a new run, or a resumed one):
-    /// quick (it opens the run's files and builds the provider and the job's consumers);
-    /// nothing is sent to the model until `run()`.
+    /// An engine for a run folder that `RunSetup` prepared (a new run, or a resumed one). It
+    /// opens nothing: `start()` opens the run's files, its cache and the job's consumers (and
+    /// says what it could not open); nothing is sent to the model until `run()`.
     public init(job: JobSpec, setup: RunSetup, provider: (any ModelProvider)? = nil, options: RunOptions = RunOptions())
         throws
     {
@@ -69,73 +63,13 @@ public final class RunEngine: Sendable {
         let provider = try provider ?? ProviderFactory.make(for: job, environment: options.environment)
         self.provider = provider
         batchClient = try Self.batchClient(for: job, provider: provider, environment: options.environment)
-        let bus = try EventBus(run: folder.runID, logURL: folder.events, startingSequence: history?.lastSequence ?? 0)
-        self.bus = bus
-        cache = Self.openCache(for: job, run: folder.runID, options: options)
+        bus = EventBus(run: folder.runID, startingSequence: history?.lastSequence ?? 0)
         ledger = SpendLedger(
             budget: job.budget, pricing: job.model.pricing, outputBound: job.model.outputTokenBound,
             carried: Self.carried(history, manifest))
-        attempts = Self.attempts(
-            for: job, provider: provider, bus: bus, ledger: ledger, stop: stopRequest, cache: cache)
-        recorder = RunRecorder(
-            bus: bus, outputs: try RunOutputs(folder: folder), folder: folder, checkpointEvery: job.checkpointEvery,
-            giveUpAfter: job.execution.breaker.giveUpAfter, logger: options.logger)
-        exporters = try Self.addDeclaredConsumers(
-            of: job, to: bus, runID: folder.runID, manifest: manifest, options: options)
         self.started = Timestamp.now()
         self.completedAtStart = history.map { $0.succeeded + $0.failed } ?? 0
         (stopSignals, stopSignal) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-    }
-
-    /// The response cache the options and the job ask for; one that cannot be opened is said
-    /// once, and the run goes on asking the model.
-    private static func openCache(for job: JobSpec, run: String, options: RunOptions) -> RunCache? {
-        guard let spec = options.cache.spec(for: job) else { return nil }
-        do {
-            return RunCache(
-                store: try ResponseCache(url: spec.path), job: job, mode: spec.mode, run: run, logger: options.logger)
-        } catch {
-            options.logger.warning("\(error); the run goes on without it (vigil cache verify checks it)")
-            return nil
-        }
-    }
-
-    /// What every item's attempts share: the success criteria, the retry policy, the rate
-    /// limit, the breaker, the budget and the cache.
-    private static func attempts(
-        for job: JobSpec, provider: any ModelProvider, bus: EventBus, ledger: SpendLedger, stop: StopRequest,
-        cache: RunCache?
-    ) -> ItemAttempts {
-        let execution = job.execution
-        return ItemAttempts(
-            provider: provider,
-            criteria: SuccessCriteria(
-                schema: job.sources.successSchema?.schema, requiredFields: job.success.requiredFields),
-            prompt: job.sources.promptText, paths: job.paths, retries: execution.retries,
-            rateLimiter: execution.rateLimit.map { RateLimiter(requests: $0.requests, per: $0.per.seconds) },
-            breaker: CircuitBreaker(
-                openAfter: execution.breaker.openAfter, coolDown: execution.breaker.coolDown.seconds,
-                giveUpAfter: execution.breaker.giveUpAfter.seconds),
-            bus: bus, ledger: ledger, pricing: job.model.pricing, stop: stop, cache: cache)
-    }
-
-    /// The job's own consumers, on `bus` (an embedding program gets them as `vigil run`
-    /// does); returns the exporters among them (`prometheus`, `opentelemetry`), which also
-    /// work while the run goes.
-    private static func addDeclaredConsumers(
-        of job: JobSpec, to bus: EventBus, runID: String, manifest: RunManifest, options: RunOptions
-    ) throws -> [any RunExporter] {
-        let logger = options.logger
-        for consumer in try DeclaredConsumers.make(
-            for: job, logger: logger, reporter: bus, environment: options.environment)
-        {
-            bus.add(consumer)
-        }
-        let exporters = try DeclaredConsumers.exporters(
-            for: job, runID: runID, promptSHA256: manifest.promptSHA256, logger: logger,
-            environment: options.environment)
-        for exporter in exporters { bus.add(exporter as any EventConsumer) }
-        return exporters
     }
 
     /// Adds an inline consumer (it may stop the run).
@@ -159,8 +93,16 @@ public final class RunEngine: Sendable {
         }
     }
 
-    /// Runs to the end and returns the summary (the eager form of `events()`).
+    /// Runs to the end and returns the summary (the eager form of `events()`). Starts the
+    /// run first if `start()` was not called; a run that cannot start ends as interrupted,
+    /// with why (nothing was sent: resume it once that is fixed).
     public func run() async -> RunSummary {
+        do {
+            try start()
+        } catch {
+            return notStarted(error)
+        }
+        let exporters = self.exporters
         guard !exporters.isEmpty else { return await runToEnd() }
         // The exporters write and serve while the run goes on, and once more after its end.
         return await withTaskGroup(of: Void.self) { exporting in
