@@ -21,6 +21,7 @@ extension RunEngine {
         skipping: Set<String> = []
     ) async -> RunProgress {
         var loop = ItemLoop(start)
+        let opened = openedRun
         // A sharded run: another shard's abort stops this one too; this one's, the others.
         let shardStop = manifestBase.shard.map { _ in ShardStop(shardFolder: folder.url) }
         await withTaskGroup(of: ItemLoop.Event.self) { group in
@@ -28,17 +29,21 @@ extension RunEngine {
                 for await _ in self.stopSignals { return .stopRequested }
                 return .stopRequested
             }
-            launch(&loop, &group, from: &pending, handsOff: handsOff, skipping: skipping, shardStop: shardStop)
+            launch(&loop, &group, opened, from: &pending, handsOff: handsOff, skipping: skipping, shardStop: shardStop)
             if loop.inFlight == 0 { group.cancelAll() }
             while let event = await group.next() {
                 switch event {
                 case .stopRequested:
-                    launch(&loop, &group, from: &pending, handsOff: handsOff, skipping: skipping, shardStop: shardStop)
+                    launch(
+                        &loop, &group, opened, from: &pending, handsOff: handsOff, skipping: skipping,
+                        shardStop: shardStop)
                 case .graceExpired:
                     cancelAfterGrace(&loop, &group)
                 case .ended(let outcome):
-                    itemEnded(outcome, &loop, &group, shardStop: shardStop)
-                    launch(&loop, &group, from: &pending, handsOff: handsOff, skipping: skipping, shardStop: shardStop)
+                    itemEnded(outcome, &loop, &group, opened, shardStop: shardStop)
+                    launch(
+                        &loop, &group, opened, from: &pending, handsOff: handsOff, skipping: skipping,
+                        shardStop: shardStop)
                 }
                 // The last item has ended: end the stop watcher and the grace timer too.
                 if loop.inFlight == 0 { group.cancelAll() }
@@ -50,7 +55,8 @@ extension RunEngine {
     /// Acts on what asks the loop to stop, then launches items from `pending` until
     /// `concurrency` are in flight, the list ends, or the rest goes elsewhere (`handsOff`).
     private func launch(
-        _ loop: inout ItemLoop, _ group: inout TaskGroup<ItemLoop.Event>, from pending: inout FrozenItems,
+        _ loop: inout ItemLoop, _ group: inout TaskGroup<ItemLoop.Event>, _ opened: OpenedRun,
+        from pending: inout FrozenItems,
         handsOff: (RunProgress) -> Bool, skipping: Set<String>, shardStop: ShardStop?
     ) {
         checkStops(&loop, &group, shardStop: shardStop)
@@ -63,7 +69,7 @@ extension RunEngine {
                 }
                 if !belongs(next.item.id) || skipping.contains(next.item.id) { continue }
                 loop.inFlight += 1
-                group.addTask { .ended(await self.attempts.run(next)) }
+                group.addTask { .ended(await opened.attempts.run(next)) }
             } catch {
                 // The list, or a JSON Lines input, went bad since setup: stop taking items,
                 // finish the others.
@@ -99,7 +105,8 @@ extension RunEngine {
     /// goes on: cancel what is in flight (an abort that stops at once, a failed write), or
     /// let it end and send nothing new (a spent budget: what is in flight is paid for).
     private func itemEnded(
-        _ outcome: ItemOutcome, _ loop: inout ItemLoop, _ group: inout TaskGroup<ItemLoop.Event>, shardStop: ShardStop?
+        _ outcome: ItemOutcome, _ loop: inout ItemLoop, _ group: inout TaskGroup<ItemLoop.Event>, _ opened: OpenedRun,
+        shardStop: ShardStop?
     ) {
         loop.inFlight -= 1
         if Task.isCancelled && loop.stop != .immediate {
@@ -107,7 +114,7 @@ extension RunEngine {
             stopAtOnce(&loop, &group)
         }
         // After an immediate stop, what was in flight was cancelled: it stays to do.
-        if loop.stop != .immediate { record(outcome, &loop.progress) }
+        if loop.stop != .immediate { record(outcome, &loop.progress, in: opened) }
         let verdict = loop.progress.verdict
         if let shard = manifestBase.shard, !loop.stoppedByAnotherShard, let verdict, verdict.stopsAtOnce {
             shardStop?.write(shard: shard, reason: verdict.message)
@@ -151,7 +158,12 @@ extension RunEngine {
 
     /// Records an ended item (`RunRecorder`) and shows it to the progress ticker.
     func record(_ outcome: ItemOutcome, _ progress: inout RunProgress) {
-        recorder.record(outcome, &progress)
+        record(outcome, &progress, in: openedRun)
+    }
+
+    /// `record`, with what `start()` opened (the item loop holds it already).
+    func record(_ outcome: ItemOutcome, _ progress: inout RunProgress, in opened: OpenedRun) {
+        opened.recorder.record(outcome, &progress)
         snapshot.withLock {
             $0.counts = progress.counts
             $0.latency = progress.latency

@@ -2,8 +2,9 @@ public import Foundation
 import Logging
 import Synchronization
 
-/// What `RunEngine.start()` opens: the files and connections a run holds while it goes.
-struct OpenedRun: Sendable {
+/// What `RunEngine.start()` opens: the files and connections a run holds while it goes. A
+/// class, so the item loop takes it once and reads its parts without copying them.
+final class OpenedRun: Sendable {
     /// Records each ended item (event, line, counts, thresholds, checkpoints).
     let recorder: RunRecorder
     /// Runs each item's attempts (retries, breaker, rate limit, judging).
@@ -13,6 +14,13 @@ struct OpenedRun: Sendable {
     /// The job's `prometheus` and `opentelemetry` consumers: inline, and with work of their
     /// own while the run goes.
     let exporters: [any RunExporter]
+
+    init(recorder: RunRecorder, attempts: ItemAttempts, cache: RunCache?, exporters: [any RunExporter]) {
+        self.recorder = recorder
+        self.attempts = attempts
+        self.cache = cache
+        self.exporters = exporters
+    }
 }
 
 /// A run that could not start: what could not be opened, and what to do.
@@ -68,8 +76,9 @@ extension RunEngine {
         }
     }
 
-    /// What `start()` opened; the engine's steps run only after it.
-    private var openedRun: OpenedRun {
+    /// What `start()` opened; the engine's steps run only after it. (The item loop takes it
+    /// once: each read is a lock.)
+    var openedRun: OpenedRun {
         guard let run = opened.withLock({ $0 }) else { preconditionFailure("RunEngine used before start()") }
         return run
     }

@@ -111,9 +111,10 @@ import Vigil
         // follows it is the drain, bounded by the 500 ms limit. Unbounded, each of a dozen
         // events would take three attempts 2 s apart: 48 s and more. (The upper bound leaves
         // room for the final fsyncs on a machine the parallel suite loads: 8.9 s was seen in a
-        // clean-clone CI run.)
+        // clean-clone CI run, 16.6 s in one that shared the machine with a release build; 30 s
+        // still tells the bounded drain from the unbounded one.)
         let total = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let drain = total - summary.duration
-        #expect(drain > 0.4 && drain < 16, "drain \(drain) s after a run of \(summary.duration) s")
+        #expect(drain > 0.4 && drain < 30, "drain \(drain) s after a run of \(summary.duration) s")
     }
 }
