@@ -323,7 +323,7 @@ public struct RunReportPage {
         let chart = SVGChart(
             title: "Latency per item", xLabel: "latency (log scale)", yLabel: "items",
             series: [SVGChart.Series(name: "items", points: points, color: Self.blue, bars: true)],
-            rules: [], xFormat: { EventText.milliseconds(pow(10, $0)) }, id: "chart-latency")
+            rules: [], xFormat: { EventText.milliseconds(pow(10, $0)) }, roundX: false, id: "chart-latency")
         return
             "<p class=\"figures\">p50 <b>\(EventText.milliseconds(p50))</b> · p95 <b>\(EventText.milliseconds(p95))</b> · p99 <b>\(EventText.milliseconds(p99))</b> over \(replay.latency.count) items</p>"
             + chart.html

@@ -32,6 +32,9 @@ struct SVGChart {
     /// How x values are written on the axis.
     var xFormat: (Double) -> String = { SVGChart.number($0) }
     var yFormat: (Double) -> String = { SVGChart.number($0) }
+    /// The x axis runs between round ticks (`xAxis`); false: from the data's least to its
+    /// greatest x, in four equal steps (a log scale, whose ticks are placed by its format).
+    var roundX = true
     /// The chart's id in the page (tests find every chart by it).
     var id: String
 
@@ -49,14 +52,36 @@ struct SVGChart {
         return nice * power * 4
     }
 
+    /// An x axis over `low...high` whose ticks are round (1, 2, 2.5 or 5 times a power of ten
+    /// apart, at most six of them): time ticks read 0, 1, 2, 3 s, not 0.05, 1.22, 2.39. The
+    /// domain is widened to the ticks around the data.
+    static func xAxis(_ low: Double, _ high: Double) -> (domain: ClosedRange<Double>, ticks: [Double]) {
+        let span = max(high - low, 1e-9)
+        let least = span / 5
+        let power = pow(10, log10(least).rounded(.down))
+        let step = ([1, 2, 2.5, 5, 10].first { $0 * power >= least * (1 - 1e-12) } ?? 10) * power
+        let first = (low / step + 1e-9).rounded(.down) * step
+        var last = (high / step - 1e-9).rounded(.up) * step
+        if last <= first { last = first + step }
+        let count = Int(((last - first) / step).rounded())
+        return (first...last, (0...count).map { first + Double($0) * step })
+    }
+
     /// The `<figure>` holding the SVG.
     var html: String {
         let all = series.flatMap(\.points)
         let xs = all.map(\.x)
-        let minX = xs.min() ?? 0
+        var minX = xs.min() ?? 0
         var maxX = xs.max() ?? 1
         if maxX <= minX { maxX = minX + 1 }
-        var range = yRange ?? 0...Self.roundedUp(max(all.map(\.y).max() ?? 1, rules.map(\.y).max() ?? 0, 1e-9))
+        var xTicks = (0...4).map { minX + (maxX - minX) * Double($0) / 4 }
+        if roundX {
+            let axis = Self.xAxis(minX, maxX)
+            (minX, maxX, xTicks) = (axis.domain.lowerBound, axis.domain.upperBound, axis.ticks)
+        }
+        // All-zero data (nothing in flight at any sample) still gets an axis of 0 to 1.
+        let highest = max(all.map(\.y).max() ?? 1, rules.map(\.y).max() ?? 0)
+        var range = yRange ?? 0...(highest > 0 ? Self.roundedUp(highest) : 1)
         if range.upperBound <= range.lowerBound { range = range.lowerBound...(range.lowerBound + 1) }
         let plotWidth = Self.width - Self.left - Self.right
         let plotHeight = Self.height - Self.top - Self.bottom
@@ -78,9 +103,8 @@ struct SVGChart {
             svg +=
                 #"<text x="\#(Self.left - 6)" y="\#(f(y + 4))" class="tick" text-anchor="end">\#(escape(yFormat(value)))</text>"#
         }
-        for step in 0...4 {
-            let value = minX + (maxX - minX) * Double(step) / 4
-            let anchor = step == 0 ? "start" : step == 4 ? "end" : "middle"
+        for (index, value) in xTicks.enumerated() {
+            let anchor = index == 0 ? "start" : index == xTicks.count - 1 ? "end" : "middle"
             svg +=
                 #"<text x="\#(f(px(value)))" y="\#(f(Self.height - Self.bottom + 16))" class="tick" text-anchor="\#(anchor)">\#(escape(xFormat(value)))</text>"#
         }
