@@ -113,7 +113,4 @@ final class RunCache: Sendable {
         if counts.failedOperations > 0 { object["failed_operations"] = .number(JSONNumber(counts.failedOperations)) }
         return .object(object)
     }
-
-    /// Hits so far.
-    var hits: Int { counts.withLock { $0.hits } }
 }

@@ -56,24 +56,30 @@ extension RunEngine {
     /// without it), and the job's own consumers. Called by `run()` when the caller did not;
     /// calling it first says what could not be opened before anything is printed or sent.
     public func start() throws(RunStartProblem) {
-        guard opened.withLock({ $0 == nil }) else { return }
-        do {
-            try bus.openLog(at: folder.events)
-            let cache = Self.openCache(for: job, run: folder.runID, options: options)
-            let recorder = RunRecorder(
-                bus: bus, outputs: try RunOutputs(folder: folder), folder: folder,
-                checkpointEvery: job.checkpointEvery, giveUpAfter: job.execution.breaker.giveUpAfter,
-                logger: options.logger)
-            let attempts = Self.attempts(
-                for: job, provider: provider, bus: bus, ledger: ledger, stop: stopRequest, cache: cache)
-            let exporters = try Self.addDeclaredConsumers(
-                of: job, to: bus, runID: folder.runID, manifest: manifestBase, options: options)
-            opened.withLock {
-                $0 = OpenedRun(recorder: recorder, attempts: attempts, cache: cache, exporters: exporters)
+        // Under the lock from check to store: two callers at once open the run once.
+        try opened.withLock { (opened: inout OpenedRun?) throws(RunStartProblem) in
+            guard opened == nil else { return }
+            do {
+                opened = try open()
+            } catch {
+                throw RunStartProblem(folder: folder.url, error)
             }
-        } catch {
-            throw RunStartProblem(folder: folder.url, error)
         }
+    }
+
+    /// What `start()` opens, in that order.
+    private func open() throws -> OpenedRun {
+        try bus.openLog(at: folder.events)
+        let cache = Self.openCache(for: job, run: folder.runID, options: options)
+        let recorder = RunRecorder(
+            bus: bus, outputs: try RunOutputs(folder: folder), folder: folder,
+            checkpointEvery: job.checkpointEvery, giveUpAfter: job.execution.breaker.giveUpAfter,
+            logger: options.logger)
+        let attempts = Self.attempts(
+            for: job, provider: provider, bus: bus, ledger: ledger, stop: stopRequest, cache: cache)
+        let exporters = try Self.addDeclaredConsumers(
+            of: job, to: bus, runID: folder.runID, manifest: manifestBase, options: options)
+        return OpenedRun(recorder: recorder, attempts: attempts, cache: cache, exporters: exporters)
     }
 
     /// What `start()` opened; the engine's steps run only after it. (The item loop takes it
