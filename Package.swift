@@ -49,12 +49,15 @@ let package = Package(
         // stat(2) as a plain C struct: Swift cannot name `struct stat`'s members the same way in
         // debug and release builds under MemberImportVisibility (see its header).
         .target(name: "CFileStat"),
+        // TIOCGWINSZ: the live views fit the terminal's width (ioctl(2) is variadic, so C).
+        .target(name: "CTerminalSize"),
         // The library that does Vigil's work; the CLI is a thin layer over it.
         .target(
             name: "Vigil",
             dependencies: [
                 "JSONSchema",
                 "CFileStat",
+                "CTerminalSize",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
@@ -67,6 +70,8 @@ let package = Package(
                 .product(name: "OTel", package: "swift-otel"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // SIGWINCH: a live view redraws when its terminal is resized.
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,127 +1,151 @@
 public import Foundation
+import Synchronization
 
-/// `progress`: one live line on a terminal (done/total, rate, ETA, success rate), redrawn
-/// in place; on anything else, a plain line every few seconds. Honours NO_COLOR.
-public final class ProgressConsumer: AsyncEventConsumer, @unchecked Sendable {
-    // Only ever touched from the consumer's own delivery task.
-    private var counts = RunCounts(total: 0, succeeded: 0, failed: 0)
-    private var inFlight = 0
-    private var itemsPerSecond = 0.0
-    private var eta: Double?
-    private var spent: Dollars?
-    private var maxCost: Dollars?
-    /// The breaker, while it holds attempts back.
-    private var breaker: BreakerReport?
-    /// The provider batches not yet ended, by id, as last reported.
-    private var batches: [String: BatchReport] = [:]
-    private var lastDraw = 0.0
-    private var drewLine = false
-    private let isTerminal: Bool
+/// `progress`: one live line on a terminal (done/total, rate, ETA, success rate, cost, what
+/// is in flight or what the run waits for), redrawn in place at the terminal's width and again
+/// when it is resized; on anything else, or with `TERM=dumb`, a plain line every few seconds.
+/// `NO_COLOR` turns off the colour, not the redraw (colour is all that variable is about).
+public final class ProgressConsumer: AsyncEventConsumer, Sendable {
+    /// What the line shows, and where it stands on the screen.
+    private struct State {
+        var counts = RunCounts(total: 0, succeeded: 0, failed: 0)
+        var inFlight = 0
+        var itemsPerSecond = 0.0
+        var eta: Double?
+        var spent: Dollars?
+        var maxCost: Dollars?
+        /// The breaker, while it holds attempts back.
+        var breaker: BreakerReport?
+        /// The provider batches not yet ended, by id, as last reported.
+        var batches: [String: BatchReport] = [:]
+        var lastDraw = 0.0
+        var live = LiveLine()
+    }
+
+    // The delivery task writes it; a resize redraws from the signal's task.
+    private let state = Mutex(State())
+    private let resizes = Mutex<TerminalResizes?>(nil)
+    private let redraws: Bool
     private let usesColor: Bool
     private let plainInterval: Double
+    private let size: @Sendable () -> TerminalSize
     private let write: @Sendable (String) -> Void
 
     /// `progress`.
     public var name: String { "progress" }
 
-    /// A progress line on standard error (redrawn on a terminal, a plain line every `plainInterval` seconds otherwise).
+    /// A progress line on standard error: redrawn in place when it is a terminal that can
+    /// move its cursor (at `size`'s width, asked before each frame), a plain line every
+    /// `plainInterval` seconds otherwise.
     public init(
         isTerminal: Bool = isatty(STDERR_FILENO) == 1,
         environment: [String: String] = ProcessInfo.processInfo.environment,
         plainInterval: Double = 5,
+        size: (@Sendable () -> TerminalSize)? = nil,
         write: @escaping @Sendable (String) -> Void = {
             FileHandle.standardError.write(Data(Redaction.masked($0).utf8))
         }
     ) {
-        self.isTerminal = isTerminal
-        self.usesColor = isTerminal && environment["NO_COLOR"].map(\.isEmpty) != false && environment["TERM"] != "dumb"
+        self.redraws = isTerminal && environment["TERM"] != "dumb"
+        self.usesColor = redraws && environment["NO_COLOR"].map(\.isEmpty) != false
         self.plainInterval = plainInterval
+        self.size = size ?? { TerminalSize.current(of: STDERR_FILENO, environment: environment) }
         self.write = write
     }
 
     /// Updates the line; prints warnings and the end on their own lines.
     public func consume(_ event: RunEvent) async {
+        if redraws && resizes.withLock({ $0 == nil }) {
+            let watcher = await TerminalResizes { [weak self] in self?.redrawAfterResize() }
+            resizes.withLock { $0 = watcher }
+        }
+        state.withLock { state in apply(event, to: &state) }
+    }
+
+    /// Stops following resizes.
+    public func finish() async {
+        resizes.withLock { $0 = nil }
+    }
+
+    private func apply(_ event: RunEvent, to state: inout State) {
         switch event.kind {
         case .runStarted(let started):
-            counts.total = started.total
+            state.counts.total = started.total
         case .runResumed(let resumed):
-            counts = resumed.counts
+            state.counts = resumed.counts
         case .itemCompleted(let report, _):
-            counts.succeeded += 1
-            add(report.spend)
+            state.counts.succeeded += 1
+            add(report.spend, to: &state)
         case .itemFailed(let report, _):
-            counts.failed += 1
-            add(report.spend)
+            state.counts.failed += 1
+            add(report.spend, to: &state)
         case .progress(let progress):
-            counts = progress.counts
-            inFlight = progress.inFlight
-            itemsPerSecond = progress.itemsPerSecond
-            eta = progress.etaSeconds
-            spent = progress.spent
-            maxCost = progress.maxCost
+            state.counts = progress.counts
+            state.inFlight = progress.inFlight
+            state.itemsPerSecond = progress.itemsPerSecond
+            state.eta = progress.etaSeconds
+            state.spent = progress.spent
+            state.maxCost = progress.maxCost
         case .breakerOpened(let report):
-            if breaker?.since != report.since {
-                clear()
-                write(
-                    "waiting for the endpoint: \(report.reason) (\(report.failures) failures in a row); new items wait, a probe goes out at \(Self.time(report.nextProbe))\n"
-                )
+            if state.breaker?.since != report.since {
+                say(
+                    "waiting for the endpoint: \(report.reason) (\(report.failures) failures in a row); new items wait, a probe goes out at \(Self.time(report.nextProbe))",
+                    in: &state)
             }
-            breaker = report
+            state.breaker = report
         case .breakerClosed(let report):
-            breaker = nil
-            clear()
-            write(
-                "the endpoint answers again after \(ThresholdCheck.duration(event.time - report.since)); items go out again\n"
-            )
+            state.breaker = nil
+            say(
+                "the endpoint answers again after \(ThresholdCheck.duration(event.time - report.since)); items go out again",
+                in: &state)
         case .batchSubmitted(let report), .batchProgress(let report):
-            batches[report.batch] = report
+            state.batches[report.batch] = report
         case .batchCompleted(let report), .batchFailed(let report):
-            batches[report.batch] = nil
+            state.batches[report.batch] = nil
         case .validationWarning(let check):
-            clear()
-            write("warning: \(check.sentence)\n")
+            say("warning: \(check.sentence)", in: &state)
         case .runCompleted, .runAborted, .runFailed, .runInterrupted:
-            draw(force: true)
-            if isTerminal && drewLine { write("\n") }
+            draw(&state, force: true, final: true)
             return
         default:
             return
         }
-        draw(force: false)
+        draw(&state, force: false)
     }
 
     /// An item's cost, once the total is known: from the first `progress` event on (a
     /// resumed run's spend goes on from what earlier processes spent).
-    private func add(_ spend: Spend?) {
-        if let spend, let known = spent { spent = known + spend.charged }
+    private func add(_ spend: Spend?, to state: inout State) {
+        if let spend, let known = state.spent { state.spent = known + spend.charged }
     }
 
-    private func clear() {
-        if isTerminal && drewLine { write("\r\u{1B}[K") }
+    /// A message on its own line, above the live one.
+    private func say(_ message: String, in state: inout State) {
+        write(state.live.message(message))
     }
 
-    private func draw(force: Bool) {
+    private func redrawAfterResize() {
+        state.withLock { draw(&$0, force: true) }
+    }
+
+    private func draw(_ state: inout State, force: Bool, final: Bool = false) {
         let now = Timestamp.now()
-        let interval = isTerminal ? 0.1 : plainInterval
-        guard force || now - lastDraw >= interval else { return }
-        lastDraw = now
-        let percent = counts.total == 0 ? 0 : Int(Double(counts.completed) / Double(counts.total) * 100)
-        var rate = ThresholdCheck.percent(counts.successRate)
-        if usesColor && counts.completed > 0 {
-            let color = counts.successRate >= 0.8 ? "32" : counts.successRate >= 0.5 ? "33" : "31"
-            rate = "\u{1B}[\(color)m\(rate)\u{1B}[0m"
-        }
-        let etaText = eta.map { " · ETA \(Self.clock($0))" } ?? ""
-        let costText = spent.map { spent in " · \(spent)" + (maxCost.map { " of \($0)" } ?? "") } ?? ""
-        let line =
-            "[\(counts.completed)/\(counts.total)] \(percent)% · \(String(format: "%.1f", itemsPerSecond)) items/s\(etaText) · success \(counts.completed == 0 ? "-" : rate)\(costText) · "
-            + (breaker.map { Self.waitingText($0, now: now) }
-                ?? (batches.isEmpty ? "in flight \(inFlight)" : Self.batchText(batches.values)))
-        if isTerminal {
-            write("\r\u{1B}[K" + line)
-            drewLine = true
+        guard force || now - state.lastDraw >= (redraws ? 0.1 : plainInterval) else { return }
+        state.lastDraw = now
+        var line = ProgressLine(counts: state.counts)
+        line.itemsPerSecond = state.itemsPerSecond
+        line.eta = state.eta
+        line.spent = state.spent
+        line.maxCost = state.maxCost
+        line.coloured = usesColor
+        line.inFlight = "in flight \(state.inFlight)"
+        line.waiting =
+            state.breaker.map { Self.waitingText($0, now: now) }
+            ?? (state.batches.isEmpty ? nil : Self.batchText(state.batches.values))
+        if redraws {
+            write(state.live.draw(line.statusLine, size: size(), final: final))
         } else {
-            write(line + "\n")
+            write(line.statusLine.full + "\n")
         }
     }
 
@@ -151,12 +175,5 @@ public final class ProgressConsumer: AsyncEventConsumer, @unchecked Sendable {
         let requests = batches.reduce(0) { $0 + $1.requests }
         return "batches: " + states.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
             + " · \(answered)/\(requests) answered"
-    }
-
-    static func clock(_ seconds: Double) -> String {
-        let total = Int(seconds.rounded())
-        return total >= 3600
-            ? String(format: "%d:%02d:%02d", total / 3600, total / 60 % 60, total % 60)
-            : String(format: "%d:%02d", total / 60, total % 60)
     }
 }

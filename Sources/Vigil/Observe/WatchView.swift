@@ -14,68 +14,96 @@ package enum WatchView {
         case crashed
     }
 
-    /// The lines, without newlines.
+    /// The lines, without newlines, each fitted to the terminal's width when drawn. Below
+    /// `TerminalSize.narrowest` columns (`width`), one line: the counts, the success rate, the
+    /// state.
     package static func lines(
-        _ replay: RunReplay, liveness: Liveness, folder: String, now: Double = Timestamp.now(), failures: Int = 3
-    ) -> [String] {
-        var lines: [String] = []
-        let state: String
-        switch liveness {
-        case .running(let pid): state = "running (process \(pid))"
-        case .ended:
-            state =
-                replay.ending.map { $0.status.rawValue.uppercased() + ($0.reason.map { ": " + $0 } ?? "") } ?? "ended"
-        case .crashed: state = "NOT RUNNING: it stopped without ending (a crash or kill -9)"
+        _ replay: RunReplay, liveness: Liveness, folder: String, now: Double = Timestamp.now(), failures: Int = 3,
+        width: Int? = nil
+    ) -> [StatusLine] {
+        var progress = ProgressLine(
+            counts: RunCounts(
+                total: max(replay.total, replay.completed), succeeded: replay.succeeded,
+                failed: replay.completed - replay.succeeded))
+        if let width, width < TerminalSize.narrowest {
+            // The state goes first if the line must lose something, but the last line, which
+            // stays, keeps it (wrapping if it must): how a run ended is what is left to know.
+            var summary = StatusLine(progress.statusLine.fields + [.init(shortState(replay, liveness), dropRank: 0)])
+            if case .running = liveness {} else { summary.keepsWhole = true }
+            return [summary]
         }
-        lines.append("run \(replay.run ?? "?")" + (replay.job.map { " (\($0))" } ?? "") + " · " + state)
-        let total = max(replay.total, replay.completed)
-        let percent = total == 0 ? 0 : Int(Double(replay.completed) / Double(total) * 100)
-        var line = "[\(replay.completed)/\(total)] \(percent)%"
-        if let progress = replay.progress, liveness != .ended {
-            line += " · " + String(format: "%.1f", progress.itemsPerSecond) + " items/s"
-            if let eta = progress.etaSeconds { line += " · ETA \(ThresholdCheck.duration(eta))" }
-        } else if let first = replay.starts.first, let last = replay.lastEvent {
-            line += " · in \(ThresholdCheck.duration(last - first))"
+        // The job's name goes first when the header does not fit: the state matters more.
+        let run = "run \(replay.run ?? "?")"
+        let state = state(replay, liveness)
+        var header = run + (replay.job.map { " (\($0))" } ?? "") + " · " + state
+        if let width, header.displayWidth >= width { header = run + " · " + state }
+        var lines = [StatusLine(header)]
+        if let rate = replay.progress, liveness != .ended {
+            progress.itemsPerSecond = rate.itemsPerSecond
+            progress.eta = rate.etaSeconds
         }
-        line +=
-            " · success "
-            + (replay.completed == 0
-                ? "-"
-                : ThresholdCheck.percent((Double(replay.succeeded) / Double(replay.completed) * 1000).rounded() / 1000))
         if let p50 = replay.latency.percentile(0.5), let p95 = replay.latency.percentile(0.95),
             let p99 = replay.latency.percentile(0.99)
         {
-            line +=
-                " · latency p50 \(EventText.milliseconds(p50)) p95 \(EventText.milliseconds(p95)) p99 \(EventText.milliseconds(p99))"
+            progress.latency =
+                "latency p50 \(EventText.milliseconds(p50)) p95 \(EventText.milliseconds(p95)) p99 \(EventText.milliseconds(p99))"
         }
-        if let spent = replay.spent { line += " · \(spent)" + (replay.maxCost.map { " of \($0)" } ?? "") }
-        lines.append(line)
-        if case .running = liveness {
-            if let breaker = replay.breaker {
-                lines.append(ProgressConsumer.waitingText(breaker, now: now))
-            } else if !replay.batches.isEmpty {
-                lines.append(ProgressConsumer.batchText(replay.batches.values))
-            } else {
-                lines.append(
-                    "in flight \(replay.itemsInFlight.count)"
-                        + (replay.retries.isEmpty
-                            ? ""
-                            : " · \(replay.retries.count) retries ("
-                                + replay.retriesByCause.prefix(3).map { "\($0.cause) \($0.count)" }.joined(
-                                    separator: ", ") + ")"))
-            }
+        progress.spent = replay.spent
+        progress.maxCost = replay.maxCost
+        var statusLine = progress.statusLine
+        if replay.progress == nil || liveness == .ended, let first = replay.starts.first, let last = replay.lastEvent {
+            statusLine.fields.insert(.init("in \(ThresholdCheck.duration(last - first))", dropRank: 1), at: 1)
         }
+        lines.append(statusLine)
+        if case .running = liveness { lines.append(activity(replay, now: now)) }
         let groups = replay.failureGroups.sorted { $0.last > $1.last }.prefix(failures)
         if !groups.isEmpty {
-            lines.append("last failures:")
+            lines.append(StatusLine("last failures:"))
             for group in groups {
                 let message = group.message.count > 120 ? group.message.prefix(119) + "…" : Substring(group.message)
-                lines.append("  \(group.count) × \(group.kind): \(message) (e.g. \(group.examples.first ?? "?"))")
+                lines.append(
+                    StatusLine("  \(group.count) × \(group.kind): \(message) (e.g. \(group.examples.first ?? "?"))"))
             }
         }
         if liveness == .crashed {
-            lines.append("continue it (no item is done twice or lost): vigil resume \(folder)")
+            lines.append(
+                StatusLine("continue it (no item is done twice or lost): vigil resume \(folder)", keepsWhole: true))
         }
         return lines
+    }
+
+    /// `running (process 4242)`, `COMPLETED`, `ABORTED: success rate 12% ...`.
+    private static func state(_ replay: RunReplay, _ liveness: Liveness) -> String {
+        switch liveness {
+        case .running(let pid): "running (process \(pid))"
+        case .ended:
+            replay.ending.map { $0.status.rawValue.uppercased() + ($0.reason.map { ": " + $0 } ?? "") } ?? "ended"
+        case .crashed: "NOT RUNNING: it stopped without ending (a crash or kill -9)"
+        }
+    }
+
+    /// The state in a word, for the one-line view.
+    private static func shortState(_ replay: RunReplay, _ liveness: Liveness) -> String {
+        switch liveness {
+        case .running: "running"
+        case .ended: replay.ending?.status.rawValue.uppercased() ?? "ended"
+        case .crashed: "NOT RUNNING"
+        }
+    }
+
+    /// What a running run does now: waits for the breaker or provider batches, or has items in
+    /// flight (and how many attempts were retried, by cause).
+    private static func activity(_ replay: RunReplay, now: Double) -> StatusLine {
+        if let breaker = replay.breaker { return StatusLine(ProgressConsumer.waitingText(breaker, now: now)) }
+        if !replay.batches.isEmpty { return StatusLine(ProgressConsumer.batchText(replay.batches.values)) }
+        var fields = [StatusLine.Field("in flight \(replay.itemsInFlight.count)")]
+        if !replay.retries.isEmpty {
+            fields.append(
+                .init(
+                    "\(replay.retries.count) retries ("
+                        + replay.retriesByCause.prefix(3).map { "\($0.cause) \($0.count)" }.joined(separator: ", ")
+                        + ")"))
+        }
+        return StatusLine(fields)
     }
 }

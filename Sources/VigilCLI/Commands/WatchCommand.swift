@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import Vigil
 
 /// `vigil watch RUN_DIR|JOB`: a live view of a run from another terminal.
@@ -28,26 +29,21 @@ struct WatchCommand: AsyncParsableCommand {
     var interval = 5.0
 
     func run() async throws {
-        // A run folder, or the folder of a sharded run not merged yet: its shards are
-        // followed together, as one run.
-        let folders: [URL]
-        let shards = ShardMerge.shardFolders(of: URL(fileURLWithPath: run).standardizedFileURL)
-        if !shards.isEmpty
-            && !FileManager.default.fileExists(
-                atPath: URL(fileURLWithPath: run).appendingPathComponent("events.jsonl").path)
-        {
-            folders = shards
-        } else {
-            do {
-                folders = [try RunLocator.folder(run).url]
-            } catch {
-                throw CommandFailure("\(error)", .invalidJobOrUsage)
-            }
-        }
-        let isTerminal = isatty(STDOUT_FILENO) == 1
+        let folders = try self.folders()
+        // Redrawn in place on a terminal that can move its cursor, at its width, and at
+        // once when it is resized; plain lines every `interval` seconds otherwise.
+        let redraws = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+        let resizes = redraws ? await TerminalResizes() : nil
+        // Drawn on the alternate screen: Ctrl-C (or SIGTERM) brings the normal screen back with
+        // the last frame printed on it, then ends as the signal would have.
+        let stop = Mutex<Int32?>(nil)
+        let signals =
+            redraws
+            ? await SignalWatcher { name, _ in stop.withLock { $0 = name == "SIGINT" ? SIGINT : SIGTERM } } : nil
+        defer { signals?.cancel() }
+        var screen = LiveScreen()
         var follower = RunFollower(folders: folders)
         var replay = RunReplay()
-        var drawn = 0
         var lastPlain = 0.0
         var lastSequence = -1
         while true {
@@ -55,36 +51,63 @@ struct WatchCommand: AsyncParsableCommand {
             do {
                 step = try follower.next()
             } catch {
+                if redraws { Console.output(screen.leave(with: [], size: TerminalSize.current(of: STDOUT_FILENO))) }
                 throw CommandFailure("\(error)", .invalidJobOrUsage)
             }
             for event in step.events { replay.apply(event) }
-            let liveness = step.liveness
-            let lines = WatchView.lines(
-                replay, liveness: liveness, folder: RunReport.shellQuoted((step.unended ?? folders[0]).path))
-            let now = Timestamp.now()
-            let final = step.isFinal
-            if isTerminal {
-                // Redrawn in place: up over the last frame, each line cleared.
-                var frame = drawn > 0 ? "\u{1B}[\(drawn)A" : ""
-                for line in lines { frame += "\r\u{1B}[K" + line + "\n" }
-                for _ in lines.count..<max(lines.count, drawn) { frame += "\r\u{1B}[K\n" }
-                Console.output(frame)
-                drawn = max(lines.count, drawn)
-            } else if final || (replay.sequence != lastSequence && now - lastPlain >= interval) {
-                Console.output(lines.joined(separator: "\n") + "\n")
-                lastPlain = now
+            let folder = RunReport.shellQuoted((step.unended ?? folders[0]).path)
+            let stopping = stop.withLock { $0 }
+            let final = step.isFinal || stopping != nil
+            if redraws {
+                let size = TerminalSize.current(of: STDOUT_FILENO)
+                let lines = WatchView.lines(replay, liveness: step.liveness, folder: folder, width: size.columns)
+                Console.output(final ? screen.leave(with: lines, size: size) : screen.frame(lines, size: size))
+            } else if final || (replay.sequence != lastSequence && Timestamp.now() - lastPlain >= interval) {
+                let lines = WatchView.lines(replay, liveness: step.liveness, folder: folder)
+                Console.output(lines.map(\.full).joined(separator: "\n") + "\n")
+                lastPlain = Timestamp.now()
                 lastSequence = replay.sequence
             }
-            if final {
-                switch liveness {
-                case .crashed: throw CommandFailure.exit(.interrupted)
-                default:
-                    let status = replay.ending?.status.exitStatus ?? .interrupted
-                    if status != .success { throw CommandFailure.exit(status) }
-                    return
-                }
+            if let stopping {
+                // Ended by the signal itself (what a shell expects of a program the user
+                // interrupted), sent to the process: this thread may have it blocked.
+                signal(stopping, SIG_DFL)
+                kill(getpid(), stopping)
+                try? await Task.sleep(for: .seconds(1))
+                Foundation.exit(128 + stopping)
             }
-            try? await Task.sleep(for: .milliseconds(isTerminal ? 500 : 250))
+            if step.isFinal { return try Self.end(replay, step.liveness) }
+            // Half a second between looks at the log; a resize or a signal ends the wait early.
+            let resized = resizes?.count
+            for _ in 0..<(redraws ? 10 : 5) where resizes?.count == resized && stop.withLock({ $0 == nil }) {
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+        }
+    }
+
+    /// The run folder, or the shards of a sharded run not merged yet: followed together, as one run.
+    private func folders() throws -> [URL] {
+        let shards = ShardMerge.shardFolders(of: URL(fileURLWithPath: run).standardizedFileURL)
+        if !shards.isEmpty
+            && !FileManager.default.fileExists(
+                atPath: URL(fileURLWithPath: run).appendingPathComponent("events.jsonl").path)
+        {
+            return shards
+        }
+        do {
+            return [try RunLocator.folder(run).url]
+        } catch {
+            throw CommandFailure("\(error)", .invalidJobOrUsage)
+        }
+    }
+
+    /// The run's own exit status (a crash is an interruption).
+    private static func end(_ replay: RunReplay, _ liveness: WatchView.Liveness) throws {
+        switch liveness {
+        case .crashed: throw CommandFailure.exit(.interrupted)
+        default:
+            let status = replay.ending?.status.exitStatus ?? .interrupted
+            if status != .success { throw CommandFailure.exit(status) }
         }
     }
 }

@@ -33,9 +33,9 @@ import Vigil
         let consumer = ProgressConsumer(isTerminal: true, environment: ["TERM": "xterm"], write: { output.write($0) })
         await feed(consumer)
         let text = output.text.withLock { $0 }
-        #expect(text.contains("\r\u{1B}[K[2/4] 50%"))
+        #expect(text.contains("\u{1B}[?7l\r[2/4] 50%"))
         #expect(text.contains("\u{1B}[33m50%\u{1B}[0m"))  // the success rate, coloured (yellow: 50-80%)
-        #expect(text.hasSuffix("\n"))
+        #expect(text.hasSuffix("\n\u{1B}[?7h"))  // the last line stays; autowrap is on again
     }
 
     @Test func progressHonoursNoColorAndPrintsPlainLinesElsewhere() async {
@@ -84,6 +84,58 @@ import Vigil
         text = output.text.withLock { $0 }
         #expect(text.contains("the endpoint answers again after 3m 10s; items go out again"))
         #expect(text.hasSuffix("in flight 4\n"))
+    }
+
+    @Test func aDumbTerminalGetsPlainLinesAndNoColorKeepsTheRedraw() async {
+        let dumb = Output()
+        await feed(
+            ProgressConsumer(
+                isTerminal: true, environment: ["TERM": "dumb"], plainInterval: 0, write: { dumb.write($0) }))
+        let plain = dumb.text.withLock { $0 }
+        #expect(!plain.contains("\u{1B}") && !plain.contains("\r"))
+        #expect(plain.contains("[2/4] 50% · 0.0 items/s · success 50% · in flight 0\n"))
+        // NO_COLOR is about colour: the line is still redrawn in place.
+        let uncoloured = Output()
+        await feed(
+            ProgressConsumer(
+                isTerminal: true, environment: ["TERM": "xterm", "NO_COLOR": "1"], write: { uncoloured.write($0) }))
+        let redrawn = uncoloured.text.withLock { $0 }
+        #expect(redrawn.contains("\u{1B}[?7l\r[2/4] 50%"))
+        #expect(!redrawn.contains("\u{1B}[3"))
+    }
+
+    /// A real SIGWINCH (sent to this process; the default for it is to ignore it): the line
+    /// is drawn again at the new width at once, with no event to prompt it.
+    @Test func aResizeRedrawsTheLineAtTheNewWidth() async throws {
+        let output = Output()
+        let columns = Mutex(120)
+        let consumer = ProgressConsumer(
+            isTerminal: true, environment: ["TERM": "xterm", "NO_COLOR": "1"],
+            size: { TerminalSize(columns: columns.withLock { $0 }, rows: 24) }, write: { output.write($0) })
+        await consumer.consume(
+            RunEvent(
+                sequence: 1, time: 0, run: "r",
+                kind: .runStarted(RunStarted(job: "j", total: 300, concurrency: 2, provider: "p"))))
+        await consumer.consume(
+            RunEvent(
+                sequence: 2, time: 0, run: "r",
+                kind: .progress(
+                    Progress(
+                        counts: RunCounts(total: 300, succeeded: 90, failed: 10), inFlight: 2, itemsPerSecond: 3.5,
+                        etaSeconds: 57, latencyP50: nil, latencyP95: nil, latencyP99: nil))))
+        // (The progress event came within the tenth of a second a redraw waits for: a resize
+        // draws it now.)
+        for (width, line) in [
+            (120, "[100/300] 33% · 3.5 items/s · ETA 0:57 · success 90% · in flight 2"),
+            (30, "[100/300] 33% · success 90%"),
+        ] {
+            columns.withLock { $0 = width }
+            try await Waiting.until("a redraw at \(width) columns", within: 30) {
+                kill(getpid(), SIGWINCH)
+                return output.text.withLock { $0 }.hasSuffix("\u{1B}[?7l\r" + line + "\u{1B}[K\u{1B}[J\r\u{1B}[?7h")
+            }
+        }
+        await consumer.finish()
     }
 
     @Test func aCommandConsumerGetsItsEventsAsJSON() async throws {

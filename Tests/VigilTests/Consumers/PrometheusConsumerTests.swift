@@ -107,9 +107,12 @@ import Vigil
         }
         let succeeded = #"vigil_items_total{outcome="succeeded"}"#
         var first = ""
-        try await Waiting.until("ten items counted on /metrics") {
+        // Items 11 and 12 both in flight: the slot item 10 freed is filled a moment after it is
+        // counted (a scrape in between saw 1 in flight).
+        try await Waiting.until("ten items counted and two in flight on /metrics") {
             first = (try? scrape()) ?? ""
-            return Self.value(succeeded, in: first) == 10 || !run.isRunning
+            return Self.value(succeeded, in: first) == 10 && Self.value("vigil_items_in_flight", in: first) == 2
+                || !run.isRunning
         }
         try Data().write(to: job.folder.appendingPathComponent("release"))
         var second = ""
