@@ -39,10 +39,16 @@ public actor RateLimiter {
     private var lastRefill: Double
     private let clock: Clock
 
-    /// At most `requests` per `seconds`, shared by every caller.
-    public init(requests: Int, per seconds: Double, clock: Clock = .system) {
-        refillPerSecond = Double(max(1, requests)) / max(0.001, seconds)
-        capacity = min(Double(max(1, requests)), max(1, refillPerSecond.rounded(.up)))
+    /// At most `requests` per `seconds`, shared by every caller; `1/share` of that when
+    /// `share` processes keep the limit between them (the shards of a run without a
+    /// coordinator). The rate and the burst are both divided: the shards' buckets together
+    /// are the one bucket of a single process, so they never send more than it would, even
+    /// when a share is less than one request (that shard's first request waits for its token).
+    public init(requests: Int, per seconds: Double, share: Int = 1, clock: Clock = .system) {
+        let parts = Double(max(1, share))
+        let wholeRate = Double(max(1, requests)) / max(0.001, seconds)
+        refillPerSecond = wholeRate / parts
+        capacity = min(Double(max(1, requests)), max(1, wholeRate.rounded(.up))) / parts
         tokens = capacity
         self.clock = clock
         lastRefill = clock.now()

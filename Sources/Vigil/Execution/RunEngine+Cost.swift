@@ -6,15 +6,23 @@ extension RunEngine {
         let totals = ledger.totals
         let budget = ledger.budget
         var spent: [String] = []
+        // A shard's cap is its part of the run's: say so, or the cap reads as the job's.
+        let share = manifestBase.shardShare
+        let of = { (whole: String?) in
+            share.map { share in " (this shard's 1/\(share.count)" + (whole.map { " of \($0)" } ?? "") + ")" } ?? ""
+        }
         if let maxCost = budget.maxCost {
             let unconfirmed =
                 totals.unconfirmed.cost > .zero
                 ? " (and up to \(totals.unconfirmed.cost) more for requests that got no answer)" : ""
-            spent.append("\(totals.spent.cost) spent of budget.max_cost \(maxCost)\(unconfirmed)")
+            spent.append(
+                "\(totals.spent.cost) spent of budget.max_cost \(maxCost)\(of(share?.runBudget?.maxCost?.description))\(unconfirmed)"
+            )
         }
         if let maxTokens = budget.maxTokens {
             spent.append(
-                "\(totals.spent.tokens + totals.unconfirmed.tokens) tokens used of budget.max_tokens \(maxTokens)")
+                "\(totals.spent.tokens + totals.unconfirmed.tokens) tokens used of budget.max_tokens \(maxTokens)\(of(share?.runBudget?.maxTokens.map(String.init)))"
+            )
         }
         var next = ""
         if let wanted = totals.refused {

@@ -76,7 +76,8 @@ extension RunEngine {
             checkpointEvery: job.checkpointEvery, giveUpAfter: job.execution.breaker.giveUpAfter,
             logger: options.logger)
         let attempts = Self.attempts(
-            for: job, provider: provider, bus: bus, ledger: ledger, stop: stopRequest, cache: cache)
+            for: job, provider: provider, bus: bus, ledger: ledger, stop: stopRequest, cache: cache,
+            rateShare: manifestBase.shardShare?.count ?? 1)
         let exporters = try Self.addDeclaredConsumers(
             of: job, to: bus, runID: folder.runID, manifest: manifestBase, options: options)
         return OpenedRun(recorder: recorder, attempts: attempts, cache: cache, exporters: exporters)
@@ -119,10 +120,10 @@ extension RunEngine {
     }
 
     /// What every item's attempts share: the success criteria, the retry policy, the rate
-    /// limit, the breaker, the budget and the cache.
+    /// limit (1/`rateShare` of it for a shard), the breaker, the budget and the cache.
     private static func attempts(
         for job: JobSpec, provider: any ModelProvider, bus: EventBus, ledger: SpendLedger, stop: StopRequest,
-        cache: RunCache?
+        cache: RunCache?, rateShare: Int
     ) -> ItemAttempts {
         let execution = job.execution
         return ItemAttempts(
@@ -130,7 +131,9 @@ extension RunEngine {
             criteria: SuccessCriteria(
                 schema: job.sources.successSchema?.schema, requiredFields: job.success.requiredFields),
             prompt: job.sources.promptText, paths: job.paths, retries: execution.retries,
-            rateLimiter: execution.rateLimit.map { RateLimiter(requests: $0.requests, per: $0.per.seconds) },
+            rateLimiter: execution.rateLimit.map {
+                RateLimiter(requests: $0.requests, per: $0.per.seconds, share: rateShare)
+            },
             breaker: CircuitBreaker(
                 openAfter: execution.breaker.openAfter, coolDown: execution.breaker.coolDown.seconds,
                 giveUpAfter: execution.breaker.giveUpAfter.seconds),

@@ -64,8 +64,10 @@ public final class RunEngine: Sendable {
         self.provider = provider
         batchClient = try Self.batchClient(for: job, provider: provider, environment: options.environment)
         bus = EventBus(run: folder.runID, startingSequence: history?.lastSequence ?? 0)
+        // A shard keeps its part of the budget (from its manifest: a resume keeps the same).
         ledger = SpendLedger(
-            budget: job.budget, pricing: job.model.pricing, outputBound: job.model.outputTokenBound,
+            budget: manifest.shardShare.map(\.budget) ?? job.budget, pricing: job.model.pricing,
+            outputBound: job.model.outputTokenBound,
             carried: Self.carried(history, manifest))
         self.started = Timestamp.now()
         self.completedAtStart = history.map { $0.succeeded + $0.failed } ?? 0

@@ -70,6 +70,10 @@ public struct RunSetup: Sendable {
         if let shard {
             manifest.shard = shard.shard
             manifest.wholeInputsSHA256 = wholeDigest
+            // No coordinator shares the caps: this shard keeps its part of them.
+            if shard.shard.count > 1 && (job.budget != nil || job.execution.rateLimit != nil) {
+                manifest.shardShare = ShardShare(of: job, among: shard.shard.count)
+            }
         }
         try manifest.write(to: staging.manifest)
         let folder = try staging.publish()

@@ -28,7 +28,7 @@ extension RunManifest: Codable {
         case promptTokens = "prompt_tokens"
         case completionTokens = "completion_tokens"
         case cachedTokens = "cached_tokens"
-        case shard, shards, index
+        case shard, shards, index, share
         case wholeSHA256 = "whole_sha256"
         case at
         case repairedBytes = "repaired_bytes"
@@ -84,6 +84,7 @@ extension RunManifest: Codable {
             var part = root.nestedContainer(keyedBy: Keys.self, forKey: .shard)
             try part.encode(shard.index, forKey: .index)
             try part.encode(shard.count, forKey: .count)
+            if let shardShare { try part.encode(shardShare.json, forKey: .share) }
         }
         try root.encode(Timestamp.iso8601(startedAt), forKey: .startedAt)
         try root.encode(endedAt.map(Timestamp.iso8601), forKey: .endedAt)
@@ -174,6 +175,7 @@ extension RunManifest: Codable {
         if let part = try? root.nestedContainer(keyedBy: Keys.self, forKey: .shard) {
             shard = Shard(
                 index: try part.decode(Int.self, forKey: .index), count: try part.decode(Int.self, forKey: .count))
+            shardShare = ShardShare(json: try part.decodeIfPresent(JSONValue.self, forKey: .share))
         }
         let tool = try root.nestedContainer(keyedBy: Keys.self, forKey: .tool)
         toolVersion = try tool.decode(String.self, forKey: .version)

@@ -36,6 +36,9 @@ public struct RunManifest: Sendable {
     public var canaryOf: Int?
     /// The shard of a sharded run this folder runs (nil: the whole run).
     public var shard: Shard?
+    /// What this shard keeps of the run's caps (`shard.share`; nil: not a shard, or the caps
+    /// are shared through a coordinator).
+    public var shardShare: ShardShare?
     /// A shard's: the digest of the whole input set (every shard records the same; `vigil
     /// merge` checks it).
     public var wholeInputsSHA256: String?

@@ -210,7 +210,7 @@ public enum ShardMerge {
         manifest.verdict = zip(shards, manifests).first { $0.1.status == worst && $0.1.verdict != nil }.map {
             "shard \($0.1.shard?.description ?? "?"): \($0.1.verdict!)"
         }
-        manifest.cost = nil
+        manifest.cost = mergedCost(manifests)
         manifest.outputs = [:]
         for file in [folder.results, folder.failed, folder.events] {
             manifest.outputs[file.lastPathComponent] = FileDigest.sha256(of: file)
@@ -227,5 +227,24 @@ public enum ShardMerge {
         }
         try manifest.write(to: folder.manifest)
         return manifest
+    }
+
+    /// The shards' costs summed, with the run's own budget (what the shards split among them,
+    /// each keeping its part): nil when no shard recorded a cost.
+    static func mergedCost(_ manifests: [RunManifest]) -> RunCostRecord? {
+        let costs = manifests.compactMap(\.cost)
+        guard !costs.isEmpty else { return nil }
+        var spend = Spend()
+        var unconfirmed = SpendLedger.Amount()
+        for cost in costs {
+            spend.add(cost.spend)
+            unconfirmed.cost += cost.unconfirmed.cost
+            unconfirmed.tokens += cost.unconfirmed.tokens
+        }
+        let runBudget =
+            manifests.lazy.compactMap { $0.shardShare?.runBudget }.first ?? costs.lazy.compactMap(\.budget).first
+        return RunCostRecord(
+            spend: spend, unconfirmed: unconfirmed, overruns: costs.reduce(0) { $0 + $1.overruns }, budget: runBudget,
+            exhausted: costs.contains { $0.exhausted }, projection: nil)
     }
 }

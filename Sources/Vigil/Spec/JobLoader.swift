@@ -95,3 +95,18 @@ public struct JobValidation: Sendable {
     /// No error: the job can run.
     public var isValid: Bool { job != nil }
 }
+
+extension JobValidation {
+    /// Also checks that the job can run as `shards` shards without a coordinator (`vigil
+    /// validate --shards N`): each keeps 1/N of the budget, which must pay for one request.
+    /// A problem is an error at the budget, and the job is then not valid.
+    public mutating func checkShares(among shards: Int) {
+        guard let job, let budget = job.budget,
+            let problem = BudgetCheck.shardProblem(budget, model: job.model, shards: shards),
+            let location = job.locations[problem.field ?? .budget] ?? job.locations[.budget]
+        else { return }
+        diagnostics.append(Diagnostic(.budgetUnenforceable, problem.message, at: location, hint: problem.hint))
+        diagnostics.sort { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) }
+        self.job = nil
+    }
+}

@@ -9,12 +9,22 @@ public struct JobPlan: Sendable {
     public var itemCount: Int
     /// The first items, in run order.
     public var firstItems: [InputItem]
+    /// The shard planned (`vigil plan --shard I/N`): what part of the run's caps it keeps.
+    public var shard: Shard?
 
-    /// A plan of `job` over `itemCount` items, showing `firstItems` as the run would take them.
-    public init(job: JobSpec, itemCount: Int, firstItems: [InputItem]) {
+    /// A plan of `job` over `itemCount` items, showing `firstItems` as the run would take them
+    /// (of the whole run: a shard's items are known once its run lists them).
+    public init(job: JobSpec, itemCount: Int, firstItems: [InputItem], shard: Shard? = nil) {
         self.job = job
         self.itemCount = itemCount
         self.firstItems = firstItems
+        self.shard = shard
+    }
+
+    /// What the planned shard keeps of the run's caps (nil: not a shard, or no caps).
+    var shardShare: ShardShare? {
+        guard let shard, shard.count > 1, job.budget != nil || job.execution.rateLimit != nil else { return nil }
+        return ShardShare(of: job, among: shard.count)
     }
 
     var modelDescription: String {
@@ -77,6 +87,12 @@ public struct JobPlan: Sendable {
         lines.append(
             "execution: concurrency \(execution.concurrency), up to \(execution.retries.maximumAttempts) attempts (\(execution.retries.initialDelay)..\(execution.retries.maximumDelay))"
                 + (execution.rateLimit.map { ", at most \($0.requests) requests per \($0.per)" } ?? ""))
+        if let shard {
+            lines.append(
+                "shard \(shard): about 1/\(shard.count) of the items (by a hash of each id)"
+                    + (shardShare.map { "; keeps \($0.summary) (shards without a coordinator split the run's caps)" }
+                        ?? ""))
+        }
         lines.append("checkpoint: every \(job.checkpointEvery) items")
         lines.append("output: \(job.outputDirectory.path)/\(job.name)/<run-id>/")
         return lines.joined(separator: "\n") + "\n"
@@ -94,6 +110,10 @@ public struct JobPlan: Sendable {
         object["thresholds"] = .array(thresholdLines.map { .string($0) })
         object["concurrency"] = .number(JSONNumber(job.execution.concurrency))
         object["output"] = .string(job.outputDirectory.path + "/" + job.name)
+        if let shard {
+            object["shard"] = ["index": .number(JSONNumber(shard.index)), "count": .number(JSONNumber(shard.count))]
+            object["shard_share"] = shardShare?.json ?? .null
+        }
         return .object(object)
     }
 }

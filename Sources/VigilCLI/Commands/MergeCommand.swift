@@ -37,8 +37,24 @@ struct MergeCommand: ParsableCommand {
         Console.error(
             "merged \(merged.shards.count) shards into \(url.path): \(merged.manifest.status.rawValue), \(counts.succeeded) of \(counts.total) items succeeded, \(counts.failed) failed"
                 + (merged.manifest.verdict.map { " (\($0))" } ?? ""))
+        if let cost = merged.manifest.cost { Console.error(Self.spendLine(cost)) }
         if merged.manifest.status != .completed {
             throw CommandFailure.exit(merged.manifest.status.exitStatus)
         }
+    }
+
+    /// `spent $0.0486 in all, of the run's budget.max_cost $0.05`, or a warning when the
+    /// shards together spent more than the run's cap (an answer can cost more than its
+    /// reservation: `overruns`).
+    static func spendLine(_ cost: RunCostRecord) -> String {
+        var line = "spent \(cost.spend.charged) in all"
+        guard let maxCost = cost.budget?.maxCost else { return line }
+        line += ", of the run's budget.max_cost \(maxCost)"
+        if cost.spend.charged > maxCost {
+            line =
+                "warning: the shards \(line): over the cap by \(cost.spend.charged - maxCost)"
+                + (cost.overruns > 0 ? " (\(cost.overruns) answers cost more than their reservation)" : "")
+        }
+        return line
     }
 }

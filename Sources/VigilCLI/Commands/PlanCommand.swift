@@ -19,6 +19,12 @@ struct PlanCommand: AsyncParsableCommand {
     @Option(help: "How many of the first items to list.")
     var items = 5
 
+    @Option(
+        help: ArgumentHelp(
+            "Plan one shard of a sharded run: what part of the run's budget and rate limit it keeps.",
+            valueName: "I/N"))
+    var shard: String?
+
     enum PlanFormat: String, ExpressibleByArgument, CaseIterable {
         case text, json
     }
@@ -31,7 +37,20 @@ struct PlanCommand: AsyncParsableCommand {
             throw CommandFailure.exit(.invalidJobOrUsage)
         }
         if !validation.diagnostics.isEmpty { Console.error(renderer.render(validation.diagnostics)) }
-        let plan = JobPlan(job: spec, itemCount: count, firstItems: validation.firstItems)
+        var part: Shard?
+        if let shard {
+            do {
+                part = try Shard.resolve(shard)
+            } catch {
+                throw CommandFailure("\(error)", .invalidJobOrUsage)
+            }
+        }
+        if let part, let budget = spec.budget,
+            let problem = BudgetCheck.shardProblem(budget, model: spec.model, shards: part.count)
+        {
+            throw CommandFailure("\(job): \(problem.message); \(problem.hint)", .invalidJobOrUsage)
+        }
+        let plan = JobPlan(job: spec, itemCount: count, firstItems: validation.firstItems, shard: part)
         switch format {
         case .json: Console.output(plan.json(firstItems: items).jsonText() + "\n")
         case .text: Console.output(plan.text(firstItems: items))

@@ -103,13 +103,19 @@ struct RunCommand: AsyncParsableCommand {
                 throw CommandFailure("\(error)", .invalidJobOrUsage)
             }
         }
+        if let part, let budget = spec.budget,
+            let problem = BudgetCheck.shardProblem(budget, model: spec.model, shards: part.shard.count)
+        {
+            throw CommandFailure("\(job): \(problem.message); nothing was run; \(problem.hint)", .invalidJobOrUsage)
+        }
         let engine = try await CommandFailure.context("cannot start the run") {
             try RunEngine(
                 job: spec, setup: try await RunSetup.newRun(of: spec, canary: canary, wholeSet: count, shard: part),
                 options: cacheFlags.options(for: spec, logger: logger))
         }
+        let share = engine.manifestBase.shardShare.map { "; it keeps \($0.summary)" } ?? ""
         let what =
-            part.map { "shard \($0.shard) of \(count) items: \(engine.manifestBase.inputCount) are its" }
+            part.map { "shard \($0.shard) of \(count) items: \(engine.manifestBase.inputCount) are its\(share)" }
             ?? "\(count) items"
         Console.error(
             "run \(engine.folder.runID): \(what)" + (canary.map { " (canary: the first \(min($0, count)))" } ?? "")

@@ -23,6 +23,12 @@ struct ValidateCommand: AsyncParsableCommand {
     @Option(help: "Output format: text, json, or github (GitHub Actions annotations).")
     var format: OutputFormat = .text
 
+    @Option(
+        help: ArgumentHelp(
+            "Check that the job can run as this many shards without a coordinator (each keeps 1/N of the budget).",
+            valueName: "n"))
+    var shards: Int?
+
     @Flag(
         help:
             "Skip files that are not job files by the folder rule, silently (for hooks given every changed YAML file).")
@@ -30,6 +36,7 @@ struct ValidateCommand: AsyncParsableCommand {
 
     mutating func validate() throws {
         if jobs.isEmpty { throw ValidationError("give at least one job file or folder") }
+        if let shards, shards < 1 { throw ValidationError("--shards must be at least 1") }
     }
 
     func run() async throws {
@@ -42,7 +49,8 @@ struct ValidateCommand: AsyncParsableCommand {
                     + "(# yaml-language-server: $schema=.../job.v1.schema.json) or whose name ends in .job.yaml")
         }
         for job in files where !onlyJobFiles || JobFileFinder.isJobFile(job) {
-            let validation = JobLoader(purpose: .validate).load(job)
+            var validation = JobLoader(purpose: .validate).load(job)
+            if let shards { validation.checkShares(among: shards) }
             diagnostics += validation.diagnostics
             if !validation.isValid { invalid += 1 }
             if format == .text {

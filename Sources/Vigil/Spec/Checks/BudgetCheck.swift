@@ -65,6 +65,37 @@ public enum BudgetCheck {
         return problems
     }
 
+    /// What is wrong with splitting `budget` among `shards` shards without a coordinator (each
+    /// keeps 1/`shards`): nil when every part can pay for one request, else what each part
+    /// is and what one request needs, with the most shards the budget can be split among.
+    public static func shardProblem(_ budget: BudgetSpec, model: ModelSpec, shards: Int) -> Problem? {
+        guard shards > 1, problems(budget, model: model).isEmpty, let bound = model.outputTokenBound else {
+            return nil
+        }
+        let part = budget.share(among: shards)
+        var needs: [String] = []
+        var most = Int.max
+        var field = JobLocations.Field.budgetMaxCost
+        if let maxCost = budget.maxCost, let part = part.maxCost, let pricing = model.pricing {
+            let request = pricing.output * bound
+            most = min(most, Int(maxCost.picodollars / max(1, request.picodollars)))
+            if request > part { needs.append("max_cost \(part) of \(maxCost), one request up to \(request)") }
+        }
+        if let maxTokens = budget.maxTokens, let part = part.maxTokens {
+            most = min(most, maxTokens / max(1, bound))
+            if bound > part {
+                needs.append("max_tokens \(part) of \(maxTokens), one request up to \(bound)")
+                if needs.count == 1 { field = .budgetMaxTokens }
+            }
+        }
+        guard !needs.isEmpty else { return nil }
+        return Problem(
+            message:
+                "\(shards) shards without a coordinator each keep 1/\(shards) of the budget (\(needs.joined(separator: "; "))): no shard could send a request",
+            hint: "split the run among at most \(most) shards, or raise the budget, or lower max_tokens",
+            field: field)
+    }
+
     static func run(_ context: inout JobCheckContext) {
         let job = context.job
         guard let budget = job.budget, let location = job.locations[.budget] else { return }
