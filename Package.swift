@@ -36,6 +36,9 @@ let package = Package(
         // The opentelemetry consumer: spans exported over OTLP (HTTP or gRPC, as OTEL_* say).
         .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        // The coordinator: the shards of a run share one budget, one rate limit and one verdict
+        // in PostgreSQL (an async driver with no libpq).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         // Only the tests use NIO directly: a real HTTP server on 127.0.0.1 for the provider.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
@@ -70,6 +73,7 @@ let package = Package(
                 .product(name: "OTel", package: "swift-otel"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 // SIGWINCH: a live view redraws when its terminal is resized.
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],

@@ -293,6 +293,12 @@ public struct ExecutionSpec: Sendable, Equatable {
         public var requests: Int
         /// The period the `requests` are counted over (`1s`, `1m`); bursts are one second's worth.
         public var per: JobDuration
+
+        /// `requests` per `per`.
+        public init(requests: Int, per: JobDuration) {
+            self.requests = requests
+            self.per = per
+        }
     }
 
     /// How availability failures are retried.

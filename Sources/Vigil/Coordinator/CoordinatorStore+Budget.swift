@@ -1,0 +1,96 @@
+import PostgresNIO
+
+extension CoordinatorStore {
+    /// What a run has spent, and what its reservations still hold.
+    public struct BudgetTotals: Sendable, Equatable {
+        public var spent: SpendLedger.Amount
+        public var reserved: SpendLedger.Amount
+    }
+
+    /// Reserves `cost` and `tokens` for one request of `shard`: granted (the reservation's id)
+    /// only when what every shard has spent, plus every reservation not yet expired anywhere,
+    /// plus this one, fits under each cap; nil when it does not. The reservation holds for
+    /// `lease` seconds unless settled first.
+    public func reserve(
+        run: String, shard: String, cost: Dollars, tokens: Int, lease: Double
+    ) async throws(CoordinatorProblem) -> Int64? {
+        try await transaction("reserve a request's cost") { connection, logger in
+            guard let (caps, totals) = try await Self.lockedTotals(run, connection, logger) else {
+                throw CoordinatorProblem(.lost, "run \(run) is not at the coordinator (was it pruned?)")
+            }
+            if let maxCost = caps.maxCost,
+                totals.spent.cost.picodollars + totals.reserved.cost.picodollars + cost.picodollars
+                    > maxCost.picodollars
+            {
+                return nil
+            }
+            if let maxTokens = caps.maxTokens, totals.spent.tokens + totals.reserved.tokens + tokens > maxTokens {
+                return nil
+            }
+            for try await id in try await connection.query(
+                """
+                INSERT INTO vigil_reservations (run_id, shard, cost_pico, tokens, expires_at)
+                VALUES (\(run), \(shard), \(cost.picodollars), \(Int64(tokens)),
+                    clock_timestamp() + make_interval(secs => \(lease)))
+                RETURNING id
+                """, logger: logger
+            ).decode(Int64.self) {
+                return id
+            }
+            return nil
+        }
+    }
+
+    /// Releases reservation `id` and commits what its request cost, in one transaction: the
+    /// spend and the release are never seen apart. A reservation whose lease ran out still
+    /// settles (its request was answered, and the answer is paid for).
+    public func settle(
+        run: String, reservation id: Int64, cost: Dollars, tokens: Int
+    ) async throws(CoordinatorProblem) {
+        try await transaction("record a request's cost") { connection, logger in
+            _ = try await Self.lockedTotals(run, connection, logger)
+            try await connection.query("DELETE FROM vigil_reservations WHERE id = \(id)", logger: logger)
+            try await connection.query(
+                """
+                UPDATE vigil_runs SET spent_pico = spent_pico + \(cost.picodollars),
+                    spent_tokens = spent_tokens + \(Int64(tokens)), updated_at = clock_timestamp()
+                WHERE run_id = \(run)
+                """, logger: logger)
+        }
+    }
+
+    /// What the run has spent and holds now.
+    public func totals(run: String) async throws(CoordinatorProblem) -> BudgetTotals? {
+        try await transaction("read the run's spend") { connection, logger in
+            try await Self.lockedTotals(run, connection, logger)?.1
+        }
+    }
+
+    /// Locks the run's row (shards are served one at a time from here to the commit) and reads
+    /// its caps, its spend and its live reservations.
+    static func lockedTotals(
+        _ run: String, _ connection: PostgresConnection, _ logger: Logger
+    ) async throws -> (BudgetSpec, BudgetTotals)? {
+        var found: (BudgetSpec, SpendLedger.Amount)?
+        for try await (maxCost, maxTokens, spent, spentTokens) in try await connection.query(
+            "SELECT max_cost_pico, max_tokens, spent_pico, spent_tokens FROM vigil_runs WHERE run_id = \(run) FOR UPDATE",
+            logger: logger
+        ).decode((Int64?, Int64?, Int64, Int64).self) {
+            found = (
+                BudgetSpec(maxCost: maxCost.map { Dollars(picodollars: $0) }, maxTokens: maxTokens.map { Int($0) }),
+                SpendLedger.Amount(cost: Dollars(picodollars: spent), tokens: Int(spentTokens))
+            )
+        }
+        guard let (caps, spent) = found else { return nil }
+        var reserved = SpendLedger.Amount()
+        for try await (cost, tokens) in try await connection.query(
+            """
+            SELECT coalesce(sum(cost_pico), 0)::bigint, coalesce(sum(tokens), 0)::bigint FROM vigil_reservations
+            WHERE run_id = \(run) AND expires_at > clock_timestamp()
+            """, logger: logger
+        ).decode((Int64, Int64).self) {
+            reserved = SpendLedger.Amount(cost: Dollars(picodollars: cost), tokens: Int(tokens))
+        }
+        return (caps, BudgetTotals(spent: spent, reserved: reserved))
+    }
+}

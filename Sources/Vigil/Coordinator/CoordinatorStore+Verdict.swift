@@ -1,0 +1,49 @@
+import PostgresNIO
+
+extension CoordinatorStore {
+    /// The channel every shard listens on; a notification's payload is the run id.
+    static let verdictChannel = "vigil_verdict"
+
+    /// A run's verdict: which shard gave it, and why.
+    public struct SharedVerdict: Sendable, Equatable {
+        public var shard: String
+        public var reason: String
+
+        public init(shard: String, reason: String) {
+            self.shard = shard
+            self.reason = reason
+        }
+    }
+
+    /// Records that `shard` aborts the run, unless a verdict is there already (the first one
+    /// stands), and tells every listening shard. Returns the verdict that stands.
+    public func abort(run: String, shard: String, reason: String) async throws(CoordinatorProblem) -> SharedVerdict {
+        try await transaction("record the run's verdict") { connection, logger in
+            try await connection.query(
+                """
+                UPDATE vigil_runs SET verdict = \(reason), verdict_shard = \(shard), verdict_at = clock_timestamp(),
+                    updated_at = clock_timestamp()
+                WHERE run_id = \(run) AND verdict IS NULL
+                """, logger: logger)
+            // Delivered at the commit, to every session listening.
+            try await connection.query("SELECT pg_notify(\(Self.verdictChannel), \(run))", logger: logger)
+            return try await Self.verdict(run, connection, logger) ?? SharedVerdict(shard: shard, reason: reason)
+        }
+    }
+
+    /// The run's verdict, if a shard gave one.
+    public func verdict(run: String) async throws(CoordinatorProblem) -> SharedVerdict? {
+        try await transaction("read the run's verdict") { connection, logger in
+            try await Self.verdict(run, connection, logger)
+        }
+    }
+
+    static func verdict(_ run: String, _ connection: PostgresConnection, _ logger: Logger) async throws -> SharedVerdict? {
+        for try await (shard, reason) in try await connection.query(
+            "SELECT verdict_shard, verdict FROM vigil_runs WHERE run_id = \(run)", logger: logger
+        ).decode((String?, String?).self) {
+            if let shard, let reason { return SharedVerdict(shard: shard, reason: reason) }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,239 @@
+import Foundation
+import Logging
+import Synchronization
+import Testing
+import Vigil
+
+/// The coordinator's store against a real PostgreSQL (a throwaway cluster): its tables,
+/// versioned; one budget that no interleaving of shards crosses; leases that return a killed
+/// shard's reservations; one token bucket; one verdict; what it says when the server is gone.
+@Suite(
+    .enabled(
+        if: TestPostgres.isAvailable || ProcessInfo.processInfo.environment["CI"] == "true",
+        "needs Debian's postgresql and root (.ci/run installs it)"),
+    .timeLimit(.minutes(4)))
+struct CoordinatorStoreTests {
+    static let logger = Logger(label: "coordinator-test")
+
+    static func open(_ url: String) async throws -> CoordinatorStore {
+        try await CoordinatorStore.open(try CoordinatorURL(url), logger: logger)
+    }
+
+    @Test func theTablesAreMadeOnceAndANewerVersionIsRefused() async throws {
+        let url = try TestPostgres.freshDatabase()
+        // Eight shards starting together on an empty database: one migration.
+        let stores = try await withThrowingTaskGroup(of: CoordinatorStore.self) { group in
+            for _ in 0..<8 { group.addTask { try await Self.open(url) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        for store in stores { await store.close() }
+        let cluster = try TestPostgres.cluster()
+        let database = String(url.split(separator: "/").last!)
+        try TestPostgres.psql(cluster, "UPDATE vigil_coordinator_schema SET version = 2", database: database)
+        do {
+            let store = try await Self.open(url)
+            await store.close()
+            Issue.record("a newer schema was used")
+        } catch let problem as CoordinatorProblem {
+            #expect(problem.kind == .newerSchema)
+            #expect(problem.description.contains("version 2, made by a newer Vigil"))
+            #expect(!problem.description.contains("vigil-secret-pw"))
+        }
+    }
+
+    @Test func anUnreachableServerIsNamedWithoutItsPassword() async throws {
+        // A port nothing listens on.
+        let socket = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in(
+            sin_family: sa_family_t(AF_INET), sin_port: 0, sin_addr: in_addr(s_addr: inet_addr("127.0.0.1")),
+            sin_zero: (0, 0, 0, 0, 0, 0, 0, 0))
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                _ = bind(socket, $0, length)
+                _ = getsockname(socket, $0, &length)
+            }
+        }
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        close(socket)
+        let started = Date()
+        do {
+            let store = try await Self.open("postgres://vigil:hunter2-long-password@127.0.0.1:\(port)/vigil")
+            await store.close()
+            Issue.record("connected to nothing")
+        } catch let problem as CoordinatorProblem {
+            #expect(problem.kind == .unreachable)
+            #expect(problem.description.contains("postgres://vigil:***@127.0.0.1:\(port)/vigil"), "\(problem)")
+            #expect(!problem.description.contains("hunter2"))
+        }
+        #expect(Date().timeIntervalSince(started) < 30)
+    }
+
+    @Test func aRunIdIsOneJobs() async throws {
+        let store = try await Self.open(try TestPostgres.freshDatabase())
+        defer { Task { await store.close() } }
+        try await store.join(run: "r1", jobSHA256: "aaaa", budget: nil, rateLimit: nil)
+        try await store.join(run: "r1", jobSHA256: "aaaa", budget: nil, rateLimit: nil)
+        do {
+            try await store.join(run: "r1", jobSHA256: "bbbb", budget: nil, rateLimit: nil)
+            Issue.record("a second job joined run r1")
+        } catch {
+            #expect(error.kind == .otherJob)
+            #expect(error.description.contains("give this run its own --run-id"))
+        }
+    }
+
+    /// The property: however shards interleave, what they spend never crosses the cap. Eight
+    /// stores (eight connection pools, as eight shard processes have) reserve the longest
+    /// answer's cost, then settle what the answer cost (up to the reservation), or never settle
+    /// (a shard killed mid-request: its reservation holds until its lease runs out).
+    @Test(arguments: [1, 2, 3]) func noInterleavingCrossesTheCap(seed: Int) async throws {
+        let url = try TestPostgres.freshDatabase()
+        let cap = Dollars(usd: 0.05)!
+        let request = Dollars(usd: 0.0018)!
+        let setup = try await Self.open(url)
+        try await setup.join(
+            run: "r", jobSHA256: "j", budget: BudgetSpec(maxCost: cap, maxTokens: nil), rateLimit: nil)
+        final class Settled: Sendable { let total = Mutex(Dollars.zero) }
+        let settled = Settled()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for shard in 0..<8 {
+                group.addTask {
+                    var generator = SeededGenerator(seed: UInt64(seed * 100 + shard))
+                    let store = try await Self.open(url)
+                    for _ in 0..<30 {
+                        guard
+                            let id = try await store.reserve(
+                                run: "r", shard: "\(shard)/8", cost: request, tokens: 0, lease: 0.5)
+                        else {
+                            try await Task.sleep(for: .milliseconds(Int.random(in: 5...40, using: &generator)))
+                            continue
+                        }
+                        if Int.random(in: 0..<10, using: &generator) == 0 { continue }  // killed: never settled
+                        let cost = Dollars(
+                            picodollars: Int64.random(
+                                in: request.picodollars / 2...request.picodollars, using: &generator))
+                        try await store.settle(run: "r", reservation: id, cost: cost, tokens: 0)
+                        settled.total.withLock { $0 += cost }
+                        let totals = try #require(try await store.totals(run: "r"))
+                        #expect(totals.spent.cost <= cap)
+                        #expect(totals.spent.cost + totals.reserved.cost <= cap)
+                    }
+                    await store.close()
+                }
+            }
+            try await group.waitForAll()
+        }
+        let totals = try #require(try await setup.totals(run: "r"))
+        #expect(totals.spent.cost == settled.total.withLock { $0 })
+        #expect(totals.spent.cost <= cap)
+        // The cap was used, not refused early (240 tries, 28 requests' worth at most).
+        #expect(totals.spent.cost * 2 >= cap, "spent \(totals.spent.cost) of \(cap)")
+        await setup.close()
+    }
+
+    @Test func aKilledShardsReservationsReturnAfterTheLease() async throws {
+        let url = try TestPostgres.freshDatabase()
+        let store = try await Self.open(url)
+        let cap = Dollars(usd: 0.01)!
+        try await store.join(
+            run: "r", jobSHA256: "j", budget: BudgetSpec(maxCost: cap, maxTokens: 1000), rateLimit: nil)
+        // The whole cap held by a shard that will never settle.
+        let held = try await store.reserve(run: "r", shard: "0/2", cost: cap, tokens: 10, lease: 1.5)
+        #expect(held != nil)
+        #expect(
+            try await store.reserve(run: "r", shard: "1/2", cost: Dollars(usd: 0.001)!, tokens: 1, lease: 10) == nil)
+        try await Task.sleep(for: .seconds(2))
+        #expect(
+            try await store.reserve(run: "r", shard: "1/2", cost: Dollars(usd: 0.001)!, tokens: 1, lease: 10) != nil)
+        // A token cap is kept the same way.
+        #expect(try await store.reserve(run: "r", shard: "1/2", cost: .zero, tokens: 1000, lease: 10) == nil)
+        await store.close()
+    }
+
+    /// One bucket for all: 4 stores taking tokens as fast as they are given, under 10/s; the
+    /// grant times (each taker's own clock after its wait) are never ahead of one bucket (its
+    /// one-second burst, then 10/s).
+    @Test func oneBucketForEveryShard() async throws {
+        let url = try TestPostgres.freshDatabase()
+        let setup = try await Self.open(url)
+        try await setup.join(
+            run: "r", jobSHA256: "j", budget: nil,
+            rateLimit: ExecutionSpec.RateLimit(requests: 10, per: try #require(JobDuration("1s"))))
+        let start = Date().timeIntervalSince1970
+        let grants = try await withThrowingTaskGroup(of: [Double].self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    let store = try await Self.open(url)
+                    var times: [Double] = []
+                    for _ in 0..<8 {
+                        let wait = try #require(try await store.takeToken(run: "r"))
+                        try await Task.sleep(for: .milliseconds(Int((wait * 1000).rounded(.up))))
+                        times.append(Date().timeIntervalSince1970)
+                    }
+                    await store.close()
+                    return times
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }.sorted()
+        }
+        #expect(grants.count == 32)
+        for (index, time) in grants.enumerated() {
+            #expect(Double(index + 1) <= 10 + (time - start) * 10 + 1, "grant \(index + 1) at \(time - start) s")
+        }
+        // 32 tokens at 10/s after a burst of 10 take at least 2.1 s.
+        #expect(grants.last! - start >= 2.0)
+        #expect(try await setup.takeToken(run: "none") == nil)
+        await setup.close()
+    }
+
+    @Test func theFirstVerdictStands() async throws {
+        let store = try await Self.open(try TestPostgres.freshDatabase())
+        try await store.join(run: "r", jobSHA256: "j", budget: nil, rateLimit: nil)
+        #expect(try await store.verdict(run: "r") == nil)
+        let first = try await store.abort(run: "r", shard: "2/4", reason: "success rate 0% after 5 items")
+        #expect(first == CoordinatorStore.SharedVerdict(shard: "2/4", reason: "success rate 0% after 5 items"))
+        let second = try await store.abort(run: "r", shard: "0/4", reason: "another")
+        #expect(second == first)
+        await store.close()
+    }
+
+    /// The server stops mid-run (an immediate stop: a crash to its clients): the store says so
+    /// (no request may go out without a reservation), and after the restart nothing was lost or
+    /// overspent.
+    @Test func aServerRestartLosesNothingAndOverspendsNothing() async throws {
+        let cluster = try TestPostgres.startCluster()
+        defer { TestPostgres.stop(cluster) }
+        let store = try await Self.open(cluster.url)
+        let cap = Dollars(usd: 0.01)!
+        try await store.join(run: "r", jobSHA256: "j", budget: BudgetSpec(maxCost: cap, maxTokens: nil), rateLimit: nil)
+        let id = try #require(try await store.reserve(run: "r", shard: "0/1", cost: cap, tokens: 0, lease: 600))
+        TestPostgres.stop(cluster)
+        do {
+            _ = try await store.reserve(run: "r", shard: "0/1", cost: Dollars(usd: 0.001)!, tokens: 0, lease: 60)
+            Issue.record("a reservation was granted with the server down")
+        } catch {
+            #expect(error.kind == .lost)
+        }
+        try TestPostgres.start(cluster)
+        // The pool reconnects; the reservation made before the crash still holds the cap.
+        var afterRestart: Int64?? = .none
+        let deadline = Date().addingTimeInterval(60)
+        while afterRestart == nil && Date() < deadline {
+            do {
+                afterRestart = .some(
+                    try await store.reserve(run: "r", shard: "0/1", cost: Dollars(usd: 0.001)!, tokens: 0, lease: 60))
+            } catch {
+                try await Task.sleep(for: .milliseconds(300))
+            }
+        }
+        #expect(afterRestart == .some(nil), "refused: the cap is held by the reservation made before the crash")
+        try await store.settle(run: "r", reservation: id, cost: cap, tokens: 0)
+        let totals = try #require(try await store.totals(run: "r"))
+        #expect(totals.spent.cost == cap)
+        #expect(totals.reserved.cost == .zero)
+        #expect(
+            try await store.reserve(run: "r", shard: "0/1", cost: Dollars(usd: 0.001)!, tokens: 0, lease: 60) == nil)
+        await store.close()
+    }
+}
