@@ -98,7 +98,7 @@ let package = Package(
         // In-process benchmarks, run by Benchmarks/compare.sh; never by `swift test`.
         .executableTarget(
             name: "vigil-bench",
-            dependencies: ["Vigil", "JSONSchema"],
+            dependencies: ["Vigil", "JSONSchema", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/VigilBench",
             swiftSettings: swiftSettings
         ),

@@ -4,6 +4,7 @@ import Foundation
 ///   vigil-bench bus --events N --log PATH|none --subscribers K [--no-bus | --format-only]
 ///   vigil-bench runner --items N --concurrency C
 ///   vigil-bench schema --schema FILE --records FILE.jsonl
+///   vigil-bench coordinator --url postgres://... --run ID --reservations N --concurrency C
 @main
 struct VigilBench {
     static func main() async {
@@ -46,6 +47,12 @@ struct VigilBench {
                 try SchemaBenchmark.run(
                     schema: option("--schema", "jobs/schemas/dwc-record.schema.json"), records: option("--records", ""))
             )
+        case "coordinator":
+            print(
+                try await CoordinatorBenchmark.run(
+                    url: option("--url", ""), run: option("--run", "bench"),
+                    reservations: Int(option("--reservations", "2000")) ?? 2000,
+                    concurrency: Int(option("--concurrency", "4")) ?? 4))
         default:
             FileHandle.standardError.write(Data("unknown benchmark \(command)\n".utf8))
             exit(2)

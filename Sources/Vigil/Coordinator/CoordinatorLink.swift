@@ -27,13 +27,25 @@ actor CoordinatorLink {
         self.limit = limit
     }
 
-    /// Runs `body` in a transaction on a connection of its own, within `limit`.
-    nonisolated func transaction<Result: Sendable>(
-        within limit: Duration, _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+    /// Runs `body` on a connection of its own, within `limit`: in a transaction, or (`inTransaction`
+    /// false) as it is, for one statement that is its own transaction (a server function: one
+    /// round trip instead of three).
+    nonisolated func perform<Result: Sendable>(
+        within limit: Duration, inTransaction: Bool = true,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         let connection = try await take()
+        let logger = self.logger
+        let work: @Sendable (PostgresConnection) async throws -> Result
+        if inTransaction {
+            work = { connection in
+                try await connection.withTransaction(logger: logger) { transaction in try await body(transaction) }
+            }
+        } else {
+            work = body
+        }
         do {
-            let result = try await Self.run(on: connection, within: limit, logger: logger, body)
+            let result = try await Self.run(on: connection, within: limit, work)
             await give(connection)
             return result
         } catch {
@@ -43,13 +55,11 @@ actor CoordinatorLink {
     }
 
     private static func run<Result: Sendable>(
-        on connection: PostgresConnection, within limit: Duration, logger: Logger,
+        on connection: PostgresConnection, within limit: Duration,
         _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         try await withThrowingTaskGroup(of: Result?.self) { group in
-            group.addTask {
-                try await connection.withTransaction(logger: logger) { connection in try await body(connection) }
-            }
+            group.addTask { try await body(connection) }
             group.addTask {
                 try await Task.sleep(for: limit)
                 // The query fails once its connection is closed: the group can end.

@@ -10,31 +10,15 @@ extension CoordinatorStore {
     /// Reserves `cost` and `tokens` for one request of `shard`: granted (the reservation's id)
     /// only when what every shard has spent, plus every reservation not yet expired anywhere,
     /// plus this one, fits under each cap; nil when it does not. The reservation holds for
-    /// `lease` seconds unless settled first.
+    /// `lease` seconds unless settled first. (`vigil_reserve`: the rule, in the server.)
     public func reserve(
         run: String, shard: String, cost: Dollars, tokens: Int, lease: Double
     ) async throws(CoordinatorProblem) -> Int64? {
-        try await transaction("reserve a request's cost") { connection, logger in
-            guard let (caps, totals) = try await Self.lockedTotals(run, connection, logger) else {
-                throw CoordinatorProblem(.lost, "run \(run) is not at the coordinator (was it pruned?)")
-            }
-            if let maxCost = caps.maxCost,
-                totals.spent.cost.picodollars + totals.reserved.cost.picodollars + cost.picodollars
-                    > maxCost.picodollars
-            {
-                return nil
-            }
-            if let maxTokens = caps.maxTokens, totals.spent.tokens + totals.reserved.tokens + tokens > maxTokens {
-                return nil
-            }
+        try await transaction("reserve a request's cost", inTransaction: false) { connection, logger in
             for try await id in try await connection.query(
-                """
-                INSERT INTO vigil_reservations (run_id, shard, cost_pico, tokens, expires_at)
-                VALUES (\(run), \(shard), \(cost.picodollars), \(Int64(tokens)),
-                    clock_timestamp() + make_interval(secs => \(lease)))
-                RETURNING id
-                """, logger: logger
-            ).decode(Int64.self) {
+                "SELECT vigil_reserve(\(run), \(shard), \(cost.picodollars), \(Int64(tokens)), \(lease))",
+                logger: logger
+            ).decode(Int64?.self) {
                 return id
             }
             return nil
@@ -47,15 +31,9 @@ extension CoordinatorStore {
     public func settle(
         run: String, reservation id: Int64, cost: Dollars, tokens: Int
     ) async throws(CoordinatorProblem) {
-        try await transaction("record a request's cost") { connection, logger in
-            _ = try await Self.lockedTotals(run, connection, logger)
-            try await connection.query("DELETE FROM vigil_reservations WHERE id = \(id)", logger: logger)
+        try await transaction("record a request's cost", inTransaction: false) { connection, logger in
             try await connection.query(
-                """
-                UPDATE vigil_runs SET spent_pico = spent_pico + \(cost.picodollars),
-                    spent_tokens = spent_tokens + \(Int64(tokens)), updated_at = clock_timestamp()
-                WHERE run_id = \(run)
-                """, logger: logger)
+                "SELECT vigil_settle(\(run), \(id), \(cost.picodollars), \(Int64(tokens)))", logger: logger)
         }
     }
 

@@ -38,7 +38,9 @@ extension CoordinatorStore {
         }
     }
 
-    static func verdict(_ run: String, _ connection: PostgresConnection, _ logger: Logger) async throws -> SharedVerdict? {
+    static func verdict(_ run: String, _ connection: PostgresConnection, _ logger: Logger) async throws
+        -> SharedVerdict?
+    {
         for try await (shard, reason) in try await connection.query(
             "SELECT verdict_shard, verdict FROM vigil_runs WHERE run_id = \(run)", logger: logger
         ).decode((String?, String?).self) {

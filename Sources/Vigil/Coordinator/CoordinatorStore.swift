@@ -81,15 +81,18 @@ public final class CoordinatorStore: Sendable {
         }
     }
 
-    /// Runs `body` in a transaction; anything that goes wrong is `.lost` (a connection lost
+    /// Runs `body` in a transaction (or as one statement that is its own, `inTransaction`
+    /// false); anything that goes wrong is `.lost` (a connection lost
     /// mid-run, a server restarting or not answering), with what the server or driver said. A
     /// `CoordinatorProblem` the body throws comes out as it is.
     func transaction<Result: Sendable>(
-        _ what: String, _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> Result
+        _ what: String, inTransaction: Bool = true,
+        _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> Result
     ) async throws(CoordinatorProblem) -> Result {
         let logger = self.logger
         do {
-            return try await link.transaction(within: Self.deadline) { connection in try await body(connection, logger)
+            return try await link.perform(within: Self.deadline, inTransaction: inTransaction) { connection in
+                try await body(connection, logger)
             }
         } catch {
             if let problem = (error as? PostgresTransactionError)?.closureError as? CoordinatorProblem {
