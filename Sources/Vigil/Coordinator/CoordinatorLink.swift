@@ -117,6 +117,17 @@ actor CoordinatorLink {
         if !waiting.isEmpty { waiting.removeFirst().resume() }
     }
 
+    /// Calls `notified` with each notification's payload on `channel`, on a connection of its
+    /// own (a listening session holds its connection), until the task is cancelled or the
+    /// connection is lost (it throws then: the caller listens again).
+    nonisolated func listen(on channel: String, _ notified: @Sendable (String) -> Void) async throws {
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+        defer { Task { try? await connection.close() } }
+        try await connection.listen(on: channel) { notifications in
+            for try await notification in notifications { notified(notification.payload) }
+        }
+    }
+
     /// Closes every connection.
     func close() async {
         for connection in idle { try? await connection.close() }

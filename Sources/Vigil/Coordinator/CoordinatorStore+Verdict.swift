@@ -38,6 +38,40 @@ extension CoordinatorStore {
         }
     }
 
+    /// Waits until the run has a verdict, and returns it: woken within a moment by the
+    /// notification `abort` sends, and checking every `poll` in any case (a notification sent
+    /// while the listening connection was being made again is not lost). Cancel the task to
+    /// stop waiting; throws when the coordinator cannot be read.
+    public func waitForVerdict(run: String, poll: Duration = .seconds(1)) async throws(CoordinatorProblem)
+        -> SharedVerdict
+    {
+        let (wakes, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let link = self.link
+        let listening = Task {
+            while !Task.isCancelled {
+                try? await link.listen(on: Self.verdictChannel) { payload in
+                    if payload == run { wake.yield() }
+                }
+                try? await Task.sleep(for: poll)
+            }
+        }
+        defer { listening.cancel() }
+        let poller = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: poll)
+                wake.yield()
+            }
+        }
+        defer { poller.cancel() }
+        var iterator = wakes.makeAsyncIterator()
+        while true {
+            if let verdict = try await verdict(run: run) { return verdict }
+            guard await iterator.next() != nil, !Task.isCancelled else {
+                throw CoordinatorProblem(.lost, "stopped waiting for run \(run)'s verdict")
+            }
+        }
+    }
+
     static func verdict(_ run: String, _ connection: PostgresConnection, _ logger: Logger) async throws
         -> SharedVerdict?
     {

@@ -8,7 +8,7 @@ import PostgresNIO
 /// machines are served one at a time, in the server's order, by the server's clock.
 public final class CoordinatorStore: Sendable {
     let url: CoordinatorURL
-    private let link: CoordinatorLink
+    let link: CoordinatorLink
     private let logger: Logger
     /// How long one transaction may take before the server counts as lost.
     static let deadline = Duration.seconds(10)

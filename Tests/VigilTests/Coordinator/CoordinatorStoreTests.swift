@@ -198,6 +198,43 @@ struct CoordinatorStoreTests {
         await store.close()
     }
 
+    /// Another shard's abort reaches a waiting shard by its notification, not by the poll
+    /// (here once a minute).
+    @Test func aVerdictIsPushedToEveryWaitingShard() async throws {
+        let url = try TestPostgres.freshDatabase()
+        let waiting = try await Self.open(url)
+        let aborting = try await Self.open(url)
+        try await waiting.join(run: "r", jobSHA256: "j", budget: nil, rateLimit: nil)
+        let heard = Task { () throws -> (CoordinatorStore.SharedVerdict, Date) in
+            (try await waiting.waitForVerdict(run: "r", poll: .seconds(60)), Date())
+        }
+        // Long enough for the listener to be in place.
+        try await Task.sleep(for: .seconds(1))
+        let sent = Date()
+        _ = try await aborting.abort(run: "r", shard: "3/4", reason: "success rate 0% after 5 items")
+        let (verdict, when) = try await heard.value
+        #expect(verdict.shard == "3/4")
+        #expect(when.timeIntervalSince(sent) < 5, "heard \(when.timeIntervalSince(sent)) s after the abort")
+        await waiting.close()
+        await aborting.close()
+    }
+
+    @Test func prunedRunsAreTheOldOnes() async throws {
+        let url = try TestPostgres.freshDatabase()
+        let store = try await Self.open(url)
+        try await store.join(run: "old", jobSHA256: "j", budget: nil, rateLimit: nil)
+        try await store.join(run: "new", jobSHA256: "j", budget: nil, rateLimit: nil)
+        let database = String(url.split(separator: "/").last!)
+        try TestPostgres.psql(
+            try TestPostgres.cluster(),
+            "UPDATE vigil_runs SET updated_at = clock_timestamp() - interval '40 days' WHERE run_id = 'old'",
+            database: database)
+        #expect(try await store.prune(olderThan: 30 * 86_400) == ["old"])
+        #expect(try await store.totals(run: "new") != nil)
+        #expect(try await store.totals(run: "old") == nil)
+        await store.close()
+    }
+
     /// The server stops mid-run (an immediate stop: a crash to its clients): the store says so
     /// (no request may go out without a reservation), and after the restart nothing was lost or
     /// overspent.
