@@ -84,7 +84,8 @@ extension RunEngine {
         spend.charged = max(spend.charged, totals.spent.cost)
         let projection = projection(progress)
         manifest.cost = RunCostRecord(
-            spend: spend, unconfirmed: totals.unconfirmed, overruns: totals.overruns, budget: job.budget,
+            spend: spend, unconfirmed: totals.unconfirmed, overruns: totals.overruns,
+            budget: manifestBase.shardShare?.budget ?? job.budget,
             exhausted: progress.budgetExhausted,
             projection: projection?.json)
         manifest.verdict = progress.ending?.message

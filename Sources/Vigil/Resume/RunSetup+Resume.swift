@@ -13,8 +13,10 @@ extension RunSetup {
     public static func resuming(_ recorded: RecordedRun, job: JobSpec, allowDrift: Bool = false) throws -> RunSetup {
         let status = recorded.manifest.status
         let spent = recorded.manifest.cost
+        // A shard keeps its part of the job's caps: of a new cap (`--max-cost`) too.
+        let share = recorded.manifest.shardShare.map { ShardShare(of: job, among: $0.count) }
         if status == .aborted, let spent, spent.exhausted {
-            guard Self.raises(job.budget, over: spent.budget) else {
+            guard Self.raises(share?.budget ?? job.budget, over: spent.budget) else {
                 throw ResumeRefusal.budgetReached(recorded.manifest)
             }
         } else if status != .running && status != .interrupted {
@@ -30,6 +32,7 @@ extension RunSetup {
         guard drift.isEmpty || allowDrift else { throw ResumeRefusal.drift(drift) }
         let history = try RunHistory.rebuild(recorded.folder, job: job, keepsSamples: recorded.manifest.canary != nil)
         var manifest = recorded.manifest
+        if let share { manifest.shardShare = share }
         manifest.status = .running
         manifest.endedAt = nil
         manifest.verdict = nil

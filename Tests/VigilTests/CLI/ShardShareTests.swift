@@ -49,6 +49,42 @@ import Vigil
         #expect(Dollars(json: merged["cost"]?["usd"]) == endpoint.billed)
     }
 
+    /// A shard its part of the budget stopped resumes only under a higher cap, and keeps a
+    /// part of that one: `--max-cost` is the whole run's, as for a run without shards.
+    @Test func aShardsResumeKeepsItsPartOfTheCap() throws {
+        let endpoint = try PricedEndpoint()
+        defer { endpoint.shutdown() }
+        let cap = BudgetTests.itemCost * 16
+        let job = try TemporaryJob(
+            items: 40, extractor: "", model: endpoint.model, extra: "budget: { max_cost: \(cap.decimalText) }\n",
+            thresholds: "", concurrency: 1)
+        let run = try TestEnvironment.run(
+            TestEnvironment.vigil, ["run", job.path, "--shard", "0/4", "--run-id", "r2", "--quiet"],
+            environment: Self.environment)
+        #expect(run.status == 3)
+        let first = endpoint.answered
+        #expect(first >= 2 && endpoint.billed <= Dollars(picodollars: cap.picodollars / 4), "\(endpoint.billed)")
+        let folder = job.folder.appendingPathComponent("runs/test-job/r2/shard-0-of-4")
+        // The same cap: nothing to resume for.
+        let same = try TestEnvironment.run(
+            TestEnvironment.vigil, ["resume", folder.path, "--quiet"], environment: Self.environment)
+        #expect(same.status == 2)
+        #expect(same.standardError.contains("stopped at its budget"))
+        #expect(endpoint.answered == first)
+        // Twice the cap: this shard keeps a quarter of it.
+        let raised = try TestEnvironment.run(
+            TestEnvironment.vigil, ["resume", folder.path, "--max-cost", (cap * 2).decimalText, "--quiet"],
+            environment: Self.environment)
+        #expect(raised.status == 3, "\(raised.standardError)")
+        #expect(endpoint.answered > first)
+        #expect(endpoint.billed <= Dollars(picodollars: (cap * 2).picodollars / 4), "\(endpoint.billed)")
+        let manifest = try JSONParser().parse(
+            String(contentsOf: folder.appendingPathComponent("manifest.json"), encoding: .utf8))
+        #expect(
+            Dollars(json: manifest["shard"]?["share"]?["budget"]?["max_cost"])
+                == Dollars(picodollars: (cap * 2).picodollars / 4))
+    }
+
     /// The busiest 5 s of the endpoint's arrival times: what a provider counting per second sees.
     static func busiestFiveSeconds(_ times: [Double]) -> Int {
         let sorted = times.sorted()
