@@ -2,7 +2,8 @@ import Foundation
 import Synchronization
 
 /// One throwaway PostgreSQL for the whole test process (`postgres-up.sh`: its own cluster in a
-/// temporary folder, on a free loopback port), stopped when the process exits. Each test takes
+/// temporary folder, on a free loopback port), stopped by its watchdog once the process has
+/// exited. Each test takes
 /// a database of its own (`freshDatabase()`), so no test sees another's tables.
 enum TestPostgres {
     /// Debian's postgresql is installed and this process can act as its `postgres` user (CI
@@ -27,17 +28,16 @@ enum TestPostgres {
             if let started { return started }
             let cluster = try startCluster()
             started = cluster
-            atexit {
-                if let cluster = TestPostgres.started.withLock({ $0 }) { TestPostgres.stop(cluster) }
-            }
             return cluster
         }
     }
 
-    /// A cluster of the caller's own (to stop and start: a server restart); stop it when done.
+    /// A cluster of the caller's own (to stop and start: a server restart). Its watchdog stops
+    /// it when this process ends, if the caller has not.
     static func startCluster() throws -> Cluster {
         let script = TestEnvironment.repository.appendingPathComponent("Tests/VigilTests/Coordinator/postgres-up.sh")
-        let outcome = try TestEnvironment.run(URL(fileURLWithPath: "/bin/bash"), [script.path], timeout: 120)
+        let outcome = try TestEnvironment.run(
+            URL(fileURLWithPath: "/bin/bash"), [script.path, String(getpid())], timeout: 120)
         let fields = outcome.standardOutput.split(separator: " ").map {
             $0.trimmingCharacters(in: .whitespacesAndNewlines)
         }
