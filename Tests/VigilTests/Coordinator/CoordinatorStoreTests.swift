@@ -20,16 +20,16 @@ struct CoordinatorStoreTests {
     }
 
     @Test func theTablesAreMadeOnceAndANewerVersionIsRefused() async throws {
-        let url = try TestPostgres.freshDatabase()
+        let url = try await TestPostgres.freshDatabase()
         // Eight shards starting together on an empty database: one migration.
         let stores = try await withThrowingTaskGroup(of: CoordinatorStore.self) { group in
             for _ in 0..<8 { group.addTask { try await Self.open(url) } }
             return try await group.reduce(into: []) { $0.append($1) }
         }
         for store in stores { await store.close() }
-        let cluster = try TestPostgres.cluster()
+        let cluster = try await TestPostgres.cluster()
         let database = String(url.split(separator: "/").last!)
-        try TestPostgres.psql(cluster, "UPDATE vigil_coordinator_schema SET version = 2", database: database)
+        try await TestPostgres.psql(cluster, "UPDATE vigil_coordinator_schema SET version = 2", database: database)
         do {
             let store = try await Self.open(url)
             await store.close()
@@ -70,7 +70,7 @@ struct CoordinatorStoreTests {
     }
 
     @Test func aRunIdIsOneJobs() async throws {
-        let store = try await Self.open(try TestPostgres.freshDatabase())
+        let store = try await Self.open(try await TestPostgres.freshDatabase())
         defer { Task { await store.close() } }
         try await store.join(run: "r1", jobSHA256: "aaaa", budget: nil, rateLimit: nil)
         try await store.join(run: "r1", jobSHA256: "aaaa", budget: nil, rateLimit: nil)
@@ -88,7 +88,7 @@ struct CoordinatorStoreTests {
     /// answer's cost, then settle what the answer cost (up to the reservation), or never settle
     /// (a shard killed mid-request: its reservation holds until its lease runs out).
     @Test(arguments: [1, 2, 3]) func noInterleavingCrossesTheCap(seed: Int) async throws {
-        let url = try TestPostgres.freshDatabase()
+        let url = try await TestPostgres.freshDatabase()
         let cap = Dollars(usd: 0.05)!
         let request = Dollars(usd: 0.0018)!
         let setup = try await Self.open(url)
@@ -133,7 +133,7 @@ struct CoordinatorStoreTests {
     }
 
     @Test func aKilledShardsReservationsReturnAfterTheLease() async throws {
-        let url = try TestPostgres.freshDatabase()
+        let url = try await TestPostgres.freshDatabase()
         let store = try await Self.open(url)
         let cap = Dollars(usd: 0.01)!
         try await store.join(
@@ -155,7 +155,7 @@ struct CoordinatorStoreTests {
     /// grant times (each taker's own clock after its wait) are never ahead of one bucket (its
     /// one-second burst, then 10/s).
     @Test func oneBucketForEveryShard() async throws {
-        let url = try TestPostgres.freshDatabase()
+        let url = try await TestPostgres.freshDatabase()
         let setup = try await Self.open(url)
         try await setup.join(
             run: "r", jobSHA256: "j", budget: nil,
@@ -188,7 +188,7 @@ struct CoordinatorStoreTests {
     }
 
     @Test func theFirstVerdictStands() async throws {
-        let store = try await Self.open(try TestPostgres.freshDatabase())
+        let store = try await Self.open(try await TestPostgres.freshDatabase())
         try await store.join(run: "r", jobSHA256: "j", budget: nil, rateLimit: nil)
         #expect(try await store.verdict(run: "r") == nil)
         let first = try await store.abort(run: "r", shard: "2/4", reason: "success rate 0% after 5 items")
@@ -201,7 +201,7 @@ struct CoordinatorStoreTests {
     /// Another shard's abort reaches a waiting shard by its notification, not by the poll
     /// (here once a minute).
     @Test func aVerdictIsPushedToEveryWaitingShard() async throws {
-        let url = try TestPostgres.freshDatabase()
+        let url = try await TestPostgres.freshDatabase()
         let waiting = try await Self.open(url)
         let aborting = try await Self.open(url)
         try await waiting.join(run: "r", jobSHA256: "j", budget: nil, rateLimit: nil)
@@ -220,13 +220,13 @@ struct CoordinatorStoreTests {
     }
 
     @Test func prunedRunsAreTheOldOnes() async throws {
-        let url = try TestPostgres.freshDatabase()
+        let url = try await TestPostgres.freshDatabase()
         let store = try await Self.open(url)
         try await store.join(run: "old", jobSHA256: "j", budget: nil, rateLimit: nil)
         try await store.join(run: "new", jobSHA256: "j", budget: nil, rateLimit: nil)
         let database = String(url.split(separator: "/").last!)
-        try TestPostgres.psql(
-            try TestPostgres.cluster(),
+        try await TestPostgres.psql(
+            try await TestPostgres.cluster(),
             "UPDATE vigil_runs SET updated_at = clock_timestamp() - interval '40 days' WHERE run_id = 'old'",
             database: database)
         #expect(try await store.prune(olderThan: 30 * 86_400) == ["old"])
@@ -239,20 +239,19 @@ struct CoordinatorStoreTests {
     /// (no request may go out without a reservation), and after the restart nothing was lost or
     /// overspent.
     @Test func aServerRestartLosesNothingAndOverspendsNothing() async throws {
-        let cluster = try TestPostgres.startCluster()
-        defer { TestPostgres.stop(cluster) }
+        let cluster = try await TestPostgres.startCluster()
         let store = try await Self.open(cluster.url)
         let cap = Dollars(usd: 0.01)!
         try await store.join(run: "r", jobSHA256: "j", budget: BudgetSpec(maxCost: cap, maxTokens: nil), rateLimit: nil)
         let id = try #require(try await store.reserve(run: "r", shard: "0/1", cost: cap, tokens: 0, lease: 600))
-        TestPostgres.stop(cluster)
+        try await TestPostgres.stop(cluster)
         do {
             _ = try await store.reserve(run: "r", shard: "0/1", cost: Dollars(usd: 0.001)!, tokens: 0, lease: 60)
             Issue.record("a reservation was granted with the server down")
         } catch {
             #expect(error.kind == .lost)
         }
-        try TestPostgres.start(cluster)
+        try await TestPostgres.start(cluster)
         // The pool reconnects; the reservation made before the crash still holds the cap.
         var afterRestart: Int64?? = .none
         let deadline = Date().addingTimeInterval(60)
@@ -272,5 +271,6 @@ struct CoordinatorStoreTests {
         #expect(
             try await store.reserve(run: "r", shard: "0/1", cost: Dollars(usd: 0.001)!, tokens: 0, lease: 60) == nil)
         await store.close()
+        try await TestPostgres.stop(cluster)
     }
 }

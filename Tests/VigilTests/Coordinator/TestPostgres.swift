@@ -1,10 +1,13 @@
 import Foundation
-import Synchronization
 
 /// One throwaway PostgreSQL for the whole test process (`postgres-up.sh`: its own cluster in a
 /// temporary folder, on a free loopback port), stopped by its watchdog once the process has
-/// exited. Each test takes
-/// a database of its own (`freshDatabase()`), so no test sees another's tables.
+/// exited. Each test takes a database of its own (`freshDatabase()`), so no test sees another's
+/// tables.
+///
+/// Every program here is run off Swift's cooperative threads (two on this machine): a test
+/// that waited for `psql` on one of them, while another waited for it, stalled every task of
+/// the process (seen: the whole suite held at its time limit).
 enum TestPostgres {
     /// Debian's postgresql is installed and this process can act as its `postgres` user (CI
     /// installs it and runs as root; outside CI the coordinator's tests are skipped without it).
@@ -20,24 +23,17 @@ enum TestPostgres {
         var port: Int { Int(url.split(separator: ":").last!.split(separator: "/").first!)! }
     }
 
-    private static let started = Mutex<Cluster?>(nil)
+    /// The shared cluster, started by the first test that asks.
+    private static let shared = Task { try await startCluster() }
 
-    /// The shared cluster, started on first use.
-    static func cluster() throws -> Cluster {
-        try started.withLock { started in
-            if let started { return started }
-            let cluster = try startCluster()
-            started = cluster
-            return cluster
-        }
+    static func cluster() async throws -> Cluster {
+        try await shared.value
     }
 
     /// A cluster of the caller's own (to stop and start: a server restart). Its watchdog stops
     /// it when this process ends, if the caller has not.
-    static func startCluster() throws -> Cluster {
-        let script = TestEnvironment.repository.appendingPathComponent("Tests/VigilTests/Coordinator/postgres-up.sh")
-        let outcome = try TestEnvironment.run(
-            URL(fileURLWithPath: "/bin/bash"), [script.path, String(getpid())], timeout: 120)
+    static func startCluster() async throws -> Cluster {
+        let outcome = try await script("postgres-up.sh", [String(getpid())])
         let fields = outcome.standardOutput.split(separator: " ").map {
             $0.trimmingCharacters(in: .whitespacesAndNewlines)
         }
@@ -48,34 +44,45 @@ enum TestPostgres {
     }
 
     /// A new database owned by the test user: its URL.
-    static func freshDatabase() throws -> String {
-        let cluster = try cluster()
+    static func freshDatabase() async throws -> String {
+        let cluster = try await cluster()
         let name = "t" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        try psql(cluster, "CREATE DATABASE \(name) OWNER vigil")
+        try await psql(cluster, "CREATE DATABASE \(name) OWNER vigil")
         return "postgres://vigil:vigil-secret-pw@127.0.0.1:\(cluster.port)/\(name)"
     }
 
     /// Runs `sql` as the server's superuser.
-    static func psql(_ cluster: Cluster, _ sql: String, database: String = "postgres") throws {
-        let outcome = try TestEnvironment.run(
-            URL(fileURLWithPath: "/bin/su"),
-            [
-                "postgres", "-s", "/bin/sh", "-c",
-                "psql -h 127.0.0.1 -p \(cluster.port) -U postgres -d \(database) -qc \"\(sql)\"",
-            ],
-            timeout: 60)
+    static func psql(_ cluster: Cluster, _ sql: String, database: String = "postgres") async throws {
+        let command = "psql -h 127.0.0.1 -p \(cluster.port) -U postgres -d \(database) -qc \"\(sql)\""
+        let outcome = try await offPool {
+            try TestEnvironment.run(
+                URL(fileURLWithPath: "/bin/su"), ["postgres", "-s", "/bin/sh", "-c", command], timeout: 60)
+        }
         guard outcome.status == 0 else { throw TestFailure("psql \(sql): \(outcome.standardError)") }
     }
 
     /// Stops the server at once (a crash, to its clients).
-    static func stop(_ cluster: Cluster) {
-        let script = TestEnvironment.repository.appendingPathComponent("Tests/VigilTests/Coordinator/postgres-down.sh")
-        _ = try? TestEnvironment.run(URL(fileURLWithPath: "/bin/bash"), [script.path, cluster.data], timeout: 60)
+    static func stop(_ cluster: Cluster) async throws {
+        _ = try await script("postgres-down.sh", [cluster.data])
     }
 
-    static func start(_ cluster: Cluster) throws {
-        let script = TestEnvironment.repository.appendingPathComponent("Tests/VigilTests/Coordinator/postgres-down.sh")
-        let outcome = try TestEnvironment.run(URL(fileURLWithPath: "/bin/bash"), [script.path, cluster.data, "start"])
+    /// Starts a stopped server again, on its port.
+    static func start(_ cluster: Cluster) async throws {
+        let outcome = try await script("postgres-down.sh", [cluster.data, "start"])
         guard outcome.status == 0 else { throw TestFailure("restarting PostgreSQL: \(outcome.standardError)") }
+    }
+
+    private static func script(_ name: String, _ arguments: [String]) async throws -> TestEnvironment.Outcome {
+        let path = TestEnvironment.repository.appendingPathComponent("Tests/VigilTests/Coordinator/\(name)").path
+        return try await offPool {
+            try TestEnvironment.run(URL(fileURLWithPath: "/bin/bash"), [path] + arguments, timeout: 120)
+        }
+    }
+
+    /// Runs blocking `work` on a thread of its own.
+    private static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
+        }
     }
 }

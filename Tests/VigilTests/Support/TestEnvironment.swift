@@ -64,7 +64,7 @@ enum TestEnvironment {
         return process
     }
 
-    struct Outcome {
+    struct Outcome: Sendable {
         var status: Int32
         var standardOutput: String
         var standardError: String
