@@ -1,5 +1,6 @@
 import Foundation
 import JSONSchema
+import Synchronization
 import TestSupport
 import Testing
 import Vigil
@@ -133,10 +134,15 @@ import Vigil
     }
 
     @Test func aRunKilledWhileItKeepsAnswersLeavesOnlyWholeOnes() async throws {
+        // Items after the 150th are held until the kill: a loaded machine cannot finish the
+        // run before it is killed (seen in CI: all 400 answered first).
+        final class Gate: Sendable { let holding = Mutex(true) }
+        let gate = Gate()
         let server = try LoopbackOpenAIServer { _, body in
-            .completion(
-                "{\"n\": \(OpenAIProviderTests.itemNumber(body))}",
-                usage: ["prompt_tokens": 10, "completion_tokens": 2], delay: 0.005)
+            let n = OpenAIProviderTests.itemNumber(body)
+            let held = n > 150 && gate.holding.withLock { $0 }
+            return .completion(
+                "{\"n\": \(n)}", usage: ["prompt_tokens": 10, "completion_tokens": 2], delay: held ? 30 : 0.005)
         }
         defer { server.shutdown() }
         let job = try Self.job(server, items: 400)
@@ -144,6 +150,7 @@ import Vigil
         try await Waiting.until("100 requests") { server.requests.count >= 100 || !process.isRunning }
         process.send(SIGKILL)
         process.waitUntilExit()
+        gate.holding.withLock { $0 = false }
         // It died by the signal, in the middle of the run: answers were being kept as it died
         // (the cache's write-ahead log still holds them, never folded into the file).
         #expect(
