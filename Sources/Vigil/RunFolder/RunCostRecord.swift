@@ -57,9 +57,7 @@ public struct RunCostRecord: Sendable, Equatable {
 
     /// `{"max_cost", "max_tokens", "exhausted"?}`.
     public static func json(_ budget: BudgetSpec, exhausted: Bool?) -> JSONValue {
-        var object = JSONObject()
-        object["max_cost"] = budget.maxCost?.json ?? .null
-        object["max_tokens"] = budget.maxTokens.map { .number(JSONNumber($0)) } ?? .null
+        var object = budget.json.objectValue ?? JSONObject()
         if let exhausted { object["exhausted"] = .bool(exhausted) }
         return .object(object)
     }

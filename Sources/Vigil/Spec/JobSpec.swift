@@ -227,6 +227,14 @@ public struct BudgetSpec: Sendable, Equatable, CustomStringConvertible {
             maxTokens: value["max_tokens"]?.numberValue?.int64Value.map { Int(clamping: $0) })
         if maxCost == nil && maxTokens == nil { return nil }
     }
+
+    /// `{"max_cost", "max_tokens"}` (null for no cap): what `init(json:)` reads back.
+    public var json: JSONValue {
+        var object = JSONObject()
+        object["max_cost"] = maxCost?.json ?? .null
+        object["max_tokens"] = maxTokens.map { .number(JSONNumber($0)) } ?? .null
+        return .object(object)
+    }
 }
 
 /// `prompt`: the file and the sha256 it is pinned by.

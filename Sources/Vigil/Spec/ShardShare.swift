@@ -63,8 +63,8 @@ public struct ShardShare: Sendable, Equatable {
     public var json: JSONValue {
         var object = JSONObject()
         object["of"] = .number(JSONNumber(count))
-        if let budget { object["budget"] = Self.json(budget) }
-        if let runBudget { object["run_budget"] = Self.json(runBudget) }
+        if let budget { object["budget"] = budget.json }
+        if let runBudget { object["run_budget"] = runBudget.json }
         if let rate = runRateLimit {
             var limit = JSONObject()
             limit["requests"] = .number(JSONNumber(rate.requests))
@@ -86,13 +86,6 @@ public struct ShardShare: Sendable, Equatable {
             else { return nil }
             return ExecutionSpec.RateLimit(requests: Int(requests), per: per)
         }
-    }
-
-    private static func json(_ budget: BudgetSpec) -> JSONValue {
-        var object = JSONObject()
-        object["max_cost"] = budget.maxCost?.json ?? .null
-        object["max_tokens"] = budget.maxTokens.map { .number(JSONNumber($0)) } ?? .null
-        return .object(object)
     }
 }
 

@@ -30,6 +30,18 @@ struct LiveViewTerminalTests {
             mode: "persistent", extra: "consumers: [progress]\n", concurrency: 2)
     }
 
+    /// `vigil run` of `job` in the background (for `watch` to follow), once its folder is there.
+    static func startInBackground(_ job: TemporaryJob) async throws -> (ChildProcess, URL) {
+        let run = try TestEnvironment.start(["run", job.path, "--quiet"])
+        do {
+            try await Waiting.until("the run's folder") { ObserveCommandTests.folder(of: job) != nil }
+            return (run, try #require(ObserveCommandTests.folder(of: job)))
+        } catch {
+            run.send(SIGKILL)
+            throw error
+        }
+    }
+
     /// The rows of the progress line (`[n/300] ...`); there must be one.
     static func progressRows(_ rows: [String]) -> [String] {
         rows.filter { $0.contains("/300] ") }
@@ -79,10 +91,8 @@ struct LiveViewTerminalTests {
     /// once it shows the run.
     func watch(columns: Int, resized: Int? = nil) async throws {
         let job = try Self.job()
-        let run = try TestEnvironment.start(["run", job.path, "--quiet"])
+        let (run, folder) = try await Self.startInBackground(job)
         defer { if run.isRunning { run.send(SIGKILL) } }
-        try await Waiting.until("the run's folder") { ObserveCommandTests.folder(of: job) != nil }
-        let folder = try #require(ObserveCommandTests.folder(of: job))
         let terminal = try TmuxTerminal(
             columns: columns, [TestEnvironment.vigil.path, "watch", folder.path], in: job.folder)
         try await terminal.waitFor("/300] ")
@@ -135,10 +145,8 @@ struct LiveViewTerminalTests {
     /// prompt printed there would cover it).
     @Test func watchLeavesItsLastFrameOnCtrlC() async throws {
         let job = try Self.job()
-        let run = try TestEnvironment.start(["run", job.path, "--quiet"])
+        let (run, folder) = try await Self.startInBackground(job)
         defer { if run.isRunning { run.send(SIGKILL) } }
-        try await Waiting.until("the run's folder") { ObserveCommandTests.folder(of: job) != nil }
-        let folder = try #require(ObserveCommandTests.folder(of: job))
         let terminal = try TmuxTerminal(
             columns: 80, [TestEnvironment.vigil.path, "watch", folder.path], in: job.folder)
         try await terminal.waitFor("/300] ")
@@ -182,10 +190,8 @@ struct LiveViewTerminalTests {
         #expect(Self.progressRows(rows).count == 1, "\(runScreen)")
         #expect(Self.progressRows(rows).allSatisfy { $0.count < 50 }, "\(runScreen)")
         let job = try Self.job()
-        let run = try TestEnvironment.start(["run", job.path, "--quiet"])
+        let (run, folder) = try await Self.startInBackground(job)
         defer { if run.isRunning { run.send(SIGKILL) } }
-        try await Waiting.until("the run's folder") { ObserveCommandTests.folder(of: job) != nil }
-        let folder = try #require(ObserveCommandTests.folder(of: job))
         let watched = try pyteScreen(["watch", folder.path], in: job.folder)
         let screen = watched.joined(separator: "\n")
         #expect(watched.filter { $0.hasPrefix("run ") }.count == 1, "\(screen)")
