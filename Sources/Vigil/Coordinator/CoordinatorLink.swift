@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import PostgresNIO
+import Synchronization
 
 /// The store's connections to PostgreSQL: at most `limit`, each lent to one transaction at a
 /// time, opened when needed and dropped when broken, so a restarted server is reached again on
@@ -48,31 +49,47 @@ actor CoordinatorLink {
             let result = try await Self.run(on: connection, within: limit, work)
             await give(connection)
             return result
+        } catch let timeout as CoordinatorLinkTimeout {
+            // Closed on, maybe not yet closed: never lent again.
+            await discard(connection)
+            throw timeout
         } catch {
             await give(connection)
             throw error
         }
     }
 
+    /// Runs `body` and returns what it returned, or throws `CoordinatorLinkTimeout` once `limit`
+    /// has passed (closing the connection, so the server ends what it ran) or
+    /// `CancellationError` when the caller is cancelled: either way at once, without waiting
+    /// for `body`. (A query on a connection closed under it was seen never to end: a caller
+    /// that waited for it hung for good, and a whole test process with it.)
     private static func run<Result: Sendable>(
         on connection: PostgresConnection, within limit: Duration,
         _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        try await withThrowingTaskGroup(of: Result?.self) { group in
-            group.addTask { try await body(connection) }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                // The query fails once its connection is closed: the group can end.
-                try? await connection.close()
-                return nil
-            }
-            while let next = try await group.next() {
-                if let result = next {
-                    group.cancelAll()
-                    return result
+        let race = FirstOutcome<Result>()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                race.wait(continuation)
+                let work = Task {
+                    do {
+                        race.settle(.success(try await body(connection)))
+                    } catch {
+                        race.settle(.failure(error))
+                    }
                 }
+                let deadline = Task {
+                    try await Task.sleep(for: limit)
+                    if race.settle(.failure(CoordinatorLinkTimeout(limit: limit))) {
+                        work.cancel()
+                        try? await connection.close()
+                    }
+                }
+                race.onSettled { deadline.cancel() }
             }
-            throw CoordinatorLinkTimeout(limit: limit)
+        } onCancel: {
+            race.settle(.failure(CancellationError()))
         }
     }
 
@@ -113,6 +130,13 @@ actor CoordinatorLink {
         wakeOne()
     }
 
+    /// A connection that was closed on (its transaction ran past its deadline): it leaves the
+    /// count, so another can be opened.
+    private func discard(_ connection: PostgresConnection) {
+        open -= 1
+        wakeOne()
+    }
+
     private func wakeOne() {
         if !waiting.isEmpty { waiting.removeFirst().resume() }
     }
@@ -132,6 +156,54 @@ actor CoordinatorLink {
     func close() async {
         for connection in idle { try? await connection.close() }
         idle.removeAll()
+    }
+}
+
+/// The first outcome of a race (an answer, a deadline, a cancellation) resumes the one waiting
+/// caller; the later ones are dropped.
+final class FirstOutcome<Value: Sendable>: Sendable {
+    private struct State {
+        var waiting: CheckedContinuation<Value, any Error>?
+        var early: Result<Value, any Error>?
+        var settled = false
+        var whenSettled: [@Sendable () -> Void] = []
+    }
+    private let state = Mutex(State())
+
+    /// The caller to resume (an outcome that came first resumes it at once).
+    func wait(_ continuation: CheckedContinuation<Value, any Error>) {
+        let early = state.withLock { state -> Result<Value, any Error>? in
+            if let early = state.early { return early }
+            state.waiting = continuation
+            return nil
+        }
+        if let early { continuation.resume(with: early) }
+    }
+
+    /// Runs `action` once an outcome is in (at once if it is).
+    func onSettled(_ action: @escaping @Sendable () -> Void) {
+        let now = state.withLock { state -> Bool in
+            if state.settled { return true }
+            state.whenSettled.append(action)
+            return false
+        }
+        if now { action() }
+    }
+
+    /// Offers an outcome: true when it was the first.
+    @discardableResult
+    func settle(_ outcome: Result<Value, any Error>) -> Bool {
+        let taken = state.withLock { state -> (CheckedContinuation<Value, any Error>?, [@Sendable () -> Void])? in
+            guard !state.settled else { return nil }
+            state.settled = true
+            defer { (state.waiting, state.whenSettled) = (nil, []) }
+            if state.waiting == nil { state.early = outcome }
+            return (state.waiting, state.whenSettled)
+        }
+        guard let (waiting, actions) = taken else { return false }
+        waiting?.resume(with: outcome)
+        for action in actions { action() }
+        return true
     }
 }
 

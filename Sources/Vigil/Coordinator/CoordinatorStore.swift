@@ -12,6 +12,9 @@ public final class CoordinatorStore: Sendable {
     private let logger: Logger
     /// How long one transaction may take before the server counts as lost.
     static let deadline = Duration.seconds(10)
+    /// How long the tables may take to be made or checked: shards starting together take
+    /// turns (one migration at a time), on a server that may be busy.
+    static let migrationDeadline = Duration.seconds(60)
 
     private init(url: CoordinatorURL, link: CoordinatorLink, logger: Logger) {
         (self.url, self.link, self.logger) = (url, link, logger)
@@ -48,7 +51,7 @@ public final class CoordinatorStore: Sendable {
 
     private func migrate() async throws(CoordinatorProblem) {
         let url = self.url
-        try await transaction("create or check its tables") { connection, logger in
+        try await transaction("create or check its tables", within: Self.migrationDeadline) { connection, logger in
             try await connection.query(
                 "SELECT pg_advisory_xact_lock(\(CoordinatorSchema.migrationLock))", logger: logger)
             try await connection.query(PostgresQuery(unsafeSQL: CoordinatorSchema.versionTable), logger: logger)
@@ -86,12 +89,12 @@ public final class CoordinatorStore: Sendable {
     /// mid-run, a server restarting or not answering), with what the server or driver said. A
     /// `CoordinatorProblem` the body throws comes out as it is.
     func transaction<Result: Sendable>(
-        _ what: String, inTransaction: Bool = true,
+        _ what: String, inTransaction: Bool = true, within deadline: Duration = deadline,
         _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> Result
     ) async throws(CoordinatorProblem) -> Result {
         let logger = self.logger
         do {
-            return try await link.perform(within: Self.deadline, inTransaction: inTransaction) { connection in
+            return try await link.perform(within: deadline, inTransaction: inTransaction) { connection in
                 try await body(connection, logger)
             }
         } catch {

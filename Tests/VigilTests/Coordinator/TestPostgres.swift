@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// One throwaway PostgreSQL for the whole test process (`postgres-up.sh`: its own cluster in a
 /// temporary folder, on a free loopback port), stopped by its watchdog once the process has
@@ -79,10 +80,8 @@ enum TestPostgres {
         }
     }
 
-    /// Runs blocking `work` on a thread of its own.
+    /// Runs blocking `work` on a thread of its own (`OwnThread`).
     private static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
-        }
+        try await OwnThread.run(work)
     }
 }

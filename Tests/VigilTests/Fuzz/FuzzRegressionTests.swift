@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import VigilFuzzHarness
 
@@ -29,7 +30,7 @@ import VigilFuzzHarness
         // On a thread of its own, so a finding that hangs again fails this test instead of the suite.
         let done = DispatchSemaphore(value: 0)
         let outcome = Outcome()
-        Thread.detachNewThread {
+        try OwnThread.start {
             outcome.set(target(bytes))
             done.signal()
         }

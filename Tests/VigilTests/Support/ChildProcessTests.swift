@@ -17,7 +17,11 @@ import Testing
             #expect(try FileManager.default.destinationOfSymbolicLink(atPath: "\(fds)/\(target)") == "/dev/null")
         }
         // Only 0, 1 and 2: every other descriptor of the test process was closed in the child.
-        #expect(try FileManager.default.contentsOfDirectory(atPath: fds).sorted() == ["0", "1", "2"])
+        let seen = try FileManager.default.contentsOfDirectory(atPath: fds).sorted()
+        let targets = seen.map {
+            "\($0) -> " + ((try? FileManager.default.destinationOfSymbolicLink(atPath: "\(fds)/\($0)")) ?? "?")
+        }
+        #expect(seen == ["0", "1", "2"], "\(targets)")
     }
 
     @Test func exitStatusAndSignalAreReported() throws {

@@ -117,11 +117,19 @@ enum TestEnvironment {
         /// Starts reading; called once the process runs.
         func start() {
             let handle = pipe.fileHandleForReading
-            Thread.detachNewThread { [self] in
-                while true {
-                    let chunk = handle.availableData
-                    lock.withLock { if chunk.isEmpty { closed = true } else { data.append(chunk) } }
-                    if chunk.isEmpty { return }
+            do {
+                try OwnThread.start { [self] in
+                    while true {
+                        let chunk = handle.availableData
+                        lock.withLock { if chunk.isEmpty { closed = true } else { data.append(chunk) } }
+                        if chunk.isEmpty { return }
+                    }
+                }
+            } catch {
+                // Said in the output, and the pipe counts as read: the caller's wait ends.
+                lock.withLock {
+                    data.append(contentsOf: Array("(the output could not be read: \(error))".utf8))
+                    closed = true
                 }
             }
         }
