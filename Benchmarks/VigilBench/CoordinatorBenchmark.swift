@@ -24,7 +24,9 @@ enum CoordinatorBenchmark {
                 group.addTask {
                     for _ in stride(from: task, to: reservations, by: concurrency) {
                         let start = Date()
-                        guard let id = try await store.reserve(run: run, shard: shard, cost: cost, tokens: 0, lease: 60)
+                        guard
+                            let id = try await store.reserve(run: run, shard: shard, cost: cost, tokens: 0, lease: 60)
+                                .id
                         else { throw CoordinatorProblem(.lost, "a reservation was refused under a cap of $1M") }
                         try await store.settle(run: run, reservation: id, cost: cost, tokens: 0)
                         let elapsed = Date().timeIntervalSince(start)

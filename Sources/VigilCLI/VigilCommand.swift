@@ -13,7 +13,8 @@ struct VigilCommand: AsyncParsableCommand {
         version: VigilVersion.current,
         subcommands: [
             RunCommand.self, ResumeCommand.self, CancelCommand.self, EventsCommand.self, WatchCommand.self,
-            ReportCommand.self, ServeCommand.self, CacheCommand.self, MergeCommand.self, RerunCommand.self,
+            ReportCommand.self, ServeCommand.self, CacheCommand.self, CoordinatorCommand.self, MergeCommand.self,
+            RerunCommand.self,
             DiffCommand.self, ValidateCommand.self, PinCommand.self, PlanCommand.self, SchemaCommand.self,
         ]
     )

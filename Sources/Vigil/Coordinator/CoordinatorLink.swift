@@ -49,47 +49,50 @@ actor CoordinatorLink {
             let result = try await Self.run(on: connection, within: limit, work)
             await give(connection)
             return result
-        } catch let timeout as CoordinatorLinkTimeout {
+        } catch let abandoned as CoordinatorLinkAbandoned {
             // Closed on, maybe not yet closed: never lent again.
             await discard(connection)
-            throw timeout
+            throw abandoned.reason
+        } catch is CancellationError {
+            await discard(connection)
+            throw CancellationError()
         } catch {
             await give(connection)
             throw error
         }
     }
 
-    /// Runs `body` and returns what it returned, or throws `CoordinatorLinkTimeout` once `limit`
-    /// has passed (closing the connection, so the server ends what it ran) or
-    /// `CancellationError` when the caller is cancelled: either way at once, without waiting
-    /// for `body`. (A query on a connection closed under it was seen never to end: a caller
-    /// that waited for it hung for good, and a whole test process with it.)
+    /// Runs `body` and returns what it returned; once `limit` has passed, or the caller is
+    /// cancelled, throws `CoordinatorLinkAbandoned` at once, without waiting for `body`, and
+    /// closes the connection (so the server ends what it ran). (A query on a connection closed
+    /// under it was seen never to end: a caller that waited for it hung for good, and a whole
+    /// test process with it.)
     private static func run<Result: Sendable>(
         on connection: PostgresConnection, within limit: Duration,
         _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         let race = FirstOutcome<Result>()
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                race.wait(continuation)
-                let work = Task {
-                    do {
-                        race.settle(.success(try await body(connection)))
-                    } catch {
-                        race.settle(.failure(error))
-                    }
-                }
-                let deadline = Task {
-                    try await Task.sleep(for: limit)
-                    if race.settle(.failure(CoordinatorLinkTimeout(limit: limit))) {
-                        work.cancel()
-                        try? await connection.close()
-                    }
-                }
-                race.onSettled { deadline.cancel() }
+        let work = Task {
+            do {
+                race.settle(.success(try await body(connection)))
+            } catch {
+                race.settle(.failure(error))
             }
+        }
+        let abandon: @Sendable (any Error) -> Void = { reason in
+            guard race.settle(.failure(CoordinatorLinkAbandoned(reason: reason))) else { return }
+            work.cancel()
+            Task { try? await connection.close() }
+        }
+        let deadline = Task {
+            try await Task.sleep(for: limit)
+            abandon(CoordinatorLinkTimeout(limit: limit))
+        }
+        race.onSettled { deadline.cancel() }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { race.wait($0) }
         } onCancel: {
-            race.settle(.failure(CancellationError()))
+            abandon(CancellationError())
         }
     }
 
@@ -130,10 +133,11 @@ actor CoordinatorLink {
         wakeOne()
     }
 
-    /// A connection that was closed on (its transaction ran past its deadline): it leaves the
-    /// count, so another can be opened.
+    /// A connection whose transaction was abandoned (past its deadline, or its caller
+    /// cancelled): closed, never lent again; it leaves the count, so another can be opened.
     private func discard(_ connection: PostgresConnection) {
         open -= 1
+        Task { try? await connection.close() }
         wakeOne()
     }
 
@@ -157,6 +161,18 @@ actor CoordinatorLink {
         for connection in idle { try? await connection.close() }
         idle.removeAll()
     }
+
+    /// A store dropped without `close()` (a caller that threw on the way) still closes its
+    /// connections: a task holds them until they are.
+    deinit {
+        let idle = self.idle
+        if !idle.isEmpty { Task { for connection in idle { try? await connection.close() } } }
+    }
+}
+
+/// A transaction given up on (its deadline passed, its caller was cancelled): `reason` says which.
+struct CoordinatorLinkAbandoned: Error {
+    var reason: any Error
 }
 
 /// The first outcome of a race (an answer, a deadline, a cancellation) resumes the one waiting

@@ -14,8 +14,10 @@ enum CoordinatorSchema {
     /// What takes version n-1 to n, in order (index 0: from nothing to 1).
     static let migrations: [[String]] = [
         [
-            // A run: its job, its caps and what it has spent, its token bucket, its verdict.
-            // Amounts in picodollars (Vigil's exact unit); times from the server's clock.
+            // A run: its job, its caps and what it has spent, its token bucket, its verdict and
+            // the counts its thresholds judge (`recent`: the sliding window's last outcomes,
+            // '1' a success, '0' a failure). Amounts in picodollars (Vigil's exact unit); times
+            // from the server's clock.
             """
             CREATE TABLE vigil_runs (
                 run_id text PRIMARY KEY,
@@ -31,6 +33,10 @@ enum CoordinatorSchema {
                 verdict text,
                 verdict_shard text,
                 verdict_at timestamptz,
+                judged bigint NOT NULL DEFAULT 0,
+                succeeded bigint NOT NULL DEFAULT 0,
+                consecutive_failures bigint NOT NULL DEFAULT 0,
+                recent text NOT NULL DEFAULT '',
                 created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
                 updated_at timestamptz NOT NULL DEFAULT clock_timestamp()
             )
@@ -68,6 +74,12 @@ enum CoordinatorSchema {
                 END IF;
                 SELECT coalesce(sum(cost_pico), 0), coalesce(sum(tokens), 0) INTO held_cost, held_tokens
                     FROM vigil_reservations WHERE run_id = p_run AND expires_at > clock_timestamp();
+                -- 0: it cannot fit even once every reservation has ended (spend only grows).
+                IF (run.max_cost_pico IS NOT NULL AND run.spent_pico + p_cost > run.max_cost_pico)
+                    OR (run.max_tokens IS NOT NULL AND run.spent_tokens + p_tokens > run.max_tokens) THEN
+                    RETURN 0;
+                END IF;
+                -- NULL: not now; it may once reservations in flight have ended.
                 IF run.max_cost_pico IS NOT NULL AND run.spent_pico + held_cost + p_cost > run.max_cost_pico THEN
                     RETURN NULL;
                 END IF;
@@ -90,6 +102,20 @@ enum CoordinatorSchema {
                     updated_at = clock_timestamp() WHERE run_id = p_run;
             END $$
             """,
+            // A reservation's lease made new, for a request about to be sent after a long wait
+            // (the breaker, the bucket): only while it still holds (false: it has run out, and
+            // what it held may be another's now; reserve again). Under the run's lock, so a
+            // reservation counted by a concurrent vigil_reserve is never renewed unseen.
+            """
+            CREATE FUNCTION vigil_renew(p_run text, p_id bigint, p_lease double precision)
+                RETURNS boolean LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM 1 FROM vigil_runs WHERE run_id = p_run FOR UPDATE;
+                UPDATE vigil_reservations SET expires_at = clock_timestamp() + make_interval(secs => p_lease)
+                    WHERE id = p_id AND run_id = p_run AND expires_at > clock_timestamp();
+                RETURN FOUND;
+            END $$
+            """,
             // The token bucket of one process's RateLimiter: refill, take one ahead, say how
             // long to wait for it (NULL: the run has no rate limit).
             """
@@ -107,6 +133,36 @@ enum CoordinatorSchema {
                 UPDATE vigil_runs SET bucket_tokens = left_over, bucket_at = clock_timestamp(),
                     updated_at = clock_timestamp() WHERE run_id = p_run;
                 RETURN CASE WHEN left_over >= 0 THEN 0 ELSE -left_over / run.rate_per_second END;
+            END $$
+            """,
+            // One more judged outcome in the run's counts; returns them, the window's before
+            // and after, so the shard whose outcome crosses a threshold is the one that judges it.
+            """
+            CREATE FUNCTION vigil_judge(p_run text, p_success boolean, p_window integer,
+                OUT o_judged bigint, OUT o_succeeded bigint, OUT o_consecutive_failures bigint,
+                OUT o_window_successes integer, OUT o_window_filled integer,
+                OUT o_window_successes_before integer, OUT o_window_filled_before integer)
+                LANGUAGE plpgsql AS $$
+            DECLARE
+                run vigil_runs%ROWTYPE;
+                now_recent text;
+            BEGIN
+                SELECT * INTO run FROM vigil_runs WHERE run_id = p_run FOR UPDATE;
+                IF NOT FOUND THEN
+                    RAISE EXCEPTION 'run % is not at the coordinator (was it pruned?)', p_run;
+                END IF;
+                o_window_filled_before := length(run.recent);
+                o_window_successes_before := length(replace(run.recent, '0', ''));
+                now_recent := CASE WHEN p_window > 0
+                    THEN right(run.recent || CASE WHEN p_success THEN '1' ELSE '0' END, p_window) ELSE '' END;
+                o_judged := run.judged + 1;
+                o_succeeded := run.succeeded + CASE WHEN p_success THEN 1 ELSE 0 END;
+                o_consecutive_failures := CASE WHEN p_success THEN 0 ELSE run.consecutive_failures + 1 END;
+                o_window_filled := length(now_recent);
+                o_window_successes := length(replace(now_recent, '0', ''));
+                UPDATE vigil_runs SET judged = o_judged, succeeded = o_succeeded,
+                    consecutive_failures = o_consecutive_failures, recent = now_recent,
+                    updated_at = clock_timestamp() WHERE run_id = p_run;
             END $$
             """,
         ]

@@ -7,21 +7,51 @@ extension CoordinatorStore {
         public var reserved: SpendLedger.Amount
     }
 
-    /// Reserves `cost` and `tokens` for one request of `shard`: granted (the reservation's id)
-    /// only when what every shard has spent, plus every reservation not yet expired anywhere,
-    /// plus this one, fits under each cap; nil when it does not. The reservation holds for
-    /// `lease` seconds unless settled first. (`vigil_reserve`: the rule, in the server.)
+    /// What the run's budget said to one request's reservation.
+    public enum SharedGrant: Sendable, Equatable {
+        /// Send it; settle reservation `id` when it ends.
+        case granted(Int64)
+        /// Not now: reservations in flight hold what it needs (ask again when some have ended).
+        case wait
+        /// Never: what the run has spent leaves no room for it.
+        case exhausted
+
+        /// The reservation's id, when granted.
+        public var id: Int64? {
+            if case .granted(let id) = self { return id }
+            return nil
+        }
+    }
+
+    /// Reserves `cost` and `tokens` for one request of `shard`: granted only when what every
+    /// shard has spent, plus every reservation not yet expired anywhere, plus this one, fits
+    /// under each cap. The reservation holds for `lease` seconds unless settled first.
+    /// (`vigil_reserve`: the rule, in the server.)
     public func reserve(
         run: String, shard: String, cost: Dollars, tokens: Int, lease: Double
-    ) async throws(CoordinatorProblem) -> Int64? {
+    ) async throws(CoordinatorProblem) -> SharedGrant {
         try await transaction("reserve a request's cost", inTransaction: false) { connection, logger in
             for try await id in try await connection.query(
                 "SELECT vigil_reserve(\(run), \(shard), \(cost.picodollars), \(Int64(tokens)), \(lease))",
                 logger: logger
             ).decode(Int64?.self) {
-                return id
+                guard let id else { return .wait }
+                return id == 0 ? .exhausted : .granted(id)
             }
-            return nil
+            return .wait
+        }
+    }
+
+    /// Makes reservation `id` hold for `lease` seconds from now, if it still holds (false:
+    /// its lease ran out; reserve again). (`vigil_renew`.)
+    public func renew(run: String, reservation id: Int64, lease: Double) async throws(CoordinatorProblem) -> Bool {
+        try await transaction("renew a request's reservation", inTransaction: false) { connection, logger in
+            for try await renewed in try await connection.query(
+                "SELECT vigil_renew(\(run), \(id), \(lease))", logger: logger
+            ).decode(Bool.self) {
+                return renewed
+            }
+            return false
         }
     }
 

@@ -3,9 +3,11 @@ import PostgresNIO
 extension CoordinatorStore {
     /// Enters a run (the first shard to come creates it with the job's caps; the others find
     /// it). A run id is one job's: a shard of another job under the same id is refused, as
-    /// the job's digest differs.
+    /// the job's digest differs. `settingCaps`: `budget` becomes the run's caps even if the run
+    /// exists (a resume under a new cap, `--max-cost`, which is the whole run's).
     public func join(
-        run: String, jobSHA256: String, budget: BudgetSpec?, rateLimit: ExecutionSpec.RateLimit?
+        run: String, jobSHA256: String, budget: BudgetSpec?, rateLimit: ExecutionSpec.RateLimit?,
+        settingCaps: Bool = false
     ) async throws(CoordinatorProblem) {
         let url = self.url
         let maxCost = budget?.maxCost?.picodollars
@@ -29,6 +31,13 @@ extension CoordinatorStore {
                     .otherJob,
                     "run id \(run) is another job's at the coordinator \(url.redacted) (its job file's sha256 is \(recorded.prefix(12))…, this one's \(jobSHA256.prefix(12))…): give this run its own --run-id"
                 )
+            }
+            if settingCaps {
+                try await connection.query(
+                    """
+                    UPDATE vigil_runs SET max_cost_pico = \(maxCost), max_tokens = \(maxTokens),
+                        updated_at = clock_timestamp() WHERE run_id = \(run)
+                    """, logger: logger)
             }
         }
     }

@@ -83,3 +83,21 @@ extension CoordinatorStore {
         return nil
     }
 }
+
+extension CoordinatorStore {
+    /// Counts one judged outcome in the run's thresholds (a sliding window of `window`
+    /// outcomes, 0: none) and returns the run's counts just after it. (`vigil_judge`.)
+    public func judge(run: String, success: Bool, window: Int) async throws(CoordinatorProblem) -> ThresholdTally {
+        try await transaction("count an item in the run's thresholds", inTransaction: false) { connection, logger in
+            for try await row in try await connection.query(
+                "SELECT * FROM vigil_judge(\(run), \(success), \(Int32(window)))", logger: logger
+            ).decode((Int64, Int64, Int64, Int32, Int32, Int32, Int32).self) {
+                return ThresholdTally(
+                    judged: Int(row.0), succeeded: Int(row.1), consecutiveFailures: Int(row.2),
+                    windowSuccesses: Int(row.3), windowFilled: Int(row.4), windowSuccessesBefore: Int(row.5),
+                    windowFilledBefore: Int(row.6))
+            }
+            throw CoordinatorProblem(.lost, "the coordinator did not answer with the run's counts")
+        }
+    }
+}

@@ -41,6 +41,8 @@ public final class SpendLedger: Sendable {
         /// What was reserved: the request's input estimate plus its output bound, priced.
         public let amount: Amount
         fileprivate let size: InputSize?
+        /// The run's reservation at the coordinator, for a coordinated shard.
+        public internal(set) var sharedID: Int64?
     }
 
     /// What `reserve` decided for one request: send it (holding its reservation), or not.
@@ -175,9 +177,11 @@ public final class SpendLedger: Sendable {
     }
 
     /// The request was answered: what it used replaces its reservation. An answer without
-    /// usage (or a cost) leaves its reservation counted as unconfirmed.
-    public func settle(_ reservation: Reservation, answer: ProviderAnswer, spend: Spend) {
-        state.withLock { state in
+    /// usage (or a cost) leaves its reservation counted as unconfirmed. Returns what the
+    /// request now counts for (used and unconfirmed).
+    @discardableResult
+    public func settle(_ reservation: Reservation, answer: ProviderAnswer, spend: Spend) -> Amount {
+        let counted = state.withLock { state -> Amount in
             end(reservation, &state)
             var used = reservation.amount
             var unknown = Amount()
@@ -204,6 +208,19 @@ public final class SpendLedger: Sendable {
             if let priced = spend.priced, let reported = spend.reported, priced > .zero {
                 state.reportedFactor = max(state.reportedFactor, reported.usd / priced.usd)
             }
+            return used + unknown
+        }
+        wakeAll()
+        return counted
+    }
+
+    /// The run's budget (a coordinator's, for all shards) cannot pay for this request even
+    /// once every reservation has ended: its reservation is returned, and it and every later
+    /// request are refused, as when this ledger's own caps refuse one.
+    public func refuse(_ reservation: Reservation) {
+        state.withLock { state in
+            end(reservation, &state)
+            state.totals.refused = state.totals.refused ?? reservation.amount
         }
         wakeAll()
     }

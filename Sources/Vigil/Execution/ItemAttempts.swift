@@ -28,11 +28,30 @@ struct ItemAttempts: Sendable {
     /// The response cache (nil: none): a hit is judged without a request; every answer the
     /// model gives is kept.
     let cache: RunCache?
+    /// A coordinated shard's link to its run (nil: none): its budget, its one bucket (the
+    /// local `rateLimiter` is nil then) and its thresholds' counts are the run's.
+    let coordination: RunCoordination?
 
-    /// One item to its end: a success, a final failure, or stopped before it ended. Each
-    /// attempt is the same steps: read, ask the cache, clear the budget, breaker and rate
-    /// limit, ask the model; a failure is retried or ends the item.
+    /// One item to its end: a success, a final failure, or stopped before it ended; for a
+    /// coordinated shard, a judged end carries the run's threshold counts just after it.
     func run(_ frozen: FrozenItems.Item) async -> ItemOutcome {
+        let outcome = await attempt(frozen)
+        guard let coordination else { return outcome }
+        switch outcome {
+        case .success(var ended, let result):
+            ended.runTally = await coordination.judge(success: true)
+            return .success(ended, result: result)
+        case .failure(var ended, let failure) where failure.kind.isQuality:
+            ended.runTally = await coordination.judge(success: false)
+            return .failure(ended, failure)
+        default:
+            return outcome
+        }
+    }
+
+    /// Each attempt is the same steps: read, ask the cache, clear the budget, breaker and rate
+    /// limit, ask the model; a failure is retried or ends the item.
+    private func attempt(_ frozen: FrozenItems.Item) async -> ItemOutcome {
         var track = ItemTrack(frozen, paths: paths)
         bus.publish(.itemStarted(item: track.item.id, attempt: 1))
         if let problem = frozen.problem ?? frozen.changedRecord { return track.failed(problem) }
@@ -86,8 +105,9 @@ struct ItemAttempts: Sendable {
         case stop(ItemOutcome)
     }
 
-    /// The budget, then the breaker and the rate limit: a request the budget refuses takes
-    /// neither the breaker's one probe nor a rate-limit token.
+    /// The budget (this process's, then the run's at the coordinator), then the breaker and
+    /// the rate limit: a request the budget refuses takes neither the breaker's one probe nor
+    /// a rate-limit token.
     private func clearToSend(_ request: ItemRequest, item: InputItem) async -> Clearance {
         var reservation: SpendLedger.Reservation?
         if ledger.isCapped {
@@ -97,18 +117,68 @@ struct ItemAttempts: Sendable {
             case .cancelled: return .stop(.cancelled(item))
             }
         }
+        let reservedAt = ContinuousClock.now
+        if let coordination, let held = reservation {
+            switch shared(held, await coordination.reserve(held.amount, stop: stop), item) {
+            case .held(let id): reservation?.sharedID = id
+            case .ends(let outcome): return .stop(outcome)
+            }
+        }
         do {
             try await breaker.acquire(unless: stop)
-            try await rateLimiter?.acquire()
+            if let coordination, coordination.pacesRequests {
+                try await coordination.waitForToken(stop: stop)
+            } else {
+                try await rateLimiter?.acquire()
+            }
             if stop.current != nil { throw CancellationError() }
+            // A long wait (an outage, a deep bucket) may have outlasted a good part of the
+            // lease: it is made new (or the reservation made again) before the request goes.
+            if let coordination, let held = reservation, let id = held.sharedID,
+                ContinuousClock.now - reservedAt > .seconds(coordination.lease / 4)
+            {
+                switch shared(held, await coordination.keep(id, held.amount, stop: stop), item) {
+                case .held(let kept): reservation?.sharedID = kept
+                case .ends(let outcome): return .stop(outcome)
+                }
+            }
             return .send(reservation)
         } catch let gaveUp as CircuitBreaker.GaveUp {
-            if let reservation { ledger.release(reservation) }
+            if let reservation { await release(reservation) }
             return .stop(.gaveUp(item, outage: gaveUp.outage))
         } catch {
-            if let reservation { ledger.release(reservation) }
+            if let reservation { await release(reservation) }
             return .stop(.cancelled(item))
         }
+    }
+
+    /// A request's reservation at the coordinator: held (its id), or the item ends.
+    private enum SharedHold {
+        case held(Int64)
+        case ends(ItemOutcome)
+    }
+
+    /// What the run's budget at the coordinator said, for the request holding `held` here: go
+    /// on, or end the item (its local reservation refused, or returned).
+    private func shared(
+        _ held: SpendLedger.Reservation, _ reserved: RunCoordination.Reserved, _ item: InputItem
+    ) -> SharedHold {
+        switch reserved {
+        case .granted(let id): return .held(id)
+        case .exhausted:
+            ledger.refuse(held)
+            return .ends(.notSent(item))
+        case .stopped:
+            ledger.release(held)
+            return .ends(.cancelled(item))
+        }
+    }
+
+    /// The request was not sent, or refused unbilled: its reservation is returned, here and
+    /// at the coordinator.
+    private func release(_ reservation: SpendLedger.Reservation) async {
+        ledger.release(reservation)
+        if let id = reservation.sharedID { await coordination?.settle(id, counting: SpendLedger.Amount()) }
     }
 
     /// How an attempt that was sent came out: the item ended, or the attempt failed.
@@ -127,7 +197,8 @@ struct ItemAttempts: Sendable {
             if let cache, let cacheKey { cache.keep(answer, forKey: cacheKey) }
             let cost = Spend(answer, pricing: pricing)
             if let reservation {
-                ledger.settle(reservation, answer: answer, spend: cost)
+                let counted = ledger.settle(reservation, answer: answer, spend: cost)
+                if let id = reservation.sharedID { await coordination?.settle(id, counting: counted) }
             } else {
                 ledger.record(answer: answer, spend: cost)
             }
@@ -162,8 +233,9 @@ struct ItemAttempts: Sendable {
             if let reservation {
                 if error.mayBeBilled || Task.isCancelled {
                     ledger.settleUnanswered(reservation)
+                    if let id = reservation.sharedID { await coordination?.settle(id, counting: reservation.amount) }
                 } else {
-                    ledger.release(reservation)
+                    await release(reservation)
                 }
             }
             throw error

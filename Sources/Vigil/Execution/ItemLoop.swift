@@ -19,6 +19,10 @@ struct ItemLoop {
         case graceExpired
         /// A stop was requested (wakes the loop while every item is busy).
         case stopRequested
+        /// Another shard gave the run's verdict at the coordinator.
+        case anotherShardAborted(shard: String, reason: String)
+        /// Nothing to act on (a watcher cancelled as the loop ends).
+        case idle
     }
 
     var progress: RunProgress
@@ -28,6 +32,9 @@ struct ItemLoop {
     var exhausted = false
     /// This run stopped because another shard aborted: it does not announce its own abort.
     var stoppedByAnotherShard = false
+    /// A coordinated shard's abort, being written as the run's verdict (awaited before the
+    /// loop returns: the other shards must learn of it even as this one ends).
+    var announcement: Task<Void, Never>?
 
     /// A loop that starts from `progress`: stopped at once if a resumed run had already
     /// failed a threshold, or its folder could not be written from the start.

@@ -13,6 +13,14 @@ enum ItemOutcome: Sendable {
     /// to do and the run stops as interrupted.
     case gaveUp(InputItem, outage: Double)
 
+    /// The ended item's record, when it ended (success or failure).
+    var ended: EndedItem? {
+        switch self {
+        case .success(let ended, _), .failure(let ended, _): ended
+        case .cancelled, .notSent, .gaveUp: nil
+        }
+    }
+
     /// The outcome of an item that ended with an answer judged so (live, cached or batched).
     static func judged(_ ended: EndedItem, _ verdict: Result<JSONValue, ItemFailure>) -> ItemOutcome {
         switch verdict {
@@ -37,6 +45,9 @@ struct EndedItem: Sendable {
     var sha256: String?
     /// The answer came from the response cache.
     var cached = false
+    /// A coordinated shard's: the run's threshold counts just after this item was judged
+    /// (nil: this process's own counts judge it).
+    var runTally: ThresholdTally?
 
     /// What its event says of it.
     var report: ItemReport {

@@ -68,8 +68,11 @@ extension RunEngine {
         }
     }
 
-    func writeFinalManifest(_ progress: RunProgress, dropped: [String: Int], undelivered: [String: Int]) -> RunSummary {
+    func writeFinalManifest(
+        _ progress: RunProgress, fleet: JSONValue? = nil, dropped: [String: Int], undelivered: [String: Int]
+    ) -> RunSummary {
         var manifest = manifestBase
+        manifest.coordinator = fleet
         let status = progress.ending?.status ?? .completed
         manifest.status = status
         let ended = progress.endedAt ?? Timestamp.now()

@@ -24,10 +24,22 @@ extension RunEngine {
         let opened = openedRun
         // A sharded run: another shard's abort stops this one too; this one's, the others.
         let shardStop = manifestBase.shard.map { _ in ShardStop(shardFolder: folder.url) }
+        let coordination = self.coordination
+        if let coordination, loop.stop == .no,
+            let verdict = try? await coordination.store.verdict(run: coordination.runID)
+        {
+            // The run was judged before this shard started: it takes no item.
+            loop.stoppedByAnotherShard = true
+            loop.stop = .immediate
+            loop.progress.end(.aborted(Self.anotherShardsVerdict(shard: verdict.shard, reason: verdict.reason)))
+        }
         await withTaskGroup(of: ItemLoop.Event.self) { group in
             group.addTask {
                 for await _ in self.stopSignals { return .stopRequested }
                 return .stopRequested
+            }
+            if let coordination, loop.stop == .no {
+                group.addTask { await Self.watchVerdict(of: coordination) }
             }
             launch(&loop, &group, opened, from: &pending, handsOff: handsOff, skipping: skipping, shardStop: shardStop)
             if loop.inFlight == 0 { group.cancelAll() }
@@ -39,6 +51,10 @@ extension RunEngine {
                         shardStop: shardStop)
                 case .graceExpired:
                     cancelAfterGrace(&loop, &group)
+                case .anotherShardAborted(let shard, let reason):
+                    if loop.stop == .no { stopForAnotherShard(shard: shard, reason: reason, &loop, &group) }
+                case .idle:
+                    break
                 case .ended(let outcome):
                     itemEnded(outcome, &loop, &group, opened, shardStop: shardStop)
                     launch(
@@ -49,7 +65,42 @@ extension RunEngine {
                 if loop.inFlight == 0 { group.cancelAll() }
             }
         }
+        await loop.announcement?.value
         return loop.progress
+    }
+
+    /// Waits for the run's verdict at the coordinator: another shard's abort (this shard's
+    /// own needs no telling). A coordinator lost while waiting stops the shard as interrupted.
+    private static func watchVerdict(of coordination: RunCoordination) async -> ItemLoop.Event {
+        while !Task.isCancelled {
+            do {
+                let verdict = try await coordination.store.waitForVerdict(run: coordination.runID)
+                if verdict.shard != coordination.shard {
+                    return .anotherShardAborted(shard: verdict.shard, reason: verdict.reason)
+                }
+                // Its own: the loop is stopping already.
+                return .idle
+            } catch {
+                if Task.isCancelled { return .idle }
+                coordination.lost(because: error)
+                return .stopRequested
+            }
+        }
+        return .idle
+    }
+
+    /// What a shard stopped by another's abort records as its verdict.
+    static func anotherShardsVerdict(shard: String, reason: String) -> Verdict {
+        Verdict(check: nil, message: "shard \(shard) aborted the run: \(reason)")
+    }
+
+    /// Another shard aborted the run: take no new item, let those in flight end.
+    private func stopForAnotherShard(
+        shard: String, reason: String, _ loop: inout ItemLoop, _ group: inout TaskGroup<ItemLoop.Event>
+    ) {
+        loop.stoppedByAnotherShard = true
+        loop.progress.end(.aborted(Self.anotherShardsVerdict(shard: shard, reason: reason)))
+        stopGracefully(&loop, &group)
     }
 
     /// Acts on what asks the loop to stop, then launches items from `pending` until
@@ -90,10 +141,7 @@ extension RunEngine {
             stopAtOnce(&loop, &group)
         }
         if loop.stop == .no, let marker = shardStop?.read() {
-            loop.stoppedByAnotherShard = true
-            loop.progress.end(
-                .aborted(Verdict(check: nil, message: "shard \(marker.shard) aborted the run: \(marker.reason)")))
-            stopGracefully(&loop, &group)
+            stopForAnotherShard(shard: "\(marker.shard)", reason: marker.reason, &loop, &group)
         }
         if loop.stop == .no, let reason = stopRequest.current {
             stopGracefully(&loop, &group)
@@ -118,6 +166,9 @@ extension RunEngine {
         let verdict = loop.progress.verdict
         if let shard = manifestBase.shard, !loop.stoppedByAnotherShard, let verdict, verdict.stopsAtOnce {
             shardStop?.write(shard: shard, reason: verdict.message)
+            if let coordination, loop.announcement == nil {
+                loop.announcement = Task { await coordination.announceAbort(verdict.message) }
+            }
         }
         if loop.stop != .immediate && ((verdict?.stopsAtOnce ?? false) || loop.progress.stopNow) {
             stopAtOnce(&loop, &group)

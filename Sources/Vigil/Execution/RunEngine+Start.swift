@@ -77,7 +77,7 @@ extension RunEngine {
             logger: options.logger)
         let attempts = Self.attempts(
             for: job, provider: provider, bus: bus, ledger: ledger, stop: stopRequest, cache: cache,
-            rateShare: manifestBase.shardShare?.count ?? 1)
+            rateShare: manifestBase.shardShare?.count ?? 1, coordination: coordination)
         let exporters = try Self.addDeclaredConsumers(
             of: job, to: bus, runID: folder.runID, manifest: manifestBase, options: options)
         return OpenedRun(recorder: recorder, attempts: attempts, cache: cache, exporters: exporters)
@@ -120,10 +120,11 @@ extension RunEngine {
     }
 
     /// What every item's attempts share: the success criteria, the retry policy, the rate
-    /// limit (1/`rateShare` of it for a shard), the breaker, the budget and the cache.
+    /// limit (1/`rateShare` of it for a shard; the run's one bucket for a coordinated shard),
+    /// the breaker, the budget and the cache.
     private static func attempts(
         for job: JobSpec, provider: any ModelProvider, bus: EventBus, ledger: SpendLedger, stop: StopRequest,
-        cache: RunCache?, rateShare: Int
+        cache: RunCache?, rateShare: Int, coordination: RunCoordination?
     ) -> ItemAttempts {
         let execution = job.execution
         return ItemAttempts(
@@ -131,13 +132,13 @@ extension RunEngine {
             criteria: SuccessCriteria(
                 schema: job.sources.successSchema?.schema, requiredFields: job.success.requiredFields),
             prompt: job.sources.promptText, paths: job.paths, retries: execution.retries,
-            rateLimiter: execution.rateLimit.map {
-                RateLimiter(requests: $0.requests, per: $0.per.seconds, share: rateShare)
-            },
+            rateLimiter: coordination != nil
+                ? nil
+                : execution.rateLimit.map { RateLimiter(requests: $0.requests, per: $0.per.seconds, share: rateShare) },
             breaker: CircuitBreaker(
                 openAfter: execution.breaker.openAfter, coolDown: execution.breaker.coolDown.seconds,
                 giveUpAfter: execution.breaker.giveUpAfter.seconds),
-            bus: bus, ledger: ledger, pricing: job.model.pricing, stop: stop, cache: cache)
+            bus: bus, ledger: ledger, pricing: job.model.pricing, stop: stop, cache: cache, coordination: coordination)
     }
 
     /// The job's own consumers, on `bus` (an embedding program gets them as `vigil run`

@@ -40,7 +40,9 @@ public final class RunEngine: Sendable {
     /// Files a resume was allowed past with changed stamps (see `RunSetup`).
     let restamped: [String: FileStamp]
     /// Set by `requestStop`: why to stop taking items.
-    let stopRequest = StopRequest()
+    let stopRequest: StopRequest
+    /// The coordinator a shard shares its run's state through (nil: none).
+    let coordination: RunCoordination?
     /// Set by the stall watcher (`thresholds.stall`, action abort): the run ends aborted.
     let abortRequest = Mutex<Verdict?>(nil)
     /// Wakes the item loop when a stop is requested.
@@ -71,7 +73,14 @@ public final class RunEngine: Sendable {
             carried: Self.carried(history, manifest))
         self.started = Timestamp.now()
         self.completedAtStart = history.map { $0.succeeded + $0.failed } ?? 0
-        (stopSignals, stopSignal) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let stop = StopRequest()
+        let (signals, signal) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        (stopRequest, stopSignals, stopSignal) = (stop, signals, signal)
+        // A coordinator lost mid-run stops the run as `requestStop` does.
+        coordination = options.coordination?.reporting { reason in
+            stop.request(reason)
+            signal.yield()
+        }
     }
 
     /// Adds an inline consumer (it may stop the run).
@@ -139,7 +148,9 @@ public final class RunEngine: Sendable {
             delivery = await closeDelivery(&delivering)
         }
         syncRunFolder(&outcome)
-        let summary = writeFinalManifest(outcome, dropped: delivery.dropped, undelivered: delivery.undelivered)
+        let fleet = await coordination?.fleet()
+        let summary = writeFinalManifest(
+            outcome, fleet: fleet, dropped: delivery.dropped, undelivered: delivery.undelivered)
         lock.release()
         return summary
     }

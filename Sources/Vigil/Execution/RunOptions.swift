@@ -18,6 +18,9 @@ public struct RunOptions: Sendable {
     /// `vigil cancel`: cancel the run's provider batches and collect what they finished;
     /// send nothing (a run without `model.batch` has nothing to cancel).
     public var cancelsBatches = false
+    /// A shard's coordinator, open and joined (`coordinator:` in the job; nil: none, and a
+    /// shard keeps its part of the run's caps).
+    public var coordination: RunCoordination?
 
     /// Options; the defaults are `vigil run`'s.
     public init(

@@ -48,7 +48,7 @@ struct RunRecorder: Sendable {
         if case .abort(let reason) = decision {
             progress.end(.aborted(Verdict(check: nil, message: reason)))
         }
-        if let judged { applyThresholds(success: judged, &progress) }
+        if let judged { applyThresholds(success: judged, runTally: outcome.ended?.runTally, &progress) }
         if progress.counts.completed % max(1, checkpointEvery) == 0 {
             saveCheckpoint(progress)
         }
@@ -94,8 +94,9 @@ struct RunRecorder: Sendable {
 
     /// Counts a judged item in the thresholds, and publishes what they found: a checkpoint
     /// passed, a warning (said on screen too), or a failed check (the run is aborted).
-    private func applyThresholds(success: Bool, _ progress: inout RunProgress) {
-        for finding in progress.monitor.record(success: success) {
+    private func applyThresholds(success: Bool, runTally: ThresholdTally?, _ progress: inout RunProgress) {
+        let findings = runTally.map { progress.monitor.judge($0) } ?? progress.monitor.record(success: success)
+        for finding in findings {
             switch finding {
             case .passed(let check):
                 bus.publish(.validationCheckpoint(check))

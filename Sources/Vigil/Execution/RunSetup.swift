@@ -71,9 +71,7 @@ public struct RunSetup: Sendable {
             manifest.shard = shard.shard
             manifest.wholeInputsSHA256 = wholeDigest
             // No coordinator shares the caps: this shard keeps its part of them.
-            if shard.shard.count > 1 && (job.budget != nil || job.execution.rateLimit != nil) {
-                manifest.shardShare = ShardShare(of: job, among: shard.shard.count)
-            }
+            manifest.shardShare = ShardShare.kept(by: job, among: shard.shard.count)
         }
         try manifest.write(to: staging.manifest)
         let folder = try staging.publish()

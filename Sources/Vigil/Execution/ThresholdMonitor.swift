@@ -4,23 +4,24 @@
 public struct ThresholdMonitor: Sendable {
     /// The job's thresholds, as validated (a check that can never fire was warned about then).
     public let spec: ThresholdSpec
-    /// Outcomes judged so far (successes and quality failures).
-    public private(set) var judged = 0
-    /// Of the judged items, those that succeeded.
-    public private(set) var succeeded = 0
-    /// Quality failures in a row, now.
-    public private(set) var consecutiveFailures = 0
-    private var window: [Bool] = []
-    private var windowNext = 0
-    private var windowSuccesses = 0
-    /// A window warning is raised once per breach, again only after recovery.
-    private var windowBreached = false
+    /// The counts the last outcome was judged on (the run's across shards when coordinated).
+    public private(set) var tally = ThresholdTally()
+    /// This process's own counts (`record(success:)`).
+    private var counter: ThresholdTally.Counter
     /// Whether the early check passed, once it ran (nil: not yet, or there is none).
     public private(set) var earlyPassed: Bool?
+
+    /// Outcomes judged so far (successes and quality failures).
+    public var judged: Int { tally.judged }
+    /// Of the judged items, those that succeeded.
+    public var succeeded: Int { tally.succeeded }
+    /// Quality failures in a row, now.
+    public var consecutiveFailures: Int { tally.consecutiveFailures }
 
     /// A monitor that has seen nothing yet.
     public init(spec: ThresholdSpec) {
         self.spec = spec
+        counter = ThresholdTally.Counter(windowSize: spec.window?.count ?? 0)
     }
 
     /// What happened at one check.
@@ -33,57 +34,57 @@ public struct ThresholdMonitor: Sendable {
         case failed(ThresholdCheck)
     }
 
-    /// Records one judged outcome and returns what the checks found.
+    /// Records one judged outcome of this process and returns what the checks found.
     public mutating func record(success: Bool) -> [Finding] {
-        judged += 1
-        if success {
-            succeeded += 1
-            consecutiveFailures = 0
-        } else {
-            consecutiveFailures += 1
-        }
+        judge(counter.record(success: success))
+    }
+
+    /// Judges the counts just after one more outcome (this process's, or the whole run's from
+    /// the coordinator: each check then fires in the one shard whose outcome reached it).
+    public mutating func judge(_ tally: ThresholdTally) -> [Finding] {
+        self.tally = tally
         var findings: [Finding] = []
-        let rate = Double(succeeded) / Double(judged)
-        if let early = spec.early, judged == early.count {
-            findings.append(finding("early", value: rate, check: early))
-            earlyPassed = rate >= early.minimumSuccessRate
+        let rate = Double(tally.succeeded) / Double(max(1, tally.judged))
+        if let early = spec.early {
+            if tally.judged == early.count {
+                findings.append(finding("early", value: rate, check: early))
+                earlyPassed = rate >= early.minimumSuccessRate
+            } else if tally.judged > early.count && earlyPassed == nil {
+                // Another shard judged it: had it failed, the run would have its verdict.
+                earlyPassed = true
+            }
         }
-        if let progressive = spec.progressive, judged % progressive.count == 0 {
+        if let progressive = spec.progressive, tally.judged % progressive.count == 0 {
             findings.append(finding("progressive", value: rate, check: progressive))
         }
-        if let windowSpec = spec.window, let found = slideWindow(success, windowSpec) { findings.append(found) }
-        if let limit = spec.maximumConsecutiveFailures, !success, consecutiveFailures == limit {
+        if let windowSpec = spec.window, let found = windowFinding(tally, windowSpec) { findings.append(found) }
+        if let limit = spec.maximumConsecutiveFailures, tally.consecutiveFailures == limit {
             let check = ThresholdCheck(
-                check: "max_consecutive_failures", completed: judged, value: Double(consecutiveFailures),
+                check: "max_consecutive_failures", completed: tally.judged, value: Double(tally.consecutiveFailures),
                 limit: Double(limit), passed: false, action: "abort")
             findings.append(.failed(check))
         }
         return findings
     }
 
-    /// Moves the sliding window on by one outcome; a finding when its rate first falls below
-    /// the minimum (once per breach: it warns or aborts again only after recovering).
-    private mutating func slideWindow(_ success: Bool, _ windowSpec: ThresholdSpec.Check) -> Finding? {
-        if window.count < windowSpec.count {
-            window.append(success)
-        } else {
-            if window[windowNext] { windowSuccesses -= 1 }
-            window[windowNext] = success
-            windowNext = (windowNext + 1) % windowSpec.count
+    /// A finding when the window's rate first falls below the minimum once it is full (once per
+    /// breach: it warns or aborts again only after recovering).
+    private func windowFinding(_ tally: ThresholdTally, _ windowSpec: ThresholdSpec.Check) -> Finding? {
+        func breached(successes: Int, filled: Int) -> Bool {
+            filled == windowSpec.count
+                && Double(successes) / Double(windowSpec.count) < windowSpec.minimumSuccessRate
         }
-        if success { windowSuccesses += 1 }
-        guard window.count == windowSpec.count else { return nil }
-        let windowRate = Double(windowSuccesses) / Double(windowSpec.count)
-        let breached = windowRate < windowSpec.minimumSuccessRate
-        defer { windowBreached = breached }
-        guard breached && !windowBreached else { return nil }
+        guard breached(successes: tally.windowSuccesses, filled: tally.windowFilled),
+            !breached(successes: tally.windowSuccessesBefore, filled: tally.windowFilledBefore)
+        else { return nil }
+        let windowRate = Double(tally.windowSuccesses) / Double(windowSpec.count)
         return finding("window", value: windowRate, check: windowSpec, at: windowSpec.count)
     }
 
     private func finding(_ name: String, value: Double, check: ThresholdSpec.Check, at: Int? = nil) -> Finding {
         let passed = value >= check.minimumSuccessRate
         let result = ThresholdCheck(
-            check: name, completed: at ?? judged, value: value, limit: check.minimumSuccessRate, passed: passed,
+            check: name, completed: at ?? tally.judged, value: value, limit: check.minimumSuccessRate, passed: passed,
             action: check.action.rawValue)
         if passed { return .passed(result) }
         return check.action == .abort ? .failed(result) : .warning(result)

@@ -60,6 +60,9 @@ public struct RunManifest: Sendable {
     /// The response cache, when the run used one: its path and mode, hits, misses, answers
     /// stored, and what the hits would have cost (`saved_usd`).
     public var cache: JSONValue?
+    /// A coordinated shard's view of the whole run when it ended (`RunCoordination.fleet`):
+    /// the server (password masked), the run's spend and what reservations held, its verdict.
+    public var coordinator: JSONValue?
     /// The sha256 of each file the run wrote, by name.
     public var outputs: [String: String] = [:]
     /// Events dropped for slow consumers, by consumer.

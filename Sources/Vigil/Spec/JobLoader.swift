@@ -101,7 +101,7 @@ extension JobValidation {
     /// validate --shards N`): each keeps 1/N of the budget, which must pay for one request.
     /// A problem is an error at the budget, and the job is then not valid.
     public mutating func checkShares(among shards: Int) {
-        guard let job, let budget = job.budget,
+        guard let job, job.coordinator == nil, let budget = job.budget,
             let problem = BudgetCheck.shardProblem(budget, model: job.model, shards: shards),
             let location = job.locations[problem.field ?? .budget] ?? job.locations[.budget]
         else { return }

@@ -8,6 +8,7 @@ public struct JobLocations: Sendable {
         case thresholds, early, earlyCount, progressiveCount, windowCount
         case retriesInitialDelay, retriesMaximumDelay, breakerCoolDown, breakerGiveUpAfter, rateLimitPer
         case model, modelParameters, budget, budgetMaxCost, budgetMaxTokens, structuredOutput, batch
+        case coordinatorURLVariable
     }
 
     /// The document itself (its first line).
@@ -65,6 +66,7 @@ public struct JobLocations: Sendable {
             .structuredOutput: at("model", "structured_output"), .batch: tree["model"]?.member("batch")?.value.location,
             .budget: tree.member("budget")?.value.location, .budgetMaxCost: at("budget", "max_cost"),
             .budgetMaxTokens: at("budget", "max_tokens"),
+            .coordinatorURLVariable: at("coordinator", "url_env"),
         ]
         for (field, location) in located { if let location { fields[field] = location } }
         for (index, entry) in (tree["inputs"]?.elements ?? []).enumerated() {

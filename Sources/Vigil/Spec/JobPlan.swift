@@ -23,8 +23,7 @@ public struct JobPlan: Sendable {
 
     /// What the planned shard keeps of the run's caps (nil: not a shard, or no caps).
     var shardShare: ShardShare? {
-        guard let shard, shard.count > 1, job.budget != nil || job.execution.rateLimit != nil else { return nil }
-        return ShardShare(of: job, among: shard.count)
+        shard.flatMap { ShardShare.kept(by: job, among: $0.count) }
     }
 
     var modelDescription: String {

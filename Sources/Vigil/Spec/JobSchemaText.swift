@@ -37,6 +37,13 @@ enum JobSchemaText {
         }
       ]
     },
+    "coordinator": {
+      "description": "A PostgreSQL that the shards of one run (--shard I/N --run-id R, on any machines) share their state through: one budget, one rate limit, one verdict. Without it each shard keeps 1/N of budget and rate_limit. See docs/coordinator.md.",
+      "type": "object", "additionalProperties": false, "required": ["url_env"],
+      "properties": {
+        "url_env": { "description": "The environment variable holding the server's postgres:// or postgresql:// URL (a secret: it holds a password; never written in the job, never printed).", "$ref": "#/$defs/environmentVariable" }
+      }
+    },
     "budget": {
       "description": "Run-wide caps, kept across resumes and checked BEFORE each request: every request in flight holds a reservation of its worst case (its input estimate plus max_tokens at the output price), and a request whose reservation would cross a cap is not sent; the run then ends as aborted (exit 3). max_cost needs model.pricing; both need a max_tokens or max_completion_tokens parameter.",
       "type": "object", "additionalProperties": false, "minProperties": 1,

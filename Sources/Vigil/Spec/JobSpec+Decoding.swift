@@ -57,6 +57,7 @@ extension JobSpec {
         model = Self.model(document["model"] ?? .null)
         budget = BudgetSpec(json: document["budget"])
         cache = Self.cache(document["cache"], folder: folder)
+        coordinator = document["coordinator"]?["url_env"]?.stringValue.map(CoordinatorSpec.init(urlEnvironment:))
         prompt = PromptSpec(
             file: document["prompt"]?["file"]?.stringValue ?? "",
             sha256: document["prompt"]?["sha256"]?.stringValue ?? "")

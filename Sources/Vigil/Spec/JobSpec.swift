@@ -18,6 +18,8 @@ public struct JobSpec: Sendable {
     public var budget: BudgetSpec?
     /// `cache` (nil: no response cache).
     public var cache: CacheSpec?
+    /// `coordinator` (nil: none; a sharded run then splits its caps among its shards).
+    public var coordinator: CoordinatorSpec?
     /// The prompt file and its pin.
     public var prompt: PromptSpec
     /// What makes an answer a success.
@@ -196,6 +198,17 @@ public struct PricingSpec: Sendable, Equatable {
     /// A price written in USD per million tokens, per token.
     public static func perToken(usdPerMillion: Double) -> Dollars? {
         Dollars(usd: usdPerMillion / 1_000_000)
+    }
+}
+
+/// `coordinator`: the PostgreSQL the shards of a run share their budget, rate limit and
+/// verdict through.
+public struct CoordinatorSpec: Sendable, Equatable {
+    /// The environment variable holding its `postgres://` URL (a secret: never in the job).
+    public var urlEnvironment: String
+
+    public init(urlEnvironment: String) {
+        self.urlEnvironment = urlEnvironment
     }
 }
 

@@ -20,6 +20,13 @@ public struct ShardShare: Sendable, Equatable {
     public var runRateLimit: ExecutionSpec.RateLimit?
 
     /// The part of `job`'s caps one of `count` shards keeps.
+    /// What one of `count` shards of `job` keeps, when it keeps a part: the job has caps, and
+    /// no coordinator shares them (nil otherwise: the caps are the run's whole ones).
+    public static func kept(by job: JobSpec, among count: Int) -> ShardShare? {
+        guard count > 1, job.coordinator == nil, job.budget != nil || job.execution.rateLimit != nil else { return nil }
+        return ShardShare(of: job, among: count)
+    }
+
     public init(of job: JobSpec, among count: Int) {
         self.count = max(1, count)
         runBudget = job.budget

@@ -68,11 +68,26 @@ struct ResumeCommand: AsyncParsableCommand {
             spec.budget = budget
         }
         let logger = RunSession.logger(for: spec)
+        var options = cacheFlags.options(for: spec, logger: logger)
+        if let shard = recorded.manifest.shard {
+            options.coordination = try await CoordinatorSession.open(
+                for: spec, shard: shard, runID: recorded.manifest.runID, environment: options.environment,
+                logger: logger, settingCaps: maxCost != nil || maxTokens != nil)
+        }
+        let coordination = options.coordination
+        try await CoordinatorSession.closing(coordination) {
+            try await resume(recorded, spec: spec, copy: copy, options: options, stops: stops)
+        }
+    }
+
+    private func resume(
+        _ recorded: RecordedRun, spec: JobSpec, copy: JobSpec, options: RunOptions, stops: StopRequests
+    ) async throws {
         let setup: RunSetup
         let engine: RunEngine
         do {
             setup = try RunSetup.resuming(recorded, job: spec, allowDrift: allowDrift)
-            engine = try RunEngine(job: spec, setup: setup, options: cacheFlags.options(for: spec, logger: logger))
+            engine = try RunEngine(job: spec, setup: setup, options: options)
         } catch let refusal as ResumeRefusal {
             // Says what to do instead; its status says how it ends (nothing to resume: 0).
             throw refusal

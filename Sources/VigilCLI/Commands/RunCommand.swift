@@ -103,15 +103,33 @@ struct RunCommand: AsyncParsableCommand {
                 throw CommandFailure("\(error)", .invalidJobOrUsage)
             }
         }
-        if let part, let budget = spec.budget,
+        if let part, spec.coordinator == nil, let budget = spec.budget,
             let problem = BudgetCheck.shardProblem(budget, model: spec.model, shards: part.shard.count)
         {
             throw CommandFailure("\(job): \(problem.message); nothing was run; \(problem.hint)", .invalidJobOrUsage)
         }
+        var options = cacheFlags.options(for: spec, logger: logger)
+        if let part {
+            options.coordination = try await CoordinatorSession.open(
+                for: spec, shard: part.shard, runID: part.runID, environment: options.environment, logger: logger)
+        } else if spec.coordinator != nil {
+            Console.error(
+                "note: coordinator is for the shards of a run (--shard I/N --run-id R); this whole run keeps its caps itself"
+            )
+        }
+        let coordination = options.coordination
+        try await CoordinatorSession.closing(coordination) {
+            try await runItems(of: spec, count: count, part: part, options: options, stops: stops)
+        }
+    }
+
+    private func runItems(
+        of spec: JobSpec, count: Int, part: (shard: Shard, runID: String)?, options: RunOptions, stops: StopRequests
+    ) async throws {
         let engine = try await CommandFailure.context("cannot start the run") {
             try RunEngine(
                 job: spec, setup: try await RunSetup.newRun(of: spec, canary: canary, wholeSet: count, shard: part),
-                options: cacheFlags.options(for: spec, logger: logger))
+                options: options)
         }
         let share = engine.manifestBase.shardShare.map { "; it keeps \($0.summary)" } ?? ""
         let what =

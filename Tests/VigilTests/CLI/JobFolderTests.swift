@@ -14,7 +14,7 @@ import Vigil
         #expect(
             found == [
                 "jobs/demo.yaml", "jobs/examples/batch.yaml", "jobs/examples/broken-extractor.yaml",
-                "jobs/examples/priced.yaml",
+                "jobs/examples/demo-coordinated.yaml", "jobs/examples/priced.yaml",
                 "jobs/examples/wrong-prompt.yaml", "jobs/herbarium.yaml",
             ])
 

@@ -7,11 +7,7 @@ import Vigil
 /// The coordinator's store against a real PostgreSQL (a throwaway cluster): its tables,
 /// versioned; one budget that no interleaving of shards crosses; leases that return a killed
 /// shard's reservations; one token bucket; one verdict; what it says when the server is gone.
-@Suite(
-    .enabled(
-        if: TestPostgres.isAvailable || ProcessInfo.processInfo.environment["CI"] == "true",
-        "needs Debian's postgresql and root (.ci/run installs it)"),
-    .timeLimit(.minutes(4)))
+@Suite(TestPostgres.needed, .timeLimit(.minutes(4)))
 struct CoordinatorStoreTests {
     static let logger = Logger(label: "coordinator-test")
 
@@ -22,11 +18,17 @@ struct CoordinatorStoreTests {
     @Test func theTablesAreMadeOnceAndANewerVersionIsRefused() async throws {
         let url = try await TestPostgres.freshDatabase()
         // Eight shards starting together on an empty database: one migration.
-        let stores = try await withThrowingTaskGroup(of: CoordinatorStore.self) { group in
-            for _ in 0..<8 { group.addTask { try await Self.open(url) } }
-            return try await group.reduce(into: []) { $0.append($1) }
+        let opened = await withTaskGroup(of: Result<CoordinatorStore, any Error>.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    do { return .success(try await Self.open(url)) } catch { return .failure(error) }
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
         }
-        for store in stores { await store.close() }
+        // Every store that opened is closed (a connection dropped unclosed is a crash).
+        for case .success(let store) in opened { await store.close() }
+        for case .failure(let error) in opened { Issue.record(error) }
         let cluster = try await TestPostgres.cluster()
         let database = String(url.split(separator: "/").last!)
         try await TestPostgres.psql(cluster, "UPDATE vigil_coordinator_schema SET version = 2", database: database)
@@ -101,23 +103,33 @@ struct CoordinatorStoreTests {
                 group.addTask {
                     var generator = SeededGenerator(seed: UInt64(seed * 100 + shard))
                     let store = try await Self.open(url)
-                    for _ in 0..<30 {
-                        guard
-                            let id = try await store.reserve(
-                                run: "r", shard: "\(shard)/8", cost: request, tokens: 0, lease: 0.5)
-                        else {
-                            try await Task.sleep(for: .milliseconds(Int.random(in: 5...40, using: &generator)))
-                            continue
+                    do {
+                        for _ in 0..<30 {
+                            // A shard killed mid-request never settles: its reservation holds
+                            // until its (short) lease runs out. One that is answered settles
+                            // within its lease (twice the request's timeout, in a run).
+                            let killed = Int.random(in: 0..<10, using: &generator) == 0
+                            guard
+                                let id = try await store.reserve(
+                                    run: "r", shard: "\(shard)/8", cost: request, tokens: 0, lease: killed ? 0.5 : 120
+                                ).id
+                            else {
+                                try await Task.sleep(for: .milliseconds(Int.random(in: 5...40, using: &generator)))
+                                continue
+                            }
+                            if killed { continue }
+                            let cost = Dollars(
+                                picodollars: Int64.random(
+                                    in: request.picodollars / 2...request.picodollars, using: &generator))
+                            try await store.settle(run: "r", reservation: id, cost: cost, tokens: 0)
+                            settled.total.withLock { $0 += cost }
+                            let totals = try #require(try await store.totals(run: "r"))
+                            #expect(totals.spent.cost <= cap)
+                            #expect(totals.spent.cost + totals.reserved.cost <= cap)
                         }
-                        if Int.random(in: 0..<10, using: &generator) == 0 { continue }  // killed: never settled
-                        let cost = Dollars(
-                            picodollars: Int64.random(
-                                in: request.picodollars / 2...request.picodollars, using: &generator))
-                        try await store.settle(run: "r", reservation: id, cost: cost, tokens: 0)
-                        settled.total.withLock { $0 += cost }
-                        let totals = try #require(try await store.totals(run: "r"))
-                        #expect(totals.spent.cost <= cap)
-                        #expect(totals.spent.cost + totals.reserved.cost <= cap)
+                    } catch {
+                        await store.close()
+                        throw error
                     }
                     await store.close()
                 }
@@ -140,9 +152,10 @@ struct CoordinatorStoreTests {
             run: "r", jobSHA256: "j", budget: BudgetSpec(maxCost: cap, maxTokens: 1000), rateLimit: nil)
         // The whole cap held by a shard that will never settle: refused while its lease runs.
         let held = try await store.reserve(run: "r", shard: "0/2", cost: cap, tokens: 10, lease: 600)
-        #expect(held != nil)
+        #expect(held.id != nil)
+        // Not now (it fits once the other's reservation has ended), not never.
         #expect(
-            try await store.reserve(run: "r", shard: "1/2", cost: Dollars(usd: 0.001)!, tokens: 1, lease: 10) == nil)
+            try await store.reserve(run: "r", shard: "1/2", cost: Dollars(usd: 0.001)!, tokens: 1, lease: 10) == .wait)
         // Its lease runs out (set to have ended a second ago, as after 600 s: a loaded machine
         // may take longer than a short lease between two calls); then it is free.
         let database = String(url.split(separator: "/").last!)
@@ -150,16 +163,27 @@ struct CoordinatorStoreTests {
             try await TestPostgres.cluster(),
             "UPDATE vigil_reservations SET expires_at = clock_timestamp() - interval '1 second'", database: database)
         #expect(
-            try await store.reserve(run: "r", shard: "1/2", cost: Dollars(usd: 0.001)!, tokens: 1, lease: 600) != nil)
+            try await store.reserve(run: "r", shard: "1/2", cost: Dollars(usd: 0.001)!, tokens: 1, lease: 600).id != nil
+        )
         // A short lease ends by itself (waiting longer than it only makes that surer): $0.009
         // fits again only once it has.
         let short = try await store.reserve(run: "r", shard: "1/2", cost: Dollars(usd: 0.009)!, tokens: 1, lease: 1)
-        #expect(short != nil)
+        let shortID = try #require(short.id)
         try await Task.sleep(for: .seconds(1.5))
+        // A lapsed reservation is not renewed (what it held may be another's by now).
+        #expect(try await store.renew(run: "r", reservation: shortID, lease: 600) == false)
         #expect(
-            try await store.reserve(run: "r", shard: "1/2", cost: Dollars(usd: 0.009)!, tokens: 1, lease: 600) != nil)
-        // A token cap is kept the same way.
-        #expect(try await store.reserve(run: "r", shard: "1/2", cost: .zero, tokens: 1000, lease: 10) == nil)
+            try await store.reserve(run: "r", shard: "1/2", cost: Dollars(usd: 0.009)!, tokens: 1, lease: 600).id != nil
+        )
+        // A live one is.
+        let live = try #require(
+            try await store.reserve(run: "r", shard: "1/2", cost: .zero, tokens: 1, lease: 600).id)
+        #expect(try await store.renew(run: "r", reservation: live, lease: 600))
+        // A token cap is kept the same way; what can never fit says so.
+        #expect(try await store.reserve(run: "r", shard: "1/2", cost: .zero, tokens: 1000, lease: 10) == .wait)
+        #expect(
+            try await store.reserve(run: "r", shard: "1/2", cost: cap + Dollars(usd: 0.001)!, tokens: 1, lease: 10)
+                == .exhausted)
         await store.close()
     }
 
@@ -220,13 +244,23 @@ struct CoordinatorStoreTests {
         let heard = Task { () throws -> (CoordinatorStore.SharedVerdict, Date) in
             (try await waiting.waitForVerdict(run: "r", poll: .seconds(60)), Date())
         }
-        // Long enough for the listener to be in place.
-        try await Task.sleep(for: .seconds(1))
+        // The listener is in place once its session has run LISTEN (and the first read, before
+        // it, found nothing: the run had no verdict yet).
+        let database = String(url.split(separator: "/").last!)
+        let cluster = try await TestPostgres.cluster()
+        let deadline = Date().addingTimeInterval(60)
+        while try await TestPostgres.psql(
+            cluster, "SELECT count(*) FROM pg_stat_activity WHERE datname = '\(database)' AND query LIKE 'LISTEN%'")
+            == "0", Date() < deadline
+        {
+            try await Task.sleep(for: .milliseconds(100))
+        }
         let sent = Date()
         _ = try await aborting.abort(run: "r", shard: "3/4", reason: "success rate 0% after 5 items")
         let (verdict, when) = try await heard.value
         #expect(verdict.shard == "3/4")
-        #expect(when.timeIntervalSince(sent) < 5, "heard \(when.timeIntervalSince(sent)) s after the abort")
+        // Well before the minute's poll: it was pushed (a loaded machine may take seconds).
+        #expect(when.timeIntervalSince(sent) < 30, "heard \(when.timeIntervalSince(sent)) s after the abort")
         await waiting.close()
         await aborting.close()
     }
@@ -250,16 +284,13 @@ struct CoordinatorStoreTests {
     /// The server stops mid-run (an immediate stop: a crash to its clients): the store says so
     /// (no request may go out without a reservation), and after the restart nothing was lost or
     /// overspent.
-    @Test(
-        .disabled(
-            "hung once in a clean-clone CI run under load (a7d09f3: the store's calls while the server was down never returned, past the time limit); passes alone and with other suites; to be made cancellable before it runs in CI again"
-        ))
+    @Test
     func aServerRestartLosesNothingAndOverspendsNothing() async throws {
         let cluster = try await TestPostgres.startCluster()
         let store = try await Self.open(cluster.url)
         let cap = Dollars(usd: 0.01)!
         try await store.join(run: "r", jobSHA256: "j", budget: BudgetSpec(maxCost: cap, maxTokens: nil), rateLimit: nil)
-        let id = try #require(try await store.reserve(run: "r", shard: "0/1", cost: cap, tokens: 0, lease: 600))
+        let id = try #require(try await store.reserve(run: "r", shard: "0/1", cost: cap, tokens: 0, lease: 600).id)
         try await TestPostgres.stop(cluster)
         do {
             _ = try await store.reserve(run: "r", shard: "0/1", cost: Dollars(usd: 0.001)!, tokens: 0, lease: 60)
@@ -269,23 +300,24 @@ struct CoordinatorStoreTests {
         }
         try await TestPostgres.start(cluster)
         // The pool reconnects; the reservation made before the crash still holds the cap.
-        var afterRestart: Int64?? = .none
+        var afterRestart: CoordinatorStore.SharedGrant?
         let deadline = Date().addingTimeInterval(60)
         while afterRestart == nil && Date() < deadline {
             do {
-                afterRestart = .some(
-                    try await store.reserve(run: "r", shard: "0/1", cost: Dollars(usd: 0.001)!, tokens: 0, lease: 60))
+                afterRestart = try await store.reserve(
+                    run: "r", shard: "0/1", cost: Dollars(usd: 0.001)!, tokens: 0, lease: 60)
             } catch {
                 try await Task.sleep(for: .milliseconds(300))
             }
         }
-        #expect(afterRestart == .some(nil), "refused: the cap is held by the reservation made before the crash")
+        #expect(afterRestart == .wait, "refused: the cap is held by the reservation made before the crash")
         try await store.settle(run: "r", reservation: id, cost: cap, tokens: 0)
         let totals = try #require(try await store.totals(run: "r"))
         #expect(totals.spent.cost == cap)
         #expect(totals.reserved.cost == .zero)
         #expect(
-            try await store.reserve(run: "r", shard: "0/1", cost: Dollars(usd: 0.001)!, tokens: 0, lease: 60) == nil)
+            try await store.reserve(run: "r", shard: "0/1", cost: Dollars(usd: 0.001)!, tokens: 0, lease: 60)
+                == .exhausted)
         await store.close()
         try await TestPostgres.stop(cluster)
     }

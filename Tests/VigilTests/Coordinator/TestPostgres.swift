@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+import Testing
 
 /// One throwaway PostgreSQL for the whole test process (`postgres-up.sh`: its own cluster in a
 /// temporary folder, on a free loopback port), stopped by its watchdog once the process has
@@ -15,6 +16,14 @@ enum TestPostgres {
     static var isAvailable: Bool {
         let installed = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql"))?.isEmpty == false
         return installed && getuid() == 0
+    }
+
+    /// The trait of a suite that needs it: run in CI (which installs it) or where it is
+    /// installed; skipped, saying why, elsewhere.
+    static var needed: ConditionTrait {
+        .enabled(
+            if: isAvailable || ProcessInfo.processInfo.environment["CI"] == "true",
+            "needs Debian's postgresql and root (.ci/run installs it)")
     }
 
     struct Cluster: Sendable {
@@ -52,14 +61,16 @@ enum TestPostgres {
         return "postgres://vigil:vigil-secret-pw@127.0.0.1:\(cluster.port)/\(name)"
     }
 
-    /// Runs `sql` as the server's superuser.
-    static func psql(_ cluster: Cluster, _ sql: String, database: String = "postgres") async throws {
-        let command = "psql -h 127.0.0.1 -p \(cluster.port) -U postgres -d \(database) -qc \"\(sql)\""
+    /// Runs `sql` as the server's superuser; what it printed (unaligned, tuples only).
+    @discardableResult
+    static func psql(_ cluster: Cluster, _ sql: String, database: String = "postgres") async throws -> String {
+        let command = "psql -h 127.0.0.1 -p \(cluster.port) -U postgres -d \(database) -qAtc \"\(sql)\""
         let outcome = try await offPool {
             try TestEnvironment.run(
                 URL(fileURLWithPath: "/bin/su"), ["postgres", "-s", "/bin/sh", "-c", command], timeout: 60)
         }
         guard outcome.status == 0 else { throw TestFailure("psql \(sql): \(outcome.standardError)") }
+        return outcome.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Stops the server at once (a crash, to its clients).

@@ -64,6 +64,7 @@ import Vigil
         "every job in jobs/ validates, except the deliberately wrong ones",
         arguments: [
             "jobs/demo.yaml", "jobs/herbarium.yaml", "jobs/examples/broken-extractor.yaml", "jobs/examples/priced.yaml",
+            "jobs/examples/demo-coordinated.yaml",
         ])
     func shippedJobsValidate(job: String) {
         let validation = JobLoader(purpose: .validate, environment: [:]).load(
@@ -74,7 +75,7 @@ import Vigil
     @Test func shippedJobsCarryTheSchemaLine() throws {
         for job in [
             "jobs/demo.yaml", "jobs/herbarium.yaml", "jobs/examples/wrong-prompt.yaml",
-            "jobs/examples/broken-extractor.yaml", "jobs/examples/priced.yaml",
+            "jobs/examples/broken-extractor.yaml", "jobs/examples/priced.yaml", "jobs/examples/demo-coordinated.yaml",
         ] {
             let text = try String(contentsOf: TestEnvironment.repository.appendingPathComponent(job), encoding: .utf8)
             #expect(text.hasPrefix("# yaml-language-server: $schema="), "\(job)")
@@ -118,6 +119,16 @@ import Vigil
         let run = JobLoader(purpose: .run, environment: [:]).load(path)
         #expect(!run.isValid)
         #expect(run.errors.map(\.code) == [.environmentUnset])
+    }
+
+    @Test func anUnsetCoordinatorVariableIsAWarningToValidateAndAnErrorToRun() throws {
+        let path = TestEnvironment.repository.appendingPathComponent("jobs/examples/demo-coordinated.yaml").path
+        let validate = JobLoader(purpose: .validate, environment: [:]).load(path)
+        #expect(validate.isValid)
+        #expect(validate.diagnostics.contains { $0.message.contains("VIGIL_COORDINATOR (coordinator.url_env)") })
+        let run = JobLoader(purpose: .run, environment: [:]).load(path)
+        #expect(run.errors.map(\.code) == [.environmentUnset])
+        #expect(run.errors.first?.location.line == 30, "at the coordinator's line")
     }
 
     @Test func aSecretIsNeverPrinted() throws {

@@ -4,6 +4,19 @@
 enum BatchCheck {
     static func run(_ context: inout JobCheckContext) {
         let job = context.job
+        if job.model.batch != nil, job.coordinator != nil, let location = job.locations[.coordinatorURLVariable] {
+            // A batch's reservations are held by this process from submission to collection;
+            // the coordinator shares live requests' reservations only.
+            context.report(
+                Diagnostic(
+                    .conflictingKey,
+                    "a coordinator shares the reservations of live requests; it does not share those of model.batch",
+                    at: location,
+                    hint:
+                        "remove coordinator (the shards then keep 1/N of the caps each), or remove model.batch to run live"
+                )
+            )
+        }
         guard job.model.batch != nil, let location = job.locations[.batch], job.thresholds.early == nil else { return }
         context.report(
             Diagnostic(

@@ -9,6 +9,9 @@ enum EnvironmentCheck {
         {
             named.append((keyVariable, "model.api_key_env", location))
         }
+        if let coordinator = job.coordinator, let location = job.locations[.coordinatorURLVariable] {
+            named.append((coordinator.urlEnvironment, "coordinator.url_env", location))
+        }
         for (index, consumer) in job.consumers.enumerated() {
             if let name = consumer.urlEnvironment, let location = job.locations.consumerURLVariables[index] {
                 named.append((name, "consumers[\(index)].url_env", location))
