@@ -118,7 +118,9 @@ import Vigil
         var second = ""
         try await Waiting.until("twenty items counted on /metrics") {
             second = (try? scrape()) ?? ""
-            return Self.value(succeeded, in: second) == 20 || !run.isRunning
+            // The count and the latency histogram are two updates: a scrape may fall between.
+            return Self.value(succeeded, in: second) == 20
+                && Self.value("vigil_item_latency_seconds_count", in: second) == 20 || !run.isRunning
         }
         #expect(run.isRunning, "the run ended before the second scrape")
         try Data().write(to: job.folder.appendingPathComponent("finish"))

@@ -152,6 +152,45 @@ struct CoordinatedShardTests {
         #expect(manifest["coordinator"]?["server"]?.stringValue?.contains("vigil-secret-pw") == false)
     }
 
+    /// The server stops mid-run: the shard sends nothing more (no request without its
+    /// reservation), lets what is in flight end, and stops as interrupted (exit 4); once the
+    /// server is back, `vigil resume` finishes the shard with nothing lost or done twice.
+    @Test func aServerStoppedMidRunInterruptsTheShardAndItsResumeFinishes() async throws {
+        let cluster = try await TestPostgres.startCluster()
+        let endpoint = try PricedEndpoint(delay: { _ in 0.2 })
+        defer { endpoint.shutdown() }
+        let cap = BudgetTests.itemCost * 100
+        let job = try Self.job(endpoint, items: 40, extra: "budget: { max_cost: \(cap.decimalText) }\n")
+        let shard = try Self.start(job, [0], of: 2, runID: "restart", url: cluster.url)[0]
+        let deadline = Date().addingTimeInterval(60)
+        while endpoint.server.requests.count < 3 && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        try await TestPostgres.stop(cluster)
+        let stopped = Date().timeIntervalSince1970
+        try await Self.waitForAll([shard])
+        #expect(shard.terminationStatus == 4, "interrupted")
+        // At most what was in flight (concurrency 2) went out once the server was gone.
+        #expect(endpoint.server.requests.filter { $0.time > stopped + 0.05 }.count <= 2)
+        let folder = job.folder.appendingPathComponent("runs/test-job/restart/shard-0-of-2")
+        let manifest = try JSONParser().parse(
+            String(contentsOf: folder.appendingPathComponent("manifest.json"), encoding: .utf8))
+        #expect(manifest["status"] == "interrupted")
+        #expect(manifest["verdict"]?.stringValue?.contains("the coordinator was lost") == true, "\(manifest["verdict"] ?? .null)")
+        // Back: the resume finishes the shard; every item of it ended exactly once.
+        try await TestPostgres.start(cluster)
+        let resumed = try await OwnThread.run {
+            try TestEnvironment.run(
+                TestEnvironment.vigil, ["resume", folder.path, "--quiet"],
+                environment: ShardShareTests.environment.merging([Self.variable: cluster.url]) { $1 })
+        }
+        #expect(resumed.status == 0, "\(resumed.standardError)")
+        let results = try job.lines(folder.appendingPathComponent("results.jsonl"))
+        let ids = results.compactMap { try? JSONParser().parse($0)["id"]?.stringValue }
+        #expect(Set(ids).count == ids.count, "an item done twice")
+        let inputs = try job.lines(folder.appendingPathComponent("inputs.jsonl"))
+        #expect(ids.count == inputs.count, "\(ids.count) results of \(inputs.count) items")
+        try await TestPostgres.stop(cluster)
+    }
+
     /// A server that cannot be reached refuses the run before any call, naming the host and
     /// never the password (exit 2).
     @Test func anUnreachableCoordinatorRefusesTheRun() async throws {
