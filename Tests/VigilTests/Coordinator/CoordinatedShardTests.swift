@@ -174,7 +174,9 @@ struct CoordinatedShardTests {
         let manifest = try JSONParser().parse(
             String(contentsOf: folder.appendingPathComponent("manifest.json"), encoding: .utf8))
         #expect(manifest["status"] == "interrupted")
-        #expect(manifest["verdict"]?.stringValue?.contains("the coordinator was lost") == true, "\(manifest["verdict"] ?? .null)")
+        #expect(
+            manifest["verdict"]?.stringValue?.contains("the coordinator was lost") == true,
+            "\(manifest["verdict"] ?? .null)")
         // Back: the resume finishes the shard; every item of it ended exactly once.
         try await TestPostgres.start(cluster)
         let resumed = try await OwnThread.run {
