@@ -18,13 +18,16 @@ public struct Progress: Sendable, Equatable {
     public var spent: Dollars?
     /// The budget's `max_cost` (nil: none).
     public var maxCost: Dollars?
+    /// A coordinated shard's: the whole run, every shard together (nil: not coordinated).
+    public var fleet: FleetFigures?
 
     /// What a `progress` event says: counts, rate, ETA, latencies, in flight, spend.
     public init(
         counts: RunCounts, inFlight: Int, itemsPerSecond: Double, etaSeconds: Double?, latencyP50: Double?,
         latencyP95: Double?, latencyP99: Double?,
-        spent: Dollars? = nil, maxCost: Dollars? = nil
+        spent: Dollars? = nil, maxCost: Dollars? = nil, fleet: FleetFigures? = nil
     ) {
+        self.fleet = fleet
         self.spent = spent
         self.maxCost = maxCost
         self.counts = counts

@@ -150,6 +150,10 @@ extension RunEvent {
                 writer.field("max_cost_usd")
                 writer.value(maxCost.json)
             }
+            if let fleet = progress.fleet {
+                writer.field("fleet")
+                writer.value(fleet.json)
+            }
         }
         writer.endObject()
     }
@@ -317,7 +321,7 @@ extension RunEvent {
                     etaSeconds: double("eta_seconds"), latencyP50: double("latency_p50_ms"),
                     latencyP95: double("latency_p95_ms"),
                     latencyP99: double("latency_p99_ms"), spent: Dollars(json: json["cost_usd"]),
-                    maxCost: Dollars(json: json["max_cost_usd"])))
+                    maxCost: Dollars(json: json["max_cost_usd"]), fleet: FleetFigures(json: json["fleet"])))
         }
         guard let time = Timestamp.parse(try string("ts")) else { throw EventDecodingError("bad timestamp") }
         self.init(sequence: try int("seq"), time: time, run: try string("run"), kind: kind)

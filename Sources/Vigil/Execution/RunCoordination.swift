@@ -141,30 +141,17 @@ public struct RunCoordination: Sendable {
     }
 
     /// The whole run as the coordinator has it now, for the manifest: the server (its
-    /// password masked), the run's spend and what reservations hold, its verdict.
+    /// password masked), the run, this shard, and the fleet's figures (`FleetFigures`).
     func fleet() async -> JSONValue {
         var record = JSONObject()
-        record["server"] = .string(store.url.redacted)
-        record["run_id"] = .string(runID)
-        record["shard"] = .string(shard)
         do {
-            if let totals = try await store.totals(run: runID) {
-                record["spent_usd"] = totals.spent.cost.json
-                record["spent_tokens"] = .number(JSONNumber(totals.spent.tokens))
-                record["reserved_usd"] = totals.reserved.cost.json
-            }
-            let verdict = try await store.verdict(run: runID)
-            if let verdict {
-                var given = JSONObject()
-                given["shard"] = .string(verdict.shard)
-                given["reason"] = .string(verdict.reason)
-                record["verdict"] = .object(given)
-            } else {
-                record["verdict"] = .null
-            }
+            if case .object(let figures)? = try await store.fleet(run: runID)?.json { record = figures }
         } catch {
             record["unread"] = .string("\(error)")
         }
+        record["server"] = .string(store.url.redacted)
+        record["run_id"] = .string(runID)
+        record["shard"] = .string(shard)
         return .object(record)
     }
 

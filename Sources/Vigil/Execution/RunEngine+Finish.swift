@@ -15,7 +15,42 @@ extension RunEngine {
             etaSeconds: rate > 0 ? Double(remaining) / rate : nil,
             latencyP50: latency.percentile(0.5), latencyP95: latency.percentile(0.95),
             latencyP99: latency.percentile(0.99),
-            spent: job.model.pricing != nil || spent > .zero ? spent : nil, maxCost: job.budget?.maxCost)
+            spent: job.model.pricing != nil || spent > .zero ? spent : nil,
+            maxCost: job.budget?.maxCost,
+            fleet: snapshot.withLock { $0.fleet })
+    }
+
+    /// When the whole run was last read, and how many items it had judged then.
+    struct FleetReading {
+        var judged: Int
+        var at: ContinuousClock.Instant
+    }
+
+    /// A coordinated shard's reading of its whole run, every progress interval, for its
+    /// `progress` events (`fleet`) and so `vigil watch`: the rate from two readings apart.
+    func watchFleet(_ coordination: RunCoordination) async {
+        var last: FleetReading?
+        while !Task.isCancelled {
+            last = await readFleet(coordination, after: last) ?? last
+            try? await Task.sleep(for: options.progressInterval)
+        }
+    }
+
+    /// One reading of the whole run, kept for the next `progress` event; the rate from the
+    /// reading before (nil when the coordinator could not be read).
+    @discardableResult
+    func readFleet(_ coordination: RunCoordination, after last: FleetReading? = nil) async -> FleetReading? {
+        guard var figures = try? await coordination.store.fleet(run: coordination.runID) else { return nil }
+        let now = ContinuousClock.now
+        if let last, now > last.at {
+            let elapsed = now - last.at
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            figures.itemsPerSecond = Double(figures.judged - last.judged) / seconds
+        } else {
+            figures.itemsPerSecond = snapshot.withLock { $0.fleet?.itemsPerSecond }
+        }
+        snapshot.withLock { $0.fleet = figures }
+        return FleetReading(judged: figures.judged, at: now)
     }
 
     /// A `progress` event every `progressInterval` until cancelled.

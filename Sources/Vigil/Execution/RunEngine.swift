@@ -141,9 +141,12 @@ public final class RunEngine: Sendable {
                 background.addTask { try? await self.provider.run() }
                 background.addTask { await self.publishProgressPeriodically() }
                 if let stall = self.job.thresholds.stall { background.addTask { await self.watchForStalls(stall) } }
+                if let coordination = self.coordination { background.addTask { await self.watchFleet(coordination) } }
                 outcome = await processAll(outcome)
                 background.cancelAll()
             }
+            // The last `progress` event has the whole run as it stands at this shard's end.
+            if let coordination { await readFleet(coordination) }
             finish(&outcome)
             delivery = await closeDelivery(&delivering)
         }

@@ -70,4 +70,6 @@ struct RunSnapshot: Sendable {
     var lastSuccess = Timestamp.now()
     /// Every item left is in a provider batch: a long wait is expected, not a stall.
     var waitingOnBatches = false
+    /// A coordinated shard's last reading of its whole run (`watchFleet`).
+    var fleet: FleetFigures?
 }

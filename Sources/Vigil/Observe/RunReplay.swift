@@ -87,6 +87,8 @@ public struct RunReplay: Sendable {
     }
     /// The budget's cap, as progress events report it.
     public var maxCost: Dollars?
+    /// A coordinated run's figures for every shard together, as the last `progress` had them.
+    public var fleet: FleetFigures?
     /// The last `progress` event.
     public var progress: Progress?
     /// Items in flight over time (from `progress` events).
@@ -176,6 +178,7 @@ public struct RunReplay: Sendable {
             self.progress = progress
             if shardsStarted <= 1 { total = progress.counts.total }
             maxCost = progress.maxCost ?? maxCost
+            fleet = progress.fleet ?? fleet
             progressSpend = progress.spent ?? progressSpend
             inFlight.append((event.time, progress.inFlight))
         case .breakerOpened(let report):

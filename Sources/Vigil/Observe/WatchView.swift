@@ -55,6 +55,8 @@ package enum WatchView {
             statusLine.fields.insert(.init("in \(ThresholdCheck.duration(last - first))", dropRank: 1), at: 1)
         }
         lines.append(statusLine)
+        // A coordinated run: what every shard did together, as the coordinator had it.
+        if let fleet = replay.fleet { lines.append(StatusLine(fleet.sentence)) }
         if case .running = liveness { lines.append(activity(replay, now: now)) }
         let groups = replay.failureGroups.sorted { $0.last > $1.last }.prefix(failures)
         if !groups.isEmpty {
