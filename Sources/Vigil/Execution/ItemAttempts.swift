@@ -92,6 +92,8 @@ struct ItemAttempts: Sendable {
                 fileURL, path: path, listed: track.frozen.entry.stamp, keepingBytes: !provider.readsInputFiles)
             request.content = read.bytes
             track.sha256 = read.sha256
+            // A file the provider cannot send fails here: nothing reserved, nothing sent.
+            if let refusal = provider.refusal(of: request) { return .failure(refusal) }
             return .success(request)
         } catch {
             return .failure(error)

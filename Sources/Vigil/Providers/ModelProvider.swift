@@ -15,6 +15,9 @@ public protocol ModelProvider: Sendable {
     /// What the request for `request` holds that the model counts as input tokens (a
     /// budget estimates its input from this); nil when the provider cannot say.
     func inputSize(of request: ItemRequest) -> InputSize?
+    /// Why no request may carry `request`'s input (a file of a kind the provider cannot send),
+    /// said before anything is reserved or sent; nil when it may go.
+    func refusal(of request: ItemRequest) -> ItemFailure?
 }
 
 extension ModelProvider {
@@ -24,6 +27,8 @@ extension ModelProvider {
     public var readsInputFiles: Bool { false }
     /// Cannot say.
     public func inputSize(of request: ItemRequest) -> InputSize? { nil }
+    /// Sends whatever it is given.
+    public func refusal(of request: ItemRequest) -> ItemFailure? { nil }
 }
 
 /// The part of a request the model reads as input: its bytes, and whether they are an

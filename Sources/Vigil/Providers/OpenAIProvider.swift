@@ -48,7 +48,8 @@ public struct OpenAIProvider: ModelProvider {
         "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp", "gif": "image/gif",
     ]
 
-    /// The media type an item file is sent as an image with (nil: sent as text).
+    /// The media type a file is shown as an image with, by its name (the report's gallery; what
+    /// is sent is known by its bytes: `FileContentKind`).
     static func imageType(of url: URL) -> String? { imageTypes[url.pathExtension.lowercased()] }
 
     /// Stands for an image's base64 text while the rest of the body is written; replaced
@@ -61,16 +62,20 @@ public struct OpenAIProvider: ModelProvider {
         let user: JSONValue
         if let record = request.item.record {
             user = .string(record.jsonText())
-        } else if let url = request.fileURL {
-            if let type = Self.imageType(of: url) {
+        } else if request.fileURL != nil {
+            let content = try Self.content(of: request)
+            switch FileContentKind(sniffing: content) {
+            case .image(let type):
                 user = [
                     [
                         "type": "image_url",
                         "image_url": ["url": .string("data:\(type);base64,\(Self.imagePlaceholder)")],
                     ]
                 ]
-            } else {
-                user = .string(String(decoding: try Self.content(of: request), as: UTF8.self))
+            case .text:
+                user = .string(String(decoding: content, as: UTF8.self))
+            case let kind:
+                throw Self.unsendable(request, kind)
             }
         } else {
             user = .string(request.item.id)
@@ -85,16 +90,40 @@ public struct OpenAIProvider: ModelProvider {
         return .object(object)
     }
 
+    /// A file no request may carry (`unsendable`), known by its bytes before anything is reserved.
+    public func refusal(of request: ItemRequest) -> ItemFailure? {
+        guard request.item.record == nil, request.fileURL != nil, let content = request.content else { return nil }
+        switch FileContentKind(sniffing: content) {
+        case .image, .text: return nil
+        case let kind: return Self.unsendable(request, kind)
+        }
+    }
+
+    /// A file no request may carry: an image in a format the endpoint does not take, or bytes
+    /// that are neither text nor an image. The item fails with no request sent.
+    static func unsendable(_ request: ItemRequest, _ kind: FileContentKind) -> ItemFailure {
+        let path = request.item.path ?? request.item.id
+        let what: String
+        if case .otherImage(let format) = kind {
+            what =
+                "\(path) is \(kind.description), which endpoints do not take as it is; it was not sent: convert it to JPEG or PNG (Vigil does not convert \(format) yet)"
+        } else {
+            what = "\(path) is \(kind.description); it was not sent"
+        }
+        return ItemFailure(.input, what, isRetryable: false)
+    }
+
     /// The system prompt and the user message as sent: an image by its base64 text.
     public func inputSize(of request: ItemRequest) -> InputSize? {
         let prompt = request.prompt.utf8.count
         if let record = request.item.record {
             return InputSize(bytes: prompt + record.jsonText().utf8.count, isImage: false)
         }
-        guard let url = request.fileURL, let content = request.content else {
+        guard request.fileURL != nil, let content = request.content else {
             return InputSize(bytes: prompt + request.item.id.utf8.count, isImage: false)
         }
-        let isImage = Self.imageType(of: url) != nil
+        let isImage: Bool
+        if case .image = FileContentKind(sniffing: content) { isImage = true } else { isImage = false }
         return InputSize(
             bytes: prompt + (isImage ? Base64.encodedCount(content.count) : content.count), isImage: isImage)
     }

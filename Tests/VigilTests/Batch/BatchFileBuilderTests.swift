@@ -12,7 +12,8 @@ import Vigil
             baseURL: "http://127.0.0.1:9/v1", model: "m", keyVariable: "K", key: Secret("sk-0123456789"),
             parameters: parameters,
             timeout: .seconds(5), responseFormat: ["type": "json_object"])
-        let image = [UInt8](repeating: 0xAB, count: 3_000)
+        // A JPEG by its first bytes (what is sent is known by its bytes, not its name).
+        let image = [0xFF, 0xD8, 0xFF] + [UInt8](repeating: 0xAB, count: 3_000)
         let request = ItemRequest(
             item: InputItem(id: "sheets/a \"1\".jpg", path: "sheets/a \"1\".jpg", record: nil),
             fileURL: URL(fileURLWithPath: "/x/a.jpg"),

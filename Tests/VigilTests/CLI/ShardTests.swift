@@ -132,14 +132,16 @@ import Vigil
     }
 
     @Test func aShardKilledAndResumedMergesExactlyOnce() async throws {
-        // Shard 1's first three items end; the rest wait while the file "hold" exists, so
-        // the kill lands mid-run however loaded the machine is.
+        // Shard 1's first four items end; the rest wait while the file "hold" exists, so
+        // the kill lands mid-run however loaded the machine is. (Holding from the fourth on,
+        // the one worker, which answers in the order requests reach it, took the fourth before
+        // the third on a loaded machine and held both: three never ended.)
         let extractor = TemporaryJob.extractor(
             """
             import hashlib, os
             def shard(i): return int.from_bytes(hashlib.sha256(i.encode()).digest()[:8], "big") % 4
             mine = [k for k in range(1, 81) if shard("items/item-%03d.txt" % k) == 1]
-            while n in mine[3:] and os.path.exists("hold"): time.sleep(0.02)
+            while n in mine[4:] and os.path.exists("hold"): time.sleep(0.02)
             answer = {"n": n}
             """, persistent: true)
         let job = try TemporaryJob(items: 80, extractor: extractor, mode: "persistent", concurrency: 2)

@@ -95,6 +95,41 @@ import Vigil
         #expect(content?["image_url"]?["url"]?.stringValue == "data:image/jpeg;base64," + image.base64EncodedString())
     }
 
+    /// A file is known by its bytes, not its name: a PNG named `.jpg` goes as `image/png`; a
+    /// TIFF (which endpoints do not take as it is) and bytes that are neither text nor an image
+    /// are never sent, and their items fail saying what the file is; text goes as text.
+    @Test func whatIsSentIsKnownByItsBytes() async throws {
+        let server = try LoopbackOpenAIServer { _, _ in .answer("{\"n\": 1}") }
+        defer { server.shutdown() }
+        let job = try TemporaryJob(items: 1, extractor: "", model: Self.model(server), thresholds: "")
+        let items = job.folder.appendingPathComponent("items")
+        let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D]
+        try Data(png).write(to: items.appendingPathComponent("sheet-a.jpg"))
+        try Data([0x49, 0x49, 0x2A, 0x00, 0x08, 0x00, 0x00, 0x00] + [UInt8](repeating: 7, count: 64)).write(
+            to: items.appendingPathComponent("sheet-b.tif"))
+        try Data([0x00, 0x9F, 0x13, 0xC4, 0x41, 0x42, 0x00, 0xFE]).write(
+            to: items.appendingPathComponent("sheet-c.jpg"))
+        try Data("Herbarium label: Carex, 1911".utf8).write(to: items.appendingPathComponent("sheet-d.txt"))
+        try String(contentsOfFile: job.path, encoding: .utf8).replacing(
+            "glob: items/*.txt", with: "glob: items/sheet-*"
+        )
+        .write(toFile: job.path, atomically: true, encoding: .utf8)
+        let summary = await (try await job.engine(environment: ["VIGIL_TEST_KEY": Self.key])).run()
+        #expect(summary.counts.succeeded == 2 && summary.counts.failed == 2)
+        // Two requests: the PNG, labelled as one, and the text.
+        #expect(server.requests.count == 2)
+        let contents = server.requests.compactMap { $0.body?["messages"]?.arrayValue?.last?["content"] }
+        let image = contents.compactMap { $0.arrayValue?.first?["image_url"]?["url"]?.stringValue }
+        #expect(image == ["data:image/png;base64," + Data(png).base64EncodedString()])
+        #expect(contents.contains { $0.stringValue == "Herbarium label: Carex, 1911" })
+        let failed = try String(contentsOf: summary.folder.failed, encoding: .utf8)
+        #expect(failed.contains("items/sheet-b.tif is a TIFF image, which endpoints do not take as it is"), "\(failed)")
+        #expect(
+            failed.contains(
+                "items/sheet-c.jpg is neither UTF-8 text nor an image (it starts with 00 9f 13 c4 41 42 00 fe"),
+            "\(failed)")
+    }
+
     @Test func garbageAnswersAbortAfterExactlyFiveCompletions() async throws {
         let server = try LoopbackOpenAIServer { _, _ in
             .slow(0.05, "I cannot produce JSON, but this looks like a plant.")
