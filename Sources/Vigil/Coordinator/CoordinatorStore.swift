@@ -11,20 +11,24 @@ public final class CoordinatorStore: Sendable {
     let link: CoordinatorLink
     private let logger: Logger
     /// How long one transaction may take before the server counts as lost.
-    static let deadline = Duration.seconds(10)
+    let deadline: Duration
+    /// `deadline`'s default: 10 s, long for one short transaction on a server that answers.
+    public static let usualDeadline = Duration.seconds(10)
     /// How long the tables may take to be made or checked: shards starting together take
     /// turns (one migration at a time), on a server that may be busy.
     static let migrationDeadline = Duration.seconds(60)
 
-    private init(url: CoordinatorURL, link: CoordinatorLink, logger: Logger) {
-        (self.url, self.link, self.logger) = (url, link, logger)
+    private init(url: CoordinatorURL, link: CoordinatorLink, logger: Logger, deadline: Duration) {
+        (self.url, self.link, self.logger, self.deadline) = (url, link, logger, deadline)
     }
 
     /// Connects to `url` and brings the tables to this Vigil's version (creating them on first
     /// use). Throws `.unreachable` naming the host (never the password) when the server cannot
     /// be reached or refuses the login, `.newerSchema` when a newer Vigil made its tables.
-    public static func open(_ url: CoordinatorURL, logger: Logger) async throws(CoordinatorProblem) -> CoordinatorStore
-    {
+    /// `deadline`: how long one transaction may take before the server counts as lost.
+    public static func open(
+        _ url: CoordinatorURL, logger: Logger, deadline: Duration = usualDeadline
+    ) async throws(CoordinatorProblem) -> CoordinatorStore {
         let link = CoordinatorLink(url: url, logger: logger)
         do {
             try await link.check()
@@ -34,7 +38,7 @@ public final class CoordinatorStore: Sendable {
                 "cannot reach the coordinator at \(url.redacted): \(Self.reason(error)); check that the server runs and the URL's user, password and database are right"
             )
         }
-        let store = CoordinatorStore(url: url, link: link, logger: logger)
+        let store = CoordinatorStore(url: url, link: link, logger: logger, deadline: deadline)
         do {
             try await store.migrate()
         } catch {
@@ -89,12 +93,12 @@ public final class CoordinatorStore: Sendable {
     /// mid-run, a server restarting or not answering), with what the server or driver said. A
     /// `CoordinatorProblem` the body throws comes out as it is.
     func transaction<Result: Sendable>(
-        _ what: String, inTransaction: Bool = true, within deadline: Duration = deadline,
+        _ what: String, inTransaction: Bool = true, within limit: Duration? = nil,
         _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> Result
     ) async throws(CoordinatorProblem) -> Result {
         let logger = self.logger
         do {
-            return try await link.perform(within: deadline, inTransaction: inTransaction) { connection in
+            return try await link.perform(within: limit ?? deadline, inTransaction: inTransaction) { connection in
                 try await body(connection, logger)
             }
         } catch {

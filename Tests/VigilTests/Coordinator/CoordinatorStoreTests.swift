@@ -11,8 +11,10 @@ import Vigil
 struct CoordinatorStoreTests {
     static let logger = Logger(label: "coordinator-test")
 
+    /// A store whose transactions may take a minute: the suite runs beside eighty others on
+    /// two cores, and a verdict's transaction once took over the usual 10 s there.
     static func open(_ url: String) async throws -> CoordinatorStore {
-        try await CoordinatorStore.open(try CoordinatorURL(url), logger: logger)
+        try await CoordinatorStore.open(try CoordinatorURL(url), logger: logger, deadline: .seconds(60))
     }
 
     @Test func theTablesAreMadeOnceAndANewerVersionIsRefused() async throws {

@@ -208,8 +208,9 @@ import Vigil
     @Test func requestsThatGetNoAnswerKeepTheirReservation() async throws {
         // Every request times out: the endpoint may have billed them, so each keeps its
         // reservation as unconfirmed spend until the budget is used up.
-        // Long enough a timeout for a loaded machine to have sent each request before it fires.
-        let server = try LoopbackOpenAIServer { _, _ in .slow(8, "{\"n\": 1}") }
+        // Long enough a timeout for a loaded machine to have sent each request before it fires
+        // (with 1 s, a request the endpoint received was once taken for one never sent).
+        let server = try LoopbackOpenAIServer { _, _ in .slow(12, "{\"n\": 1}") }
         defer { server.shutdown() }
         let reservation =
             PricedEndpoint.inputPrice * (Self.promptBytes + 7 + 64) + PricedEndpoint.outputPrice
@@ -217,7 +218,7 @@ import Vigil
         let endpoint = try PricedEndpoint()
         defer { endpoint.shutdown() }
         let model = endpoint.model.replacingOccurrences(of: endpoint.server.baseURL, with: server.baseURL)
-            .replacingOccurrences(of: "timeout: 5s", with: "timeout: 1s")
+            .replacingOccurrences(of: "timeout: 5s", with: "timeout: 3s")
         let job = try TemporaryJob(
             items: 9, extractor: "", model: model, extra: "budget: { max_cost: \((reservation * 3).decimalText) }\n",
             thresholds: "", concurrency: 1,
