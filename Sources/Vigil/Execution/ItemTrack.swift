@@ -42,5 +42,5 @@ struct ItemTrack {
 
 /// A duration in milliseconds, as events and lines record latencies.
 func milliseconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+    duration.inSeconds * 1000
 }

@@ -26,8 +26,7 @@ public actor RateLimiter {
             let start = ContinuousClock.now
             return Clock(
                 now: {
-                    let elapsed = ContinuousClock.now - start
-                    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                    (ContinuousClock.now - start).inSeconds
                 },
                 sleep: { seconds in try await Task.sleep(for: .milliseconds(Int64((seconds * 1000).rounded(.up)))) })
         }()

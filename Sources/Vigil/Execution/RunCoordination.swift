@@ -155,8 +155,10 @@ public struct RunCoordination: Sendable {
         return .object(record)
     }
 
-    /// Stops the run as interrupted: the coordinator cannot be reached.
+    /// Stops the run as interrupted: the coordinator cannot be reached. (A call that failed
+    /// because its task was cancelled, the run stopping already, says nothing of the server.)
     func lost(because error: any Error) {
+        if Task.isCancelled { return }
         lost(
             "the coordinator was lost (\(error)); no request goes out without its reservation, so this shard stopped: resume it once the server is back"
         )

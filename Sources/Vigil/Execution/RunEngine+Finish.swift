@@ -43,9 +43,7 @@ extension RunEngine {
         guard var figures = try? await coordination.store.fleet(run: coordination.runID) else { return nil }
         let now = ContinuousClock.now
         if let last, now > last.at {
-            let elapsed = now - last.at
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            figures.itemsPerSecond = Double(figures.judged - last.judged) / seconds
+            figures.itemsPerSecond = Double(figures.judged - last.judged) / (now - last.at).inSeconds
         } else {
             figures.itemsPerSecond = snapshot.withLock { $0.fleet?.itemsPerSecond }
         }
