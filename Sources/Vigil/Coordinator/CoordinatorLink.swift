@@ -7,18 +7,20 @@ import Synchronization
 /// time, opened when needed and dropped when broken, so a restarted server is reached again on
 /// the next call. (PostgresNIO's pool backs off for about a minute once connecting fails: a
 /// shard would hang that long instead of stopping, and a restart would take that long to
-/// notice.) Every transaction has a deadline: a server that stops answering is closed on, and
-/// the call fails, instead of holding a shard.
+/// notice.) Connecting and every transaction have a deadline: a server that stops answering is
+/// closed on, and the call fails, instead of holding a shard.
 actor CoordinatorLink {
     private let configuration: PostgresConnection.Configuration
     private let logger: Logger
     private let limit: Int
+    /// How long connecting and logging in may take (the store's deadline for a transaction).
+    private let connectDeadline: Duration
     private var idle: [PostgresConnection] = []
     private var open = 0
     private var waiting: [CheckedContinuation<Void, Never>] = []
     private var nextID = 0
 
-    init(url: CoordinatorURL, logger: Logger, limit: Int = 4) {
+    init(url: CoordinatorURL, logger: Logger, connectDeadline: Duration, limit: Int = 4) {
         var configuration = PostgresConnection.Configuration(
             host: url.host, port: url.port, username: url.username, password: url.password?.reveal(),
             database: url.database, tls: .disable)
@@ -26,6 +28,7 @@ actor CoordinatorLink {
         self.configuration = configuration
         self.logger = logger
         self.limit = limit
+        self.connectDeadline = connectDeadline
     }
 
     /// Runs `body` on a connection of its own, within `limit`: in a transaction, or (`inTransaction`
@@ -46,7 +49,9 @@ actor CoordinatorLink {
             work = body
         }
         do {
-            let result = try await Self.run(on: connection, within: limit, work)
+            let result = try await Self.race(
+                within: limit, { try await work(connection) },
+                whenAbandoned: { Task { try? await connection.close() } })
             await give(connection)
             return result
         } catch let abandoned as CoordinatorLinkAbandoned {
@@ -64,17 +69,18 @@ actor CoordinatorLink {
 
     /// Runs `body` and returns what it returned; once `limit` has passed, or the caller is
     /// cancelled, throws `CoordinatorLinkAbandoned` at once, without waiting for `body`, and
-    /// closes the connection (so the server ends what it ran). (A query on a connection closed
-    /// under it was seen never to end: a caller that waited for it hung for good, and a whole
-    /// test process with it.)
-    private static func run<Result: Sendable>(
-        on connection: PostgresConnection, within limit: Duration,
-        _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
-    ) async throws -> Result {
-        let race = FirstOutcome<Result>()
+    /// calls `whenAbandoned` (which ends what `body` holds); a value `body` returns after that
+    /// goes to `whenLate`. (A query on a connection closed under it was seen never to end: a
+    /// caller that waited for it hung for good, and a whole test process with it.)
+    private static func race<Value: Sendable>(
+        within limit: Duration, _ body: @escaping @Sendable () async throws -> Value,
+        whenAbandoned: @escaping @Sendable () -> Void = {}, whenLate: @escaping @Sendable (Value) -> Void = { _ in }
+    ) async throws -> Value {
+        let race = FirstOutcome<Value>()
         let work = Task {
             do {
-                race.settle(.success(try await body(connection)))
+                let value = try await body()
+                if !race.settle(.success(value)) { whenLate(value) }
             } catch {
                 race.settle(.failure(error))
             }
@@ -82,7 +88,7 @@ actor CoordinatorLink {
         let abandon: @Sendable (any Error) -> Void = { reason in
             guard race.settle(.failure(CoordinatorLinkAbandoned(reason: reason))) else { return }
             work.cancel()
-            Task { try? await connection.close() }
+            whenAbandoned()
         }
         let deadline = Task {
             try await Task.sleep(for: limit)
@@ -93,6 +99,21 @@ actor CoordinatorLink {
             try await withCheckedThrowingContinuation { race.wait($0) }
         } onCancel: {
             abandon(CancellationError())
+        }
+    }
+
+    /// A new connection, logged in, within `connectDeadline`: a server that accepts the
+    /// connection and then says nothing (a hung server, a port that is not PostgreSQL's) fails
+    /// the call instead of holding it.
+    private nonisolated func connect(id: Int) async throws -> PostgresConnection {
+        let (configuration, logger) = (self.configuration, self.logger)
+        do {
+            return try await Self.race(
+                within: connectDeadline,
+                { try await PostgresConnection.connect(configuration: configuration, id: id, logger: logger) },
+                whenLate: { connection in Task { try? await connection.close() } })
+        } catch let abandoned as CoordinatorLinkAbandoned {
+            throw abandoned.reason
         }
     }
 
@@ -112,8 +133,7 @@ actor CoordinatorLink {
                 open += 1
                 nextID += 1
                 do {
-                    return try await PostgresConnection.connect(
-                        configuration: configuration, id: nextID, logger: logger)
+                    return try await connect(id: nextID)
                 } catch {
                     open -= 1
                     wakeOne()
@@ -149,7 +169,7 @@ actor CoordinatorLink {
     /// own (a listening session holds its connection), until the task is cancelled or the
     /// connection is lost (it throws then: the caller listens again).
     nonisolated func listen(on channel: String, _ notified: @Sendable (String) -> Void) async throws {
-        let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+        let connection = try await connect(id: 0)
         defer { Task { try? await connection.close() } }
         try await connection.listen(on: channel) { notifications in
             for try await notification in notifications { notified(notification.payload) }

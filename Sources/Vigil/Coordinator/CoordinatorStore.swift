@@ -25,11 +25,12 @@ public final class CoordinatorStore: Sendable {
     /// Connects to `url` and brings the tables to this Vigil's version (creating them on first
     /// use). Throws `.unreachable` naming the host (never the password) when the server cannot
     /// be reached or refuses the login, `.newerSchema` when a newer Vigil made its tables.
-    /// `deadline`: how long one transaction may take before the server counts as lost.
+    /// `deadline`: how long connecting, or one transaction, may take before the server counts
+    /// as lost.
     public static func open(
         _ url: CoordinatorURL, logger: Logger, deadline: Duration = usualDeadline
     ) async throws(CoordinatorProblem) -> CoordinatorStore {
-        let link = CoordinatorLink(url: url, logger: logger)
+        let link = CoordinatorLink(url: url, logger: logger, connectDeadline: deadline)
         do {
             try await link.check()
         } catch {

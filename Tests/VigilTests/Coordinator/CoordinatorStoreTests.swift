@@ -46,20 +46,10 @@ struct CoordinatorStoreTests {
     }
 
     @Test func anUnreachableServerIsNamedWithoutItsPassword() async throws {
-        // A port nothing listens on.
-        let socket = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in(
-            sin_family: sa_family_t(AF_INET), sin_port: 0, sin_addr: in_addr(s_addr: inet_addr("127.0.0.1")),
-            sin_zero: (0, 0, 0, 0, 0, 0, 0, 0))
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                _ = bind(socket, $0, length)
-                _ = getsockname(socket, $0, &length)
-            }
-        }
-        let port = Int(UInt16(bigEndian: address.sin_port))
-        close(socket)
+        // A port held, not listened on, while the store tries it (a port closed and named
+        // later may be another test's by then).
+        let (socket, port) = try Self.boundSocket(listening: false)
+        defer { close(socket) }
         let started = Date()
         do {
             let store = try await Self.open("postgres://vigil:hunter2-long-password@127.0.0.1:\(port)/vigil")
@@ -71,6 +61,44 @@ struct CoordinatorStoreTests {
             #expect(!problem.description.contains("hunter2"))
         }
         #expect(Date().timeIntervalSince(started) < 30)
+    }
+
+    /// A server that takes the connection and never answers (hung, or not PostgreSQL) fails
+    /// the open at the deadline; it does not hold the shard.
+    @Test func aServerThatNeverAnswersIsGivenUpOnAtTheDeadline() async throws {
+        let (socket, port) = try Self.boundSocket(listening: true)
+        defer { close(socket) }
+        let url = try CoordinatorURL("postgres://vigil:pw@127.0.0.1:\(port)/vigil")
+        let started = Date()
+        do {
+            let store = try await CoordinatorStore.open(url, logger: Self.logger, deadline: .seconds(2))
+            await store.close()
+            Issue.record("a silent server was taken for a coordinator")
+        } catch {
+            #expect(error.kind == .unreachable)
+            #expect(error.description.contains("no answer within 2"), "\(error)")
+        }
+        #expect(Date().timeIntervalSince(started) < 30)
+    }
+
+    /// A socket bound to a port of 127.0.0.1 chosen by the system, listening (a backlog that is
+    /// never accepted from: a server that says nothing) or not (a port that refuses).
+    static func boundSocket(listening: Bool) throws -> (descriptor: Int32, port: Int) {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in(
+            sin_family: sa_family_t(AF_INET), sin_port: 0, sin_addr: in_addr(s_addr: inet_addr("127.0.0.1")),
+            sin_zero: (0, 0, 0, 0, 0, 0, 0, 0))
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
+            }
+        }
+        guard bound, !listening || listen(descriptor, 8) == 0 else {
+            close(descriptor)
+            throw TestFailure("no port on 127.0.0.1: \(String(cString: strerror(errno)))")
+        }
+        return (descriptor, Int(UInt16(bigEndian: address.sin_port)))
     }
 
     @Test func aRunIdIsOneJobs() async throws {
