@@ -5,7 +5,7 @@ import Vigil
 
 /// The `prometheus` consumer: a textfile for node_exporter and a `/metrics` endpoint, each
 /// checked by Prometheus's own `promtool` (Debian's prometheus package, which .ci/run installs).
-@Suite(.timeLimit(.minutes(3))) struct PrometheusConsumerTests {
+@Suite(.timeLimit(.minutes(5))) struct PrometheusConsumerTests {
     /// Whether the lint can run: promtool is installed, or this is CI (which always has it,
     /// so there a missing promtool fails the lint tests instead of skipping them).
     static let canLint =
@@ -99,29 +99,49 @@ import Vigil
             (String(contentsOfFile: job.path, encoding: .utf8)
             + "consumers:\n  - { type: prometheus, listen: \"127.0.0.1:\(port)\" }\n")
             .write(toFile: job.path, atomically: true, encoding: .utf8)
-        let run = try TestEnvironment.start(["run", job.path, "--quiet"])
+        let errors = job.folder.appendingPathComponent("vigil-stderr.txt")
+        let run = try TestEnvironment.start(["run", job.path, "--quiet"], standardError: errors)
         defer { if run.isRunning { run.send(SIGKILL) } }
         func scrape() throws -> String {
             try TestEnvironment.run(program: "curl", ["-sf", "--max-time", "5", "http://127.0.0.1:\(port)/metrics"])
                 .standardOutput
         }
+        /// What the run had done when a wait failed: the last scrape's item lines, what the run
+        /// printed, the end of its event log.
+        func seen(_ scraped: String) -> String {
+            let items = scraped.split(separator: "\n").filter {
+                $0.hasPrefix("vigil_item") || $0.hasPrefix("vigil_run_state")
+            }
+            let printed = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+            let runs = job.folder.appendingPathComponent("runs")
+            let log = ((try? FileManager.default.contentsOfDirectory(atPath: runs.path)) ?? []).first.flatMap {
+                try? String(contentsOf: runs.appendingPathComponent("\($0)/events.jsonl"), encoding: .utf8)
+            }
+            let state = run.isRunning ? "running" : "ended (\(run.terminationStatus))"
+            return "run \(state); last scrape: \(items.isEmpty ? "nothing" : items.joined(separator: "; "));"
+                + " it printed: \(printed.suffix(1500)); its event log ends: \((log ?? "none").suffix(3000))"
+        }
         let succeeded = #"vigil_items_total{outcome="succeeded"}"#
         var first = ""
         // Items 11 and 12 both in flight: the slot item 10 freed is filled a moment after it is
         // counted (a scrape in between saw 1 in flight).
-        try await Waiting.until("ten items counted and two in flight on /metrics") {
-            first = (try? scrape()) ?? ""
-            return Self.value(succeeded, in: first) == 10 && Self.value("vigil_items_in_flight", in: first) == 2
-                || !run.isRunning
-        }
+        do {
+            try await Waiting.until("ten items counted and two in flight on /metrics", within: 100) {
+                first = (try? scrape()) ?? ""
+                return Self.value(succeeded, in: first) == 10 && Self.value("vigil_items_in_flight", in: first) == 2
+                    || !run.isRunning
+            }
+        } catch { throw TestFailure("\(error); \(seen(first))") }
         try Data().write(to: job.folder.appendingPathComponent("release"))
         var second = ""
-        try await Waiting.until("twenty items counted on /metrics") {
-            second = (try? scrape()) ?? ""
-            // The count and the latency histogram are two updates: a scrape may fall between.
-            return Self.value(succeeded, in: second) == 20
-                && Self.value("vigil_item_latency_seconds_count", in: second) == 20 || !run.isRunning
-        }
+        do {
+            try await Waiting.until("twenty items counted on /metrics", within: 100) {
+                second = (try? scrape()) ?? ""
+                // The count and the latency histogram are two updates: a scrape may fall between.
+                return Self.value(succeeded, in: second) == 20
+                    && Self.value("vigil_item_latency_seconds_count", in: second) == 20 || !run.isRunning
+            }
+        } catch { throw TestFailure("\(error); \(seen(second))") }
         #expect(run.isRunning, "the run ended before the second scrape")
         try Data().write(to: job.folder.appendingPathComponent("finish"))
         try Waiting.exit(of: run, "the scraped run")

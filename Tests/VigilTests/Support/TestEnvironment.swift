@@ -53,13 +53,21 @@ enum TestEnvironment {
 
     /// Starts `vigil` with `arguments` (and `environment` over this process's), its output
     /// discarded; the caller waits for it or kills it.
-    static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> ChildProcess {
+    /// `standardError`: a file its errors go to (for a test that says them when it fails), or none.
+    static func start(_ arguments: [String], environment: [String: String] = [:], standardError: URL? = nil) throws
+        -> ChildProcess
+    {
         let process = ChildProcess()
         process.executableURL = vigil
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        if let standardError {
+            FileManager.default.createFile(atPath: standardError.path, contents: nil)
+            process.standardError = try FileHandle(forWritingTo: standardError)
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         try process.run()
         return process
     }
