@@ -14,15 +14,18 @@ final class TmuxTerminal {
     static var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") }
 
     /// Starts `arguments` (quoted for the shell) in `folder`, in a window of `columns` x `rows`.
-    /// When the command ends, the shell prints `exitMarker` and its status, and the window stays.
-    /// (A signal that ends the command ends the shell too: tmux then says `Pane is dead`.)
+    /// When the command ends, the shell prints `exitMarker` and its status (128 + the signal's
+    /// number when a signal ended it), and the window stays. The shell outlives a Ctrl-C (its
+    /// trap), so the marker is always printed: tmux's own `Pane is dead` was once never shown
+    /// (tmux had not reaped the shell), and a test waited for it until CI's limit.
     init(columns: Int, rows: Int = 24, _ arguments: [String], in folder: URL) throws {
         let home = try TestEnvironment.temporaryFolder("tmux")
         socket = home.appendingPathComponent("socket").path
         // The window stays when its command ends, even by a signal, with what it showed.
         configuration = home.appendingPathComponent("tmux.conf").path
         try "set -g remain-on-exit on\n".write(toFile: configuration, atomically: true, encoding: .utf8)
-        let command = arguments.map(\.shellQuoted).joined(separator: " ") + "; echo \(Self.exitMarker)$?"
+        let command =
+            "trap true INT; " + arguments.map(\.shellQuoted).joined(separator: " ") + "; echo \(Self.exitMarker)$?"
         try tmux([
             "new-session", "-d", "-x", "\(columns)", "-y", "\(rows)", "-c", folder.path, "sh", "-c", command,
         ])
