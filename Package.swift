@@ -131,7 +131,7 @@ let package = Package(
             ],
             exclude: [
                 "Schemas/crosscheck_corpus.py", "Fixtures", "Browser/browse.py", "Slurm/slurm-up.sh",
-                "Slurm/slurm-down.sh",
+                "Slurm/slurm-down.sh", "Images/images.py",
             ],
             swiftSettings: swiftSettings
         ),

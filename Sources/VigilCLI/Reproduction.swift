@@ -10,7 +10,9 @@ enum Reproduction {
         stops: StopRequests
     ) async throws {
         let (recorded, spec) = try RunSession.openRecorded(path)
-        let drift = PinCheck.drift(of: recorded, job: spec, for: .rerun)
+        let drift =
+            PinCheck.drift(of: recorded, job: spec, for: .rerun)
+            + PinCheck.libvipsDrift(of: recorded.manifest, converter: await RunSetup.imageConverter(for: spec))
         if !drift.isEmpty {
             RunSession.report(drift, allowed: allowDrift)
             if !allowDrift {

@@ -33,9 +33,10 @@ final class RunCache: Sendable {
     private enum Trouble: Hashable { case damagedEntry, failingFile }
     private let said = Mutex(Set<Trouble>())
 
-    init(store: ResponseCache, job: JobSpec, mode: CacheSpec.Mode, run: String, logger: Logger) {
+    init(store: ResponseCache, job: JobSpec, mode: CacheSpec.Mode, run: String, logger: Logger, libvips: String? = nil)
+    {
         self.store = store
-        keys = CacheKey(job: job)
+        keys = CacheKey(job: job, libvips: libvips)
         self.mode = mode
         self.run = run
         pricing = job.model.pricing

@@ -182,7 +182,7 @@ extension RunEvent {
     }
 
     /// An ended item's fields: `item`, `attempt`, `latency_ms`, `usage` and `cost` when
-    /// there are any, `cached` when true.
+    /// there are any, `cached` when true, `sent` for an image.
     private func write(_ report: ItemReport, into writer: inout JSONWriter) {
         writer.field("item")
         writer.string(report.item)
@@ -201,6 +201,10 @@ extension RunEvent {
         if report.cached {
             writer.field("cached")
             writer.bool(true)
+        }
+        if let sent = report.sent {
+            writer.field("sent")
+            writer.value(sent.json)
         }
     }
 
@@ -242,7 +246,8 @@ extension RunEvent {
             ItemReport(
                 item: try string("item"), attempt: try int("attempt"), latencyMilliseconds: double("latency_ms") ?? 0,
                 usage: TokenUsage(json: json["usage"]),
-                spend: Spend(json: json["cost"]), cached: json["cached"] == .bool(true))
+                spend: Spend(json: json["cost"]), cached: json["cached"] == .bool(true),
+                sent: SentImage(json: json["sent"]))
         }
         func check() throws(EventDecodingError) -> ThresholdCheck {
             ThresholdCheck(

@@ -33,7 +33,7 @@ extension BatchPhase {
             guard let next = nextItem(from: &items, &progress) else { break }
             let item = next.item
             guard engine.belongs(item.id), wanted(item.id), !recorded.contains(item.id) else { continue }
-            guard case .request(let request, let sha256) = prepare(next, &progress) else { continue }
+            guard case .request(let request, let sha256) = await prepare(next, &progress) else { continue }
             guard enqueue(request, sha256: sha256, customID: "vigil-\(next.index)", &filling, &progress) else { break }
             for file in filling.builder.takeFull() {
                 guard await send(file, &filling.waiting, &progress) else { break }
@@ -61,7 +61,7 @@ extension BatchPhase {
     /// Reads the item as a live attempt would (the bytes sent, their sha256); an item whose
     /// input fails, or whose answer is cached (judged at once: it goes into no batch), is
     /// recorded here.
-    private mutating func prepare(_ next: FrozenItems.Item, _ progress: inout RunProgress) -> Prepared {
+    private mutating func prepare(_ next: FrozenItems.Item, _ progress: inout RunProgress) async -> Prepared {
         let item = next.item
         if let problem = next.problem ?? next.changedRecord {
             record(.failure(ended(item, sha256: next.entry.sha256), problem), &progress)
@@ -72,9 +72,11 @@ extension BatchPhase {
         var sha256 = next.entry.sha256
         if let fileURL, let path = item.path {
             do {
-                let read = try InputRead.read(fileURL, path: path, listed: next.entry.stamp, keepingBytes: true)
-                request.content = read.bytes
-                sha256 = read.sha256
+                // Images fitted to model.images as a live attempt fits them.
+                let prepared = try await engine.inputPreparation.prepare(
+                    fileURL, path: path, listed: next.entry.stamp)
+                request.content = prepared.bytes
+                sha256 = prepared.sha256
             } catch {
                 record(.failure(ended(item, sha256: sha256), error), &progress)
                 return .recorded

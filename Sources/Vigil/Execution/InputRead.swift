@@ -10,6 +10,8 @@ struct InputRead: Sendable {
     /// The bytes, when the caller sends them (nil when only their digest was wanted).
     var bytes: [UInt8]?
     var sha256: String
+    /// The file's size and modification time as read (to tell a later change).
+    var stamp: FileStamp
 
     /// Reads the file at `url`, listed as `path` with `listed` (nil: not checked, for a
     /// list from before stamps). With `keepingBytes` false (a provider that reads the file
@@ -50,7 +52,7 @@ struct InputRead: Sendable {
                 .input, "the input \(path) changed while it was read; it was not sent", isRetryable: false)
         }
         if keepingBytes { hasher.update(data: buffer) }
-        return InputRead(bytes: keepingBytes ? buffer : nil, sha256: FileDigest.hex(hasher.finalize()))
+        return InputRead(bytes: keepingBytes ? buffer : nil, sha256: FileDigest.hex(hasher.finalize()), stamp: before)
     }
 
     /// After an answer from a provider that reads the file itself (the command provider

@@ -12,6 +12,8 @@ struct ItemAttempts: Sendable {
     let criteria: SuccessCriteria
     let prompt: String
     let paths: PathResolver
+    /// How an item's file is made ready to send (images fitted to `model.images`).
+    let input: InputPreparation
     let retries: ExecutionSpec.Retries
     /// Shared by every item: at most `requests` per `per` (nil: no limit).
     let rateLimiter: RateLimiter?
@@ -58,7 +60,7 @@ struct ItemAttempts: Sendable {
         while true {
             if Task.isCancelled || stop.current != nil { return .cancelled(track.item) }
             let request: ItemRequest
-            switch read(&track) {
+            switch await read(&track) {
             case .success(let read): request = read
             case .failure(let failure): return track.failed(failure)
             }
@@ -81,17 +83,25 @@ struct ItemAttempts: Sendable {
         }
     }
 
-    /// Reads the item's file once for this attempt: those bytes are sent, and their sha256
-    /// recorded. Before the breaker and the rate limit: a read that fails must not leave the
-    /// breaker's one probe taken.
-    private func read(_ track: inout ItemTrack) -> Result<ItemRequest, ItemFailure> {
+    /// Reads the item's file once for this attempt (those bytes, or the image made from them,
+    /// are sent, and their sha256 recorded). Before the breaker and the rate limit: a read
+    /// that fails must not leave the breaker's one probe taken.
+    private func read(_ track: inout ItemTrack) async -> Result<ItemRequest, ItemFailure> {
         var request = ItemRequest(item: track.item, fileURL: track.fileURL, prompt: prompt, attempt: track.attempt)
         guard let fileURL = track.fileURL, let path = track.item.path else { return .success(request) }
         do {
-            let read = try InputRead.read(
-                fileURL, path: path, listed: track.frozen.entry.stamp, keepingBytes: !provider.readsInputFiles)
-            request.content = read.bytes
-            track.sha256 = read.sha256
+            if provider.readsInputFiles {
+                // The program reads the file itself: only its digest is taken here.
+                track.sha256 = try InputRead.read(
+                    fileURL, path: path, listed: track.frozen.entry.stamp, keepingBytes: false
+                )
+                .sha256
+                return .success(request)
+            }
+            let prepared = try await input.prepare(fileURL, path: path, listed: track.frozen.entry.stamp)
+            request.content = prepared.bytes
+            track.sha256 = prepared.sha256
+            track.sent = prepared.sent
             // A file the provider cannot send fails here: nothing reserved, nothing sent.
             if let refusal = provider.refusal(of: request) { return .failure(refusal) }
             return .success(request)

@@ -43,6 +43,8 @@ struct EndedItem: Sendable {
     var recordedSpend: Spend? { spend.isUnknown ? nil : spend }
     /// Of the input bytes the last attempt sent (a record's canonical JSON).
     var sha256: String?
+    /// What the model was shown of an image input (nil: not an image, or nothing sent).
+    var sent: SentImage?
     /// The answer came from the response cache.
     var cached = false
     /// A coordinated shard's: the run's threshold counts just after this item was judged
@@ -53,7 +55,7 @@ struct EndedItem: Sendable {
     var report: ItemReport {
         ItemReport(
             item: item.id, attempt: attempts, latencyMilliseconds: latency, usage: usage, spend: recordedSpend,
-            cached: cached)
+            cached: cached, sent: sent)
     }
 }
 

@@ -18,6 +18,8 @@ struct ItemTrack {
     var sha256: String?
     /// The answer came from the response cache.
     var cached = false
+    /// What the model was shown of an image input, at the last attempt.
+    var sent: SentImage?
 
     init(_ frozen: FrozenItems.Item, paths: PathResolver) {
         self.frozen = frozen
@@ -31,7 +33,7 @@ struct ItemTrack {
     var ended: EndedItem {
         EndedItem(
             item: item, attempts: attempt, latency: milliseconds(ContinuousClock.now - begin), usage: usage,
-            spend: spend, sha256: sha256, cached: cached)
+            spend: spend, sha256: sha256, sent: sent, cached: cached)
     }
 
     func failed(_ failure: ItemFailure) -> ItemOutcome { .failure(ended, failure) }

@@ -70,14 +70,15 @@ extension RunEngine {
     /// What `start()` opens, in that order.
     private func open() throws -> OpenedRun {
         try bus.openLog(at: folder.events)
-        let cache = Self.openCache(for: job, run: folder.runID, options: options)
+        let cache = Self.openCache(
+            for: job, run: folder.runID, options: options, libvips: inputPreparation.converter?.version)
         let recorder = RunRecorder(
             bus: bus, outputs: try RunOutputs(folder: folder), folder: folder,
             checkpointEvery: job.checkpointEvery, giveUpAfter: job.execution.breaker.giveUpAfter,
             logger: options.logger)
         let attempts = Self.attempts(
             for: job, provider: provider, bus: bus, ledger: ledger, stop: stopRequest, cache: cache,
-            rateShare: manifestBase.shardShare?.count ?? 1, coordination: coordination)
+            rateShare: manifestBase.shardShare?.count ?? 1, coordination: coordination, input: inputPreparation)
         let exporters = try Self.addDeclaredConsumers(
             of: job, to: bus, runID: folder.runID, manifest: manifestBase, options: options)
         return OpenedRun(recorder: recorder, attempts: attempts, cache: cache, exporters: exporters)
@@ -108,11 +109,12 @@ extension RunEngine {
 
     /// The response cache the options and the job ask for; one that cannot be opened is said
     /// once, and the run goes on asking the model.
-    private static func openCache(for job: JobSpec, run: String, options: RunOptions) -> RunCache? {
+    private static func openCache(for job: JobSpec, run: String, options: RunOptions, libvips: String?) -> RunCache? {
         guard let spec = options.cache.spec(for: job) else { return nil }
         do {
             return RunCache(
-                store: try ResponseCache(url: spec.path), job: job, mode: spec.mode, run: run, logger: options.logger)
+                store: try ResponseCache(url: spec.path), job: job, mode: spec.mode, run: run, logger: options.logger,
+                libvips: libvips)
         } catch {
             options.logger.warning("\(error); the run goes on without it (vigil cache verify checks it)")
             return nil
@@ -124,14 +126,14 @@ extension RunEngine {
     /// the breaker, the budget and the cache.
     private static func attempts(
         for job: JobSpec, provider: any ModelProvider, bus: EventBus, ledger: SpendLedger, stop: StopRequest,
-        cache: RunCache?, rateShare: Int, coordination: RunCoordination?
+        cache: RunCache?, rateShare: Int, coordination: RunCoordination?, input: InputPreparation
     ) -> ItemAttempts {
         let execution = job.execution
         return ItemAttempts(
             provider: provider,
             criteria: SuccessCriteria(
                 schema: job.sources.successSchema?.schema, requiredFields: job.success.requiredFields),
-            prompt: job.sources.promptText, paths: job.paths, retries: execution.retries,
+            prompt: job.sources.promptText, paths: job.paths, input: input, retries: execution.retries,
             rateLimiter: coordination != nil
                 ? nil
                 : execution.rateLimit.map { RateLimiter(requests: $0.requests, per: $0.per.seconds, share: rateShare) },

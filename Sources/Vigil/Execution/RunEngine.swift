@@ -43,6 +43,8 @@ public final class RunEngine: Sendable {
     let stopRequest: StopRequest
     /// The coordinator a shard shares its run's state through (nil: none).
     let coordination: RunCoordination?
+    /// How an item's file is made ready to send (`model.images`, libvips when found).
+    let inputPreparation: InputPreparation
     /// Set by the stall watcher (`thresholds.stall`, action abort): the run ends aborted.
     let abortRequest = Mutex<Verdict?>(nil)
     /// Wakes the item loop when a stop is requested.
@@ -58,6 +60,7 @@ public final class RunEngine: Sendable {
         let (folder, manifest, history) = (setup.folder, setup.manifest, setup.history)
         (self.job, self.options, self.folder, lock, manifestBase) = (job, options, folder, setup.lock, manifest)
         (self.history, done, only, restamped) = (history, history?.done ?? [], setup.only, setup.restamped)
+        inputPreparation = InputPreparation(images: job.model.images ?? .original, converter: setup.imageConverter)
         total = manifest.inputCount
         // The total is known before the first item ends: a `progress` event published
         // then says how many items the run covers, as `run.started` does.

@@ -60,7 +60,8 @@ struct RunRecorder: Sendable {
     {
         recordEnd(ended, .itemCompleted(ended.report, result: result), succeeded: true, &progress) {
             try outputs.recordSuccess(
-                ended.item, sha256: ended.sha256, result: result, usage: ended.usage, spend: ended.recordedSpend)
+                ended.item, sha256: ended.sha256, sent: ended.sent, result: result, usage: ended.usage,
+                spend: ended.recordedSpend)
         }
     }
 
@@ -71,8 +72,8 @@ struct RunRecorder: Sendable {
     {
         let decision = recordEnd(ended, .itemFailed(ended.report, failure: failure), succeeded: false, &progress) {
             try outputs.recordFailure(
-                ended.item, sha256: ended.sha256, attempts: ended.attempts, failure: failure, usage: ended.usage,
-                spend: ended.recordedSpend)
+                ended.item, sha256: ended.sha256, sent: ended.sent, attempts: ended.attempts, failure: failure,
+                usage: ended.usage, spend: ended.recordedSpend)
         }
         if decision != nil, failure.stopsRun { progress.end(.aborted(Verdict(check: nil, message: failure.message))) }
         return decision

@@ -1,4 +1,5 @@
 import Foundation
+import JSONSchema
 
 /// The first step of a run, before any engine exists: the run folder staged under a hidden
 /// name, locked, the copies of the job and prompt (the bytes validation checked), the
@@ -19,11 +20,14 @@ public struct RunSetup: Sendable {
     /// Files whose stamps changed after listing, with their stamps now, that a resume was
     /// allowed past (`--allow-drift`): they are sent as they are now.
     let restamped: [String: FileStamp]
+    /// libvips's program, when the job converts images and this machine has it.
+    let imageConverter: ImageConverter?
 
     init(
         folder: RunFolder, lock: RunLock, manifest: RunManifest, history: RunHistory?, only: Set<String>?,
-        restamped: [String: FileStamp] = [:]
+        restamped: [String: FileStamp] = [:], imageConverter: ImageConverter?
     ) {
+        self.imageConverter = imageConverter
         self.folder = folder
         self.lock = lock
         self.manifest = manifest
@@ -61,8 +65,10 @@ public struct RunSetup: Sendable {
         let source = InputSource(folder: job.folder, specs: job.inputs, limit: canary)
         let (total, inputsDigest, wholeDigest) = try InputsList.write(
             source, only: lineage?.only, shard: shard?.shard, to: staging.inputs)
+        let converter = await imageConverter(for: job)
         var manifest = await firstManifest(
             of: job, runID: staging.runID, lineage: lineage, inputs: (total, inputsDigest), canary: canary)
+        manifest.images = imagesRecord(of: job, converter: converter)
         if canary != nil {
             manifest.canaryOf =
                 try wholeSet ?? InputSource(folder: job.folder, specs: job.inputs, checksDuplicateIDs: false).count()
@@ -75,7 +81,24 @@ public struct RunSetup: Sendable {
         }
         try manifest.write(to: staging.manifest)
         let folder = try staging.publish()
-        return RunSetup(folder: folder, lock: lock, manifest: manifest, history: nil, only: lineage?.only)
+        return RunSetup(
+            folder: folder, lock: lock, manifest: manifest, history: nil, only: lineage?.only,
+            imageConverter: converter)
+    }
+
+    /// libvips's `vipsthumbnail`, looked for only when the job may convert images (a model
+    /// that is sent the files' bytes, `model.images` not `original`).
+    public static func imageConverter(for job: JobSpec) async -> ImageConverter? {
+        guard job.model.images?.fit != nil else { return nil }
+        return await ImageConverter.find(
+            path: ProcessInfo.processInfo.environment["PATH"], workingFolder: job.folder)
+    }
+
+    /// The manifest's `images`: the settings, and the libvips that converts (null: none here).
+    static func imagesRecord(of job: JobSpec, converter: ImageConverter?) -> JSONValue? {
+        guard let images = job.model.images, case .object(var record) = images.json else { return nil }
+        record["libvips"] = converter.map { .string($0.version) } ?? .null
+        return .object(record)
     }
 
     /// The manifest a new run starts with (status `running`): what it runs, pinned by the

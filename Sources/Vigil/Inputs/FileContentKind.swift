@@ -1,3 +1,5 @@
+import Foundation
+
 /// What an input file holds, known by its bytes, never its name: a `.jpg` that is a PNG is a
 /// PNG, and a `.tif` is an image, not text. Decides how a file may be sent: an image in a format
 /// endpoints take as it is, an image they do not take (TIFF, BMP, HEIF, JPEG 2000), UTF-8 text,
@@ -22,6 +24,23 @@ public enum FileContentKind: Sendable, Equatable {
         } else {
             self = .binary(firstBytes: Self.describe(bytes.prefix(8)))
         }
+    }
+
+    /// The image kind `leading` (a file's first bytes: 16 are enough) says, or nil when it is not
+    /// an image's start (text and other binaries are told only by the whole file).
+    public static func image(leading: [UInt8]) -> FileContentKind? { image(leading) }
+
+    /// How many first bytes `image(leading:)` needs.
+    public static let leadingCount = 16
+
+    /// A file's first `leadingCount` bytes (fewer for a shorter file; nil when it cannot be read).
+    public static func leadingBytes(of path: String) -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var bytes = [UInt8](repeating: 0, count: leadingCount)
+        let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, leadingCount) }
+        return count < 0 ? nil : Array(bytes.prefix(count))
     }
 
     /// How the kind is said in a message: `a PNG image`, `a TIFF image`, `text`.

@@ -104,9 +104,9 @@ public struct OpenAIProvider: ModelProvider {
     static func unsendable(_ request: ItemRequest, _ kind: FileContentKind) -> ItemFailure {
         let path = request.item.path ?? request.item.id
         let what: String
-        if case .otherImage(let format) = kind {
+        if case .otherImage = kind {
             what =
-                "\(path) is \(kind.description), which endpoints do not take as it is; it was not sent: convert it to JPEG or PNG (Vigil does not convert \(format) yet)"
+                "\(path) is \(kind.description), which endpoints do not take as it is; it was not sent: model.images: original sends files as they are (without it, Vigil converts such images with libvips)"
         } else {
             what = "\(path) is \(kind.description); it was not sent"
         }

@@ -90,7 +90,8 @@ extension RunHistory {
             case .itemCompleted(let report, let result):
                 let id = report.item
                 try outputs.recordSuccess(
-                    InputItem(id: id, path: paths[id] ?? nil, record: nil), sha256: nil, result: result,
+                    InputItem(id: id, path: paths[id] ?? nil, record: nil), sha256: nil, sent: report.sent,
+                    result: result,
                     usage: report.usage, spend: report.spend)
                 succeeded += 1
                 done.insert(id)
@@ -99,7 +100,8 @@ extension RunHistory {
             case .itemFailed(let report, let failure):
                 let id = report.item
                 try outputs.recordFailure(
-                    InputItem(id: id, path: paths[id] ?? nil, record: nil), sha256: nil, attempts: report.attempt,
+                    InputItem(id: id, path: paths[id] ?? nil, record: nil), sha256: nil, sent: report.sent,
+                    attempts: report.attempt,
                     failure: failure, usage: report.usage,
                     spend: report.spend)
                 failed += 1

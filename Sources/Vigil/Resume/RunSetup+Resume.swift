@@ -10,7 +10,9 @@ extension RunSetup {
     /// - Parameter job: the run's job as `recorded.loadJob()` gives it (its copy, checked).
     ///   A run its budget stopped resumes when `job.budget` raises the cap it reached
     ///   (`vigil resume --max-cost`); the new caps are recorded in the manifest.
-    public static func resuming(_ recorded: RecordedRun, job: JobSpec, allowDrift: Bool = false) throws -> RunSetup {
+    public static func resuming(_ recorded: RecordedRun, job: JobSpec, allowDrift: Bool = false) async throws
+        -> RunSetup
+    {
         let status = recorded.manifest.status
         let spent = recorded.manifest.cost
         // A shard keeps its part of the job's caps: of a new cap (`--max-cost`) too.
@@ -28,7 +30,9 @@ extension RunSetup {
         } catch let held as RunLock.Held {
             throw ResumeRefusal.stillRunning(held)
         }
-        let (drift, changedStamps) = PinCheck.check(recorded, job: job, for: .resume)
+        let converter = await imageConverter(for: job)
+        var (drift, changedStamps) = PinCheck.check(recorded, job: job, for: .resume)
+        drift += PinCheck.libvipsDrift(of: recorded.manifest, converter: converter)
         guard drift.isEmpty || allowDrift else { throw ResumeRefusal.drift(drift) }
         let history = try RunHistory.rebuild(recorded.folder, job: job, keepsSamples: recorded.manifest.canary != nil)
         var manifest = recorded.manifest
@@ -46,7 +50,7 @@ extension RunSetup {
         // digests recorded on their lines), not failed against stamps they no longer have.
         return RunSetup(
             folder: recorded.folder, lock: lock, manifest: manifest, history: history, only: try recorded.itemFilter(),
-            restamped: changedStamps)
+            restamped: changedStamps, imageConverter: converter)
     }
 
     /// `new` lifts a cap `old` had (or drops it).

@@ -20,6 +20,29 @@ public enum PinCheck {
         check(run, job: job, for: purpose).drift
     }
 
+    /// A run whose images libvips converted, against this machine's libvips: another major
+    /// version may render them differently, and without one they cannot be converted at all.
+    /// (`converter`: this machine's, as `RunSetup.imageConverter` finds it.)
+    public static func libvipsDrift(of manifest: RunManifest, converter: ImageConverter?) -> [Drift] {
+        guard let recorded = manifest.images?["libvips"]?.stringValue else { return [] }
+        guard let now = converter?.version else {
+            return [
+                Drift(
+                    .model,
+                    "libvips \(recorded) converted the run's images; this machine has no libvips: \(ImageConverter.installHint)"
+                )
+            ]
+        }
+        func major(_ version: String) -> Substring { version.split(separator: ".").first ?? "" }
+        guard major(recorded) != major(now) else { return [] }
+        return [
+            Drift(
+                .model,
+                "libvips \(recorded) converted the run's images; this machine has libvips \(now), another major version"
+            )
+        ]
+    }
+
     /// The drift, and the listed files whose stamps changed with their stamps now (what a
     /// resume allowed past the drift sends as it is now), from one pass over the inputs.
     static func check(_ run: RecordedRun, job: JobSpec, for purpose: Purpose) -> (

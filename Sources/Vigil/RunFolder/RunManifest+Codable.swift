@@ -17,7 +17,7 @@ extension RunManifest: Codable {
         case startedAt = "started_at"
         case endedAt = "ended_at"
         case duration = "duration_seconds"
-        case counts, verdict, usage, cost, cache, outputs, coordinator
+        case counts, verdict, usage, cost, cache, outputs, coordinator, images
         case droppedEvents = "dropped_events"
         case resumes
         // Members of the nested objects.
@@ -103,6 +103,7 @@ extension RunManifest: Codable {
         if let cost { try root.encode(cost.json, forKey: .cost) }
         if let cache { try root.encode(cache, forKey: .cache) }
         if let coordinator { try root.encode(coordinator, forKey: .coordinator) }
+        if let images { try root.encode(images, forKey: .images) }
         try root.encode(outputs, forKey: .outputs)
         try root.encode(droppedEvents, forKey: .droppedEvents)
         if !resumes.isEmpty {
@@ -171,6 +172,7 @@ extension RunManifest: Codable {
         cost = RunCostRecord(json: try root.decodeIfPresent(JSONValue.self, forKey: .cost))
         cache = try root.decodeIfPresent(JSONValue.self, forKey: .cache)
         coordinator = try root.decodeIfPresent(JSONValue.self, forKey: .coordinator)
+        images = try root.decodeIfPresent(JSONValue.self, forKey: .images)
         canaryOf = try inputs.decodeIfPresent(Int.self, forKey: .canaryOf)
         wholeInputsSHA256 = try inputs.decodeIfPresent(String.self, forKey: .wholeSHA256)
         shards = try root.decodeIfPresent([JSONValue].self, forKey: .shards) ?? []

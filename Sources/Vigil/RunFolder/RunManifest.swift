@@ -63,6 +63,10 @@ public struct RunManifest: Sendable {
     /// A coordinated shard's view of the whole run when it ended (`RunCoordination.fleet`):
     /// the server (password masked), the run's spend and what reservations held, its verdict.
     public var coordinator: JSONValue?
+    /// How image inputs were sent, when the run converts them: `model.images`'s settings and
+    /// the libvips that converted (`{"max_edge", ..., "libvips": "8.14.1"}`; `"libvips": null`
+    /// on a machine without it).
+    public var images: JSONValue?
     /// The sha256 of each file the run wrote, by name.
     public var outputs: [String: String] = [:]
     /// Events dropped for slow consumers, by consumer.

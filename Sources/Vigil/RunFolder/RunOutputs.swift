@@ -14,21 +14,24 @@ struct RunOutputs: Sendable {
         failed = try AppendOnlyFile(appendingTo: folder.failed)
     }
 
-    /// `{"id", "path"?, "sha256"?, "usage"?, "cost"?, "result"}` and a newline.
-    func recordSuccess(_ item: InputItem, sha256: String?, result: JSONValue, usage: TokenUsage, spend: Spend?) throws {
+    /// `{"id", "path"?, "sha256"?, "sent"?, "usage"?, "cost"?, "result"}` and a newline.
+    func recordSuccess(
+        _ item: InputItem, sha256: String?, sent: SentImage?, result: JSONValue, usage: TokenUsage, spend: Spend?
+    ) throws {
         try results.write(
-            Self.line(item, sha256: sha256, usage: usage, spend: spend) { writer in
+            Self.line(item, sha256: sha256, sent: sent, usage: usage, spend: spend) { writer in
                 writer.key("result")
                 writer.value(result)
             })
     }
 
-    /// `{"id", "path"?, "sha256"?, "usage"?, "cost"?, "attempts", "error", "message", "detail"?}` and a newline.
+    /// `{"id", "path"?, "sha256"?, "sent"?, "usage"?, "cost"?, "attempts", "error", "message", "detail"?}` and a newline.
     func recordFailure(
-        _ item: InputItem, sha256: String?, attempts: Int, failure: ItemFailure, usage: TokenUsage, spend: Spend?
+        _ item: InputItem, sha256: String?, sent: SentImage?, attempts: Int, failure: ItemFailure, usage: TokenUsage,
+        spend: Spend?
     ) throws {
         try failed.write(
-            Self.line(item, sha256: sha256, usage: usage, spend: spend) { writer in
+            Self.line(item, sha256: sha256, sent: sent, usage: usage, spend: spend) { writer in
                 writer.key("attempts")
                 writer.int(attempts)
                 writer.key("error")
@@ -43,7 +46,8 @@ struct RunOutputs: Sendable {
     }
 
     private static func line(
-        _ item: InputItem, sha256: String?, usage: TokenUsage, spend: Spend?, _ rest: (inout JSONWriter) -> Void
+        _ item: InputItem, sha256: String?, sent: SentImage?, usage: TokenUsage, spend: Spend?,
+        _ rest: (inout JSONWriter) -> Void
     ) -> [UInt8] {
         var writer = JSONWriter()
         writer.beginObject()
@@ -57,6 +61,11 @@ struct RunOutputs: Sendable {
         if let sha256 {
             writer.key("sha256")
             writer.string(sha256)
+        }
+        // What the model was shown of an image: the bytes as sent, converted or not.
+        if let sent {
+            writer.key("sent")
+            writer.value(sent.json)
         }
         if !usage.isEmpty {
             writer.key("usage")

@@ -139,6 +139,21 @@ enum JobSchemaText {
             }
           ]
         },
+        "images": {
+          "description": "How image inputs are sent. The default (and an object's missing keys): { max_edge: 2048, format: jpeg, quality: 85, max_bytes: 20000000 }. A JPEG, PNG, WebP or GIF within max_edge and max_bytes is sent as it is; any other image (larger, or TIFF, BMP, HEIF, JPEG 2000) is shrunk on load and re-encoded with libvips (vipsthumbnail, Debian's libvips-tools) in the item's own task. original: every file as it is (an image the endpoint does not take fails its item).",
+          "oneOf": [
+            { "const": "original" },
+            {
+              "type": "object", "additionalProperties": false,
+              "properties": {
+                "max_edge": { "description": "The longest side sent, in pixels (default 2048: OpenAI fits an image in 2048 x 2048 itself).", "type": "integer", "minimum": 32, "maximum": 16384 },
+                "format": { "description": "What a converted image is encoded as (default jpeg).", "enum": ["jpeg", "png", "webp"] },
+                "quality": { "description": "The encoder's quality for jpeg and webp, 1-100 (default 85).", "type": "integer", "minimum": 1, "maximum": 100 },
+                "max_bytes": { "description": "The most bytes one image may have as sent, before base64 (default 20000000). A converted image over it is encoded again, smaller; one that cannot fit fails its item.", "type": "integer", "minimum": 1024 }
+              }
+            }
+          ]
+        },
         "pricing": {
           "description": "What the model's tokens cost, in USD per million tokens: each item's cost is recorded and summed, and budget.max_cost is kept against it. When the endpoint reports a cost itself (OpenRouter's usage.cost, a proxy's x-litellm-response-cost header) both are recorded and the endpoint's figure counts.",
           "type": "object", "additionalProperties": false, "required": ["input_per_million", "output_per_million"],
@@ -160,7 +175,7 @@ enum JobSchemaText {
         },
         {
           "if": { "properties": { "provider": { "const": "command" } }, "required": ["provider"] },
-          "then": { "required": ["command"], "properties": { "base_url": false, "api_key_env": false, "parameters": false, "pricing": false, "structured_output": false, "batch": false } }
+          "then": { "required": ["command"], "properties": { "base_url": false, "api_key_env": false, "parameters": false, "pricing": false, "structured_output": false, "batch": false, "images": false } }
         }
       ]
     },

@@ -19,6 +19,8 @@ extension ModelSpec {
         }
         object["parameters"] = .object(parameters)
         object["timeout"] = timeout.map { .string($0.text) } ?? .null
+        // A change of how images are sent is a change of what the model sees (rerun drift).
+        if let images { object["images"] = images.json }
         return .object(object)
     }
 }
@@ -104,7 +106,19 @@ extension JobSpec {
             pricing: pricing(value["pricing"]),
             structuredOutput: ModelSpec.StructuredOutput(rawValue: value["structured_output"]?.stringValue ?? "")
                 ?? .none,
-            batch: batch(value["batch"]))
+            batch: batch(value["batch"]),
+            images: value["provider"] == "command" ? nil : images(value["images"], defaults: .openAI))
+    }
+
+    /// `model.images`: `original`, or the provider's defaults with what the job sets.
+    private static func images(_ value: JSONValue?, defaults: ImageFit) -> ImageSpec {
+        if value == "original" { return .original }
+        var fit = defaults
+        if let edge = int(value?["max_edge"]) { fit.maximumEdge = edge }
+        if let format = value?["format"]?.stringValue.flatMap(ImageFormat.init(rawValue:)) { fit.format = format }
+        if let quality = int(value?["quality"]) { fit.quality = quality }
+        if let bytes = int(value?["max_bytes"]) { fit.maximumBytes = bytes }
+        return .fitted(fit)
     }
 
     private static func cache(_ value: JSONValue?, folder: URL) -> CacheSpec? {

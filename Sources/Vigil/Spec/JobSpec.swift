@@ -93,6 +93,9 @@ public struct ModelSpec: Sendable {
     public var structuredOutput: StructuredOutput = .none
     /// Through the endpoint's batch API after the live canary (nil: every item live).
     public var batch: BatchSpec?
+    /// How image inputs are sent (nil: the provider reads files itself, or the job has no
+    /// model that takes images).
+    public var images: ImageSpec?
 
     /// `model.structured_output`: what the request asks the endpoint to constrain its answer to
     /// (nothing, any JSON object, or the success schema); every answer is judged in full either way.

@@ -35,7 +35,7 @@ struct CancelCommand: AsyncParsableCommand {
         }
         let engine: RunEngine
         do {
-            let setup = try RunSetup.resuming(recorded, job: spec)
+            let setup = try await RunSetup.resuming(recorded, job: spec)
             var options = RunOptions(logger: RunSession.logger(for: spec))
             options.cancelsBatches = true
             engine = try RunEngine(job: spec, setup: setup, options: options)

@@ -86,7 +86,7 @@ struct ResumeCommand: AsyncParsableCommand {
         let setup: RunSetup
         let engine: RunEngine
         do {
-            setup = try RunSetup.resuming(recorded, job: spec, allowDrift: allowDrift)
+            setup = try await RunSetup.resuming(recorded, job: spec, allowDrift: allowDrift)
             engine = try RunEngine(job: spec, setup: setup, options: options)
         } catch let refusal as ResumeRefusal {
             // Says what to do instead; its status says how it ends (nothing to resume: 0).

@@ -239,7 +239,7 @@ import Vigil
         let spec = try #require(recorded.loadJob(environment: Self.environment).job)
         var options = RunOptions(progressInterval: .milliseconds(200), environment: Self.environment)
         options.cancelsBatches = true
-        let cancel = try RunEngine(job: spec, setup: try RunSetup.resuming(recorded, job: spec), options: options)
+        let cancel = try RunEngine(job: spec, setup: try await RunSetup.resuming(recorded, job: spec), options: options)
         let cancelled = await cancel.run()
         #expect(server.cancelled.count == 1)
         #expect(cancelled.status == .interrupted)

@@ -143,7 +143,7 @@ import Vigil
         let recorded = try RecordedRun(at: first.folder.url.path)
         let spec = try #require(recorded.loadJob(environment: Self.environment).job)
         let resumed = try RunEngine(
-            job: spec, setup: try RunSetup.resuming(recorded, job: spec),
+            job: spec, setup: try await RunSetup.resuming(recorded, job: spec),
             options: RunOptions(environment: Self.environment))
         let summary = await resumed.run()
         // The budget is the run's: two more items, not five.

@@ -62,7 +62,7 @@ import Vigil
     func resume(_ folder: RunFolder, allowDrift: Bool = false) async throws -> RunEngine {
         let recorded = try RecordedRun(at: folder.url.path)
         let job = try #require(recorded.loadJob().job)
-        return try RunEngine(job: job, setup: try RunSetup.resuming(recorded, job: job, allowDrift: allowDrift))
+        return try RunEngine(job: job, setup: try await RunSetup.resuming(recorded, job: job, allowDrift: allowDrift))
     }
 
     @Test func tornLinesAreCutAndLoggedItemsAreRecoveredNotRerun() async throws {

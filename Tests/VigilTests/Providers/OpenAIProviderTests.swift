@@ -83,7 +83,9 @@ import Vigil
     @Test func imagesGoAsBase64DataURLs() async throws {
         let server = try LoopbackOpenAIServer { _, _ in .answer("{\"n\": 1}") }
         defer { server.shutdown() }
-        let job = try TemporaryJob(items: 1, extractor: "", model: Self.model(server), thresholds: "")
+        // As it is (`images: original`): six bytes that only start a JPEG.
+        let job = try TemporaryJob(
+            items: 1, extractor: "", model: Self.model(server) + "\n  images: original", thresholds: "")
         let image = Data([0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10])
         try image.write(to: job.folder.appendingPathComponent("items/sheet.jpg"))
         try String(contentsOfFile: job.path, encoding: .utf8).replacing("glob: items/*.txt", with: "glob: items/*.jpg")
@@ -101,7 +103,9 @@ import Vigil
     @Test func whatIsSentIsKnownByItsBytes() async throws {
         let server = try LoopbackOpenAIServer { _, _ in .answer("{\"n\": 1}") }
         defer { server.shutdown() }
-        let job = try TemporaryJob(items: 1, extractor: "", model: Self.model(server), thresholds: "")
+        // Sent as they are (`images: original`): known by their bytes, never converted.
+        let job = try TemporaryJob(
+            items: 1, extractor: "", model: Self.model(server) + "\n  images: original", thresholds: "")
         let items = job.folder.appendingPathComponent("items")
         let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D]
         try Data(png).write(to: items.appendingPathComponent("sheet-a.jpg"))
