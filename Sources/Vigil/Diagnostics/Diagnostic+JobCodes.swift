@@ -52,4 +52,9 @@ extension Diagnostic.Code {
     /// `model.batch` without `thresholds.early`: nothing would be judged live before the
     /// whole batch is paid for.
     public static let batchWithoutCanary = Diagnostic.Code("V024")
+    /// Inputs that must be converted to be sent (TIFF, BMP, HEIF, JPEG 2000) and no libvips
+    /// to convert them (error), or `images: original` that will send them as they are (warning).
+    public static let imagesUnconvertible = Diagnostic.Code("V025")
+    /// Inputs that are neither UTF-8 text nor an image, by their first bytes: never sent.
+    public static let inputUnsendable = Diagnostic.Code("V026")
 }

@@ -22,7 +22,7 @@ public struct ImageConverter: Sendable {
     private let scratch: URL
 
     /// What a machine without it needs, said wherever a conversion is refused.
-    public static let installHint = "install libvips's tools (Debian and Ubuntu: apt-get install libvips-tools)"
+    public static var installHint: String { ImageSpec.libvipsInstallHint }
 
     /// How long one conversion may take: a 6000 x 8000 LZW TIFF takes under a second.
     static let timeLimit = Duration.seconds(120)

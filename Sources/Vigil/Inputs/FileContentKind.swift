@@ -33,14 +33,35 @@ public enum FileContentKind: Sendable, Equatable {
     /// How many first bytes `image(leading:)` needs.
     public static let leadingCount = 16
 
-    /// A file's first `leadingCount` bytes (fewer for a shorter file; nil when it cannot be read).
-    public static func leadingBytes(of path: String) -> [UInt8]? {
+    /// A file's first `count` bytes (fewer for a shorter file; nil when it cannot be read).
+    public static func leadingBytes(of path: String, count wanted: Int = leadingCount) -> [UInt8]? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
-        var bytes = [UInt8](repeating: 0, count: leadingCount)
-        let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, leadingCount) }
+        var bytes = [UInt8](repeating: 0, count: wanted)
+        let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, wanted) }
         return count < 0 ? nil : Array(bytes.prefix(count))
+    }
+
+    /// What a file's first bytes (`leading`, of a file of `size` bytes) say it is: an image by
+    /// its magic bytes, binary when they hold a NUL or are not UTF-8 (a character cut at the
+    /// end aside), text otherwise (the rest of the file is read only when it is sent).
+    public init(leading: [UInt8], size: Int) {
+        if let image = Self.image(leading) {
+            self = image
+            return
+        }
+        var prefix = leading
+        // A multi-byte character cut by the window is not a fault of the file.
+        if leading.count < size {
+            var cut = 0
+            while cut < 3, let last = prefix.last, last & 0xC0 == 0x80 || last & 0xC0 == 0xC0 {
+                prefix.removeLast()
+                cut += 1
+                if last & 0xC0 == 0xC0 { break }
+            }
+        }
+        self = Self(sniffing: prefix)
     }
 
     /// How the kind is said in a message: `a PNG image`, `a TIFF image`, `text`.

@@ -10,6 +10,10 @@ public enum ImageSpec: Sendable, Equatable {
     /// is sent as it is; any other is shrunk on load and re-encoded with libvips.
     case fitted(ImageFit)
 
+    /// What a machine that must convert images and has no libvips needs (validate says it, and
+    /// an item that cannot be converted).
+    public static let libvipsInstallHint = "install libvips's tools (Debian and Ubuntu: apt-get install libvips-tools)"
+
     /// The settings, or nil for `original`.
     public var fit: ImageFit? {
         if case .fitted(let fit) = self { fit } else { nil }

@@ -42,7 +42,8 @@ public struct JobLoader: Sendable {
             bytes = try loader.read(path, displayName: displayName ?? path)
             tree = try loader.load(bytes: bytes, file: displayName ?? path)
         } catch {
-            return JobValidation(job: nil, diagnostics: [error], itemCount: nil, firstItems: [], source: nil)
+            return JobValidation(
+                job: nil, diagnostics: [error], itemCount: nil, firstItems: [], inputKinds: nil, source: nil)
         }
         let file = URL(fileURLWithPath: path).standardizedFileURL
         let folder = folder ?? file.deletingLastPathComponent()
@@ -62,6 +63,7 @@ public struct JobLoader: Sendable {
         SuccessSchemaCheck.run(&context)
         EnvironmentCheck.run(&context)
         ProgramCheck.run(&context)
+        ImagesCheck.run(&context)
         SettingsCheck.run(&context)
         BudgetCheck.run(&context)
         StructuredOutputCheck.run(&context)
@@ -73,7 +75,7 @@ public struct JobLoader: Sendable {
         return JobValidation(
             job: valid ? job : nil,
             diagnostics: diagnostics, itemCount: context.itemCount,
-            firstItems: context.firstItems, source: tree)
+            firstItems: context.firstItems, inputKinds: context.inputKinds, source: tree)
     }
 }
 
@@ -87,6 +89,8 @@ public struct JobValidation: Sendable {
     public var itemCount: Int?
     /// The first items (up to 20), in run order.
     public var firstItems: [InputItem]
+    /// What the input files are by their first bytes (nil: the model reads no file's bytes).
+    public var inputKinds: InputKinds?
     /// The located document (nil when the file is not YAML).
     public var source: LocatedValue?
 

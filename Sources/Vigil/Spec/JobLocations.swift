@@ -7,7 +7,7 @@ public struct JobLocations: Sendable {
         case promptFile, promptSHA256, successSchema, modelProvider, apiKeyVariable, program
         case thresholds, early, earlyCount, progressiveCount, windowCount
         case retriesInitialDelay, retriesMaximumDelay, breakerCoolDown, breakerGiveUpAfter, rateLimitPer
-        case model, modelParameters, budget, budgetMaxCost, budgetMaxTokens, structuredOutput, batch
+        case model, modelParameters, budget, budgetMaxCost, budgetMaxTokens, structuredOutput, batch, images
         case coordinatorURLVariable
     }
 
@@ -64,6 +64,7 @@ public struct JobLocations: Sendable {
             .model: tree.member("model")?.value.location,
             .modelParameters: tree["model"]?.member("parameters")?.value.location,
             .structuredOutput: at("model", "structured_output"), .batch: tree["model"]?.member("batch")?.value.location,
+            .images: tree["model"]?.member("images")?.value.location,
             .budget: tree.member("budget")?.value.location, .budgetMaxCost: at("budget", "max_cost"),
             .budgetMaxTokens: at("budget", "max_tokens"),
             .coordinatorURLVariable: at("coordinator", "url_env"),

@@ -11,10 +11,15 @@ public struct JobPlan: Sendable {
     public var firstItems: [InputItem]
     /// The shard planned (`vigil plan --shard I/N`): what part of the run's caps it keeps.
     public var shard: Shard?
+    /// What the input files are by their first bytes (nil: the model reads no file's bytes).
+    public var inputKinds: InputKinds?
 
     /// A plan of `job` over `itemCount` items, showing `firstItems` as the run would take them
     /// (of the whole run: a shard's items are known once its run lists them).
-    public init(job: JobSpec, itemCount: Int, firstItems: [InputItem], shard: Shard? = nil) {
+    public init(
+        job: JobSpec, itemCount: Int, firstItems: [InputItem], shard: Shard? = nil, inputKinds: InputKinds? = nil
+    ) {
+        self.inputKinds = inputKinds
         self.job = job
         self.itemCount = itemCount
         self.firstItems = firstItems
@@ -57,6 +62,7 @@ public struct JobPlan: Sendable {
         let shown = self.firstItems.prefix(firstItems)
         for item in shown { lines.append("  \(item.path ?? item.id)") }
         if itemCount > shown.count { lines.append("  ... and \(itemCount - shown.count) more") }
+        if let imagesLine { lines.append(imagesLine) }
         lines.append("model: \(modelDescription)" + (job.model.timeout.map { ", timeout \($0)" } ?? ""))
         if !job.model.parameters.isEmpty {
             lines.append("parameters: \(JSONValue.object(job.model.parameters).jsonText())")
@@ -97,6 +103,32 @@ public struct JobPlan: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// `files: 300 images (JPEG), 12 TIFF converted by libvips to JPEG within 2048 px, first page only
+    /// of a multi-page file; 2 text; 1 never sent`.
+    var imagesLine: String? {
+        guard let kinds = inputKinds, let images = job.model.images else { return nil }
+        var parts: [String] = []
+        let sent = kinds.images.values.reduce(0, +)
+        if sent > 0 {
+            let types = kinds.images.keys.sorted().map { $0.dropFirst("image/".count).uppercased() }
+            parts.append(
+                "\(sent) image\(sent == 1 ? "" : "s") (\(types.joined(separator: ", ")))"
+                    + (images.fit.map {
+                        ", converted when over \($0.maximumEdge) px or \(ByteCount.text($0.maximumBytes))"
+                    }
+                        ?? ", sent as they are"))
+        }
+        if kinds.otherImageCount > 0 {
+            parts.append(
+                images.fit.map {
+                    "\(kinds.otherImagesText) converted by libvips to \($0.format.rawValue.uppercased()) within \($0.maximumEdge) px (a multi-page file: its first page)"
+                } ?? "\(kinds.otherImagesText) that endpoints do not take (images: original): they fail unsent")
+        }
+        if kinds.text > 0 { parts.append("\(kinds.text) text") }
+        if kinds.unsendable > 0 { parts.append("\(kinds.unsendable) neither text nor an image: never sent") }
+        return parts.isEmpty ? nil : "files: " + parts.joined(separator: "; ")
+    }
+
     /// The plan for programs.
     public func json(firstItems: Int) -> JSONValue {
         var object = JSONObject()
@@ -109,6 +141,15 @@ public struct JobPlan: Sendable {
         object["thresholds"] = .array(thresholdLines.map { .string($0) })
         object["concurrency"] = .number(JSONNumber(job.execution.concurrency))
         object["output"] = .string(job.outputDirectory.path + "/" + job.name)
+        if let kinds = inputKinds {
+            var files = JSONObject()
+            for (type, count) in kinds.images { files[type] = .number(JSONNumber(count)) }
+            for (format, count) in kinds.otherImages { files[format] = .number(JSONNumber(count)) }
+            files["text"] = .number(JSONNumber(kinds.text))
+            files["unsendable"] = .number(JSONNumber(kinds.unsendable))
+            object["files"] = .object(files)
+            object["images"] = job.model.images?.json ?? .null
+        }
         if let shard {
             object["shard"] = ["index": .number(JSONNumber(shard.index)), "count": .number(JSONNumber(shard.count))]
             object["shard_share"] = shardShare?.json ?? .null

@@ -50,7 +50,9 @@ struct PlanCommand: AsyncParsableCommand {
         {
             throw CommandFailure("\(job): \(problem.message); \(problem.hint)", .invalidJobOrUsage)
         }
-        let plan = JobPlan(job: spec, itemCount: count, firstItems: validation.firstItems, shard: part)
+        let plan = JobPlan(
+            job: spec, itemCount: count, firstItems: validation.firstItems, shard: part,
+            inputKinds: validation.inputKinds)
         switch format {
         case .json: Console.output(plan.json(firstItems: items).jsonText() + "\n")
         case .text: Console.output(plan.text(firstItems: items))

@@ -186,24 +186,72 @@ struct ImageConversionTests {
         #expect((master["bytes"]?.numberValue?.int64Value ?? .max) <= 60000)
     }
 
-    /// Without libvips a sheet that needs converting fails unsent, saying how to install it;
-    /// the rest still go.
-    @Test func withoutLibvipsASheetThatNeedsConvertingSaysTheInstallLine() async throws {
+    /// Without libvips a job with TIFFs is refused before anything is sent; a JPEG found over
+    /// the limits only when it is read fails unsent, saying the install line; the rest still go.
+    @Test func withoutLibvipsNothingThatNeedsConvertingIsSent() async throws {
         let server = try LoopbackOpenAIServer { _, _ in .answer("{\"n\": 1}") }
         defer { server.shutdown() }
         let job = try Self.job(server, images: nil)
         let emptyPath = try TestEnvironment.temporaryFolder("no-libvips")
-        let outcome = try TestEnvironment.run(
-            TestEnvironment.vigil, ["run", job.path, "--quiet"],
-            environment: ["PATH": emptyPath.path, "VIGIL_TEST_KEY": Self.key])
+        let environment = ["PATH": emptyPath.path, "VIGIL_TEST_KEY": Self.key]
+        let refused = try TestEnvironment.run(
+            TestEnvironment.vigil, ["run", job.path, "--quiet"], environment: environment)
+        #expect(refused.status == 2)
+        #expect(
+            (refused.standardOutput + refused.standardError).contains("apt-get install libvips-tools"),
+            "\(refused.standardOutput)")
+        #expect(server.requests.isEmpty)
+
+        try String(contentsOfFile: job.path, encoding: .utf8).replacing("glob: sheets/*", with: "glob: sheets/*.jpg")
+            .write(toFile: job.path, atomically: true, encoding: .utf8)
+        for name in ["random.jpg", "truncated.jpg"] {
+            try FileManager.default.removeItem(at: job.folder.appendingPathComponent("sheets/\(name)"))
+        }
+        let ran = try TestEnvironment.run(
+            TestEnvironment.vigil, ["run", job.path, "--quiet"], environment: environment)
         let runs = job.folder.appendingPathComponent("runs/test-job")
         let run = try #require(
-            try FileManager.default.contentsOfDirectory(atPath: runs.path).first { !$0.hasPrefix(".") })
+            try FileManager.default.contentsOfDirectory(atPath: runs.path).first { !$0.hasPrefix(".") },
+            "\(ran.standardError)")
         let failed = try Self.lines(runs.appendingPathComponent("\(run)/failed.jsonl"))
-        let message = failed["sheets/master-6000.tif"]?["message"]?.stringValue ?? ""
-        #expect(message.contains("apt-get install libvips-tools"), "\(message) \(outcome.standardError)")
-        #expect(message.contains("a TIFF image"), "\(message)")
-        // Sent as they are: the PNG within the limits, and the text.
-        #expect(Self.carried(server).count == 2)
+        let message = failed["sheets/master-6000.jpg"]?["message"]?.stringValue ?? ""
+        #expect(
+            message.contains(
+                "sheets/master-6000.jpg is 6000 x 8000 px, over model.images.max_edge 2048, so it must be converted"),
+            "\(message)")
+        #expect(message.contains("apt-get install libvips-tools"), "\(message)")
+        #expect(failed.count == 2)
+        // Sent as it is: the PNG within the limits.
+        #expect(Self.carried(server).count == 1)
+    }
+
+    /// `validate` and `plan` read each file's first bytes: what will be converted, from what,
+    /// and what will never be sent, before any request; no libvips is an error then.
+    @Test func validateAndPlanSayWhatTheFilesAreBeforeAnythingIsSent() async throws {
+        let server = try LoopbackOpenAIServer { _, _ in .answer("{\"n\": 1}") }
+        defer { server.shutdown() }
+        let job = try Self.job(server, images: "{ max_edge: 1024 }")
+        let emptyPath = try TestEnvironment.temporaryFolder("no-libvips")
+        let refused = try TestEnvironment.run(
+            TestEnvironment.vigil, ["validate", job.path],
+            environment: ["PATH": emptyPath.path, "VIGIL_TEST_KEY": Self.key])
+        #expect(refused.status == 2)
+        let said = refused.standardOutput + refused.standardError
+        #expect(
+            said.contains(
+                "5 inputs are images in a format endpoints do not take as it is (5 TIFF: sheets/cmyk.tif, sheets/grey-16bit.tif, sheets/master-3000.tif, ...): they must be converted to be sent, and libvips's vipsthumbnail is not on PATH [V025]"
+            ), "\(said)")
+        #expect(said.contains("apt-get install libvips-tools"))
+        #expect(said.contains("sheets/random.jpg is neither UTF-8 text nor an image"), "\(said)")
+
+        let plan = try TestEnvironment.run(
+            TestEnvironment.vigil, ["plan", job.path], environment: ["VIGIL_TEST_KEY": Self.key])
+        #expect(plan.status == 0, "\(plan.standardError)")
+        #expect(
+            plan.standardOutput.contains(
+                "files: 4 images (JPEG, PNG), converted when over 1024 px or 20,000,000 bytes (19.1 MiB); 5 TIFF converted by libvips to JPEG within 1024 px"
+            ), "\(plan.standardOutput)")
+        #expect(plan.standardOutput.contains("1 text; 1 neither text nor an image: never sent"))
+        #expect(server.requests.isEmpty)
     }
 }

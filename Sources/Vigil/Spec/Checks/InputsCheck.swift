@@ -19,6 +19,8 @@ enum InputsCheck {
         // against the ids at the end (see `IDFingerprints`).
         var acrossInputs = IDFingerprints()
         var specs: [(spec: InputSpec, location: SourceLocation)] = []
+        // A model that is sent the files' bytes: each file's first bytes say what it is.
+        var kinds = job.model.images != nil ? InputKinds() : nil
         for (spec, (index, location)) in zip(job.inputs, job.locations.inputs) {
             specs.append((spec, location))
             var items = InputSource(folder: job.folder, specs: [spec]).makeIterator()
@@ -28,6 +30,7 @@ enum InputsCheck {
                     inThisInput += 1
                     if entryCount > 1 { acrossInputs.add(item.id) }
                     if first.count < keptItems { first.append(item) }
+                    if let path = item.path { kinds?.add(job.paths.url(path), path: path) }
                 }
             } catch {
                 failed = true
@@ -59,6 +62,7 @@ enum InputsCheck {
         if !failed {
             context.itemCount = count
             context.firstItems = first
+            context.inputKinds = kinds
         }
     }
 

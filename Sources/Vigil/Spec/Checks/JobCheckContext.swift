@@ -13,6 +13,9 @@ struct JobCheckContext {
     var itemCount: Int? = nil
     /// The first items, for `vigil plan`.
     var firstItems: [InputItem] = []
+    /// What the input files are, by their first bytes (nil: the model reads no file's bytes,
+    /// or an input failed).
+    var inputKinds: InputKinds? = nil
     /// The prompt's bytes, once they matched the pin.
     var promptBytes: [UInt8]? = nil
     /// The success schema, compiled from the bytes that were checked.
