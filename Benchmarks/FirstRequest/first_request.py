@@ -11,7 +11,7 @@ two input sets so both see the same machine state; medians and ratios are printe
 """
 import hashlib, http.server, json, os, socketserver, statistics, subprocess, sys, tempfile, threading, time
 
-IMAGE_BYTES = 4 << 20
+IMAGE_BYTES = 4 << 20  # about: the largest noise JPEG within 2048 px is about 4 MB
 CONCURRENCY = 4
 
 arrivals = []
@@ -47,19 +47,35 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     allow_reuse_address = True
 
 
+def image_bytes(size):
+    """A real image of about `size` bytes: a JPEG of noise, or a PNG for a tiny one. (Files are
+    known by their bytes: random bytes named .jpg are not sent at all.) Within model.images'
+    default limits (2048 px, 20 MB), so it is sent as it is, not converted."""
+    from PIL import Image
+    import io, random
+    if size <= 1024:
+        out = io.BytesIO()
+        Image.new("RGB", (4, 4), (200, 180, 150)).save(out, format="PNG")
+        return out.getvalue()
+    side = 256
+    while True:
+        noise = Image.frombytes("RGB", (side, side), random.Random(side).randbytes(side * side * 3))
+        out = io.BytesIO()
+        noise.save(out, format="JPEG", quality=95)
+        if out.tell() >= size or side >= 2048:
+            return out.getvalue()
+        side = min(2048, int(side * (size / out.tell()) ** 0.5) + 16)
+
+
 def make_job(folder, name, count, size, port):
     data = os.path.join(folder, name)
     os.makedirs(data, exist_ok=True)
-    block = os.urandom(1 << 20)
+    template = image_bytes(size)
     for index in range(count):
         with open(os.path.join(data, f"img-{index:04d}.jpg"), "wb") as out:
-            # Distinct files (a counter in front), written in 1 MiB blocks.
+            # Distinct files: the same image, then a counter after its end.
+            out.write(template)
             out.write(index.to_bytes(8, "big"))
-            written = 8
-            while written < size:
-                part = block[: min(len(block), size - written)]
-                out.write(part)
-                written += len(part)
     prompt = os.path.join(folder, "prompt.md")
     with open(prompt, "w") as out:
         out.write("Answer with {\"n\": 1}.\n")

@@ -44,14 +44,6 @@ public struct OpenAIProvider: ModelProvider {
     /// `openai MODEL at URL` (never the key).
     public var description: String { "openai \(model) at \(baseURL)" }
 
-    static let imageTypes = [
-        "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp", "gif": "image/gif",
-    ]
-
-    /// The media type a file is shown as an image with, by its name (the report's gallery; what
-    /// is sent is known by its bytes: `FileContentKind`).
-    static func imageType(of url: URL) -> String? { imageTypes[url.pathExtension.lowercased()] }
-
     /// Stands for an image's base64 text while the rest of the body is written; replaced
     /// by the encoding itself in the request buffer (`requestBody`).
     static let imagePlaceholder = "\u{1}vigil-image-bytes\u{1}"

@@ -154,6 +154,13 @@ struct ImageConversionTests {
         #expect(manifest["images"]?["max_edge"] == 1024)
         #expect(manifest["images"]?["libvips"]?.stringValue?.hasPrefix("8.") == true, "\(manifest["images"] ?? .null)")
         #expect(manifest["model"]?["images"]?["max_edge"] == 1024)
+
+        // The report's samples say what the model was shown; a TIFF is named, not shown.
+        let report = try TestEnvironment.run(TestEnvironment.vigil, ["report", summary.folder.url.path])
+        #expect(report.status == 0, "\(report.standardError)")
+        let page = try String(contentsOf: summary.folder.url.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(page.contains("sent as JPEG 768 x 1024"), "\(page.prefix(400))")
+        #expect(page.contains("a TIFF master, which browsers do not show"))
     }
 
     @Test func withTheDefaultsTIFFsAreConvertedAndNothingOver2048IsSent() async throws {

@@ -428,9 +428,19 @@ public struct RunReportPage {
         var input = "<p class=\"muted\">a record (its JSON was sent)</p>"
         if let path = line["path"]?.stringValue {
             let url = PathResolver(folder: run.recorded.jobFolder).url(path)
-            if OpenAIProvider.imageType(of: url) != nil {
+            // Known by its bytes, as it was sent; what the model was shown, under it.
+            let kind = FileContentKind.leadingBytes(of: url.path).flatMap(FileContentKind.image(leading:))
+            let sent = SentImage(json: line["sent"]).map { sent in
+                "<p class=\"muted\">sent as \(sent.format.uppercased()) \(sent.size.width) x \(sent.size.height), \(ByteCount.text(sent.bytes))\(sent.converted ? ", converted by libvips" : ", as it is")</p>"
+            }
+            if case .image = kind {
                 input =
                     "<img src=\"\(escape(Self.relativePath(from: location.deletingLastPathComponent(), to: url)))\" alt=\"\(escape(path))\" loading=\"lazy\">"
+                    + (sent ?? "")
+            } else if case .otherImage(let format) = kind {
+                input =
+                    "<p class=\"muted\">\(escape(path)): a \(escape(format)) master, which browsers do not show</p>"
+                    + (sent ?? "")
             } else if let text = try? String(contentsOf: url, encoding: .utf8) {
                 input = "<pre>\(escape(String(text.prefix(1500))))\(text.count > 1500 ? "…" : "")</pre>"
             } else {
