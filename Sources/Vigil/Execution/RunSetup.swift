@@ -50,6 +50,9 @@ public struct RunSetup: Sendable {
         of job: JobSpec, canary: Int? = nil, wholeSet: Int? = nil, lineage: RunLineage? = nil,
         shard: (shard: Shard, runID: String)? = nil
     ) async throws -> RunSetup {
+        // Asked while the folder is made and the inputs listed: starting libvips to ask its
+        // version takes about 50 ms, which would otherwise come before the first request.
+        async let foundConverter = imageConverter(for: job)
         // The bytes validation checked, not the files read again (they may have changed).
         let promptData = Data(job.sources.prompt)
         let jobData = Data(job.sources.job)
@@ -65,9 +68,9 @@ public struct RunSetup: Sendable {
         let source = InputSource(folder: job.folder, specs: job.inputs, limit: canary)
         let (total, inputsDigest, wholeDigest) = try InputsList.write(
             source, only: lineage?.only, shard: shard?.shard, to: staging.inputs)
-        let converter = await imageConverter(for: job)
         var manifest = await firstManifest(
             of: job, runID: staging.runID, lineage: lineage, inputs: (total, inputsDigest), canary: canary)
+        let converter = await foundConverter
         manifest.images = imagesRecord(of: job, converter: converter)
         if canary != nil {
             manifest.canaryOf =
@@ -88,8 +91,10 @@ public struct RunSetup: Sendable {
 
     /// libvips's `vipsthumbnail`, looked for only when the job may convert images (a model
     /// that is sent the files' bytes, `model.images` not `original`).
+    /// (Records alone are never images: no libvips is started to ask its version, about 50 ms.)
     public static func imageConverter(for job: JobSpec) async -> ImageConverter? {
-        guard job.model.images?.fit != nil else { return nil }
+        let readsFiles = job.inputs.contains { if case .glob = $0 { true } else { false } }
+        guard job.model.images?.fit != nil, readsFiles else { return nil }
         return await ImageConverter.find(
             path: ProcessInfo.processInfo.environment["PATH"], workingFolder: job.folder)
     }
