@@ -141,11 +141,16 @@ public struct RunCoordination: Sendable {
     }
 
     /// The whole run as the coordinator has it now, for the manifest: the server (its
-    /// password masked), the run, this shard, and the fleet's figures (`FleetFigures`).
+    /// password masked), the run, this shard, and the fleet's figures (`FleetFigures`). Read
+    /// even when the caller is being cancelled (a run stopping at once still writes its
+    /// manifest), with half a minute: nothing waits on it but the manifest (a loaded server
+    /// once left a shard's record without the run's verdict).
     func fleet() async -> JSONValue {
         var record = JSONObject()
+        let (store, runID) = (self.store, self.runID)
         do {
-            if case .object(let figures)? = try await store.fleet(run: runID)?.json { record = figures }
+            let read = Task { try await store.fleet(run: runID, within: .seconds(30)) }
+            if case .object(let figures)? = try await read.value?.json { record = figures }
         } catch {
             record["unread"] = .string("\(error)")
         }
