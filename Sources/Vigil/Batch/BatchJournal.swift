@@ -8,7 +8,7 @@ import Synchronization
 /// items again: every item is paid for once.
 ///
 /// Lines, in order of writing:
-/// - `{"type":"file","file":ID,"at":T,"items":[{"custom_id","id","path"?,"sha256"?,"reserved"?}]}`
+/// - `{"type":"file","file":ID,"at":T,"items":[{"custom_id","id","path"?,"sha256"?,"sent"?,"reserved"?}]}`
 ///   after the upload, before the batch is created;
 /// - `{"type":"batch","file":ID,"batch":ID,"at":T}` once the endpoint created the batch;
 /// - `{"type":"cancel","batch":ID,"at":T}` when Vigil asked the endpoint to cancel it;
@@ -25,15 +25,21 @@ public final class BatchJournal: Sendable {
         public var path: String?
         /// Of the bytes sent.
         public var sha256: String?
+        /// What the model is shown of an image input (its line records it).
+        public var sent: SentImage?
         /// What the budget holds for it until its answer is recorded.
         public var reserved: SpendLedger.Amount?
 
         /// One request in an uploaded file: which item, the bytes it sends, what the budget holds for it.
-        public init(customID: String, id: String, path: String?, sha256: String?, reserved: SpendLedger.Amount? = nil) {
+        public init(
+            customID: String, id: String, path: String?, sha256: String?, sent: SentImage? = nil,
+            reserved: SpendLedger.Amount? = nil
+        ) {
             self.customID = customID
             self.id = id
             self.path = path
             self.sha256 = sha256
+            self.sent = sent
             self.reserved = reserved
         }
     }
@@ -93,7 +99,7 @@ public final class BatchJournal: Sendable {
                     }
                     return Entry(
                         customID: customID, id: id, path: item["path"]?.stringValue,
-                        sha256: item["sha256"]?.stringValue, reserved: reserved)
+                        sha256: item["sha256"]?.stringValue, sent: SentImage(json: item["sent"]), reserved: reserved)
                 }
                 read.add(UploadedFile(file: id, entries: entries, uploadedAt: at))
             case "batch":
@@ -159,6 +165,10 @@ public final class BatchJournal: Sendable {
             if let sha256 = entry.sha256 {
                 writer.field("sha256")
                 writer.string(sha256)
+            }
+            if let sent = entry.sent {
+                writer.field("sent")
+                writer.value(sent.json)
             }
             if let reserved = entry.reserved {
                 writer.field("reserved")

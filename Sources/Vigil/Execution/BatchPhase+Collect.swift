@@ -93,7 +93,7 @@ extension BatchPhase {
                 continue
             }
             var ended = ended(
-                InputItem(id: entry.id, path: entry.path, record: nil), sha256: entry.sha256,
+                InputItem(id: entry.id, path: entry.path, record: nil), sha256: entry.sha256, sent: entry.sent,
                 attempts: journal.submissions(of: entry.id))
             ended.latency = max(0, Timestamp.now() - batch.uploadedAt) * 1000
             if !record(lines[entry.customID]?.outcome, of: entry, ended, reservation, batch: status, &progress) {
@@ -195,7 +195,7 @@ extension BatchPhase {
                 let item = InputItem(id: entry.id, path: entry.path, record: nil)
                 record(
                     .failure(
-                        ended(item, sha256: entry.sha256, attempts: submissions),
+                        ended(item, sha256: entry.sha256, sent: entry.sent, attempts: submissions),
                         ItemFailure(.http, why, isRetryable: false)), &progress)
             }
         }

@@ -11,8 +11,9 @@ extension BatchPhase {
 
     /// What an item leads to before it goes into a file.
     enum Prepared {
-        /// A request to put in a batch, with the sha256 of the bytes it sends.
-        case request(ItemRequest, sha256: String?)
+        /// A request to put in a batch, with the sha256 of the input it sends and what the
+        /// model is shown of an image.
+        case request(ItemRequest, sha256: String?, sent: SentImage?)
         /// The item ended without a batch (its input failed, or its answer was cached).
         case recorded
     }
@@ -33,8 +34,9 @@ extension BatchPhase {
             guard let next = nextItem(from: &items, &progress) else { break }
             let item = next.item
             guard engine.belongs(item.id), wanted(item.id), !recorded.contains(item.id) else { continue }
-            guard case .request(let request, let sha256) = await prepare(next, &progress) else { continue }
-            guard enqueue(request, sha256: sha256, customID: "vigil-\(next.index)", &filling, &progress) else { break }
+            guard case .request(let request, let sha256, let sent) = await prepare(next, &progress) else { continue }
+            guard enqueue(request, sha256: sha256, sent: sent, customID: "vigil-\(next.index)", &filling, &progress)
+            else { break }
             for file in filling.builder.takeFull() {
                 guard await send(file, &filling.waiting, &progress) else { break }
             }
@@ -70,6 +72,7 @@ extension BatchPhase {
         let fileURL = item.path.map { engine.job.paths.url($0) }
         var request = ItemRequest(item: item, fileURL: fileURL, prompt: engine.job.sources.promptText, attempt: 1)
         var sha256 = next.entry.sha256
+        var sent: SentImage?
         if let fileURL, let path = item.path {
             do {
                 // Images fitted to model.images as a live attempt fits them.
@@ -77,27 +80,28 @@ extension BatchPhase {
                     fileURL, path: path, listed: next.entry.stamp)
                 request.content = prepared.bytes
                 sha256 = prepared.sha256
+                sent = prepared.sent
             } catch {
-                record(.failure(ended(item, sha256: sha256), error), &progress)
+                record(.failure(ended(item, sha256: error.sha256 ?? sha256), error.failure), &progress)
                 return .recorded
             }
         }
         if let cache = engine.cache, let sha256,
             let answer = cache.answer(forKey: cache.keys.key(item: sha256), item: item.id)
         {
-            var cached = ended(item, sha256: sha256)
+            var cached = ended(item, sha256: sha256, sent: sent)
             cached.cached = true
             cached.usage = answer.usage
             record(.judged(cached, engine.attempts.criteria.judge(answer)), &progress)
             return .recorded
         }
-        return .request(request, sha256: sha256)
+        return .request(request, sha256: sha256, sent: sent)
     }
 
     /// Reserves the request's worst case at the batch price and adds its body to a file.
     /// False when the budget cannot cover it: the submission ends there.
     private mutating func enqueue(
-        _ request: ItemRequest, sha256: String?, customID: String, _ filling: inout Filling,
+        _ request: ItemRequest, sha256: String?, sent: SentImage?, customID: String, _ filling: inout Filling,
         _ progress: inout RunProgress
     ) -> Bool {
         let item = request.item
@@ -114,11 +118,12 @@ extension BatchPhase {
         } catch {
             if let reservation { engine.ledger.release(reservation) }
             let failure = (error as? ItemFailure) ?? ItemFailure(.input, "\(error)", isRetryable: false)
-            record(.failure(ended(item, sha256: sha256), failure), &progress)
+            record(.failure(ended(item, sha256: sha256, sent: sent), failure), &progress)
             return true
         }
         let entry = BatchJournal.Entry(
-            customID: customID, id: item.id, path: item.path, sha256: sha256, reserved: reservation?.amount)
+            customID: customID, id: item.id, path: item.path, sha256: sha256, sent: sent,
+            reserved: reservation?.amount)
         filling.waiting[customID] = (entry, reservation)
         return true
     }

@@ -157,9 +157,10 @@ struct BatchPhase {
         engine.options.logger.warning("\(error); trying again")
     }
 
-    func ended(_ item: InputItem, sha256: String?, attempts: Int = 1) -> EndedItem {
+    func ended(_ item: InputItem, sha256: String?, sent: SentImage? = nil, attempts: Int = 1) -> EndedItem {
         EndedItem(
-            item: item, attempts: max(1, attempts), latency: 0, usage: TokenUsage(), spend: Spend(), sha256: sha256)
+            item: item, attempts: max(1, attempts), latency: 0, usage: TokenUsage(), spend: Spend(), sha256: sha256,
+            sent: sent)
     }
 
     mutating func record(_ outcome: ItemOutcome, _ progress: inout RunProgress) {

@@ -19,7 +19,26 @@ struct InputPreparation: Sendable {
         var sent: SentImage?
     }
 
-    func prepare(_ url: URL, path: String, listed: FileStamp?) async throws(ItemFailure) -> Prepared {
+    /// Why an item's file could not be made ready, with the sha256 of what was read (its
+    /// failure line records it) when the read itself went well.
+    struct Failure: Error {
+        var failure: ItemFailure
+        var sha256: String?
+    }
+
+    func prepare(_ url: URL, path: String, listed: FileStamp?) async throws(Failure) -> Prepared {
+        var sha256: String?
+        do {
+            return try await prepare(url, path: path, listed: listed, read: &sha256)
+        } catch {
+            throw Failure(failure: error, sha256: sha256)
+        }
+    }
+
+    /// `prepare`, setting `read` to the file's sha256 once it is read.
+    private func prepare(_ url: URL, path: String, listed: FileStamp?, read readSHA256: inout String?)
+        async throws(ItemFailure) -> Prepared
+    {
         let kind = FileContentKind.leadingBytes(of: url.path).flatMap(FileContentKind.image(leading:))
         guard let kind, let fit = images.fit else {
             let read = try InputRead.read(url, path: path, listed: listed)
@@ -28,6 +47,7 @@ struct InputPreparation: Sendable {
         }
         if case .image = kind {
             let read = try InputRead.read(url, path: path, listed: listed)
+            readSHA256 = read.sha256
             let bytes = read.bytes ?? []
             if let size = PixelSize(header: bytes), size.longestEdge <= fit.maximumEdge, bytes.count <= fit.maximumBytes
             {
@@ -46,6 +66,7 @@ struct InputPreparation: Sendable {
         }
         // TIFF, BMP, HEIF, JPEG 2000: hashed 1 MiB at a time, converted from the file.
         let read = try InputRead.read(url, path: path, listed: listed, keepingBytes: false)
+        readSHA256 = read.sha256
         let converted = try await convert(url, path: path, fit: fit, what: kind.description)
         try Self.unchanged(url, path: path, since: read.stamp)
         return Prepared(bytes: converted.bytes, sha256: read.sha256, sent: converted.sent)

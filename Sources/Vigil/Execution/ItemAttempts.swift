@@ -98,7 +98,13 @@ struct ItemAttempts: Sendable {
                 .sha256
                 return .success(request)
             }
-            let prepared = try await input.prepare(fileURL, path: path, listed: track.frozen.entry.stamp)
+            let prepared: InputPreparation.Prepared
+            do {
+                prepared = try await input.prepare(fileURL, path: path, listed: track.frozen.entry.stamp)
+            } catch {
+                if let sha256 = error.sha256 { track.sha256 = sha256 }
+                return .failure(error.failure)
+            }
             request.content = prepared.bytes
             track.sha256 = prepared.sha256
             track.sent = prepared.sent

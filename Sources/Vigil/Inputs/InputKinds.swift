@@ -2,8 +2,9 @@ import Foundation
 
 /// What a job's input files are, by their first bytes (`FileContentKind`): counted while the
 /// inputs are listed, for `validate` (files that will not be sent, images with nothing to
-/// convert them) and `plan` (how many images will be converted, and from what). Reads 512
-/// bytes a file; keeps a few paths of each kind as examples.
+/// convert them) and `plan` (how many images will be converted, and from what, and which
+/// TIFFs have more than one page). Reads 512 bytes a file (and a TIFF's directory chain);
+/// keeps a few paths of each kind as examples.
 public struct InputKinds: Sendable {
     /// How many bytes of each file are read.
     public static let window = 512
@@ -21,6 +22,9 @@ public struct InputKinds: Sendable {
     public private(set) var otherImageExamples: [(path: String, format: String)] = []
     /// The first unsendable files, each with what its first bytes are.
     public private(set) var unsendableExamples: [(path: String, what: String)] = []
+    /// TIFFs of more than one page (their first page is sent), and the first few of them.
+    public private(set) var multiPage = 0
+    public private(set) var multiPageExamples: [(path: String, pages: Int)] = []
 
     public init() {}
 
@@ -39,6 +43,10 @@ public struct InputKinds: Sendable {
         case .otherImage(let format):
             otherImages[format, default: 0] += 1
             if otherImageExamples.count < Self.examplesKept { otherImageExamples.append((path, format)) }
+            if format == "TIFF", let pages = TIFFPages.count(url.path), pages > 1 {
+                multiPage += 1
+                if multiPageExamples.count < Self.examplesKept { multiPageExamples.append((path, pages)) }
+            }
         case .text: text += 1
         case let kind:
             unsendable += 1

@@ -103,8 +103,8 @@ public struct JobPlan: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// `files: 300 images (JPEG), 12 TIFF converted by libvips to JPEG within 2048 px, first page only
-    /// of a multi-page file; 2 text; 1 never sent`.
+    /// `files: 300 images (JPEG), converted when over ...; 12 TIFF converted by libvips to JPEG
+    /// within 2048 px; 1 multi-page TIFF, first page only (a.tif: 2 pages); 2 text; ...`.
     var imagesLine: String? {
         guard let kinds = inputKinds, let images = job.model.images else { return nil }
         var parts: [String] = []
@@ -121,8 +121,14 @@ public struct JobPlan: Sendable {
         if kinds.otherImageCount > 0 {
             parts.append(
                 images.fit.map {
-                    "\(kinds.otherImagesText) converted by libvips to \($0.format.rawValue.uppercased()) within \($0.maximumEdge) px (a multi-page file: its first page)"
+                    "\(kinds.otherImagesText) converted by libvips to \($0.format.rawValue.uppercased()) within \($0.maximumEdge) px"
                 } ?? "\(kinds.otherImagesText) that endpoints do not take (images: original): they fail unsent")
+        }
+        if kinds.multiPage > 0 {
+            let examples = kinds.multiPageExamples.map { "\($0.path): \($0.pages) pages" }.joined(separator: ", ")
+            parts.append(
+                "\(kinds.multiPage) multi-page TIFF\(kinds.multiPage == 1 ? "" : "s"), first page only (\(examples)\(kinds.multiPage > kinds.multiPageExamples.count ? ", ..." : ""))"
+            )
         }
         if kinds.text > 0 { parts.append("\(kinds.text) text") }
         if kinds.unsendable > 0 { parts.append("\(kinds.unsendable) neither text nor an image: never sent") }
@@ -147,6 +153,7 @@ public struct JobPlan: Sendable {
             for (format, count) in kinds.otherImages { files[format] = .number(JSONNumber(count)) }
             files["text"] = .number(JSONNumber(kinds.text))
             files["unsendable"] = .number(JSONNumber(kinds.unsendable))
+            files["multi_page_tiff"] = .number(JSONNumber(kinds.multiPage))
             object["files"] = .object(files)
             object["images"] = job.model.images?.json ?? .null
         }

@@ -145,6 +145,10 @@ struct ImageConversionTests {
                 "is neither UTF-8 text nor an image (it starts with") == true,
             "\(failed["sheets/random.jpg"] ?? .null)")
         #expect(failed["sheets/truncated.jpg"]?["error"] == "input")
+        // Read whole, then found damaged: its line still says which bytes it was.
+        #expect(
+            failed["sheets/truncated.jpg"]?["sha256"]?.stringValue
+                == FileDigest.sha256(of: job.folder.appendingPathComponent("sheets/truncated.jpg")))
         #expect(
             failed["sheets/truncated.jpg"]?["message"]?.stringValue?.contains("is damaged: libvips read it with")
                 == true,
@@ -258,7 +262,41 @@ struct ImageConversionTests {
             plan.standardOutput.contains(
                 "files: 4 images (JPEG, PNG), converted when over 1024 px or 20,000,000 bytes (19.1 MiB); 5 TIFF converted by libvips to JPEG within 1024 px"
             ), "\(plan.standardOutput)")
-        #expect(plan.standardOutput.contains("1 text; 1 neither text nor an image: never sent"))
+        #expect(
+            plan.standardOutput.contains(
+                "; 1 multi-page TIFF, first page only (sheets/two-pages.tif: 2 pages); 1 text; 1 neither text nor an image: never sent"
+            ),
+            "\(plan.standardOutput)")
         #expect(server.requests.isEmpty)
+    }
+
+    /// Through `model.batch` an image is fitted as it is live, and its line, written when the
+    /// batch's answers are collected, records what was sent (kept in batches.jsonl between).
+    @Test func aBatchSendsTheImageFittedAndItsLineSaysSo() async throws {
+        let server = try LoopbackBatchServer { body in
+            // An image's request answers n = 1; a text item its own number.
+            body["messages"]?.arrayValue?.last?["content"]?.arrayValue != nil
+                ? "{\"n\": 1}" : BatchRunTests.good(body)
+        }
+        defer { server.shutdown() }
+        let job = try BatchRunTests.job(server, items: 8, canary: 3)
+        let made = try TestEnvironment.run(
+            program: "python3",
+            [
+                "-c",
+                "import sys; sys.path.insert(0, sys.argv[1]); from images import sheet; sheet(3000, 4000).save(sys.argv[2], compression='tiff_lzw')",
+                Self.script.deletingLastPathComponent().path, job.folder.appendingPathComponent("items/sheet.tif").path,
+            ])
+        try #require(made.status == 0, "\(made.standardError)")
+        try String(contentsOfFile: job.path, encoding: .utf8).replacing("glob: items/*.txt", with: "glob: items/*")
+            .write(toFile: job.path, atomically: true, encoding: .utf8)
+        let (summary, _) = try await BatchRunTests.run(job)
+        let failed = (try? String(contentsOf: summary.folder.failed, encoding: .utf8)) ?? ""
+        #expect(summary.counts.succeeded == 9, "\(failed)")
+        let sheet = try #require(try Self.lines(summary.folder.results)["items/sheet.tif"])
+        #expect(sheet["sent"]?["format"] == "jpeg" && sheet["sent"]?["converted"] == true)
+        #expect(sheet["sent"]?["width"] == 1536 && sheet["sent"]?["height"] == 2048)
+        let journal = try String(contentsOf: summary.folder.batches, encoding: .utf8)
+        #expect(journal.contains("\"sent\""))
     }
 }
