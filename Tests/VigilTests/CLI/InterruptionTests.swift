@@ -50,9 +50,12 @@ import Testing
     @Test(arguments: [SIGINT, SIGTERM])
     func theFirstSignalLetsInFlightItemsFinishAndWritesAnInterruptedManifest(signal: Int32) async throws {
         let name = signal == SIGINT ? "SIGINT" : "SIGTERM"
+        // Each item the program is given leaves a mark: what was sent is known.
         let job = try TemporaryJob(
-            items: 30, extractor: TemporaryJob.extractor("time.sleep(0.4)\nanswer = {\"n\": n}"), thresholds: "",
-            concurrency: 2)
+            items: 30,
+            extractor: TemporaryJob.extractor(
+                "open(f\"sent-{n}\", \"w\").close()\ntime.sleep(0.4)\nanswer = {\"n\": n}"),
+            thresholds: "", concurrency: 2)
         let (process, errors) = try launch(job)
         await interrupt(process, when: "results.jsonl", has: 2, linesContaining: "\"id\"", of: job, signal: signal)
         try Waiting.exit(of: process, "the interrupted run")
@@ -75,8 +78,14 @@ import Testing
         #expect(completed < 30)
         let events = try job.lines(run.appendingPathComponent("events.jsonl")).map { try JSONParser().parse($0) }
         #expect(events.last?["type"] == "run.interrupted")
+        // Every item that was sent ended. (One started but not yet sent when the signal came
+        // stays to do, with no end: seen once in CI, 4 started and 3 completed.)
+        let sent = try FileManager.default.contentsOfDirectory(atPath: job.folder.path).filter {
+            $0.hasPrefix("sent-")
+        }
+        #expect(Int64(sent.count) == completed, "every item sent ended: \(sent.sorted())")
         let started = events.filter { $0["type"] == "item.started" }.count
-        #expect(Int64(started) == completed, "every started item ended")
+        #expect(Int64(started) >= completed && started <= Int(completed) + 2)
     }
 
     @Test func aSecondCtrlCStopsAtOnce() async throws {
