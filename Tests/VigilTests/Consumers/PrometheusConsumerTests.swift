@@ -94,32 +94,53 @@ import Vigil
                 answer = {"n": n}
                 """, persistent: true),
             mode: "persistent", thresholds: "", concurrency: 2)
-        let port = try Self.freePort()
-        try
-            (String(contentsOfFile: job.path, encoding: .utf8)
-            + "consumers:\n  - { type: prometheus, listen: \"127.0.0.1:\(port)\" }\n")
-            .write(toFile: job.path, atomically: true, encoding: .utf8)
+        let base = try String(contentsOfFile: job.path, encoding: .utf8)
         let errors = job.folder.appendingPathComponent("vigil-stderr.txt")
-        let run = try TestEnvironment.start(["run", job.path, "--quiet"], standardError: errors)
-        defer { if run.isRunning { run.send(SIGKILL) } }
+        var port = 0
         func scrape() throws -> String {
             try TestEnvironment.run(program: "curl", ["-sf", "--max-time", "5", "http://127.0.0.1:\(port)/metrics"])
                 .standardOutput
         }
+        func printed() -> String { (try? String(contentsOf: errors, encoding: .utf8)) ?? "" }
+        // The port is free when chosen; another test may take it before vigil binds it. Vigil
+        // then says so and runs on without its listener: the run starts again on another port.
+        let taken = "cannot serve Prometheus metrics"
+        var started: ChildProcess?
+        for _ in 1...5 {
+            port = try Self.freePort()
+            try (base + "consumers:\n  - { type: prometheus, listen: \"127.0.0.1:\(port)\" }\n")
+                .write(toFile: job.path, atomically: true, encoding: .utf8)
+            let attempt = try TestEnvironment.start(["run", job.path, "--quiet"], standardError: errors)
+            try await Waiting.until("/metrics to answer, or vigil to say it cannot listen", within: 100) {
+                (try? scrape())?.contains("vigil_") == true || printed().contains(taken) || !attempt.isRunning
+            }
+            guard printed().contains(taken) else {
+                started = attempt
+                break
+            }
+            attempt.send(SIGKILL)
+            try Waiting.exit(of: attempt, "the run whose port was taken")
+            try Data().write(to: errors)
+        }
+        let run = try #require(started, "five free ports were all taken before vigil could bind them")
+        defer { if run.isRunning { run.send(SIGKILL) } }
         /// What the run had done when a wait failed: the last scrape's item lines, what the run
         /// printed, the end of its event log.
         func seen(_ scraped: String) -> String {
             let items = scraped.split(separator: "\n").filter {
                 $0.hasPrefix("vigil_item") || $0.hasPrefix("vigil_run_state")
             }
-            let printed = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
-            let runs = job.folder.appendingPathComponent("runs")
-            let log = ((try? FileManager.default.contentsOfDirectory(atPath: runs.path)) ?? []).first.flatMap {
+            let said = printed()
+            let runs = job.folder.appendingPathComponent("runs/test-job")
+            let newest = ((try? FileManager.default.contentsOfDirectory(atPath: runs.path)) ?? []).filter {
+                !$0.hasPrefix(".")
+            }.max()
+            let log = newest.flatMap {
                 try? String(contentsOf: runs.appendingPathComponent("\($0)/events.jsonl"), encoding: .utf8)
             }
             let state = run.isRunning ? "running" : "ended (\(run.terminationStatus))"
             return "run \(state); last scrape: \(items.isEmpty ? "nothing" : items.joined(separator: "; "));"
-                + " it printed: \(printed.suffix(1500)); its event log ends: \((log ?? "none").suffix(3000))"
+                + " it printed: \(said.suffix(1500)); its event log ends: \((log ?? "none").suffix(3000))"
         }
         let succeeded = #"vigil_items_total{outcome="succeeded"}"#
         var first = ""
