@@ -64,13 +64,19 @@ struct BrowserTests {
     }
 
     @Test func theDashboardsCountGoesUpWhileARunGoesOn() async throws {
-        // About 60 ms an item, 2 at a time: some 4.5 s of items. The last ten wait for the file
-        // "release" (as the watch test's do), so the run is still going when the browser has
-        // sampled, however fast or loaded the machine is.
+        // Items 11-150 wait for the file "go", written just before the browser samples, then
+        // take 200 ms each, 2 at a time: some 14 s of items while it samples (at 60 ms an item
+        // and no gate, a loaded machine once had them all done before the browser started:
+        // it read 150 eight times). The last ten wait for the file "release", so the run is
+        // still going when the browser has sampled, however fast the machine is.
         let job = try TemporaryJob(
             items: 160,
             extractor: TemporaryJob.extractor(
-                "while n > 150 and not os.path.exists(\"release\"): time.sleep(0.02)\ntime.sleep(0.06)\nanswer = {\"n\": n}",
+                """
+                while (n > 10 and not os.path.exists("go")) or (n > 150 and not os.path.exists("release")): time.sleep(0.02)
+                time.sleep(0.2 if n > 10 else 0.02)
+                answer = {"n": n}
+                """,
                 persistent: true),
             mode: "persistent", concurrency: 2)
         let runs = job.folder.appendingPathComponent("runs")
@@ -107,6 +113,7 @@ struct BrowserTests {
         #expect(index["values"]?["runs"] == 2)
         #expect(index["values"]?["text"]?.stringValue?.contains("running (process \(run.processIdentifier))") == true)
         let page = address + "runs/test-job/\(folder!)/"
+        try Data().write(to: job.folder.appendingPathComponent("go"))
         let seen = try Self.browse(
             page,
             ["--sample", #"Number(document.getElementById("count").textContent)"#, "--every", "0.4", "--for", "3"])
