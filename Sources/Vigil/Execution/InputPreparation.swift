@@ -43,18 +43,19 @@ struct InputPreparation: Sendable {
         guard let kind, let fit = images.fit else {
             let read = try InputRead.read(url, path: path, listed: listed)
             let bytes = read.bytes ?? []
-            return Prepared(bytes: bytes, sha256: read.sha256, sent: Self.asItIs(bytes, sha256: nil, kind: kind))
+            return Prepared(
+                bytes: bytes, sha256: read.sha256, sent: Self.asItIs(bytes, sha256: read.sha256, kind: kind))
         }
         if case .image = kind {
             let read = try InputRead.read(url, path: path, listed: listed)
             readSHA256 = read.sha256
             let bytes = read.bytes ?? []
-            if let size = PixelSize(header: bytes), size.longestEdge <= fit.maximumEdge, bytes.count <= fit.maximumBytes
-            {
+            let size = PixelSize(header: bytes)
+            if let size, size.longestEdge <= fit.maximumEdge, bytes.count <= fit.maximumBytes {
                 return Prepared(
                     bytes: bytes, sha256: read.sha256, sent: Self.asItIs(bytes, sha256: read.sha256, kind: kind))
             }
-            let why = PixelSize(header: bytes).map { size in
+            let why = size.map { size in
                 size.longestEdge > fit.maximumEdge
                     ? "\(size.width) x \(size.height) px, over model.images.max_edge \(fit.maximumEdge)"
                     : "\(ByteCount.text(bytes.count)), over model.images.max_bytes \(ByteCount.text(fit.maximumBytes))"
@@ -73,10 +74,10 @@ struct InputPreparation: Sendable {
     }
 
     /// An image sent as its file's bytes (nil: not an image).
-    private static func asItIs(_ bytes: [UInt8], sha256: String?, kind: FileContentKind?) -> SentImage? {
+    private static func asItIs(_ bytes: [UInt8], sha256: String, kind: FileContentKind?) -> SentImage? {
         guard case .image(let mediaType) = kind, let size = PixelSize(header: bytes) else { return nil }
         return SentImage(
-            sha256: sha256 ?? FileDigest.sha256(of: bytes), format: String(mediaType.dropFirst("image/".count)),
+            sha256: sha256, format: String(mediaType.dropFirst("image/".count)),
             size: size, bytes: bytes.count, converted: false)
     }
 
@@ -121,14 +122,6 @@ struct InputPreparation: Sendable {
     /// The file is still as it was read: otherwise the converted image may hold other bytes
     /// than the sha256 recorded for it.
     private static func unchanged(_ url: URL, path: String, since read: FileStamp) throws(ItemFailure) {
-        guard let now = FileStamp.of(url.path) else {
-            throw ItemFailure(
-                .input, "the input \(path) was removed while it was converted; it was not sent", isRetryable: false)
-        }
-        guard now == read else {
-            throw ItemFailure(
-                .input, "the input \(path) changed while it was converted (\(read.change(to: now))); it was not sent",
-                isRetryable: false)
-        }
+        try InputRead.confirm(url, path: path, listed: read, during: "it was converted", outcome: "it was not sent")
     }
 }

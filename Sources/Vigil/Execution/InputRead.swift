@@ -56,18 +56,20 @@ struct InputRead: Sendable {
     }
 
     /// After an answer from a provider that reads the file itself (the command provider
-    /// gets its path): the file must still be as listed, or the answer is for other bytes.
-    static func confirm(_ url: URL, path: String, listed: FileStamp?) throws(ItemFailure) {
+    /// gets its path), or after an image was converted from the file: the file must still be
+    /// as listed, or the answer (the converted image) is of other bytes. `during` and `outcome`
+    /// say what went on meanwhile and what came of it.
+    static func confirm(
+        _ url: URL, path: String, listed: FileStamp?, during: String = "the model worked on it",
+        outcome: String = "its answer was not kept"
+    ) throws(ItemFailure) {
         guard let listed else { return }
         guard let now = FileStamp.of(url.path) else {
-            throw ItemFailure(
-                .input, "the input \(path) was removed while the model worked on it; its answer was not kept",
-                isRetryable: false)
+            throw ItemFailure(.input, "the input \(path) was removed while \(during); \(outcome)", isRetryable: false)
         }
         guard now == listed else {
             throw ItemFailure(
-                .input,
-                "the input \(path) changed while the model worked on it (\(listed.change(to: now))); its answer was not kept",
+                .input, "the input \(path) changed while \(during) (\(listed.change(to: now))); \(outcome)",
                 isRetryable: false)
         }
     }
