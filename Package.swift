@@ -39,6 +39,8 @@ let package = Package(
         // The coordinator: the shards of a run share one budget, one rate limit and one verdict
         // in PostgreSQL (an async driver with no libpq).
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // `vigil export`: RFC 4180 quoting of CSV and TSV (a well-kept writer, not hand-rolled quoting).
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         // Only the tests use NIO directly: a real HTTP server on 127.0.0.1 for the provider.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
@@ -74,6 +76,7 @@ let package = Package(
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "CSV", package: "CSV.swift"),
                 // SIGWINCH: a live view redraws when its terminal is resized.
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],

@@ -57,4 +57,12 @@ extension Diagnostic.Code {
     public static let imagesUnconvertible = Diagnostic.Code("V025")
     /// Inputs that are neither UTF-8 text nor an image, by their first bytes: never sent.
     public static let inputUnsendable = Diagnostic.Code("V026")
+    /// `reference.file` does not exist, cannot be read, or has a line that is not a known
+    /// answer (`{"id", "expected": {...}}`), or an id on two lines.
+    public static let referenceInvalid = Diagnostic.Code("V027")
+    /// A known answer's id is not one of the job's items (with the nearest ids).
+    public static let referenceUnknownItem = Diagnostic.Code("V028")
+    /// A compared or filled field the success schema does not have (error), or a compared
+    /// field no known answer holds (warning: it is never compared).
+    public static let fieldUnknown = Diagnostic.Code("V029")
 }

@@ -3,7 +3,7 @@
 public enum EventType: CaseIterable, Sendable, Hashable, CustomStringConvertible {
     case runStarted, runCompleted, runAborted, runFailed, runInterrupted, runResumed
     case itemStarted, itemCompleted, itemFailed, itemRetrying
-    case validationCheckpoint, validationWarning, validationFailed
+    case validationCheckpoint, validationWarning, validationFailed, referenceChecked
     case breakerOpened, breakerClosed
     case batchSubmitted, batchProgress, batchCompleted, batchFailed
     case checkpointSaved, progress, consumerFailed
@@ -24,6 +24,7 @@ public enum EventType: CaseIterable, Sendable, Hashable, CustomStringConvertible
         case .validationCheckpoint: "validation.checkpoint"
         case .validationWarning: "validation.warning"
         case .validationFailed: "validation.failed"
+        case .referenceChecked: "reference.checked"
         case .breakerOpened: "breaker.opened"
         case .breakerClosed: "breaker.closed"
         case .batchSubmitted: "batch.submitted"

@@ -88,6 +88,12 @@ extension RunEvent {
             write(check, into: &writer)
             writer.field("message")
             writer.string(check.sentence)
+        case .referenceChecked(let report):
+            write(report.check, into: &writer)
+            writer.field("message")
+            writer.string(report.message)
+            writer.field("reference")
+            writer.value(report.json)
         case .breakerOpened(let report), .breakerClosed(let report):
             writer.field("reason")
             writer.string(report.reason)
@@ -297,6 +303,11 @@ extension RunEvent {
         case .validationCheckpoint: kind = .validationCheckpoint(try check())
         case .validationWarning: kind = .validationWarning(try check())
         case .validationFailed: kind = .validationFailed(try check())
+        case .referenceChecked:
+            guard let report = json["reference"].flatMap(ReferenceReport.init(json:)) else {
+                throw EventDecodingError("missing \"reference\"")
+            }
+            kind = .referenceChecked(report)
         case .breakerOpened, .breakerClosed:
             guard let since = Timestamp.parse(try string("since")) else { throw EventDecodingError("bad \"since\"") }
             let report = BreakerReport(

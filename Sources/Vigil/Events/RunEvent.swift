@@ -43,6 +43,8 @@ public struct RunEvent: Sendable, Equatable {
         case validationCheckpoint(ThresholdCheck)
         case validationWarning(ThresholdCheck)
         case validationFailed(ThresholdCheck)
+        /// The reference verdict: the reference items' answers against their known ones.
+        case referenceChecked(ReferenceReport)
         /// Availability failures in a row: new attempts wait for the endpoint (again after a
         /// failed probe).
         case breakerOpened(BreakerReport)
@@ -81,6 +83,7 @@ public struct RunEvent: Sendable, Equatable {
         case .validationCheckpoint: .validationCheckpoint
         case .validationWarning: .validationWarning
         case .validationFailed: .validationFailed
+        case .referenceChecked: .referenceChecked
         case .breakerOpened: .breakerOpened
         case .breakerClosed: .breakerClosed
         case .batchSubmitted: .batchSubmitted

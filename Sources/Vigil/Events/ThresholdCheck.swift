@@ -2,7 +2,8 @@ import Foundation
 
 /// A threshold check and its outcome.
 public struct ThresholdCheck: Sendable, Equatable {
-    /// `early`, `progressive`, `window` or `max_consecutive_failures`.
+    /// `early`, `progressive`, `window`, `max_consecutive_failures`, `stall`, `reference`, or
+    /// `fields.<name>` (a field's fill rate).
     public var check: String
     /// Items judged when the check ran (a window: its size).
     public var completed: Int
@@ -33,6 +34,16 @@ public struct ThresholdCheck: Sendable, Equatable {
         if check == "stall" {
             return
                 "no item has succeeded for \(Self.duration(value)) (stall threshold: no_success_for \(Self.duration(limit))); \(completed) items have ended"
+        }
+        if check == "reference" {
+            let comparison = passed ? "meets" : "is below"
+            return
+                "agreement with the reference answers \(Self.percent(value)) over \(completed) items \(comparison) reference.min_agreement of \(Self.percent(limit))"
+        }
+        if check.hasPrefix("fields.") {
+            let comparison = passed ? "meets" : "is below"
+            return
+                "field \(check.dropFirst("fields.".count)) was filled in \(Self.percent(value)) of the last \(completed) successful items, which \(comparison) thresholds.fields.min_filled of \(Self.percent(limit))"
         }
         let scope = check == "window" ? "over the last \(completed) items" : "after \(completed) items"
         let comparison = passed ? "meets" : "is below"

@@ -200,7 +200,7 @@ extension BatchPhase {
             }
         }
         guard !again.isEmpty else { return "\(count) requests were not run; they failed" }
-        var items = FrozenItems(list: engine.folder.inputs, job: engine.job, restamped: engine.restamped)
+        var items = ItemQueue(list: engine.folder.inputs, job: engine.job, restamped: engine.restamped)
         await submit(from: &items, progress: &progress) { again.contains($0) }
         return "\(count) requests were not run; \(again.count) were sent again in a new batch"
     }

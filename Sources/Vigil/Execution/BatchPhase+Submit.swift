@@ -22,7 +22,7 @@ extension BatchPhase {
     /// as it fills. An item that cannot be sent (its input unreadable or changed, a request
     /// too large for a file) fails as it would live; one the budget cannot cover ends the
     /// submission (the run ends as aborted once the batches sent are collected).
-    mutating func submit(from items: inout FrozenItems, progress: inout RunProgress, wanted: (String) -> Bool) async {
+    mutating func submit(from items: inout ItemQueue, progress: inout RunProgress, wanted: (String) -> Bool) async {
         var filling = Filling(
             builder: BatchFileBuilder(
                 maximumRequests: spec.maximumRequestsPerFile, maximumBytes: spec.maximumBytesPerFile))
@@ -51,7 +51,7 @@ extension BatchPhase {
     }
 
     /// The list's next item; nil at its end, or when it cannot be read on (the run fails).
-    private func nextItem(from items: inout FrozenItems, _ progress: inout RunProgress) -> FrozenItems.Item? {
+    private func nextItem(from items: inout ItemQueue, _ progress: inout RunProgress) -> FrozenItems.Item? {
         do {
             return try items.next()
         } catch {

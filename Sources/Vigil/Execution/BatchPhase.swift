@@ -56,7 +56,7 @@ struct BatchPhase {
 
     /// Re-attaches to the recorded batches, sends the items left (unless cancelling) and
     /// collects every answer, or stops as the run is told to.
-    mutating func run(_ progress: inout RunProgress, pending: inout FrozenItems) async {
+    mutating func run(_ progress: inout RunProgress, pending: inout ItemQueue) async {
         guard await reattach(&progress) else { return }
         if cancelling {
             await cancelAll(because: "vigil cancel")

@@ -7,7 +7,8 @@ extension RunEngine {
     /// The run's items: all live, or (`model.batch`) the canary live and the rest through
     /// the endpoint's batch API once it passed.
     func processAll(_ start: RunProgress) async -> RunProgress {
-        var pending = FrozenItems(list: folder.inputs, job: job, restamped: restamped)
+        var pending = ItemQueue(
+            list: folder.inputs, job: job, restamped: restamped, reference: start.reference?.waitingIDs ?? [])
         guard let spec = job.model.batch, let client = batchClient, let bodies = provider as? OpenAIProvider else {
             return await processItems(start, pending: &pending)
         }
@@ -18,7 +19,9 @@ extension RunEngine {
             progress = await runCanary(progress, pending: &pending, journal: journal)
             // The canary failed (the run is aborted: no batch is created), the list ended
             // within it, or it failed with action warn and every item ran live.
-            guard progress.ending == nil, !progress.stopNow, progress.monitor.earlyPassed == true else {
+            guard progress.ending == nil, !progress.stopNow, progress.monitor.earlyPassed == true,
+                progress.referenceJudged
+            else {
                 return progress
             }
         }
@@ -48,7 +51,7 @@ extension RunEngine {
 
     /// The live canary: items run live until the early check passes (the rest then goes to
     /// the batch API). One that fails with action warn runs every item live, and says so once.
-    private func runCanary(_ progress: RunProgress, pending: inout FrozenItems, journal: BatchJournal) async
+    private func runCanary(_ progress: RunProgress, pending: inout ItemQueue, journal: BatchJournal) async
         -> RunProgress
     {
         var toldLive = false
@@ -61,7 +64,8 @@ extension RunEngine {
                         "the canary did not pass the early check (action: warn): the rest of the items run live, at the live price, not in a batch"
                     )
                 }
-                return progress.monitor.earlyPassed == true
+                // The reference items, too, are judged live before the rest goes to a batch.
+                return progress.monitor.earlyPassed == true && progress.referenceJudged
             },
             skipping: BatchPhase.itemsInOpenBatches(journal))
     }

@@ -125,6 +125,9 @@ extension RunEngine {
             exhausted: progress.budgetExhausted,
             projection: projection?.json)
         manifest.verdict = progress.ending?.message
+        if let judge = progress.reference {
+            manifest.reference = Self.referenceRecord(judge, pinned: manifest.reference)
+        }
         manifest.droppedEvents = dropped
         for url in [folder.results, folder.failed, folder.events, folder.inputs, folder.checkpoint] {
             manifest.outputs[url.lastPathComponent] = FileDigest.sha256(of: url)
@@ -144,5 +147,29 @@ extension RunEngine {
             isCanary: manifest.canary != nil,
             batchesRunning: job.model.batch == nil
                 ? 0 : ((try? BatchJournal(url: folder.batches))?.open.filter { $0.batch != nil }.count ?? 0))
+    }
+
+    /// The manifest's `reference`: the file and its pin, the reference items of this run's list,
+    /// and once judged the agreement over all compared values and per field.
+    static func referenceRecord(_ judge: ReferenceJudge, pinned: JSONValue?) -> JSONValue {
+        var record = pinned?.objectValue ?? JSONObject()
+        record["items"] = .number(JSONNumber(judge.items))
+        guard let report = judge.report else {
+            record["judged"] = .number(JSONNumber(judge.table.items))
+            record["agreement"] = .null
+            return .object(record)
+        }
+        record["judged"] = .number(JSONNumber(report.judged))
+        record["skipped"] = .number(JSONNumber(report.skipped))
+        record["agreement"] = report.table.agreement.map { .number(JSONNumber($0)) } ?? .null
+        record["min_agreement"] = .number(JSONNumber(report.minimumAgreement))
+        record["passed"] = .bool(report.passed)
+        var fields = JSONObject()
+        for figures in report.table.fields {
+            fields[figures.name] = figures.agreement.map { .number(JSONNumber($0)) } ?? .null
+        }
+        record["fields"] = .object(fields)
+        record["table"] = report.table.json
+        return .object(record)
     }
 }

@@ -17,7 +17,7 @@ extension RunEngine {
     ///     passed): no item is launched after, those in flight end.
     ///   - skipping: items not to run live (they are in a provider batch).
     func processItems(
-        _ start: RunProgress, pending: inout FrozenItems, handsOff: (RunProgress) -> Bool = { _ in false },
+        _ start: RunProgress, pending: inout ItemQueue, handsOff: (RunProgress) -> Bool = { _ in false },
         skipping: Set<String> = []
     ) async -> RunProgress {
         var loop = ItemLoop(start)
@@ -107,7 +107,7 @@ extension RunEngine {
     /// `concurrency` are in flight, the list ends, or the rest goes elsewhere (`handsOff`).
     private func launch(
         _ loop: inout ItemLoop, _ group: inout TaskGroup<ItemLoop.Event>, _ opened: OpenedRun,
-        from pending: inout FrozenItems,
+        from pending: inout ItemQueue,
         handsOff: (RunProgress) -> Bool, skipping: Set<String>, shardStop: ShardStop?
     ) {
         checkStops(&loop, &group, shardStop: shardStop)

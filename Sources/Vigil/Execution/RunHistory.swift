@@ -11,6 +11,10 @@ struct RunHistory {
     var succeeded = 0
     var failed = 0
     var monitor: ThresholdMonitor
+    /// The reference items' judge, as the log's outcomes left it (nil: no `reference`).
+    var reference: ReferenceJudge?
+    /// `thresholds.fields`, as the log's successes left it.
+    var fill: FieldFillMonitor?
     var latency = LatencyHistogram()
     var usage = TokenUsage()
     /// What the recorded items cost (their lines' `cost`).

@@ -2,6 +2,10 @@
 struct RunProgress {
     var counts: RunCounts
     var monitor: ThresholdMonitor
+    /// The reference items' judge (`reference`; nil: none).
+    var reference: ReferenceJudge?
+    /// `thresholds.fields` (nil: none).
+    var fill: FieldFillMonitor?
     var latency = LatencyHistogram()
     var usage = TokenUsage()
     /// What the recorded items cost.
@@ -19,9 +23,17 @@ struct RunProgress {
     /// Counts, rate and latencies at that moment.
     var finalProgress: Progress?
 
-    init(total: Int, monitor: ThresholdMonitor) {
+    init(total: Int, monitor: ThresholdMonitor, reference: ReferenceJudge? = nil, fill: FieldFillMonitor? = nil) {
         counts = RunCounts(total: total, succeeded: 0, failed: 0)
         self.monitor = monitor
+        self.reference = reference
+        self.fill = fill
+    }
+
+    /// The reference verdict is taken, or the run has no reference item to judge.
+    var referenceJudged: Bool {
+        guard let reference else { return true }
+        return reference.report != nil || reference.items == 0
     }
 
     /// Records how the run ends (see `RunEnding.decide`).
@@ -53,6 +65,8 @@ struct RunProgress {
         counts.succeeded = history.succeeded
         counts.failed = history.failed
         monitor = history.monitor
+        reference = history.reference
+        fill = history.fill
         latency = history.latency
         usage = history.usage
         spend = history.spend

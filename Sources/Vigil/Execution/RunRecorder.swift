@@ -49,6 +49,10 @@ struct RunRecorder: Sendable {
             progress.end(.aborted(Verdict(check: nil, message: reason)))
         }
         if let judged { applyThresholds(success: judged, runTally: outcome.ended?.runTally, &progress) }
+        judgeReference(outcome, &progress)
+        if case .success(_, let box) = outcome, let findings = progress.fill?.record(box.value) {
+            publish(findings, &progress)
+        }
         if progress.counts.completed % max(1, checkpointEvery) == 0 {
             saveCheckpoint(progress)
         }
@@ -96,7 +100,37 @@ struct RunRecorder: Sendable {
     /// Counts a judged item in the thresholds, and publishes what they found: a checkpoint
     /// passed, a warning (said on screen too), or a failed check (the run is aborted).
     private func applyThresholds(success: Bool, runTally: ThresholdTally?, _ progress: inout RunProgress) {
-        let findings = runTally.map { progress.monitor.judge($0) } ?? progress.monitor.record(success: success)
+        publish(runTally.map { progress.monitor.judge($0) } ?? progress.monitor.record(success: success), &progress)
+    }
+
+    /// A reference item's answer (none when it failed on its quality; an availability
+    /// failure has nothing to compare) held against its known one; the verdict, when this
+    /// one decided it: `reference.checked`, then as a threshold check (an abort ends the run).
+    private func judgeReference(_ outcome: ItemOutcome, _ progress: inout RunProgress) {
+        guard let ended = outcome.ended, progress.reference?.wants(ended.item.id) == true else { return }
+        let id = ended.item.id
+        let report: ReferenceReport?
+        switch outcome {
+        case .success(_, let box): report = progress.reference?.judge(id, answer: box.value)
+        case .failure(_, let failure) where failure.kind.isQuality: report = progress.reference?.judge(id, answer: nil)
+        default: report = progress.reference?.skip(id)
+        }
+        guard let report else { return }
+        bus.publish(.referenceChecked(report))
+        if report.passed {
+            bus.publish(.validationCheckpoint(report.check))
+        } else if report.unjudged || report.action == "warn" {
+            bus.publish(.validationWarning(report.check))
+            logger.warning("\(report.message); continuing")
+        } else {
+            bus.publish(.validationFailed(report.check))
+            progress.end(.aborted(Verdict(check: report.check, message: report.message)))
+        }
+    }
+
+    /// Publishes what threshold checks found: a checkpoint passed, a warning (said on
+    /// screen too), or a failed check (the run is aborted).
+    private func publish(_ findings: [ThresholdMonitor.Finding], _ progress: inout RunProgress) {
         for finding in findings {
             switch finding {
             case .passed(let check):

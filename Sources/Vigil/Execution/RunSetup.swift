@@ -126,6 +126,9 @@ public struct RunSetup: Sendable {
             model: job.model.manifestDescription, inputCount: inputs.count, inputsSHA256: inputs.sha256,
             canary: canary, startedAt: Timestamp.now(), endedAt: nil,
             counts: RunCounts(total: inputs.count, succeeded: 0, failed: 0), verdict: nil)
+        manifest.reference = job.sources.reference.map {
+            ["file": .string($0.url.path), "sha256": .string($0.sha256)]
+        }
         manifest.origin = lineage?.origin
         manifest.drift = lineage?.drift ?? []
         return manifest

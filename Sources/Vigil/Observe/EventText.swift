@@ -33,6 +33,7 @@ package enum EventText {
             return "\(item): attempt \(attempt) in \(Self.milliseconds(delay)): \(reason)"
         case .validationCheckpoint(let check), .validationWarning(let check), .validationFailed(let check):
             return check.sentence
+        case .referenceChecked(let report): return report.message
         case .checkpointSaved(let completed): return "\(completed) items"
         case .progress(let progress):
             return

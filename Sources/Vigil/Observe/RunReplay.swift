@@ -99,6 +99,8 @@ public struct RunReplay: Sendable {
     public var batches: [String: BatchReport] = [:]
     /// Every threshold check that ran, passed or not, in order.
     public var checks: [(time: Double, check: ThresholdCheck)] = []
+    /// The reference verdict (`reference.checked`), once taken.
+    public var reference: ReferenceReport?
     /// When the process (re)started on the run: `run.started` and each `run.resumed`.
     public var starts: [Double] = []
     private var endedIDs = Set<String>()
@@ -174,6 +176,8 @@ public struct RunReplay: Sendable {
             retries.append((event.time, Self.cause(reason)))
         case .validationCheckpoint(let check), .validationWarning(let check), .validationFailed(let check):
             checks.append((event.time, check))
+        case .referenceChecked(let report):
+            reference = report
         case .progress(let progress):
             self.progress = progress
             if shardsStarted <= 1 { total = progress.counts.total }

@@ -17,7 +17,10 @@ extension RunHistory {
     /// run's lock held.
     /// With `keepsSamples` (a canary), each item's cost and latency is kept for the projection.
     static func rebuild(_ folder: RunFolder, job: JobSpec, keepsSamples: Bool = false) throws -> RunHistory {
-        var history = RunHistory(monitor: ThresholdMonitor(spec: job.thresholds))
+        var history = RunHistory(
+            monitor: ThresholdMonitor(spec: job.thresholds),
+            reference: try ReferenceJudge.forRun(of: job, list: folder.inputs),
+            fill: job.thresholds.fields.map(FieldFillMonitor.init))
         for (url, isSuccess) in [(folder.results, true), (folder.failed, false)] {
             let repair = try AppendedLines.read(url, repair: true) { line, _ in
                 guard let id = line["id"]?.stringValue else { return }
@@ -58,20 +61,36 @@ extension RunHistory {
         return history
     }
 
-    /// Counts one ended item towards the thresholds, as the run did when it ended.
+    /// Counts one ended item towards the thresholds, the reference verdict and the fill
+    /// rates, as the run did when it ended.
     private mutating func replay(_ kind: RunEvent.Kind, latency: Double) {
         self.latency.record(milliseconds: latency)
         let judged: Bool?
+        var findings: [ThresholdMonitor.Finding] = []
         switch kind {
-        case .itemCompleted: judged = true
-        case .itemFailed(_, let failure): judged = failure.kind.isQuality ? false : nil
+        case .itemCompleted(let report, let result):
+            judged = true
+            if let found = reference?.judge(report.item, answer: result) { referenceFound(found) }
+            findings += fill?.record(result) ?? []
+        case .itemFailed(let report, let failure):
+            judged = failure.kind.isQuality ? false : nil
+            let found =
+                failure.kind.isQuality ? reference?.judge(report.item, answer: nil) : reference?.skip(report.item)
+            if let found { referenceFound(found) }
         default: judged = nil
         }
-        guard let judged else { return }
-        for finding in monitor.record(success: judged) {
+        if let judged { findings += monitor.record(success: judged) }
+        for finding in findings {
             if case .failed(let check) = finding, verdict == nil {
                 verdict = Verdict(check: check, message: check.sentence)
             }
+        }
+    }
+
+    /// A reference verdict the run had taken: one that aborted stops the resumed run too.
+    private mutating func referenceFound(_ report: ReferenceReport) {
+        if !report.passed && !report.unjudged && report.action == "abort" && verdict == nil {
+            verdict = Verdict(check: report.check, message: report.message)
         }
     }
 

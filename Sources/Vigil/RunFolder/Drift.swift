@@ -8,6 +8,8 @@ public struct Drift: Sendable, Equatable, CustomStringConvertible {
         case prompt
         /// The success schema changed.
         case schema
+        /// The known answers (`reference.file`) changed.
+        case reference
         /// An input was added, removed or changed.
         case input
         /// The model or its parameters changed.

@@ -76,6 +76,10 @@ public enum PinCheck {
         if let schema = manifest.successSchema {
             drift += fileDrift(.schema, "success schema", path: schema.path, pinned: schema.sha256)
         }
+        if let path = manifest.reference?["file"]?.stringValue, let pinned = manifest.reference?["sha256"]?.stringValue
+        {
+            drift += fileDrift(.reference, "reference file", path: path, pinned: pinned)
+        }
         drift += JSONDiff.changes(from: manifest.model, to: job.model.manifestDescription, at: "model").map {
             Drift(.model, $0)
         }

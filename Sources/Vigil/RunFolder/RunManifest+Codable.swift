@@ -17,7 +17,7 @@ extension RunManifest: Codable {
         case startedAt = "started_at"
         case endedAt = "ended_at"
         case duration = "duration_seconds"
-        case counts, verdict, usage, cost, cache, outputs, coordinator, images
+        case counts, verdict, usage, cost, cache, outputs, coordinator, images, reference
         case droppedEvents = "dropped_events"
         case resumes
         // Members of the nested objects.
@@ -104,6 +104,7 @@ extension RunManifest: Codable {
         if let cache { try root.encode(cache, forKey: .cache) }
         if let coordinator { try root.encode(coordinator, forKey: .coordinator) }
         if let images { try root.encode(images, forKey: .images) }
+        if let reference { try root.encode(reference, forKey: .reference) }
         try root.encode(outputs, forKey: .outputs)
         try root.encode(droppedEvents, forKey: .droppedEvents)
         if !resumes.isEmpty {
@@ -173,6 +174,7 @@ extension RunManifest: Codable {
         cache = try root.decodeIfPresent(JSONValue.self, forKey: .cache)
         coordinator = try root.decodeIfPresent(JSONValue.self, forKey: .coordinator)
         images = try root.decodeIfPresent(JSONValue.self, forKey: .images)
+        reference = try root.decodeIfPresent(JSONValue.self, forKey: .reference)
         canaryOf = try inputs.decodeIfPresent(Int.self, forKey: .canaryOf)
         wholeInputsSHA256 = try inputs.decodeIfPresent(String.self, forKey: .wholeSHA256)
         shards = try root.decodeIfPresent([JSONValue].self, forKey: .shards) ?? []

@@ -67,6 +67,10 @@ public struct RunManifest: Sendable {
     /// the libvips that converted (`{"max_edge", ..., "libvips": "8.14.1"}`; `"libvips": null`
     /// on a machine without it).
     public var images: JSONValue?
+    /// The known answers the run was judged on (`reference`): the file and its sha256 (pinned
+    /// like the prompt), and once judged the reference items, the agreement over all compared
+    /// values and per field, and whether it passed.
+    public var reference: JSONValue?
     /// The sha256 of each file the run wrote, by name.
     public var outputs: [String: String] = [:]
     /// Events dropped for slow consumers, by consumer.

@@ -59,8 +59,10 @@ public struct JobLoader: Sendable {
         let secretLocations = Set(context.diagnostics.filter { $0.code == .secretInJob }.map(\.location.line))
         context.diagnostics.removeAll { $0.code == .unknownKey && secretLocations.contains($0.location.line) }
         PromptCheck.run(&context)
+        ReferenceCheck.read(&context)
         InputsCheck.run(&context)
         SuccessSchemaCheck.run(&context)
+        ReferenceCheck.run(&context)
         EnvironmentCheck.run(&context)
         ProgramCheck.run(&context)
         ImagesCheck.run(&context)
@@ -71,7 +73,9 @@ public struct JobLoader: Sendable {
 
         let diagnostics = context.diagnostics.sorted { $0.location < $1.location }
         let valid = !diagnostics.contains { $0.severity == .error }
-        job.sources = JobSources(job: bytes, prompt: context.promptBytes ?? [], successSchema: context.successSchema)
+        job.sources = JobSources(
+            job: bytes, prompt: context.promptBytes ?? [], successSchema: context.successSchema,
+            reference: context.reference)
         return JobValidation(
             job: valid ? job : nil,
             diagnostics: diagnostics, itemCount: context.itemCount,

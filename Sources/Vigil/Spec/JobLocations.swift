@@ -9,6 +9,7 @@ public struct JobLocations: Sendable {
         case retriesInitialDelay, retriesMaximumDelay, breakerCoolDown, breakerGiveUpAfter, rateLimitPer
         case model, modelParameters, budget, budgetMaxCost, budgetMaxTokens, structuredOutput, batch, images
         case coordinatorURLVariable
+        case reference, referenceFile, fieldFill
     }
 
     /// The document itself (its first line).
@@ -21,6 +22,10 @@ public struct JobLocations: Sendable {
     public var inputs: [(index: Int, location: SourceLocation)] = []
     /// Entries of `inputs` in the wrong shape (the job schema reports them).
     public var malformedInputs = 0
+    /// Each key of `reference.fields`, and of `thresholds.fields.min_filled`: where a field
+    /// the answers cannot have is pointed at.
+    public var referenceFieldKeys: [String: SourceLocation] = [:]
+    public var filledFieldKeys: [String: SourceLocation] = [:]
     /// Each consumer's `url_env` value, by the consumer's index.
     public var consumerURLVariables: [Int: SourceLocation] = [:]
 
@@ -68,6 +73,8 @@ public struct JobLocations: Sendable {
             .budget: tree.member("budget")?.value.location, .budgetMaxCost: at("budget", "max_cost"),
             .budgetMaxTokens: at("budget", "max_tokens"),
             .coordinatorURLVariable: at("coordinator", "url_env"),
+            .reference: tree.member("reference")?.value.location, .referenceFile: at("reference", "file"),
+            .fieldFill: tree["thresholds"]?.member("fields")?.value.location,
         ]
         for (field, location) in located { if let location { fields[field] = location } }
         for (index, entry) in (tree["inputs"]?.elements ?? []).enumerated() {
@@ -77,10 +84,20 @@ public struct JobLocations: Sendable {
             }
             inputs.append((index, (entry.member("glob") ?? entry.member("jsonl"))?.value.location ?? entry.location))
         }
+        referenceFieldKeys = Self.keyLocations(tree["reference"]?["fields"])
+        filledFieldKeys = Self.keyLocations(tree["thresholds"]?["fields"]?["min_filled"])
         for (index, consumer) in (tree["consumers"]?.elements ?? []).enumerated() {
             if let variable = consumer.member("url_env"), variable.value.stringValue != nil {
                 consumerURLVariables[index] = variable.value.location
             }
         }
+    }
+
+    /// Where each key of a mapping was written.
+    private static func keyLocations(_ mapping: LocatedValue?) -> [String: SourceLocation] {
+        guard case .mapping(let members)? = mapping?.content else { return [:] }
+        var found: [String: SourceLocation] = [:]
+        for member in members { found[member.key] = member.keyLocation }
+        return found
     }
 }

@@ -55,6 +55,7 @@ enum JobSchemaText {
     "prompt": { "$ref": "#/$defs/prompt" },
     "success": { "$ref": "#/$defs/success" },
     "thresholds": { "$ref": "#/$defs/thresholds" },
+    "reference": { "$ref": "#/$defs/reference" },
     "execution": { "$ref": "#/$defs/execution" },
     "checkpoint": {
       "description": "When to save resume state: every N completed items, and on SIGINT/SIGTERM.",
@@ -91,7 +92,7 @@ enum JobSchemaText {
       "description": "An event type.",
       "enum": ["run.started", "run.completed", "run.aborted", "run.failed", "run.interrupted", "run.resumed",
                "item.started", "item.completed", "item.failed", "item.retrying",
-               "validation.checkpoint", "validation.warning", "validation.failed",
+               "validation.checkpoint", "validation.warning", "validation.failed", "reference.checked",
                "breaker.opened", "breaker.closed", "batch.submitted", "batch.progress", "batch.completed", "batch.failed", "checkpoint.saved", "progress"]
     },
     "input": {
@@ -239,8 +240,58 @@ enum JobSchemaText {
         "max_consecutive_failures": {
           "description": "Abort after this many quality failures in a row (a circuit breaker on bad answers).",
           "type": "integer", "minimum": 1
+        },
+        "fields": {
+          "description": "Fill rates without a gold set: every `after` successful items, each named field must have been filled (not null, \"\", [] or {}) in at least its share of those items. Catches a prompt that quietly stops extracting a field. Warns by default.",
+          "type": "object",
+          "additionalProperties": false,
+          "required": ["after", "min_filled"],
+          "properties": {
+            "after": {
+              "description": "How many successful items each check covers: the last N, checked every N.",
+              "type": "integer", "minimum": 1
+            },
+            "min_filled": {
+              "description": "Each field (a top-level key, or a dotted path such as location.country) and the share of answers that must fill it.",
+              "type": "object", "minProperties": 1,
+              "additionalProperties": { "$ref": "#/$defs/rate" }
+            },
+            "action": { "$ref": "#/$defs/action" }
+          }
         }
       }
+    },
+    "reference": {
+      "description": "Known answers for some items: sent before any other item, each answer compared with the known one field by field; a prompt whose answers are well-formed but wrong is stopped on them. Aborts by default.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": ["file", "fields", "min_agreement"],
+      "properties": {
+        "file": {
+          "description": "JSON Lines, one known answer per line: {\"id\": \"<item id as in results.jsonl>\", \"expected\": {field: value}}. Relative to the job file. Its sha256 is pinned in the run's manifest.",
+          "type": "string", "minLength": 1
+        },
+        "fields": {
+          "description": "The fields compared (a top-level key, or a dotted path such as location.country), each with how: exact (equal JSON), normalized (text equal after NFC, case folding, whitespace collapsed and outer punctuation dropped), number (or {number: tolerance}), present (non-empty). A field missing from an answer disagrees.",
+          "type": "object", "minProperties": 1,
+          "additionalProperties": { "$ref": "#/$defs/comparison" }
+        },
+        "min_agreement": {
+          "description": "The share of compared field values that must agree, over 0 and at most 1.",
+          "type": "number", "exclusiveMinimum": 0, "maximum": 1
+        },
+        "action": { "$ref": "#/$defs/action" }
+      }
+    },
+    "comparison": {
+      "description": "How a field's value is compared with the known one.",
+      "anyOf": [
+        { "enum": ["exact", "normalized", "number", "present"] },
+        {
+          "type": "object", "additionalProperties": false, "required": ["number"],
+          "properties": { "number": { "description": "Numbers agree within this tolerance.", "type": "number", "minimum": 0 } }
+        }
+      ]
     },
     "execution": {
       "description": "How items are sent: concurrency, rate limit, retries, the availability breaker, and the grace period of a graceful stop.",

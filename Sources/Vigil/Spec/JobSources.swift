@@ -11,12 +11,15 @@ public struct JobSources: Sendable {
     public var prompt: [UInt8]
     /// The success schema, compiled from the bytes that were checked.
     public var successSchema: CheckedSchema?
+    /// `reference.file`'s known answers, parsed from the bytes that were checked.
+    public var reference: ReferenceSet?
 
     /// The bytes that were checked.
-    public init(job: [UInt8], prompt: [UInt8], successSchema: CheckedSchema?) {
+    public init(job: [UInt8], prompt: [UInt8], successSchema: CheckedSchema?, reference: ReferenceSet? = nil) {
         self.job = job
         self.prompt = prompt
         self.successSchema = successSchema
+        self.reference = reference
     }
 
     /// The prompt as the model receives it.

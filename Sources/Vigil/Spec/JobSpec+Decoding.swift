@@ -67,6 +67,7 @@ extension JobSpec {
             schema: document["success"]?["schema"]?.stringValue,
             requiredFields: document["success"]?["required_fields"]?.arrayValue?.compactMap(\.stringValue) ?? [])
         thresholds = Self.thresholds(document["thresholds"] ?? .null)
+        reference = Self.reference(document["reference"])
         execution = Self.execution(document["execution"] ?? .null)
         checkpointEvery = Self.int(document["checkpoint"]?["every"]) ?? Defaults.checkpointEvery
         let paths = PathResolver(folder: folder)
@@ -176,7 +177,45 @@ extension JobSpec {
                 ThresholdSpec.Stall(
                     noSuccessFor: $0,
                     action: ThresholdSpec.Action(rawValue: value["stall"]?["action"]?.stringValue ?? "") ?? .warn)
-            })
+            },
+            fields: fieldFill(value["fields"]))
+    }
+
+    private static func fieldFill(_ value: JSONValue?) -> FieldFillSpec? {
+        guard let value, let after = int(value["after"]), let rates = value["min_filled"]?.objectValue else {
+            return nil
+        }
+        return FieldFillSpec(
+            after: after,
+            fields: rates.compactMap { name, rate in
+                rate.numberValue.map { FieldFillSpec.Field(name: name, minimumFilled: $0.doubleValue) }
+            },
+            action: ThresholdSpec.Action(rawValue: value["action"]?.stringValue ?? "") ?? .warn)
+    }
+
+    private static func reference(_ value: JSONValue?) -> ReferenceSpec? {
+        guard let value, let file = value["file"]?.stringValue, let fields = value["fields"]?.objectValue else {
+            return nil
+        }
+        return ReferenceSpec(
+            file: file,
+            fields: fields.compactMap { name, written in
+                comparison(written).map { ReferenceSpec.Field(name: name, comparison: $0) }
+            },
+            minimumAgreement: value["min_agreement"]?.numberValue?.doubleValue ?? 1,
+            action: ThresholdSpec.Action(rawValue: value["action"]?.stringValue ?? "") ?? .abort)
+    }
+
+    /// `exact`, `normalized`, `number`, `present`, or `{number: tolerance}`.
+    private static func comparison(_ written: JSONValue) -> FieldComparison? {
+        if let tolerance = written["number"]?.numberValue { return .number(tolerance: tolerance.doubleValue) }
+        switch written.stringValue {
+        case "exact": return .exact
+        case "normalized": return .normalized
+        case "number": return .number(tolerance: 0)
+        case "present": return .present
+        default: return nil
+        }
     }
 
     private static func execution(_ value: JSONValue) -> ExecutionSpec {

@@ -26,6 +26,8 @@ public struct JobSpec: Sendable {
     public var success: SuccessSpec
     /// When to stop a run that is failing.
     public var thresholds: ThresholdSpec
+    /// Known answers, sent first and compared field by field (nil: none).
+    public var reference: ReferenceSpec? = nil
     /// Concurrency, rate limit, retries, breaker, grace period.
     public var execution: ExecutionSpec
     /// Save resume state every N completed items.
@@ -307,6 +309,8 @@ public struct ThresholdSpec: Sendable, Equatable {
     public var maximumConsecutiveFailures: Int?
     /// `stall`: how long a run may go without a success before it says so (nil: never said).
     public var stall: Stall? = nil
+    /// `fields`: the fill rate of named fields over the recent successes (nil: not checked).
+    public var fields: FieldFillSpec? = nil
 }
 
 /// `execution`: how items are sent.

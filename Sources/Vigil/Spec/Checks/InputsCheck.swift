@@ -31,6 +31,7 @@ enum InputsCheck {
                     if entryCount > 1 { acrossInputs.add(item.id) }
                     if first.count < keptItems { first.append(item) }
                     if let path = item.path { kinds?.add(job.paths.url(path), path: path) }
+                    if context.reference?.answer(for: item.id) != nil { context.referenceFound.insert(item.id) }
                 }
             } catch {
                 failed = true

@@ -20,6 +20,10 @@ struct JobCheckContext {
     var promptBytes: [UInt8]? = nil
     /// The success schema, compiled from the bytes that were checked.
     var successSchema: CheckedSchema? = nil
+    /// `reference.file`, parsed from the bytes that were checked.
+    var reference: ReferenceSet? = nil
+    /// Ids of `reference` that the inputs hold (`InputsCheck` marks them as it lists).
+    var referenceFound = Set<String>()
 
     mutating func report(_ diagnostic: Diagnostic) {
         diagnostics.append(diagnostic)
