@@ -14,7 +14,7 @@ struct VigilCommand: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, ResumeCommand.self, CancelCommand.self, EventsCommand.self, WatchCommand.self,
             ReportCommand.self, ServeCommand.self, CacheCommand.self, CoordinatorCommand.self, MergeCommand.self,
-            RerunCommand.self,
+            RerunCommand.self, ExportCommand.self, ScoreCommand.self,
             DiffCommand.self, ValidateCommand.self, PinCommand.self, PlanCommand.self, SchemaCommand.self,
         ]
     )

@@ -209,13 +209,7 @@ extension JobSpec {
     /// `exact`, `normalized`, `number`, `present`, or `{number: tolerance}`.
     private static func comparison(_ written: JSONValue) -> FieldComparison? {
         if let tolerance = written["number"]?.numberValue { return .number(tolerance: tolerance.doubleValue) }
-        switch written.stringValue {
-        case "exact": return .exact
-        case "normalized": return .normalized
-        case "number": return .number(tolerance: 0)
-        case "present": return .present
-        default: return nil
-        }
+        return written.stringValue.flatMap(FieldComparison.init(written:))
     }
 
     private static func execution(_ value: JSONValue) -> ExecutionSpec {

@@ -9,6 +9,11 @@ public struct ReferenceSpec: Sendable, Equatable {
         /// The answer's field: a top-level key, or a dotted path into nested objects (`location.country`).
         public var name: String
         public var comparison: FieldComparison
+
+        public init(name: String, comparison: FieldComparison) {
+            self.name = name
+            self.comparison = comparison
+        }
     }
 
     /// `reference.file`, as written: JSON Lines of `{"id": ..., "expected": {field: value}}`.
@@ -34,6 +39,22 @@ public enum FieldComparison: Sendable, Equatable, CustomStringConvertible {
     case number(tolerance: Double)
     /// Any non-empty value (not null, "", [] or {}); the known value is not looked at.
     case present
+
+    /// `exact`, `normalized`, `number`, `present`, or `number:0.01` (a tolerance, as
+    /// `vigil score --fields` writes it).
+    public init?(written: String) {
+        switch written {
+        case "exact": self = .exact
+        case "normalized": self = .normalized
+        case "number": self = .number(tolerance: 0)
+        case "present": self = .present
+        default:
+            guard written.hasPrefix("number:"), let tolerance = Double(written.dropFirst("number:".count)),
+                tolerance >= 0
+            else { return nil }
+            self = .number(tolerance: tolerance)
+        }
+    }
 
     /// As written in the job: `exact`, `normalized`, `number`, `{number: 0.01}`, `present`.
     public var description: String {

@@ -3,7 +3,7 @@ public enum ExitStatus: Int32, Sendable {
     /// The command did what was asked and everything checked was valid.
     case success = 0
     /// `vigil schema validate`: at least one instance did not validate (or was not JSON);
-    /// `vigil diff`: the two runs differ.
+    /// `vigil diff`: the two runs differ; `vigil score`: the agreement is below the minimum.
     case invalidInstances = 1
     /// The job, a schema, a run folder or the command line is wrong; nothing was run.
     case invalidJobOrUsage = 2
