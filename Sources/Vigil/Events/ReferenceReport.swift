@@ -60,6 +60,16 @@ public struct ReferenceReport: Sendable, Equatable {
         return text
     }
 
+    /// One line for `vigil watch`: `reference PASSED: 100% agreement over 8 items (min 90%):
+    /// scientificName 8/8 (100%), catalogNumber 8/8 (100%)`.
+    public var watchLine: String {
+        if unjudged { return "reference NOT JUDGED: \(skipped) of \(items) reference items had no answer" }
+        let verdict = passed ? "PASSED" : (action == "warn" ? "FAILED (warn)" : "FAILED")
+        let share = ThresholdCheck.percent(table.agreement ?? 0)
+        return
+            "reference \(verdict): \(share) agreement over \(judged) items (min \(ThresholdCheck.percent(minimumAgreement))): \(table.fieldSummary)"
+    }
+
     /// As the event and the manifest carry it.
     public var json: JSONValue {
         guard case .object(var object) = table.json else { return .null }

@@ -57,6 +57,8 @@ package enum WatchView {
         lines.append(statusLine)
         // A coordinated run: what every shard did together, as the coordinator had it.
         if let fleet = replay.fleet { lines.append(StatusLine(fleet.sentence)) }
+        // The reference verdict, once taken: passed or not, and each field's figures.
+        if let reference = replay.reference { lines.append(StatusLine(reference.watchLine)) }
         if case .running = liveness { lines.append(activity(replay, now: now)) }
         let groups = replay.failureGroups.sorted { $0.last > $1.last }.prefix(failures)
         if !groups.isEmpty {

@@ -54,6 +54,7 @@ public struct RunReportPage {
         body += section("Throughput", id: "throughput", throughputCharts())
         body += section("Latency", id: "latency", latencySection())
         body += section("Failures", id: "failures", failuresSection())
+        body += section("Fields", id: "fields", fieldsSection())
         body += section("Retries", id: "retries", retriesSection())
         body += section("Cost", id: "cost", costSection())
         body += section("Slowest items", id: "slowest", slowestSection())
@@ -400,6 +401,50 @@ public struct RunReportPage {
     }
 
     // MARK: Sample
+
+    /// The reference verdict's per-field table (when the run had known answers), and each
+    /// field's fill rate over the run's successes, against `thresholds.fields` when it sets one.
+    private func fieldsSection() -> String {
+        var html = ""
+        let reference =
+            run.replay.reference?.table
+            ?? run.recorded.manifest.reference?["table"].flatMap(AgreementTable.init(json:))
+        if let table = reference {
+            let rows = table.fields.map { figures in
+                let share = figures.agreement.map(ThresholdCheck.percent) ?? "-"
+                return
+                    "<tr><th>\(escape(figures.name))</th><td>\(figures.agreed)/\(figures.compared)</td><td>\(share)</td><td>\(escape(figures.comparison))</td></tr>"
+            }
+            let disagreements = table.disagreements.prefix(10).map {
+                "<tr><td><code>\(escape($0.item))</code></td><td>\(escape($0.field))</td><td>\(escape($0.expected.abbreviated))</td><td>\(escape($0.got?.abbreviated ?? "(no value)"))</td></tr>"
+            }
+            html +=
+                "<h3>Agreement with the reference answers</h3><p>\(escape(run.replay.reference?.check.sentence ?? ""))</p>"
+                + "<table class=\"list\" id=\"reference-fields\"><tr><th>field</th><th>agreed</th><th>share</th><th>compared as</th></tr>\(rows.joined())</table>"
+            if !disagreements.isEmpty {
+                html +=
+                    "<h3>First disagreements</h3><table class=\"list\"><tr><th>item</th><th>field</th><th>expected</th><th>got</th></tr>\(disagreements.joined())</table>"
+            }
+        }
+        let fill = FieldFillRates(results: run.recorded.folder.results, schema: nil)
+        guard fill.successes > 0 else { return html.isEmpty ? "<p>No item has succeeded yet.</p>" : html }
+        var limits: [String: Double] = [:]
+        for (name, rate) in run.recorded.manifest.spec["thresholds"]?["fields"]?["min_filled"]?.objectValue
+            ?? JSONObject()
+        {
+            limits[name] = rate.numberValue?.doubleValue
+        }
+        let rows = fill.rates.prefix(60).map { name, filled in
+            let share = Double(filled) / Double(fill.successes)
+            let limit = limits[name].map { " (min \(ThresholdCheck.percent($0)))" } ?? ""
+            let low = limits[name].map { share < $0 } ?? false
+            return
+                "<tr\(low ? " class=\"low\"" : "")><th>\(escape(name))</th><td class=\"bar\"><i style=\"width:\(Int(share * 100))%\"></i></td><td>\(ThresholdCheck.percent(share))\(limit)</td></tr>"
+        }
+        return html
+            + "<h3>Fill rate over the run</h3><p>The share of the \(fill.successes) successful answers that fill each field (not null, empty text, [] or {}).</p>"
+            + "<table class=\"bars\" id=\"fill-rates\">\(rows.joined())</table>"
+    }
 
     private func sampleSection() -> String {
         let folder = run.recorded.folder
