@@ -62,8 +62,5 @@ public struct ThresholdCheck: Sendable, Equatable {
     }
 
     /// `80%`, or `83.3%` when not whole.
-    public static func percent(_ rate: Double) -> String {
-        let percent = rate * 100
-        return percent == percent.rounded() ? "\(Int(percent))%" : String(format: "%.1f%%", percent)
-    }
+    public static func percent(_ rate: Double) -> String { rate.percentText }
 }

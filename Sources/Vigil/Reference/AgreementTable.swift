@@ -34,10 +34,10 @@ public struct AgreementTable: Sendable, Equatable {
     public private(set) var disagreements: [Disagreement] = []
     /// Items compared.
     public private(set) var items = 0
-    private let spec: [ReferenceSpec.Field]
+    private let spec: [ComparedField]
 
     /// An empty table for these fields.
-    public init(fields: [ReferenceSpec.Field]) {
+    public init(fields: [ComparedField]) {
         spec = fields
         self.fields = fields.map { FieldFigures(name: $0.name, comparison: $0.comparison.description) }
     }
@@ -72,7 +72,7 @@ public struct AgreementTable: Sendable, Equatable {
     /// `scientificName 0/8 (0%), catalogNumber 8/8 (100%)`.
     public var fieldSummary: String {
         fields.map { figures in
-            let share = figures.agreement.map { " (\(ThresholdCheck.percent($0)))" } ?? ""
+            let share = figures.agreement.map { " (\($0.percentText))" } ?? ""
             return "\(figures.name) \(figures.agreed)/\(figures.compared)\(share)"
         }.joined(separator: ", ")
     }
@@ -84,7 +84,7 @@ public struct AgreementTable: Sendable, Equatable {
         var lines = ["\("field".padding(toLength: width, withPad: " ", startingAt: 0))  agreed   share  compared as"]
         for figures in fields {
             let counts = "\(figures.agreed)/\(figures.compared)"
-            let share = figures.agreement.map(ThresholdCheck.percent) ?? "-"
+            let share = figures.agreement.map(\.percentText) ?? "-"
             lines.append(
                 "\(figures.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(counts.padding(toLength: 7, withPad: " ", startingAt: 0))  \(share.padding(toLength: 6, withPad: " ", startingAt: 0))  \(figures.comparison)"
             )

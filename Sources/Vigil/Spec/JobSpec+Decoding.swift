@@ -200,7 +200,7 @@ extension JobSpec {
         return ReferenceSpec(
             file: file,
             fields: fields.compactMap { name, written in
-                comparison(written).map { ReferenceSpec.Field(name: name, comparison: $0) }
+                comparison(written).map { ComparedField(name: name, comparison: $0) }
             },
             minimumAgreement: value["min_agreement"]?.numberValue?.doubleValue ?? 1,
             action: ThresholdSpec.Action(rawValue: value["action"]?.stringValue ?? "") ?? .abort)

@@ -110,7 +110,7 @@ struct ScoreCommand: ParsableCommand {
     }
 
     /// `scientificName=normalized,catalogNumber=exact,elevation=number:5`.
-    static func parseFields(_ written: String) throws -> [ReferenceSpec.Field] {
+    static func parseFields(_ written: String) throws -> [ComparedField] {
         try written.split(separator: ",").map { part in
             let pieces = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard pieces.count == 2, !pieces[0].isEmpty, let comparison = FieldComparison(written: pieces[1]) else {
@@ -118,7 +118,7 @@ struct ScoreCommand: ParsableCommand {
                     "--fields: \"\(part)\" is not name=exact|normalized|number|number:TOLERANCE|present",
                     .invalidJobOrUsage)
             }
-            return ReferenceSpec.Field(name: pieces[0], comparison: comparison)
+            return ComparedField(name: pieces[0], comparison: comparison)
         }
     }
 }

@@ -60,9 +60,9 @@ import Vigil
 
     @Test func theTableCountsPerFieldFollowsDottedPathsAndKeepsTheFirstDisagreements() throws {
         var table = AgreementTable(fields: [
-            ReferenceSpec.Field(name: "scientificName", comparison: .normalized),
-            ReferenceSpec.Field(name: "location.country", comparison: .exact),
-            ReferenceSpec.Field(name: "eventDate", comparison: .exact),
+            ComparedField(name: "scientificName", comparison: .normalized),
+            ComparedField(name: "location.country", comparison: .exact),
+            ComparedField(name: "eventDate", comparison: .exact),
         ])
         let expected = try json(#"{"scientificName": "carex aquatilis", "location": {"country": "Canada"}}"#)
         table.compare(

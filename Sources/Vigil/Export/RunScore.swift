@@ -12,7 +12,7 @@ public struct RunScore: Sendable {
     public var failed: Int
 
     /// Scores the run folder's results and failures against `reference`, on `fields`.
-    public init(run: RecordedRun, reference: ReferenceSet, fields: [ReferenceSpec.Field]) throws {
+    public init(run: RecordedRun, reference: ReferenceSet, fields: [ComparedField]) throws {
         var answers: [String: JSONValue] = [:]
         var failures = Set<String>()
         _ = try AppendedLines.read(run.folder.results, repair: false) { line, _ in
@@ -39,13 +39,13 @@ public struct RunScore: Sendable {
 
     /// The fields to compare when none are given: the run's own `reference.fields`, else every
     /// field the known answers hold, compared `exact`.
-    public static func defaultFields(run: RecordedRun, reference: ReferenceSet) -> [ReferenceSpec.Field] {
+    public static func defaultFields(run: RecordedRun, reference: ReferenceSet) -> [ComparedField] {
         if let written = run.manifest.spec["reference"]?["fields"]?.objectValue {
-            let fields = written.compactMap { name, comparison -> ReferenceSpec.Field? in
+            let fields = written.compactMap { name, comparison -> ComparedField? in
                 let parsed =
                     comparison["number"]?.numberValue.map { .number(tolerance: $0.doubleValue) }
                     ?? comparison.stringValue.flatMap(FieldComparison.init(written:))
-                return parsed.map { ReferenceSpec.Field(name: name, comparison: $0) }
+                return parsed.map { ComparedField(name: name, comparison: $0) }
             }
             if !fields.isEmpty { return fields }
         }
@@ -55,6 +55,6 @@ public struct RunScore: Sendable {
                 names.append(name)
             }
         }
-        return names.map { ReferenceSpec.Field(name: $0, comparison: .exact) }
+        return names.map { ComparedField(name: $0, comparison: .exact) }
     }
 }
