@@ -42,6 +42,11 @@ public struct AgreementTable: Sendable, Equatable {
         self.fields = fields.map { FieldFigures(name: $0.name, comparison: $0.comparison.description) }
     }
 
+    /// Equal figures (a table read back from JSON compares equal to the one written).
+    public static func == (lhs: AgreementTable, rhs: AgreementTable) -> Bool {
+        lhs.fields == rhs.fields && lhs.disagreements == rhs.disagreements && lhs.items == rhs.items
+    }
+
     /// Values compared over all fields, and those that agreed.
     public var compared: Int { fields.reduce(0) { $0 + $1.compared } }
     public var agreed: Int { fields.reduce(0) { $0 + $1.agreed } }

@@ -4,6 +4,19 @@ import Testing
 import Vigil
 
 @Suite struct EventBusTests {
+    /// A reference verdict with a disagreement: known and got values of several JSON types.
+    static let referenceReport: ReferenceReport = {
+        var table = AgreementTable(fields: [
+            ComparedField(name: "scientificName", comparison: .normalized),
+            ComparedField(name: "elevation", comparison: .number(tolerance: 5)),
+        ])
+        table.compare(
+            item: "a", expected: ["scientificName": "carex", "elevation": 120], answer: ["scientificName": "Poa"])
+        return ReferenceReport(
+            items: 8, judged: 1, skipped: 0, minimumAgreement: 0.9, action: "abort", passed: false, early: true,
+            table: table)
+    }()
+
     static let allKinds: [RunEvent.Kind] = [
         .runStarted(RunStarted(job: "j", total: 3, concurrency: 2, provider: "command [x]")),
         .runCompleted(RunCounts(total: 3, succeeded: 2, failed: 1)),
@@ -37,6 +50,7 @@ import Vigil
         .validationFailed(
             ThresholdCheck(check: "window", completed: 100, value: 0.5, limit: 0.6, passed: false, action: "abort")),
         .checkpointSaved(completed: 25),
+        .referenceChecked(Self.referenceReport),
         .breakerOpened(
             BreakerReport(
                 reason: "HTTP 429: rate limited", since: 1_763_920_700.5, nextProbe: 1_763_920_830.5, failures: 5)),

@@ -4,7 +4,8 @@ import Vigil
 /// A job with known answers: `count` labels (a catalog number and a scientific name each), a
 /// gold file for `references` of them spread over the set, and an extractor that reads the
 /// label right, or (`WRONG=1` in its environment) returns the same schema-valid wrong name
-/// for every label. Every call is appended to calls.log, in the order the calls began.
+/// for every label. Every call is appended to calls.log, in the order the calls began;
+/// `EXTRACT_HOLD_AFTER=N` holds every call after the N-th until a file named `release` exists.
 struct ReferenceJob {
     let folder: URL
     let path: String
@@ -52,6 +53,15 @@ struct ReferenceJob {
         with open(os.path.join(here, "calls.log"), "a") as log:
             log.write(request["id"] + "\\n")
         time.sleep(float(os.environ.get("EXTRACT_DELAY", "0")))
+        # EXTRACT_HOLD_AFTER=N: calls after the N-th wait for a file named "release" (at most 2 min).
+        if os.environ.get("EXTRACT_HOLD_AFTER"):
+            with open(os.path.join(here, "calls.log")) as log:
+                made = len(log.read().split())
+            began = time.time()
+            while made > int(os.environ["EXTRACT_HOLD_AFTER"]) and time.time() - began < 120:
+                if os.path.exists(os.path.join(here, "release")):
+                    break
+                time.sleep(0.05)
         text = open(request["path"]).read()
         catalog = re.search(r"catalog: (.*)", text).group(1)
         name = re.search(r"name: (.*)", text).group(1)
