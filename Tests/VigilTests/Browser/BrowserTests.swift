@@ -54,8 +54,8 @@ struct BrowserTests {
         #expect(
             seen["values"]?["sections"]
                 == [
-                    "verdict", "pins", "success", "throughput", "latency", "failures", "retries", "cost", "slowest",
-                    "sample",
+                    "verdict", "pins", "success", "throughput", "latency", "failures", "fields", "retries", "cost",
+                    "slowest", "sample",
                 ])
         // Nothing was fetched from the network.
         #expect(seen["values"]?["fetched"] == 0)

@@ -246,10 +246,12 @@ import Vigil
     }
 
     @Test func anUnreachableEndpointSpendsNothing() async throws {
-        // A port that was listening and is closed now: nothing is sent, nothing can be billed.
-        let closed = try LoopbackOpenAIServer { _, _ in .answer("{}") }
-        let baseURL = closed.baseURL
-        closed.shutdown()
+        // A port held, not listened on, for the whole test: every connection is refused, nothing
+        // is sent, nothing can be billed. (A server's port closed first was once taken by
+        // another test's server before this one tried it: both items were answered.)
+        let (socket, port) = try CoordinatorStoreTests.boundSocket(listening: false)
+        defer { close(socket) }
+        let baseURL = "http://127.0.0.1:\(port)/v1"
         let endpoint = try PricedEndpoint()
         defer { endpoint.shutdown() }
         let model = endpoint.model.replacingOccurrences(of: endpoint.server.baseURL, with: baseURL)

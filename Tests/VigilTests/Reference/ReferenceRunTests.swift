@@ -105,7 +105,7 @@ import Vigil
         process.send(SIGKILL)
         try Waiting.exit(of: process)
         // The held extractors the kill left behind end now.
-        FileManager.default.createFile(atPath: job.folder.appendingPathComponent("release").path, contents: nil)
+        _ = FileManager.default.createFile(atPath: job.folder.appendingPathComponent("release").path, contents: nil)
         let before = Set(
             try events(run).filter { $0["type"] == "item.completed" }.compactMap { $0["item"]?.stringValue })
         #expect(before.count == 2)
