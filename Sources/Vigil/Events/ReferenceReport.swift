@@ -32,11 +32,12 @@ public struct ReferenceReport: Sendable, Equatable {
     /// Nothing could be compared (every reference item was unavailable): said, never an abort.
     public var unjudged: Bool { table.compared == 0 }
 
-    /// As a threshold check (`validation.*` events, the run's verdict).
+    /// As a threshold check (`validation.*` events, the run's verdict). A verdict with nothing
+    /// compared only warns, whatever the action: an outage is not a wrong prompt.
     public var check: ThresholdCheck {
         ThresholdCheck(
             check: "reference", completed: judged, value: table.agreement ?? 0, limit: minimumAgreement,
-            passed: passed, action: action)
+            passed: passed, action: unjudged ? "warn" : action)
     }
 
     /// The verdict in full: the agreement against the minimum, each field's figures, and the

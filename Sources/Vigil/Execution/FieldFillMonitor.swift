@@ -28,11 +28,10 @@ struct FieldFillMonitor: Sendable {
         }
         return zip(spec.fields, filled).map { field, count in
             let rate = Double(count) / Double(spec.after)
-            let check = ThresholdCheck(
-                check: "fields.\(field.name)", completed: spec.after, value: rate, limit: field.minimumFilled,
-                passed: rate >= field.minimumFilled, action: spec.action.rawValue)
-            if check.passed { return .passed(check) }
-            return spec.action == .abort ? .failed(check) : .warning(check)
+            return ThresholdMonitor.Finding(
+                ThresholdCheck(
+                    check: "fields.\(field.name)", completed: spec.after, value: rate, limit: field.minimumFilled,
+                    passed: rate >= field.minimumFilled, action: spec.action.rawValue))
         }
     }
 }

@@ -21,6 +21,15 @@ enum ItemOutcome: Sendable {
         }
     }
 
+    /// How an item that ended was judged: its result, or its failure (nil: it did not end).
+    var answer: Result<JSONValue, ItemFailure>? {
+        switch self {
+        case .success(_, let box): .success(box.value)
+        case .failure(_, let failure): .failure(failure)
+        case .cancelled, .notSent, .gaveUp: nil
+        }
+    }
+
     /// The outcome of an item that ended with an answer judged so (live, cached or batched).
     static func judged(_ ended: EndedItem, _ verdict: Result<JSONValue, ItemFailure>) -> ItemOutcome {
         switch verdict {

@@ -29,23 +29,29 @@ struct ReferenceJudge: Sendable {
         remaining = waiting.values.reduce(0) { [table] in $0 + table.comparisons(in: $1) }
     }
 
-    /// The item has a known answer not judged yet.
-    func wants(_ id: String) -> Bool { waiting[id] != nil }
-
     /// The ids still to judge.
     var waitingIDs: Set<String> { Set(waiting.keys) }
 
-    /// Compares an ended reference item's answer (nil: it failed, so every value disagrees)
-    /// and returns the verdict if this decided it.
-    mutating func judge(_ id: String, answer: JSONValue?) -> ReferenceReport? {
+    /// Counts an ended item (one with no known answer, or judged already, is no business of
+    /// the judge) and returns the verdict if this decided it: an answer is compared; a failure
+    /// on the answer (schema, parse) disagrees on every field; any other failure (the model
+    /// unreachable, an unreadable input) has nothing to compare.
+    mutating func record(_ id: String, _ ended: Result<JSONValue, ItemFailure>) -> ReferenceReport? {
+        switch ended {
+        case .success(let answer): judge(id, answer: answer)
+        case .failure(let failure) where failure.kind.isQuality: judge(id, answer: nil)
+        case .failure: skip(id)
+        }
+    }
+
+    private mutating func judge(_ id: String, answer: JSONValue?) -> ReferenceReport? {
         guard let expected = waiting.removeValue(forKey: id) else { return nil }
         remaining -= table.comparisons(in: expected)
         table.compare(item: id, expected: expected, answer: answer)
         return decide()
     }
 
-    /// A reference item that ended in an availability failure: it has nothing to compare.
-    mutating func skip(_ id: String) -> ReferenceReport? {
+    private mutating func skip(_ id: String) -> ReferenceReport? {
         guard let expected = waiting.removeValue(forKey: id) else { return nil }
         remaining -= table.comparisons(in: expected)
         skipped += 1
@@ -71,15 +77,24 @@ struct ReferenceJudge: Sendable {
 }
 
 extension ReferenceJudge {
-    /// The judge for a run of `job` over its list (`inputs.jsonl`): the known answers whose
-    /// items the list holds (a shard's, a retry's or a canary's list holds some of them). Nil
-    /// when the job has no `reference`.
-    static func forRun(of job: JobSpec, list: URL) throws -> ReferenceJudge? {
+    /// The judge for a run of `job`: the known answers whose items its list holds. Validation
+    /// put every known answer's item among the inputs, so they are the shard's (`manifest.shard`)
+    /// and the retry's (`only`), found without reading the list before the first request; only
+    /// a canary's list (its first N items) is read for them, and it is short. Nil when the job
+    /// has no `reference`.
+    static func forRun(of job: JobSpec, manifest: RunManifest, only: Set<String>?, list: URL) throws
+        -> ReferenceJudge?
+    {
         guard let spec = job.reference, let set = job.sources.reference else { return nil }
-        var listed = Set<String>()
-        var reader = InputsList.Reader(list)
-        while listed.count < set.answers.count, let entry = try reader.next() {
-            if set.answer(for: entry.id) != nil { listed.insert(entry.id) }
+        var listed = Set(
+            set.ids.filter { id in manifest.shard?.contains(id) != false && only?.contains(id) != false })
+        if manifest.canary != nil {
+            var inCanary = Set<String>()
+            var reader = InputsList.Reader(list)
+            while let entry = try reader.next() {
+                if listed.contains(entry.id) { inCanary.insert(entry.id) }
+            }
+            listed = inCanary
         }
         return ReferenceJudge(spec: spec, set: set, listed: listed)
     }

@@ -169,7 +169,6 @@ extension RunEngine {
             fields[figures.name] = figures.agreement.map { .number(JSONNumber($0)) } ?? .null
         }
         record["fields"] = .object(fields)
-        record["table"] = report.table.json
         return .object(record)
     }
 }

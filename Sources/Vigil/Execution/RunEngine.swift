@@ -164,10 +164,11 @@ public final class RunEngine: Sendable {
     /// The run's starting progress, and its first event: `run.started`, or `run.resumed`
     /// with what the stopped run had done (counted over the whole run from here on).
     private func announce() -> RunProgress {
-        // A list that cannot be read stops the run at its first item, with why.
+        // (Only a canary's list is read for its reference items; one that cannot be read
+        // stops the run at its first item, with why.)
         var progress = RunProgress(
             total: total, monitor: ThresholdMonitor(spec: job.thresholds),
-            reference: try? ReferenceJudge.forRun(of: job, list: folder.inputs),
+            reference: try? ReferenceJudge.forRun(of: job, manifest: manifestBase, only: only, list: folder.inputs),
             fill: job.thresholds.fields.map(FieldFillMonitor.init))
         // A canary keeps each item's cost and latency for its projection.
         if manifestBase.canary != nil { progress.samples = [] }

@@ -103,44 +103,30 @@ struct RunRecorder: Sendable {
         publish(runTally.map { progress.monitor.judge($0) } ?? progress.monitor.record(success: success), &progress)
     }
 
-    /// A reference item's answer (none when it failed on its quality; an availability
-    /// failure has nothing to compare) held against its known one; the verdict, when this
-    /// one decided it: `reference.checked`, then as a threshold check (an abort ends the run).
+    /// A reference item's end, held against its known answer; the verdict, when this one
+    /// decided it: `reference.checked`, then as a threshold check (an abort ends the run).
     private func judgeReference(_ outcome: ItemOutcome, _ progress: inout RunProgress) {
-        guard let ended = outcome.ended, progress.reference?.wants(ended.item.id) == true else { return }
-        let id = ended.item.id
-        let report: ReferenceReport?
-        switch outcome {
-        case .success(_, let box): report = progress.reference?.judge(id, answer: box.value)
-        case .failure(_, let failure) where failure.kind.isQuality: report = progress.reference?.judge(id, answer: nil)
-        default: report = progress.reference?.skip(id)
-        }
-        guard let report else { return }
+        guard let id = outcome.ended?.item.id, let ended = outcome.answer,
+            let report = progress.reference?.record(id, ended)
+        else { return }
         bus.publish(.referenceChecked(report))
-        if report.passed {
-            bus.publish(.validationCheckpoint(report.check))
-        } else if report.unjudged || report.action == "warn" {
-            bus.publish(.validationWarning(report.check))
-            logger.warning("\(report.message); continuing")
-        } else {
-            bus.publish(.validationFailed(report.check))
-            progress.end(.aborted(Verdict(check: report.check, message: report.message)))
-        }
+        publish([ThresholdMonitor.Finding(report.check)], &progress, saying: report.message)
     }
 
     /// Publishes what threshold checks found: a checkpoint passed, a warning (said on
-    /// screen too), or a failed check (the run is aborted).
-    private func publish(_ findings: [ThresholdMonitor.Finding], _ progress: inout RunProgress) {
+    /// screen too), or a failed check (the run is aborted). `saying`: the verdict in full,
+    /// when the check's own sentence is not all of it.
+    private func publish(_ findings: [ThresholdMonitor.Finding], _ progress: inout RunProgress, saying: String? = nil) {
         for finding in findings {
             switch finding {
             case .passed(let check):
                 bus.publish(.validationCheckpoint(check))
             case .warning(let check):
                 bus.publish(.validationWarning(check))
-                logger.warning("\(check.sentence); continuing (action: warn)")
+                logger.warning("\(saying ?? check.sentence); continuing (action: warn)")
             case .failed(let check):
                 bus.publish(.validationFailed(check))
-                progress.end(.aborted(Verdict(check: check, message: check.sentence)))
+                progress.end(.aborted(Verdict(check: check, message: saying ?? check.sentence)))
             }
         }
     }

@@ -86,7 +86,17 @@ public struct ThresholdMonitor: Sendable {
         let result = ThresholdCheck(
             check: name, completed: at ?? tally.judged, value: value, limit: check.minimumSuccessRate, passed: passed,
             action: check.action.rawValue)
-        if passed { return .passed(result) }
-        return check.action == .abort ? .failed(result) : .warning(result)
+        return Finding(result)
+    }
+}
+
+extension ThresholdMonitor.Finding {
+    /// What a check that ran found: passed, or failed with its action (abort or warn).
+    init(_ check: ThresholdCheck) {
+        if check.passed {
+            self = .passed(check)
+        } else {
+            self = check.action == ThresholdSpec.Action.abort.rawValue ? .failed(check) : .warning(check)
+        }
     }
 }

@@ -1,4 +1,3 @@
-public import Foundation
 public import JSONSchema
 
 /// How many of a run's successful answers fill each field (the report's fill rates): the
@@ -9,11 +8,12 @@ public struct FieldFillRates: Sendable {
     /// Each field and how many answers filled it, in column order.
     public private(set) var rates: [(field: String, filled: Int)] = []
 
-    /// Reads results.jsonl (a line that cannot be read is skipped: the report says what it can).
-    public init(results: URL, schema: JSONValue?) {
-        var columns = ExportColumns(schema: schema)
+    /// Reads the run's results.jsonl (a line that cannot be read is skipped: the report says
+    /// what it can); the fields in the order an export of the run has them.
+    public init(run: RecordedRun) {
+        var columns = ExportColumns(schema: ResultsExport.pinnedSchema(of: run))
         var filled: [String: Int] = [:]
-        _ = try? AppendedLines.read(results, repair: false) { line, _ in
+        _ = try? AppendedLines.read(run.folder.results, repair: false) { line, _ in
             guard let result = line["result"] else { return }
             successes += 1
             columns.discover(result)

@@ -49,7 +49,7 @@ public struct ResultsExport: Sendable {
             }
         }
         rows.sort { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }
-        var discovered = ExportColumns(schema: Self.schema(of: run))
+        var discovered = ExportColumns(schema: Self.pinnedSchema(of: run))
         for row in rows { if let result = row.result { discovered.discover(result) } }
         if let fields {
             let unknown = fields.filter { !discovered.fields.contains($0) }
@@ -71,8 +71,9 @@ public struct ResultsExport: Sendable {
         self.rows = rows
     }
 
-    /// The success schema the run pinned, when its file still has the pinned bytes.
-    private static func schema(of run: RecordedRun) -> JSONValue? {
+    /// The success schema the run pinned, when its file still has the pinned bytes (its
+    /// property order is the columns' order).
+    static func pinnedSchema(of run: RecordedRun) -> JSONValue? {
         guard let pinned = run.manifest.successSchema,
             let data = FileManager.default.contents(atPath: pinned.path),
             FileDigest.sha256(of: data) == pinned.sha256
@@ -95,14 +96,17 @@ public struct ResultsExport: Sendable {
         }
     }
 
+    /// A row's value for each of `columns.fields` (nil: none): a flattened column, or what a
+    /// chosen field names (`--fields place` takes the whole object).
+    private func values(_ row: Row) -> [JSONValue?] {
+        guard let result = row.result else { return columns.fields.map { _ in nil } }
+        let flat = Dictionary(ExportColumns.flatten(result), uniquingKeysWith: { first, _ in first })
+        return columns.fields.map { flat[$0] ?? result.field($0) }
+    }
+
     /// The cells of a row, as the header names them.
     private func cells(_ row: Row) -> [String] {
-        let flat = Dictionary(
-            (row.result.map { ExportColumns.flatten($0) } ?? []), uniquingKeysWith: { first, _ in first })
-        var cells = [row.id, row.path ?? ""]
-        for field in columns.fields { cells.append(ExportColumns.text(flat[field] ?? row.result?.field(field))) }
-        if includesFailed { cells.append(row.error ?? "") }
-        return cells
+        [row.id, row.path ?? ""] + values(row).map(ExportColumns.text) + (includesFailed ? [row.error ?? ""] : [])
     }
 
     /// CSV or TSV: the quoting is CSV.swift's (a field with the delimiter, a quote or a line
@@ -138,9 +142,7 @@ public struct ResultsExport: Sendable {
             var object = JSONObject()
             object["id"] = .string(row.id)
             object["path"] = row.path.map { .string($0) } ?? .null
-            let flat = Dictionary(
-                (row.result.map { ExportColumns.flatten($0) } ?? []), uniquingKeysWith: { first, _ in first })
-            for field in columns.fields { object[field] = flat[field] ?? row.result?.field(field) ?? .null }
+            for (field, value) in zip(columns.fields, values(row)) { object[field] = value ?? .null }
             if includesFailed { object["error"] = row.error.map { .string($0) } ?? .null }
             writer.value(.object(object))
             writer.newline()

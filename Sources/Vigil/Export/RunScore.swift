@@ -41,11 +41,8 @@ public struct RunScore: Sendable {
     /// field the known answers hold, compared `exact`.
     public static func defaultFields(run: RecordedRun, reference: ReferenceSet) -> [ComparedField] {
         if let written = run.manifest.spec["reference"]?["fields"]?.objectValue {
-            let fields = written.compactMap { name, comparison -> ComparedField? in
-                let parsed =
-                    comparison["number"]?.numberValue.map { .number(tolerance: $0.doubleValue) }
-                    ?? comparison.stringValue.flatMap(FieldComparison.init(written:))
-                return parsed.map { ComparedField(name: name, comparison: $0) }
+            let fields = written.compactMap { name, comparison in
+                FieldComparison(json: comparison).map { ComparedField(name: name, comparison: $0) }
             }
             if !fields.isEmpty { return fields }
         }

@@ -7,9 +7,9 @@ public import JSONSchema
 public struct AgreementTable: Sendable, Equatable {
     /// One field's figures.
     public struct FieldFigures: Sendable, Equatable {
-        public var name: String
-        /// How it is compared, as written (`normalized`, `number within 0.01`).
-        public var comparison: String
+        /// The field and how it is compared.
+        public var field: ComparedField
+        public var name: String { field.name }
         public var agreed = 0
         public var compared = 0
         /// agreed / compared (nil: nothing compared yet).
@@ -34,17 +34,10 @@ public struct AgreementTable: Sendable, Equatable {
     public private(set) var disagreements: [Disagreement] = []
     /// Items compared.
     public private(set) var items = 0
-    private let spec: [ComparedField]
 
     /// An empty table for these fields.
     public init(fields: [ComparedField]) {
-        spec = fields
-        self.fields = fields.map { FieldFigures(name: $0.name, comparison: $0.comparison.description) }
-    }
-
-    /// Equal figures (a table read back from JSON compares equal to the one written).
-    public static func == (lhs: AgreementTable, rhs: AgreementTable) -> Bool {
-        lhs.fields == rhs.fields && lhs.disagreements == rhs.disagreements && lhs.items == rhs.items
+        self.fields = fields.map { FieldFigures(field: $0) }
     }
 
     /// Values compared over all fields, and those that agreed.
@@ -56,13 +49,13 @@ public struct AgreementTable: Sendable, Equatable {
     /// How many values an item with these known answers has compared: the fields its
     /// expected object holds.
     public func comparisons(in expected: JSONValue) -> Int {
-        spec.count { expected.field($0.name) != nil }
+        fields.count { expected.field($0.name) != nil }
     }
 
     /// Compares one item's answer (nil: the item failed and has none) with its known one.
     public mutating func compare(item: String, expected: JSONValue, answer: JSONValue?) {
         items += 1
-        for (index, field) in spec.enumerated() {
+        for (index, field) in fields.map(\.field).enumerated() {
             guard let known = expected.field(field.name) else { continue }
             let got = answer?.field(field.name)
             fields[index].compared += 1
@@ -91,7 +84,7 @@ public struct AgreementTable: Sendable, Equatable {
             let counts = "\(figures.agreed)/\(figures.compared)"
             let share = figures.agreement.map(\.percentText) ?? "-"
             lines.append(
-                "\(figures.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(counts.padding(toLength: 7, withPad: " ", startingAt: 0))  \(share.padding(toLength: 6, withPad: " ", startingAt: 0))  \(figures.comparison)"
+                "\(figures.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(counts.padding(toLength: 7, withPad: " ", startingAt: 0))  \(share.padding(toLength: 6, withPad: " ", startingAt: 0))  \(figures.field.comparison)"
             )
         }
         if !disagreements.isEmpty {
@@ -106,7 +99,8 @@ public struct AgreementTable: Sendable, Equatable {
         var byField = JSONObject()
         for figures in fields {
             byField[figures.name] = [
-                "comparison": .string(figures.comparison), "agreed": .number(JSONNumber(figures.agreed)),
+                "comparison": .string(figures.field.comparison.description),
+                "agreed": .number(JSONNumber(figures.agreed)),
                 "compared": .number(JSONNumber(figures.compared)),
                 "agreement": figures.agreement.map { .number(JSONNumber($0)) } ?? .null,
             ]
@@ -129,12 +123,17 @@ public struct AgreementTable: Sendable, Equatable {
     public init?(json: JSONValue) {
         guard let byField = json["fields"]?.objectValue else { return nil }
         func int(_ value: JSONValue?) -> Int { value?.numberValue?.int64Value.map { Int(clamping: $0) } ?? 0 }
-        spec = []
-        fields = byField.map { name, figures in
-            FieldFigures(
-                name: name, comparison: figures["comparison"]?.stringValue ?? "", agreed: int(figures["agreed"]),
-                compared: int(figures["compared"]))
+        var fields: [FieldFigures] = []
+        for (name, figures) in byField {
+            guard let comparison = figures["comparison"]?.stringValue.flatMap(FieldComparison.init(written:)) else {
+                return nil
+            }
+            fields.append(
+                FieldFigures(
+                    field: ComparedField(name: name, comparison: comparison), agreed: int(figures["agreed"]),
+                    compared: int(figures["compared"])))
         }
+        self.fields = fields
         items = int(json["items"])
         disagreements = (json["disagreements"]?.arrayValue ?? []).compactMap { found in
             guard let item = found["item"]?.stringValue, let field = found["field"]?.stringValue else { return nil }

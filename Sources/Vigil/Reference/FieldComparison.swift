@@ -1,3 +1,5 @@
+public import JSONSchema
+
 /// How an answer's field value is held against the known one. A field the answer lacks
 /// disagrees, whatever the comparison.
 public enum FieldComparison: Sendable, Equatable, CustomStringConvertible {
@@ -28,12 +30,24 @@ public enum FieldComparison: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// As written in the job: `exact`, `normalized`, `number`, `{number: 0.01}`, `present`.
+    /// As a job writes it: `exact`, `normalized`, `number`, `{number: 0.01}`, `present`.
+    public init?(json: JSONValue) {
+        if let tolerance = json["number"]?.numberValue {
+            guard tolerance.doubleValue >= 0 else { return nil }
+            self = .number(tolerance: tolerance.doubleValue)
+        } else if let written = json.stringValue {
+            self.init(written: written)
+        } else {
+            return nil
+        }
+    }
+
+    /// As `init(written:)` reads it back: `exact`, `normalized`, `number`, `number:0.01`, `present`.
     public var description: String {
         switch self {
         case .exact: "exact"
         case .normalized: "normalized"
-        case .number(let tolerance): tolerance == 0 ? "number" : "number within \(tolerance)"
+        case .number(let tolerance): tolerance == 0 ? "number" : "number:\(tolerance)"
         case .present: "present"
         }
     }

@@ -16,10 +16,13 @@ extension RunHistory {
     /// result line of any item the log says ended but whose line is missing. Call with the
     /// run's lock held.
     /// With `keepsSamples` (a canary), each item's cost and latency is kept for the projection.
-    static func rebuild(_ folder: RunFolder, job: JobSpec, keepsSamples: Bool = false) throws -> RunHistory {
+    /// `manifest` and `only`: the run's, for the reference items its list holds.
+    static func rebuild(
+        _ folder: RunFolder, job: JobSpec, manifest: RunManifest, only: Set<String>?, keepsSamples: Bool = false
+    ) throws -> RunHistory {
         var history = RunHistory(
             monitor: ThresholdMonitor(spec: job.thresholds),
-            reference: try ReferenceJudge.forRun(of: job, list: folder.inputs),
+            reference: try ReferenceJudge.forRun(of: job, manifest: manifest, only: only, list: folder.inputs),
             fill: job.thresholds.fields.map(FieldFillMonitor.init))
         for (url, isSuccess) in [(folder.results, true), (folder.failed, false)] {
             let repair = try AppendedLines.read(url, repair: true) { line, _ in
@@ -62,35 +65,30 @@ extension RunHistory {
     }
 
     /// Counts one ended item towards the thresholds, the reference verdict and the fill
-    /// rates, as the run did when it ended.
+    /// rates, in the order the run did (`RunRecorder`): the first that aborted is the verdict.
     private mutating func replay(_ kind: RunEvent.Kind, latency: Double) {
         self.latency.record(milliseconds: latency)
-        let judged: Bool?
-        var findings: [ThresholdMonitor.Finding] = []
+        let (item, ended): (String, Result<JSONValue, ItemFailure>)
         switch kind {
-        case .itemCompleted(let report, let result):
-            judged = true
-            if let found = reference?.judge(report.item, answer: result) { referenceFound(found) }
-            findings += fill?.record(result) ?? []
-        case .itemFailed(let report, let failure):
-            judged = failure.kind.isQuality ? false : nil
-            let found =
-                failure.kind.isQuality ? reference?.judge(report.item, answer: nil) : reference?.skip(report.item)
-            if let found { referenceFound(found) }
-        default: judged = nil
+        case .itemCompleted(let report, let result): (item, ended) = (report.item, .success(result))
+        case .itemFailed(let report, let failure): (item, ended) = (report.item, .failure(failure))
+        default: return
         }
-        if let judged { findings += monitor.record(success: judged) }
-        for finding in findings {
+        var findings: [(ThresholdMonitor.Finding, message: String?)] = []
+        switch ended {
+        case .success: findings += monitor.record(success: true).map { ($0, nil) }
+        case .failure(let failure) where failure.kind.isQuality:
+            findings += monitor.record(success: false).map { ($0, nil) }
+        case .failure: break
+        }
+        if let report = reference?.record(item, ended) {
+            findings.append((ThresholdMonitor.Finding(report.check), report.message))
+        }
+        if case .success(let result) = ended { findings += (fill?.record(result) ?? []).map { ($0, nil) } }
+        for (finding, message) in findings {
             if case .failed(let check) = finding, verdict == nil {
-                verdict = Verdict(check: check, message: check.sentence)
+                verdict = Verdict(check: check, message: message ?? check.sentence)
             }
-        }
-    }
-
-    /// A reference verdict the run had taken: one that aborted stops the resumed run too.
-    private mutating func referenceFound(_ report: ReferenceReport) {
-        if !report.passed && !report.unjudged && report.action == "abort" && verdict == nil {
-            verdict = Verdict(check: report.check, message: report.message)
         }
     }
 

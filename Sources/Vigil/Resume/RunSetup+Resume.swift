@@ -34,7 +34,10 @@ extension RunSetup {
         var (drift, changedStamps) = PinCheck.check(recorded, job: job, for: .resume)
         drift += PinCheck.libvipsDrift(of: recorded.manifest, converter: converter)
         guard drift.isEmpty || allowDrift else { throw ResumeRefusal.drift(drift) }
-        let history = try RunHistory.rebuild(recorded.folder, job: job, keepsSamples: recorded.manifest.canary != nil)
+        let only = try recorded.itemFilter()
+        let history = try RunHistory.rebuild(
+            recorded.folder, job: job, manifest: recorded.manifest, only: only,
+            keepsSamples: recorded.manifest.canary != nil)
         var manifest = recorded.manifest
         if let share { manifest.shardShare = share }
         manifest.status = .running
@@ -49,7 +52,7 @@ extension RunSetup {
         // Allowed past changed inputs: those not yet sent go out as they are now (their
         // digests recorded on their lines), not failed against stamps they no longer have.
         return RunSetup(
-            folder: recorded.folder, lock: lock, manifest: manifest, history: history, only: try recorded.itemFilter(),
+            folder: recorded.folder, lock: lock, manifest: manifest, history: history, only: only,
             restamped: changedStamps, imageConverter: converter)
     }
 

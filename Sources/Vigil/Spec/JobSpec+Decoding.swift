@@ -200,16 +200,10 @@ extension JobSpec {
         return ReferenceSpec(
             file: file,
             fields: fields.compactMap { name, written in
-                comparison(written).map { ComparedField(name: name, comparison: $0) }
+                FieldComparison(json: written).map { ComparedField(name: name, comparison: $0) }
             },
             minimumAgreement: value["min_agreement"]?.numberValue?.doubleValue ?? 1,
             action: ThresholdSpec.Action(rawValue: value["action"]?.stringValue ?? "") ?? .abort)
-    }
-
-    /// `exact`, `normalized`, `number`, `present`, or `{number: tolerance}`.
-    private static func comparison(_ written: JSONValue) -> FieldComparison? {
-        if let tolerance = written["number"]?.numberValue { return .number(tolerance: tolerance.doubleValue) }
-        return written.stringValue.flatMap(FieldComparison.init(written:))
     }
 
     private static func execution(_ value: JSONValue) -> ExecutionSpec {

@@ -110,6 +110,17 @@ struct ReferenceJob {
         """.write(toFile: path, atomically: true, encoding: .utf8)
     }
 
+    /// A `reference:` section over gold.jsonl.
+    static func section(fields: String, minAgreement: String = "0.9", action: String? = nil) -> String {
+        """
+        reference:
+          file: gold.jsonl
+          fields: \(fields)
+          min_agreement: \(minAgreement)
+
+        """ + (action.map { "  action: \($0)\n" } ?? "")
+    }
+
     /// The calls made so far, in the order they began.
     func calls() -> [String] {
         let text = (try? String(contentsOf: folder.appendingPathComponent("calls.log"), encoding: .utf8)) ?? ""

@@ -73,13 +73,7 @@ import Vigil
     @Test func aWarningVerdictGoesOnAndIsSaid() throws {
         let job = try ReferenceJob(
             items: 30, references: 5,
-            reference: """
-                reference:
-                  file: gold.jsonl
-                  fields: { scientificName: normalized }
-                  min_agreement: 0.9
-                  action: warn
-                """)
+            reference: ReferenceJob.section(fields: "{ scientificName: normalized }", action: "warn"))
         let outcome = try job.vigil(["run", "job.yaml"], environment: ["WRONG": "1"])
         #expect(outcome.status == 0, "\(outcome.standardError)")
         #expect(job.calls().count == 30)

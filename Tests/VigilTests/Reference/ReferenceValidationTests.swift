@@ -80,12 +80,7 @@ import Vigil
     @Test func aComparedFieldTheSuccessSchemaDoesNotDeclareIsAnError() throws {
         let job = try withGold(
             #"{"id": "labels/label-001.txt", "expected": {"scientificName": "x"}}"#,
-            reference: """
-                reference:
-                  file: gold.jsonl
-                  fields: { scientificNames: normalized }
-                  min_agreement: 0.9
-                """)
+            reference: ReferenceJob.section(fields: "{ scientificNames: normalized }"))
         let validation = validate(job)
         let found = try #require(validation.diagnostics.first { $0.code == .fieldUnknown && $0.severity == .error })
         #expect(found.message.contains(#""scientificNames""#))
@@ -106,12 +101,7 @@ import Vigil
     @Test func aFieldNoKnownAnswerHoldsIsWarnedAbout() throws {
         let job = try withGold(
             #"{"id": "labels/label-001.txt", "expected": {"scientificName": "x"}}"#,
-            reference: """
-                reference:
-                  file: gold.jsonl
-                  fields: { scientificName: normalized, catalogNumber: exact }
-                  min_agreement: 0.9
-                """)
+            reference: ReferenceJob.section(fields: "{ scientificName: normalized, catalogNumber: exact }"))
         let validation = validate(job)
         #expect(validation.isValid)
         let found = try #require(validation.diagnostics.first { $0.code == .fieldUnknown })
@@ -122,12 +112,7 @@ import Vigil
     @Test(arguments: ["0", "1.5", "-0.2"]) func minAgreementMustBeOverZeroAndAtMostOne(_ value: String) throws {
         let job = try ReferenceJob(
             items: 20, references: 2,
-            reference: """
-                reference:
-                  file: gold.jsonl
-                  fields: { scientificName: normalized }
-                  min_agreement: \(value)
-                """)
+            reference: ReferenceJob.section(fields: "{ scientificName: normalized }", minAgreement: "\(value)"))
         let validation = validate(job)
         #expect(!validation.isValid)
         #expect(
@@ -137,12 +122,7 @@ import Vigil
     @Test func anUnknownComparisonIsRefusedByTheSchema() throws {
         let job = try ReferenceJob(
             items: 20, references: 2,
-            reference: """
-                reference:
-                  file: gold.jsonl
-                  fields: { scientificName: fuzzy }
-                  min_agreement: 0.9
-                """)
+            reference: ReferenceJob.section(fields: "{ scientificName: fuzzy }"))
         let validation = validate(job)
         #expect(!validation.isValid, "\(codes(validation))")
     }

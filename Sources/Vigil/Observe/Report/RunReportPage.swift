@@ -406,14 +406,11 @@ public struct RunReportPage {
     /// field's fill rate over the run's successes, against `thresholds.fields` when it sets one.
     private func fieldsSection() -> String {
         var html = ""
-        let reference =
-            run.replay.reference?.table
-            ?? run.recorded.manifest.reference?["table"].flatMap(AgreementTable.init(json:))
-        if let table = reference {
+        if let table = run.replay.reference?.table {
             let rows = table.fields.map { figures in
                 let share = figures.agreement.map(ThresholdCheck.percent) ?? "-"
                 return
-                    "<tr><th>\(escape(figures.name))</th><td>\(figures.agreed)/\(figures.compared)</td><td>\(share)</td><td>\(escape(figures.comparison))</td></tr>"
+                    "<tr><th>\(escape(figures.name))</th><td>\(figures.agreed)/\(figures.compared)</td><td>\(share)</td><td>\(escape(figures.field.comparison.description))</td></tr>"
             }
             let disagreements = table.disagreements.prefix(10).map {
                 "<tr><td><code>\(escape($0.item))</code></td><td>\(escape($0.field))</td><td>\(escape($0.expected.abbreviated))</td><td>\(escape($0.got?.abbreviated ?? "(no value)"))</td></tr>"
@@ -426,7 +423,7 @@ public struct RunReportPage {
                     "<h3>First disagreements</h3><table class=\"list\"><tr><th>item</th><th>field</th><th>expected</th><th>got</th></tr>\(disagreements.joined())</table>"
             }
         }
-        let fill = FieldFillRates(results: run.recorded.folder.results, schema: nil)
+        let fill = FieldFillRates(run: run.recorded)
         guard fill.successes > 0 else { return html.isEmpty ? "<p>No item has succeeded yet.</p>" : html }
         var limits: [String: Double] = [:]
         for (name, rate) in run.recorded.manifest.spec["thresholds"]?["fields"]?["min_filled"]?.objectValue
