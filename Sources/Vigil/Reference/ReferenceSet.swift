@@ -40,7 +40,10 @@ public struct ReferenceSet: Sendable {
     public var ids: [String] { answers.map(\.id) }
 
     /// Parses the file's bytes. Every line that is not a known answer is a problem (blank
-    /// lines are skipped); an id on two lines is one too. A file with no answer is refused.
+    /// lines are skipped); an id on two lines is one too; a file with no answer is one. The
+    /// set holds the lines that are answers even when others are not, so the rest of its
+    /// checks (are the ids items?) are said at once; a file with problems is refused by
+    /// whoever reads it.
     public static func parse(_ bytes: [UInt8], url: URL) -> (set: ReferenceSet?, problems: [Problem]) {
         var answers: [Answer] = []
         var places: [String: Int] = [:]
@@ -77,8 +80,10 @@ public struct ReferenceSet: Sendable {
         if problems.isEmpty && answers.isEmpty {
             problems.append(Problem(line: 1, message: "holds no known answer; \(shape)"))
         }
-        guard problems.isEmpty else { return (nil, problems) }
-        return (ReferenceSet(url: url, sha256: FileDigest.sha256(of: bytes), answers: answers, places: places), [])
+        guard !answers.isEmpty else { return (nil, problems) }
+        return (
+            ReferenceSet(url: url, sha256: FileDigest.sha256(of: bytes), answers: answers, places: places), problems
+        )
     }
 
     /// What a line should look like.

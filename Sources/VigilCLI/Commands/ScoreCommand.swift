@@ -53,7 +53,7 @@ struct ScoreCommand: ParsableCommand {
                 throw CommandFailure("reference file \(reference) does not exist or cannot be read", .invalidJobOrUsage)
             }
             let parsed = ReferenceSet.parse(Array(data), url: url)
-            guard let set = parsed.set else {
+            guard let set = parsed.set, parsed.problems.isEmpty else {
                 let lines = parsed.problems.prefix(5).map { "\(reference):\($0.line): \($0.message)" }
                 throw CommandFailure(lines.joined(separator: "\n"), .invalidJobOrUsage)
             }

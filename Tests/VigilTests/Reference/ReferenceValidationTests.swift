@@ -56,6 +56,17 @@ import Vigil
         #expect(problems[3].message.contains("line 1 already"))
     }
 
+    @Test func anUnknownIdIsSaidWithTheLinesThatAreNotAnswers() throws {
+        let job = try withGold(
+            """
+            {"id": "labels/label-01.txt", "expected": {"scientificName": "x"}}
+            {"id": "labels/label-002.txt", "expected": {"scientificName": "x"}
+            """)
+        let validation = validate(job)
+        #expect(validation.diagnostics.filter { $0.code == .referenceUnknownItem }.map(\.location.line) == [1])
+        #expect(validation.diagnostics.filter { $0.code == .referenceInvalid }.map(\.location.line) == [2])
+    }
+
     @Test func anEmptyFileIsRefused() throws {
         let validation = validate(try withGold("\n\n"))
         #expect(
@@ -85,6 +96,8 @@ import Vigil
         let found = try #require(validation.diagnostics.first { $0.code == .fieldUnknown && $0.severity == .error })
         #expect(found.message.contains(#""scientificNames""#))
         #expect(found.hint == #"did you mean "scientificName"?"#)
+        // Said once: not also warned about as a field no known answer holds.
+        #expect(validation.diagnostics.count { $0.code == .fieldUnknown } == 1, "\(validation.diagnostics)")
         #expect(found.location.file.hasSuffix("job.yaml"))
     }
 

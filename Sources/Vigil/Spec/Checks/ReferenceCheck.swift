@@ -34,7 +34,7 @@ enum ReferenceCheck {
             for problem in problems.prefix(10) {
                 context.report(
                     Diagnostic(
-                        .referenceInvalid, "reference file \(spec.file) line \(problem.line) \(problem.message)",
+                        .referenceInvalid, "this line of reference file \(spec.file) \(problem.message)",
                         at: SourceLocation(file: file, line: problem.line, column: 1)))
             }
             if problems.count > 10 {
@@ -89,9 +89,12 @@ enum ReferenceCheck {
                 named.append((field.name, location, "thresholds.fields.min_filled"))
             }
         }
+        // A field refused as undeclared is not also warned about as never compared.
+        var undeclared = Set<String>()
         if let schema, let path = job.success.schema {
             for (name, location, what) in named {
                 guard let declared = declaredFields(in: schema, along: name) else { continue }
+                undeclared.insert(name)
                 let suggestion = Suggestion.nearest(to: name, in: declared)
                 context.report(
                     Diagnostic(
@@ -103,7 +106,10 @@ enum ReferenceCheck {
             }
         }
         if let set = context.reference, let spec = job.reference {
-            for field in spec.fields where !set.answers.contains(where: { $0.expected.field(field.name) != nil }) {
+            for field in spec.fields
+            where !undeclared.contains(field.name)
+                && !set.answers.contains(where: { $0.expected.field(field.name) != nil })
+            {
                 guard let location = job.locations.referenceFieldKeys[field.name] else { continue }
                 context.report(
                     Diagnostic(
