@@ -79,6 +79,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try ProcMount.require(for: "run")
         let stops = await StopRequests()
         if let retryFailed {
             try await Reproduction.run(
