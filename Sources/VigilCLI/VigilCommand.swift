@@ -22,6 +22,8 @@ struct VigilCommand: AsyncParsableCommand {
     /// Parses and runs, mapping a usage error to exit code 2 (the documented code for
     /// "invalid job or usage") instead of ArgumentParser's 64.
     static func main() async {
+        // First: without /proc, the runtime's thread pool stops the process at a random moment.
+        ProcMount.require()
         MemoryTuning.apply()
         // A program that exits while Vigil writes to it (a persistent worker that dies, a
         // pipe closed early) must be an error for that item, not the end of the run.

@@ -29,7 +29,6 @@ struct RerunCommand: AsyncParsableCommand {
     var quiet = false
 
     func run() async throws {
-        try ProcMount.require(for: "rerun")
         try await Reproduction.run(
             .rerun, of: manifest, allowDrift: allowDrift, quiet: quiet, cache: cacheFlags, stops: await StopRequests())
     }

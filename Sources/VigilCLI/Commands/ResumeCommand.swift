@@ -49,7 +49,6 @@ struct ResumeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try ProcMount.require(for: "resume")
         let stops = await StopRequests()
         let (recorded, copy) = try RunSession.openRecorded(runFolder)
         var spec = copy

@@ -79,7 +79,6 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try ProcMount.require(for: "run")
         let stops = await StopRequests()
         if let retryFailed {
             try await Reproduction.run(

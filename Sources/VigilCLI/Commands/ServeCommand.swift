@@ -28,7 +28,6 @@ struct ServeCommand: AsyncParsableCommand {
     var host = "127.0.0.1"
 
     func run() async throws {
-        try ProcMount.require(for: "serve")
         let root = URL(fileURLWithPath: folder).standardizedFileURL
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {

@@ -29,7 +29,6 @@ struct WatchCommand: AsyncParsableCommand {
     var interval = 5.0
 
     func run() async throws {
-        try ProcMount.require(for: "watch")
         let folders = try self.folders()
         // Redrawn in place on a terminal that can move its cursor, at its width, and at
         // once when it is resized; plain lines every `interval` seconds otherwise.
